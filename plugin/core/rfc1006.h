@@ -1,0 +1,68 @@
+/* rfc1006.h - is this TCP payload RFC1006 (TPKT + ISO 8073 COTP)?
+ *
+ * The pure half of exmta's heuristic: bytes in, a verdict and the facts it
+ * rests on out. No libwireshark: unit-tested and fuzzed on its own.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef EXMTA_RFC1006_H
+#define EXMTA_RFC1006_H
+
+#include <glib.h>
+
+#define EXMTA_TPKT_HEADER_LEN 4
+#define EXMTA_TPKT_VERSION    3
+
+/* COTP TPDU codes (high nibble of the second COTP octet) */
+enum {
+    EXMTA_COTP_ED = 0x1, EXMTA_COTP_EA = 0x2, EXMTA_COTP_RJ = 0x5, EXMTA_COTP_AK = 0x6,
+    EXMTA_COTP_ER = 0x7, EXMTA_COTP_DR = 0x8, EXMTA_COTP_DC = 0xC, EXMTA_COTP_CC = 0xD,
+    EXMTA_COTP_CR = 0xE, EXMTA_COTP_DT = 0xF,
+};
+
+typedef enum {
+    EXMTA_R1006_OK = 0,
+    EXMTA_R1006_SHORT,            /* fewer bytes than a TPKT + COTP fixed header */
+    EXMTA_R1006_BAD_VERSION,      /* TPKT version is not 3 */
+    EXMTA_R1006_BAD_TPKT_LENGTH,  /* TPKT length too small for a COTP header */
+    EXMTA_R1006_BAD_LI,           /* COTP length indicator past the TPDU, or 255 */
+    EXMTA_R1006_BAD_TPDU,         /* TPDU code not valid over RFC1006 (class 0) */
+    EXMTA_R1006_BAD_FIXED_PART,   /* LI too short for the TPDU's fixed part, or bad fields */
+    EXMTA_R1006_BAD_CLASS,        /* CR/CC: class or options not valid for RFC1006 */
+    EXMTA_R1006_BAD_PARAMETER,    /* variable part: unknown code, or a TLV not inside the LI */
+    EXMTA_R1006_BAD_DT,           /* DT: not 'LI 2, F0, EOT/0' */
+    EXMTA_R1006_NOT_SESSION,      /* a lone DT whose user data is not an OSI session SPDU */
+    EXMTA_R1006_BAD_NEXT,         /* a later TPKT in the same segment does not validate */
+} exmta_r1006_status_t;
+
+typedef struct {
+    exmta_r1006_status_t status;
+    guint16 tpkt_length;          /* of the first TPKT */
+    guint8  tpkt_reserved;        /* of the first TPKT; non-zero from Exchange 4.0 before SP3 */
+    gboolean any_reserved_nonzero;/* any TPKT checked had a non-zero reserved byte */
+    guint8  li;                   /* COTP length indicator of the first TPDU */
+    guint8  tpdu;                 /* TPDU code of the first TPDU (EXMTA_COTP_*) */
+    guint8  cotp_class;           /* CR/CC only */
+    guint8  dr_reason;            /* DR only */
+    guint   tpkts_checked;        /* complete TPKTs validated in the buffer */
+} exmta_r1006_info_t;
+
+/* Strict check of the start of a TCP segment's payload. Validates every
+ * complete TPKT in [buf, buf+len) (a last, partial one only as far as its
+ * COTP header), so a TPKT header followed by garbage is refused.
+ * A session may be recognised on CR, CC, DR, DC, ER, or on a DT whose user
+ * data starts with an OSI session SPDU (an association already running when
+ * the capture started). Returns TRUE when the payload is RFC1006. */
+gboolean exmta_rfc1006_check(const guint8 *buf, gsize len, exmta_r1006_info_t *info);
+
+/* Walk the complete TPKTs in a buffer that is already known to be RFC1006
+ * (port preference or an established session), calling fn for each COTP
+ * header. Stops at the first incomplete or invalid TPKT. Returns the count. */
+typedef void (*exmta_tpdu_fn)(guint8 tpdu, const guint8 *cotp, gsize cotp_len,
+                              guint8 tpkt_reserved, gpointer user_data);
+guint exmta_rfc1006_walk(const guint8 *buf, gsize len, exmta_tpdu_fn fn, gpointer user_data);
+
+const char *exmta_r1006_status_str(exmta_r1006_status_t status);
+const char *exmta_cotp_dr_reason_str(guint8 reason);   /* ISO 8073 13.5.3 e) */
+
+#endif /* EXMTA_RFC1006_H */

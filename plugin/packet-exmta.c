@@ -1,0 +1,563 @@
+/* packet-exmta.c - Exchange MTA: RFC1006 on the MTA port, by heuristic
+ * anywhere, annotated and handed to Wireshark's own TPKT/COTP dissectors.
+ *
+ * exmta decodes nothing that libwireshark already decodes: every TPKT goes
+ * through dissect_tpkt_encap() with the "ositp" (COTP) handle, exactly as
+ * stock TPKT does on port 102, so session, presentation, ACSE, RTSE and
+ * X.411 (P1) come out as stock. exmta adds an "exmta" item that says how the
+ * session was found, whether it carries X.400, and expert info for what an
+ * Exchange support engineer looks for.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "exmta.h"
+
+#include <epan/prefs.h>
+#include <epan/prefs-int.h>
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <epan/dissectors/packet-tpkt.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#include "rfc1006.h"
+
+#define EXMTA_DEFAULT_RFC1006_PORT 102
+#define EXMTA_DEFAULT_RFC1006_PORT_STR "102"
+
+/* TCP's conversation completeness bits (packet-tcp.c keeps the names to
+ * itself; the values are the ones tcp.completeness shows). */
+#define EXMTA_TCP_SYNSENT 0x01
+#define EXMTA_TCP_SYNACK  0x02
+#define EXMTA_TCP_RST     0x20
+
+int proto_exmta = -1;
+
+static int hf_rfc1006 = -1;
+static int hf_detected_by = -1;
+static int hf_port = -1;
+static int hf_default_port = -1;
+static int hf_session_start = -1;
+static int hf_tpkt_reserved = -1;
+static int hf_x400 = -1;
+static int hf_x400_since = -1;
+static int hf_dr_reason = -1;
+static int hf_refused = -1;
+
+static gint ett_exmta = -1;
+static gint ett_rfc1006 = -1;
+
+static expert_field ei_nonstandard_port = EI_INIT;
+static expert_field ei_reserved_nonzero = EI_INIT;
+static expert_field ei_cotp_disconnect = EI_INIT;
+static expert_field ei_conn_refused = EI_INIT;
+
+static range_t *rfc1006_ports;                  /* exmta.tcp.port */
+static range_t *rfc1006_ports_registered;       /* what is in tcp.port now */
+
+static dissector_handle_t exmta_port_handle;     /* tcp.port: exmta.tcp.port, Decode As */
+static dissector_handle_t exmta_conv_handle;     /* sessions found by the heuristic */
+static dissector_handle_t ositp_handle;
+static dissector_table_t tcp_port_table;
+static int proto_tpkt = -1;
+static int proto_p1 = -1;
+
+/* How an RFC1006 frame was attributed to exmta (exmta.rfc1006.detected_by).
+ * Values are part of the public filter contract: append, never renumber. */
+enum {
+    DETECTED_PORT_PREF = 1,     /* exmta.tcp.port ('RFC1006 Port Number') */
+    DETECTED_TPKT_PORT = 2,     /* stock tpkt.tcp.port, decoded by stock TPKT */
+    DETECTED_HEURISTIC = 3,     /* this frame made the heuristic recognise the session */
+    DETECTED_CONVERSATION = 4,  /* a later frame of a session the heuristic recognised */
+    DETECTED_DECODE_AS = 5,     /* Decode As ... exmta on a port outside the preference */
+};
+
+static const value_string detected_by_vals[] = {
+    { DETECTED_PORT_PREF,    "Port preference (exmta.tcp.port, 'RFC1006 Port Number')" },
+    { DETECTED_TPKT_PORT,    "Stock TPKT port preference (tpkt.tcp.port)" },
+    { DETECTED_HEURISTIC,    "Heuristic" },
+    { DETECTED_CONVERSATION, "Conversation (recognised earlier by the heuristic)" },
+    { DETECTED_DECODE_AS,    "Decode As" },
+    { 0, NULL }
+};
+
+/* Per conversation: what we know about one TCP session. */
+typedef struct {
+    guint8  detected_by;        /* how the session was first attributed */
+    guint16 port;               /* the RFC1006 (server) port */
+    guint32 first_frame;        /* frame in which it was attributed */
+    guint32 x400_frame;         /* first frame that carried X.411 (P1), 0 = none yet */
+    gboolean refused_reported;  /* SYN answered by RST already reported */
+} exmta_conv_t;
+
+/* Per frame, decided on the first pass, read on every later one. */
+typedef struct {
+    guint8  detected_by;
+    guint16 port;
+    guint32 session_start;
+    guint32 x400_frame;
+    guint8  tpkt_reserved;      /* non-zero reserved byte seen in this frame */
+    gboolean has_dr;
+    guint8  dr_reason;
+    gboolean nonstandard_port;  /* heuristic hit outside exmta.tcp.port */
+} exmta_rfc1006_frame_t;
+
+typedef struct {
+    gboolean refused;           /* this frame is the RST that answered a SYN */
+    guint16 port;
+    gboolean tpkt_port;         /* stock TPKT decoded it on a tpkt.tcp.port port */
+} exmta_tcp_frame_t;
+
+static range_t *
+exmta_rfc1006_ports(void)
+{
+    return rfc1006_ports;
+}
+
+static gboolean
+port_in_exmta_range(guint16 port)
+{
+    range_t *r = exmta_rfc1006_ports();
+    return r && value_is_in_range(r, port);
+}
+
+static gboolean
+port_in_tpkt_range(guint16 port)
+{
+    range_t *r = prefs_get_range_value("tpkt", "tcp.port");
+    return r && value_is_in_range(r, port);
+}
+
+static gboolean
+tpkt_desegment(void)
+{
+    module_t *m = prefs_find_module("tpkt");
+    pref_t *p = m ? prefs_find_preference(m, "desegment") : NULL;
+    return p ? prefs_get_bool_value(p, pref_current) : TRUE;
+}
+
+static exmta_conv_t *
+get_conv_data(conversation_t *conv)
+{
+    exmta_conv_t *cd = (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta);
+    if (!cd) {
+        cd = wmem_new0(wmem_file_scope(), exmta_conv_t);
+        conversation_add_proto_data(conv, proto_exmta, cd);
+    }
+    return cd;
+}
+
+/* The TCP server port of this session: the SYN's destination if TCP saw it. */
+static guint16
+server_port_of(conversation_t *conv, packet_info *pinfo, guint16 fallback)
+{
+    struct tcp_analysis *tcpd = get_tcp_conversation_data(conv, pinfo);
+    if (tcpd && tcpd->server_port)
+        return tcpd->server_port;
+    return fallback;
+}
+
+proto_tree *
+exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree)
+{
+    proto_item *ti;
+
+    if (!tree)
+        return NULL;
+    ti = proto_tree_add_item(tree, proto_exmta, tvb, 0, 0, ENC_NA);
+    return proto_item_add_subtree(ti, ett_exmta);
+}
+
+/* What the first pass learns from the COTP headers of this chunk. */
+typedef struct {
+    exmta_rfc1006_frame_t *fd;
+} walk_ctx_t;
+
+static void
+note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpointer user_data)
+{
+    walk_ctx_t *ctx = (walk_ctx_t *)user_data;
+
+    if (reserved != 0)
+        ctx->fd->tpkt_reserved = reserved;
+    if (tpdu == EXMTA_COTP_DR && cotp_len > 6 && cotp[0] >= 6) {
+        ctx->fd->has_dr = TRUE;
+        ctx->fd->dr_reason = cotp[6];
+    }
+}
+
+static void
+add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                 const exmta_rfc1006_frame_t *fd)
+{
+    proto_tree *et, *rt;
+    proto_item *ti;
+
+    /* Expert info is added even without a tree: tshark -z expert and the
+     * Expert Information dialog rely on it. */
+    et = exmta_frame_tree(tvb, pinfo, tree);
+    ti = proto_tree_add_item(et, hf_rfc1006, tvb, 0, 0, ENC_NA);
+    rt = proto_item_add_subtree(ti, ett_rfc1006);
+    proto_item_append_text(ti, ": TCP port %u, %s", fd->port,
+                           val_to_str_const(fd->detected_by, detected_by_vals, "?"));
+    ti = proto_tree_add_uint(rt, hf_detected_by, tvb, 0, 0, fd->detected_by);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_uint(rt, hf_port, tvb, 0, 0, fd->port);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_boolean(rt, hf_default_port, tvb, 0, 0,
+                                fd->port == EXMTA_DEFAULT_RFC1006_PORT);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_uint(rt, hf_session_start, tvb, 0, 0, fd->session_start);
+    proto_item_set_generated(ti);
+    if (fd->nonstandard_port) {
+        range_t *r = exmta_rfc1006_ports();
+        char *rs = r ? range_convert_range(pinfo->pool, r) : NULL;
+        expert_add_info_format(pinfo, ti, &ei_nonstandard_port,
+            "[RFC1006 Port Number] RFC1006 found by heuristic on TCP port %u, which is not in "
+            "exmta.tcp.port (%s): every MTA that talks to this one must use the same "
+            "'RFC1006 Port Number'", fd->port, rs ? rs : "empty");
+    }
+    ti = proto_tree_add_boolean(rt, hf_x400, tvb, 0, 0, fd->x400_frame != 0);
+    proto_item_set_generated(ti);
+    if (fd->x400_frame) {
+        ti = proto_tree_add_uint(rt, hf_x400_since, tvb, 0, 0, fd->x400_frame);
+        proto_item_set_generated(ti);
+    }
+    if (fd->tpkt_reserved) {
+        ti = proto_tree_add_uint(rt, hf_tpkt_reserved, tvb, 1, 1, fd->tpkt_reserved);
+        expert_add_info_format(pinfo, ti, &ei_reserved_nonzero,
+            "[RFC1006 Port Number] TPKT reserved byte is 0x%02x, not 0: sent by an Exchange 4.0 MTA "
+            "before Service Pack 3 (Microsoft KB Q157015); accepted because the COTP header is valid",
+            fd->tpkt_reserved);
+    }
+    if (fd->has_dr) {
+        const char *reason = exmta_cotp_dr_reason_str(fd->dr_reason);
+        ti = proto_tree_add_uint(rt, hf_dr_reason, tvb, 0, 0, fd->dr_reason);
+        proto_item_set_generated(ti);
+        expert_add_info_format(pinfo, ti, &ei_cotp_disconnect,
+            "COTP disconnect request on RFC1006 port %u: %s (0x%02x)", fd->port,
+            reason ? reason : "unknown reason", fd->dr_reason);
+    }
+}
+
+/* Common path of every RFC1006 frame exmta owns: decide on the first pass,
+ * then let stock TPKT/COTP dissect, then remember whether X.400 rode on it. */
+static int
+dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detected_by,
+                guint16 port)
+{
+    exmta_rfc1006_frame_t *fd;
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    exmta_conv_t *cd = get_conv_data(conv);
+    guint32 len = tvb_captured_length(tvb);
+
+    fd = (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta,
+                                                   EXMTA_KEY_RFC1006);
+    if (!fd && !PINFO_FD_VISITED(pinfo)) {
+        walk_ctx_t ctx;
+
+        if (!cd->first_frame) {
+            cd->first_frame = pinfo->num;
+            cd->detected_by = detected_by;
+            cd->port = port;
+        }
+        fd = wmem_new0(wmem_file_scope(), exmta_rfc1006_frame_t);
+        fd->detected_by = detected_by;
+        fd->port = cd->port ? cd->port : port;
+        fd->session_start = cd->first_frame;
+        fd->nonstandard_port = detected_by == DETECTED_HEURISTIC && !port_in_exmta_range(port);
+        ctx.fd = fd;
+        exmta_rfc1006_walk(tvb_get_ptr(tvb, 0, len), len, note_tpdu, &ctx);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006, fd);
+    }
+
+    if (fd && (fd->detected_by == DETECTED_HEURISTIC || fd->detected_by == DETECTED_CONVERSATION))
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "TPKT");
+    dissect_tpkt_encap(tvb, pinfo, tree, tpkt_desegment(), ositp_handle);
+
+    if (fd && !PINFO_FD_VISITED(pinfo)) {
+        if (!cd->x400_frame && proto_is_frame_protocol(pinfo->layers, "p1"))
+            cd->x400_frame = pinfo->num;
+        fd->x400_frame = cd->x400_frame;
+    }
+    if (fd)
+        add_rfc1006_tree(tvb, pinfo, tree, fd);
+    return len;
+}
+
+/* tcp.port: the exmta.tcp.port range, or Decode As. */
+static int
+dissect_exmta_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    guint16 port;
+    guint8 how;
+
+    if (port_in_exmta_range((guint16)pinfo->destport)) {
+        port = (guint16)pinfo->destport;
+        how = DETECTED_PORT_PREF;
+    } else if (port_in_exmta_range((guint16)pinfo->srcport)) {
+        port = (guint16)pinfo->srcport;
+        how = DETECTED_PORT_PREF;
+    } else {
+        port = (guint16)MIN(pinfo->srcport, pinfo->destport);
+        how = DETECTED_DECODE_AS;
+    }
+    return dissect_rfc1006(tvb, pinfo, tree, how, port);
+}
+
+/* A session the heuristic recognised: every later frame comes here. */
+static int
+dissect_exmta_conv(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    exmta_conv_t *cd = get_conv_data(conv);
+    return dissect_rfc1006(tvb, pinfo, tree, DETECTED_CONVERSATION, cd->port);
+}
+
+/* A port some other dissector owns is left alone by the heuristic, even with
+ * "try heuristic sub-dissectors first": stock decodes it as it always did. */
+static gboolean
+port_owned_elsewhere(guint32 port)
+{
+    dissector_handle_t h = dissector_get_uint_handle(tcp_port_table, port);
+    return h != NULL && h != exmta_port_handle;
+}
+
+static gboolean
+dissect_exmta_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    exmta_r1006_info_t info;
+    guint32 len = tvb_captured_length(tvb);
+    conversation_t *conv;
+    exmta_conv_t *cd;
+    guint16 port;
+
+    if (len < 7)
+        return FALSE;
+    /* The port preference and stock's own TPKT ports are decoded by port. */
+    if (port_in_exmta_range((guint16)pinfo->srcport) || port_in_exmta_range((guint16)pinfo->destport) ||
+        port_in_tpkt_range((guint16)pinfo->srcport) || port_in_tpkt_range((guint16)pinfo->destport))
+        return FALSE;
+    if (port_owned_elsewhere(pinfo->srcport) || port_owned_elsewhere(pinfo->destport))
+        return FALSE;
+    if (!exmta_rfc1006_check(tvb_get_ptr(tvb, 0, len), len, &info))
+        return FALSE;
+
+    conv = find_or_create_conversation(pinfo);
+    switch (info.tpdu) {
+    case EXMTA_COTP_CR:
+        port = (guint16)pinfo->destport;
+        break;
+    case EXMTA_COTP_CC:
+        port = (guint16)pinfo->srcport;
+        break;
+    default:
+        port = (guint16)MIN(pinfo->srcport, pinfo->destport);
+        break;
+    }
+    port = server_port_of(conv, pinfo, port);
+    cd = get_conv_data(conv);
+    if (!PINFO_FD_VISITED(pinfo) && !cd->first_frame) {
+        cd->port = port;
+    }
+    conversation_set_dissector(conv, exmta_conv_handle);
+    dissect_rfc1006(tvb, pinfo, tree, DETECTED_HEURISTIC, port);
+    return TRUE;
+}
+
+/* Postdissector: TCP frames without RFC1006 payload that still matter. It
+ * asks for no fields, so it never forces a protocol tree, and returns at once
+ * for a frame whose ports are not interesting. */
+static int
+dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    exmta_tcp_frame_t *tf;
+
+    if (pinfo->ptype != PT_TCP)
+        return 0;
+
+    tf = (exmta_tcp_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_TCP);
+    if (!PINFO_FD_VISITED(pinfo) && !tf) {
+        guint16 sp = (guint16)pinfo->srcport, dp = (guint16)pinfo->destport;
+        gboolean r1006 = port_in_exmta_range(sp) || port_in_exmta_range(dp);
+        gboolean tpkt = port_in_tpkt_range(sp) || port_in_tpkt_range(dp);
+        conversation_t *conv = NULL;
+        exmta_conv_t *cd = NULL;
+        exmta_tcp_frame_t tmp;
+
+        memset(&tmp, 0, sizeof(tmp));
+        if (!r1006 && !tpkt) {
+            conv = find_conversation_pinfo(pinfo, 0);
+            cd = conv ? (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta) : NULL;
+            r1006 = cd && cd->first_frame;
+        }
+        if (r1006 || tpkt) {
+            struct tcp_analysis *tcpd;
+
+            if (!conv)
+                conv = find_conversation_pinfo(pinfo, 0);
+            if (conv && (tcpd = get_tcp_conversation_data(conv, pinfo)) != NULL) {
+                guint8 c = tcpd->conversation_completeness;
+
+                cd = get_conv_data(conv);
+                /* The first frame in which TCP records an RST for a session
+                 * whose SYN was never answered by a SYN/ACK is the refusal. */
+                if ((c & EXMTA_TCP_SYNSENT) && (c & EXMTA_TCP_RST) &&
+                    !(c & EXMTA_TCP_SYNACK) && !cd->refused_reported) {
+                    cd->refused_reported = TRUE;
+                    tmp.refused = TRUE;
+                    tmp.port = tcpd->server_port ? tcpd->server_port : dp;
+                }
+                /* Stock TPKT on a tpkt.tcp.port port outside ours: annotate. */
+                if (tpkt && !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006) &&
+                    proto_is_frame_protocol(pinfo->layers, "tpkt")) {
+                    tmp.tpkt_port = TRUE;
+                    tmp.port = port_in_tpkt_range(dp) ? dp : sp;
+                    if (!cd->first_frame) {
+                        cd->first_frame = pinfo->num;
+                        cd->detected_by = DETECTED_TPKT_PORT;
+                        cd->port = tmp.port;
+                    }
+                }
+            }
+        }
+        if (tmp.refused || tmp.tpkt_port) {
+            tf = wmem_new(wmem_file_scope(), exmta_tcp_frame_t);
+            *tf = tmp;
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_TCP, tf);
+        }
+    }
+
+    if (tf && tf->tpkt_port) {
+        conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+        exmta_conv_t *cd = conv ? (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta) : NULL;
+        exmta_rfc1006_frame_t fd;
+
+        memset(&fd, 0, sizeof(fd));
+        fd.detected_by = DETECTED_TPKT_PORT;
+        fd.port = tf->port;
+        fd.session_start = cd ? cd->first_frame : pinfo->num;
+        add_rfc1006_tree(tvb, pinfo, tree, &fd);
+    }
+    if (tf && tf->refused) {
+        proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
+        proto_item *ti = proto_tree_add_uint(et, hf_refused, tvb, 0, 0, tf->port);
+        proto_item_set_generated(ti);
+        expert_add_info_format(pinfo, ti, &ei_conn_refused,
+            "[RFC1006 Port Number] TCP connection to RFC1006 port %u refused (SYN answered by RST): "
+            "nothing listens there; check the peer MTA's 'RFC1006 Port Number' and that its MTA service runs",
+            tf->port);
+    }
+
+    exmta_epm_tcp_frame(tvb, pinfo, tree);
+    return 0;
+}
+
+/* (Re)register exmta on exactly the ports of exmta.tcp.port: called at
+ * handoff and whenever the preference changes, so no restart is needed. */
+static void
+apply_exmta_prefs(void)
+{
+    if (rfc1006_ports_registered) {
+        dissector_delete_uint_range("tcp.port", rfc1006_ports_registered, exmta_port_handle);
+        wmem_free(wmem_epan_scope(), rfc1006_ports_registered);
+        rfc1006_ports_registered = NULL;
+    }
+    if (rfc1006_ports) {
+        rfc1006_ports_registered = range_copy(wmem_epan_scope(), rfc1006_ports);
+        dissector_add_uint_range("tcp.port", rfc1006_ports_registered, exmta_port_handle);
+    }
+}
+
+void
+proto_register_exmta(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_rfc1006,
+          { "RFC1006 session", "exmta.rfc1006", FT_NONE, BASE_NONE, NULL, 0x0,
+            "RFC1006 (TPKT + COTP over TCP) decoded by stock TPKT/COTP on behalf of exmta", HFILL } },
+        { &hf_detected_by,
+          { "Detected by", "exmta.rfc1006.detected_by", FT_UINT8, BASE_DEC, VALS(detected_by_vals), 0x0,
+            "How exmta attributed this frame to RFC1006", HFILL } },
+        { &hf_port,
+          { "RFC1006 port", "exmta.rfc1006.port", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "The TCP port the RFC1006 listener (MTA) uses in this session", HFILL } },
+        { &hf_default_port,
+          { "Default port 102", "exmta.rfc1006.default_port", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Whether the session uses TCP port 102, Exchange's default 'RFC1006 Port Number'", HFILL } },
+        { &hf_session_start,
+          { "Session recognised in", "exmta.rfc1006.session_start", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+            "Frame in which exmta first attributed this TCP session to RFC1006", HFILL } },
+        { &hf_tpkt_reserved,
+          { "TPKT reserved byte (non-zero)", "exmta.rfc1006.tpkt_reserved", FT_UINT8, BASE_HEX, NULL, 0x0,
+            "Non-zero TPKT reserved byte, as sent by Exchange 4.0 MTAs before SP3", HFILL } },
+        { &hf_x400,
+          { "MTA session (X.400)", "exmta.rfc1006.mta", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Whether this session has carried X.411 (P1) so far: an MTA session", HFILL } },
+        { &hf_x400_since,
+          { "X.400 first seen in", "exmta.rfc1006.mta_since", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "Frame in which this session first carried X.411 (P1)", HFILL } },
+        { &hf_dr_reason,
+          { "COTP disconnect reason", "exmta.rfc1006.dr_reason", FT_UINT8, BASE_HEX, NULL, 0x0,
+            "Reason of a COTP disconnect request (DR) in this frame", HFILL } },
+        { &hf_refused,
+          { "Connection refused to port", "exmta.tcp.refused", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "A SYN to this RFC1006 port was answered by RST", HFILL } },
+    };
+    static gint *ett[] = {
+        &ett_exmta,
+        &ett_rfc1006,
+    };
+    static ei_register_info ei[] = {
+        { &ei_nonstandard_port,
+          { "exmta.expert.nonstandard_port", PI_PROTOCOL, PI_WARN,
+            "[RFC1006 Port Number] RFC1006 found by heuristic on a port not in exmta.tcp.port", EXPFILL } },
+        { &ei_reserved_nonzero,
+          { "exmta.expert.tpkt_reserved_nonzero", PI_PROTOCOL, PI_NOTE,
+            "[RFC1006 Port Number] TPKT reserved byte is not 0 (Exchange 4.0 before SP3, KB Q157015)", EXPFILL } },
+        { &ei_cotp_disconnect,
+          { "exmta.expert.cotp_disconnect", PI_RESPONSE_CODE, PI_WARN,
+            "COTP disconnect request", EXPFILL } },
+        { &ei_conn_refused,
+          { "exmta.expert.rfc1006_refused", PI_SEQUENCE, PI_WARN,
+            "[RFC1006 Port Number] TCP connection to an RFC1006 port refused", EXPFILL } },
+    };
+    module_t *module;
+    expert_module_t *expert;
+
+    proto_exmta = proto_register_protocol("Exchange MTA", "EXMTA", "exmta");
+    proto_register_field_array(proto_exmta, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert = expert_register_protocol(proto_exmta);
+    expert_register_field_array(expert, ei, array_length(ei));
+
+    module = prefs_register_protocol(proto_exmta, apply_exmta_prefs);
+    range_convert_str(wmem_epan_scope(), &rfc1006_ports, EXMTA_DEFAULT_RFC1006_PORT_STR, 65535);
+    prefs_register_range_preference(module, "tcp.port", "RFC1006 Port Number (TCP ports)",
+        "TCP ports on which exmta decodes RFC1006 (TPKT + COTP) and hands it to stock TPKT/COTP. "
+        "Set it to the Exchange registry value 'RFC1006 Port Number' "
+        "(HKLM\\System\\CurrentControlSet\\Services\\MSExchangeMTA\\Parameters); default 102. "
+        "Every MTA that talks to another must use the same port.",
+        &rfc1006_ports, 65535);
+    exmta_port_handle = register_dissector("exmta", dissect_exmta_port, proto_exmta);
+    exmta_conv_handle = create_dissector_handle(dissect_exmta_conv, proto_exmta);
+    exmta_epm_register(proto_exmta, module);
+}
+
+void
+proto_reg_handoff_exmta(void)
+{
+    ositp_handle = find_dissector_add_dependency("ositp", proto_exmta);
+    proto_tpkt = proto_get_id_by_filter_name("tpkt");
+    proto_p1 = proto_get_id_by_filter_name("p1");
+    tcp_port_table = find_dissector_table("tcp.port");
+
+    /* Registered after stock TPKT (plugins hand off last), so on 102 the
+     * tcp.port table calls exmta, which calls stock TPKT: one decode. */
+    dissector_add_for_decode_as("tcp.port", exmta_port_handle);
+    apply_exmta_prefs();
+    heur_dissector_add("tcp", dissect_exmta_heur, "RFC1006 (TPKT + COTP) for Exchange MTAs",
+                       "exmta_tcp", proto_exmta, HEURISTIC_ENABLE);
+    register_postdissector(create_dissector_handle(dissect_exmta_post, proto_exmta));
+    exmta_epm_handoff();
+}

@@ -9,7 +9,7 @@
 #include <epan/packet.h>
 #include <epan/expert.h>
 
-#include "exmta_compat.h"
+#include "ws_compat.h"
 
 /* Registration, called from plugin.c */
 void proto_register_exmta(void);

@@ -3,22 +3,13 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define WS_BUILD_DLL
-#include <wireshark.h>
-#include <epan/packet.h>
-#include <epan/proto.h>
-
 #include "exmta.h"
 
 #ifndef VERSION
 #define VERSION "0.0.0"
 #endif
 
-WS_DLL_PUBLIC_DEF const gchar plugin_version[] = VERSION;
-WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
-WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
-
-WS_DLL_PUBLIC void plugin_register(void);
-EXMTA_PLUGIN_DESCRIBE_DECL
+EXMTA_PLUGIN_EXPORTS(VERSION)
 
 void
 plugin_register(void)

@@ -1,0 +1,212 @@
+/* ws_compat.h - one place for every Wireshark 4.0 / 4.4 / 4.6 API difference
+ * that exmta meets.  See docs/versions.md for the evidence (header file and
+ * line per version) behind each #if.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Rules:
+ *  - Write the code against the 4.4/4.6 names (tvb_get_uint8, bool,
+ *    UAT_DISSECTOR_DEF, ...); this header maps them back for 4.0.
+ *  - Where a signature differs (callback return types, a scope argument),
+ *    use the EXMTA_* / exmta_* name from here instead.
+ *  - The plugin's exported-symbol file defines WS_BUILD_DLL before including
+ *    anything (as doc/plugins.example/hello.c does), then uses
+ *    EXMTA_PLUGIN_EXPORTS(VERSION).
+ *  - Version cut points: only 4.0, 4.4 and 4.6 are built (CMakeLists.txt
+ *    refuses others).  Changes that happened in the 4.1/4.2 development cycle
+ *    are keyed on 4.2, changes seen only in 4.6 on 4.6.
+ */
+#ifndef EXMTA_WS_COMPAT_H
+#define EXMTA_WS_COMPAT_H
+
+#include <wireshark.h>          /* ws_version.h, glib, stdbool, stdint */
+#include <ws_version.h>
+#include <epan/packet.h>        /* also brings value_string (epan/ in <=4.4, wsutil/ in 4.6) */
+#include <epan/conversation.h>
+#include <epan/tap.h>
+#include <epan/stats_tree.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/uat.h>
+#include <epan/dissectors/packet-dcerpc.h>
+
+#define EXMTA_WS_AT_LEAST(maj, min) \
+    (WIRESHARK_VERSION_MAJOR > (maj) || \
+     (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
+
+#if !EXMTA_WS_AT_LEAST(4, 0) || EXMTA_WS_AT_LEAST(4, 7)
+#error "exmta supports Wireshark 4.0, 4.4 and 4.6 only"
+#endif
+
+/* ------------------------------------------------------------------------
+ * Plugin exports.  4.0: plugin_version, plugin_want_major/minor,
+ * plugin_register.  4.2+: the same plus optional plugin_describe() returning
+ * WS_PLUGIN_DESC_* flags (wsutil/plugins.h, not shipped by 4.0's
+ * wireshark-dev).  Without plugin_describe 4.4/4.6 still load the plugin but
+ * `tshark -G plugins` lists its type as "unknown" (checked on 4.6.9).
+ * ------------------------------------------------------------------------ */
+#if EXMTA_WS_AT_LEAST(4, 2)
+#include <wsutil/plugins.h>
+#define EXMTA_PLUGIN_DESCRIBE(flags) \
+    WS_DLL_PUBLIC uint32_t plugin_describe(void); \
+    uint32_t plugin_describe(void) { return (uint32_t)(flags); }
+#define EXMTA_PLUGIN_DESC_FLAGS (WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER)
+#else
+#define EXMTA_PLUGIN_DESCRIBE(flags) /* 4.0 has no plugin_describe */
+#define EXMTA_PLUGIN_DESC_FLAGS 0
+#endif
+
+/* Use once, in the one file that defines plugin_register(). */
+#define EXMTA_PLUGIN_EXPORTS(version_string) \
+    WS_DLL_PUBLIC_DEF const char plugin_version[] = version_string; \
+    WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR; \
+    WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR; \
+    WS_DLL_PUBLIC void plugin_register(void); \
+    EXMTA_PLUGIN_DESCRIBE(EXMTA_PLUGIN_DESC_FLAGS)
+
+/* ------------------------------------------------------------------------
+ * Registration ids.  4.0's proto_register_subtree_array() aborts with
+ * "subtree item type (ett_...) not -1" on an ett initialised to 0 (4.4+
+ * accept 0 or -1); hf ids and expert fields accept 0 or -1 in all three
+ * (EI_INIT is {-1,-1} in 4.0/4.4 and {0,0} in 4.6: always use EI_INIT).
+ * Initialise every ett (and, for uniformity, hf) with this.
+ * ------------------------------------------------------------------------ */
+#define EXMTA_ETT_INIT (-1)
+#define EXMTA_HF_INIT  (-1)
+
+/* ------------------------------------------------------------------------
+ * gboolean (int) -> bool.  Matters only where a *pointer* is involved:
+ * function pointers whose return type changed (heur_dissector_t,
+ * uat_update_cb_t, uat_fld_chk_cb_t) and prefs_register_bool_preference's
+ * `var` pointer.  Plain value arguments convert by themselves.
+ * ------------------------------------------------------------------------ */
+#if EXMTA_WS_AT_LEAST(4, 2)
+typedef bool exmta_wsbool;
+#else
+typedef gboolean exmta_wsbool;
+#endif
+
+/* Heuristic dissector definition:
+ *   static EXMTA_HEUR_CB(dissect_x_heur) { ... return true; } */
+#define EXMTA_HEUR_CB(name) \
+    exmta_wsbool name(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+
+/* UAT record-update callback and field-check callback. */
+#define EXMTA_UAT_UPDATE_CB(name) exmta_wsbool name(void *record, char **error)
+#define EXMTA_UAT_FLD_CHK_CB(name) \
+    exmta_wsbool name(void *record, const char *ptr, unsigned len, \
+                      const void *chk_data, const void *fld_data, char **error)
+
+/* UAT_PROTO_DEF / UAT_FLD_PROTO (4.0) were renamed UAT_DISSECTOR_DEF /
+ * UAT_FLD_DISSECTOR in 4.2+ (and the stored name is no longer lowercased). */
+#if !EXMTA_WS_AT_LEAST(4, 2)
+#define UAT_DISSECTOR_DEF UAT_PROTO_DEF
+#define UAT_FLD_DISSECTOR UAT_FLD_PROTO
+#endif
+
+/* ------------------------------------------------------------------------
+ * Conversations: CONVERSATION_TCP (conversation_type) and
+ * conversation_pt_to_conversation_type() already exist in 4.0.17 and are
+ * unchanged in 4.4/4.6 (ENDPOINT_* remain as aliases).  The shim just names
+ * the one idiom the plugin uses.
+ * ------------------------------------------------------------------------ */
+typedef conversation_type exmta_conv_type;
+#define EXMTA_CONV_TCP CONVERSATION_TCP
+#define EXMTA_CONV_TYPE_OF(pinfo) conversation_pt_to_conversation_type((pinfo)->ptype)
+
+/* ------------------------------------------------------------------------
+ * Taps and stats_tree.  tap_packet_cb / stat_tree_packet_cb have had the
+ * `tap_flags_t flags` parameter since 4.0 (unchanged in 4.4/4.6).
+ * stats_tree_register{,_plugin}() return void in 4.0 and stats_tree_cfg* in
+ * 4.4+: call them as a statement.  stats_tree_register_with_group() is gone
+ * in 4.4+: do not use it.
+ * ------------------------------------------------------------------------ */
+#define EXMTA_TAP_PACKET_CB(name) \
+    tap_packet_status name(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, \
+                           const void *data, tap_flags_t flags)
+#define EXMTA_STATS_TREE_PACKET_CB(name) \
+    tap_packet_status name(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt, \
+                           const void *data, tap_flags_t flags)
+
+/* stat_tap_ui.init (stat_tap_init_cb): void in 4.0/4.4, bool in 4.6
+ * ("false" = the -z argument was rejected).
+ *   static EXMTA_STAT_TAP_INIT_CB(x_init) { ...; EXMTA_STAT_TAP_INIT_RETURN(true); } */
+#if EXMTA_WS_AT_LEAST(4, 6)
+#define EXMTA_STAT_TAP_INIT_CB(name) bool name(const char *opt_arg, void *userdata)
+#define EXMTA_STAT_TAP_INIT_RETURN(ok) return (ok)
+#else
+#define EXMTA_STAT_TAP_INIT_CB(name) void name(const char *opt_arg, void *userdata)
+#define EXMTA_STAT_TAP_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
+#endif
+
+/* ------------------------------------------------------------------------
+ * DCE/RPC.  dcerpc_init_uuid() takes `const dcerpc_sub_dissector *` in 4.2+
+ * and a non-const pointer in 4.0; dcerpc_uuid_value.procs likewise.
+ *   static EXMTA_DCERPC_PROCS_CONST dcerpc_sub_dissector x_procs[] = {...};
+ * dcerpc_uuids (GHashTable guid_key* -> dcerpc_uuid_value*) is exported and
+ * populated in all three.
+ * ------------------------------------------------------------------------ */
+#if EXMTA_WS_AT_LEAST(4, 2)
+#define EXMTA_DCERPC_PROCS_CONST const
+#else
+#define EXMTA_DCERPC_PROCS_CONST
+#endif
+
+static inline const dcerpc_uuid_value *
+exmta_dcerpc_uuid_lookup(const e_guid_t *uuid, uint16_t ver)
+{
+    guid_key key;
+    if (dcerpc_uuids == NULL)
+        return NULL;
+    memset(&key, 0, sizeof key);   /* the hash covers the padding-free fields only, but be safe */
+    key.guid = *uuid;
+    key.ver = ver;
+    return (const dcerpc_uuid_value *)g_hash_table_lookup(dcerpc_uuids, &key);
+}
+
+/* ------------------------------------------------------------------------
+ * value_string: 4.6 moved it to wsutil/value_string.h and gave val_to_str()
+ * a wmem scope (val_to_str_wmem() is gone).  val_to_str_const() and
+ * try_val_to_str() are unchanged.
+ * ------------------------------------------------------------------------ */
+#if EXMTA_WS_AT_LEAST(4, 6)
+#define EXMTA_VAL_TO_STR(scope, val, vs, fmt) val_to_str((scope), (val), (vs), (fmt))
+#else
+#define EXMTA_VAL_TO_STR(scope, val, vs, fmt) val_to_str_wmem((scope), (val), (vs), (fmt))
+#endif
+
+/* ------------------------------------------------------------------------
+ * tvb accessors: 4.2+ name them tvb_get_uint8/..., the old tvb_get_guint8/...
+ * are WS_DEPRECATED_X inline wrappers there (an error under -Werror).
+ * 4.0 has only the g-names: map the new names back.
+ * ------------------------------------------------------------------------ */
+#if !EXMTA_WS_AT_LEAST(4, 2)
+#define tvb_get_uint8   tvb_get_guint8
+#define tvb_get_int8    tvb_get_gint8
+#define tvb_get_uint16  tvb_get_guint16
+#define tvb_get_int16   tvb_get_gint16
+#define tvb_get_uint24  tvb_get_guint24
+#define tvb_get_int24   tvb_get_gint24
+#define tvb_get_uint32  tvb_get_guint32
+#define tvb_get_int32   tvb_get_gint32
+#define tvb_get_uint40  tvb_get_guint40
+#define tvb_get_int40   tvb_get_gint40
+#define tvb_get_uint48  tvb_get_guint48
+#define tvb_get_int48   tvb_get_gint48
+#define tvb_get_uint56  tvb_get_guint56
+#define tvb_get_int56   tvb_get_gint56
+#define tvb_get_uint64  tvb_get_guint64
+#define tvb_get_int64   tvb_get_gint64
+#define tvb_find_uint8  tvb_find_guint8
+#define tvb_find_uint16 tvb_find_guint16
+#define tvb_skip_uint8  tvb_skip_guint8
+#endif
+
+/* 4.6 deprecates dissector_try_uint_new / dissector_try_string(_new) /
+ * dissector_try_payload(_new) in favour of *_with_data (absent before 4.6). */
+#if !EXMTA_WS_AT_LEAST(4, 6)
+#define dissector_try_uint_with_data   dissector_try_uint_new
+#define dissector_try_string_with_data dissector_try_string_new
+#define dissector_try_payload_with_data dissector_try_payload_new
+#endif
+
+#endif /* EXMTA_WS_COMPAT_H */

@@ -1,0 +1,146 @@
+#!/bin/bash
+# tests/versions.sh [4.0|4.4|4.6|all]   (default: all)
+#
+# Builds exmta and runs `ctest --output-on-failure` against each Wireshark
+# release line:
+#   4.0  natively (Debian 12's libwireshark-dev)
+#   4.4  in a Debian trixie root   (tools/mkroot.sh 4.4, cached)
+#   4.6  in a Debian unstable root (tools/mkroot.sh 4.6, cached)
+# Inside a root the source is bind-mounted read-only at /exmta/src/main and,
+# when present, <source>/../shared read-only at /exmta/src/shared (the
+# integration tests read <repo>/../shared/captures); the build goes to
+# /exmta/build/<ver> inside the root.  Everything runs in a private mount
+# namespace and a trap unmounts on exit, failure or signal.
+#
+# Exit status: 0 all requested versions passed (an uninstallable Debian
+# unstable root is a loud SKIPPED, not a failure); 1 a build or test failed;
+# 2 usage/environment error.
+# Env: EXMTA_ROOTS (root cache, default /var/cache/exmta-roots),
+#      EXMTA_VERSIONS_BUILD (native 4.0 build dir, default /tmp/exmta-versions/4.0),
+#      EXMTA_JOBS (parallel build jobs, default nproc).
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src=$(cd "$here/.." && pwd)
+script="$here/$(basename "${BASH_SOURCE[0]}")"
+
+want=${1:-all}
+case "$want" in
+  all) versions=(4.0 4.4 4.6) ;;
+  4.0|4.4|4.6) versions=("$want") ;;
+  -h|--help) sed -n '2,20p' "$script"; exit 0 ;;
+  *) echo "usage: $0 [4.0|4.4|4.6|all]" >&2; exit 2 ;;
+esac
+
+needs_root=0
+for v in "${versions[@]}"; do [ "$v" != 4.0 ] && needs_root=1; done
+if [ "$needs_root" = 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "versions.sh: 4.4/4.6 need root (chroot, mount)" >&2; exit 2; }
+  # Private mount namespace: whatever happens, our mounts die with us.
+  if [ -z "${EXMTA_VERSIONS_NS:-}" ] && unshare --mount --propagation private true 2>/dev/null; then
+    exec env EXMTA_VERSIONS_NS=1 unshare --mount --propagation private bash "$script" "$@"
+  fi
+fi
+
+jobs=${EXMTA_JOBS:-$(nproc 2>/dev/null || echo 2)}
+roots=${EXMTA_ROOTS:-/var/cache/exmta-roots}
+shared=""
+[ -d "$src/../shared" ] && shared=$(cd "$src/../shared" && pwd)
+
+mounts=()
+cleanup() {
+  local i
+  for (( i=${#mounts[@]}-1; i>=0; i-- )); do
+    umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" 2>/dev/null || \
+      echo "versions.sh: WARNING: could not unmount ${mounts[i]}" >&2
+  done
+  mounts=()
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+do_mount() { # do_mount TARGET mount-args...
+  local t=$1; shift
+  mkdir -p "$t"
+  mount "$@" "$t" && mounts+=("$t")
+}
+ro_bind() { # ro_bind SRC TARGET
+  do_mount "$2" --bind "$1" || return 1
+  mount -o remount,bind,ro "$2"
+}
+
+declare -A result detail
+fail=0
+
+run_native() {
+  local b=${EXMTA_VERSIONS_BUILD:-/tmp/exmta-versions/4.0} t0 t1 t2 wsv
+  wsv=$(pkg-config --modversion wireshark 2>/dev/null || echo '?')
+  echo "=== 4.0: native build against Wireshark $wsv in $b"
+  rm -rf "$b"; mkdir -p "$b"; chmod 755 "$(dirname "$b")" "$b"
+  t0=$(date +%s)
+  if ! (cmake -S "$src" -B "$b" && cmake --build "$b" -j "$jobs"); then
+    result[4.0]=FAIL; detail[4.0]="Wireshark $wsv: build failed"; return 1
+  fi
+  t1=$(date +%s)
+  if ! (cd "$b" && ctest --output-on-failure); then
+    result[4.0]=FAIL; detail[4.0]="Wireshark $wsv: ctest failed"; return 1
+  fi
+  t2=$(date +%s)
+  result[4.0]=PASS; detail[4.0]="Wireshark $wsv native (build $((t1-t0))s, ctest $((t2-t1))s)"
+}
+
+run_root() {
+  local v=$1 r rc suite t0 t1 t2 wsv
+  case $v in 4.4) suite="Debian trixie" ;; 4.6) suite="Debian unstable" ;; esac
+  echo "=== $v: $suite root"
+  r=$("$src/tools/mkroot.sh" "$v" | tail -n 1); rc=${PIPESTATUS[0]}
+  if [ "$rc" = 3 ] && [ "$v" = 4.6 ]; then
+    echo "################################################################"
+    echo "SKIPPED: Debian unstable could not be installed today (Wireshark 4.6 not tested)"
+    echo "################################################################"
+    result[$v]=SKIPPED; detail[$v]="Debian unstable could not be installed today"; return 0
+  fi
+  if [ "$rc" != 0 ] || [ ! -d "$r" ]; then
+    result[$v]=FAIL; detail[$v]="$suite root could not be made (mkroot.sh exit $rc)"; return 1
+  fi
+  wsv=$(chroot "$r" dpkg-query -W -f='${Version}' libwireshark-dev 2>/dev/null || echo '?')
+  # One run per root at a time.
+  exec 8>"$roots/.$v.run.lock"; flock 8
+
+  do_mount "$r/proc" -t proc proc || { result[$v]=FAIL; detail[$v]="mount /proc failed"; return 1; }
+  ro_bind "$src" "$r/exmta/src/main" || { result[$v]=FAIL; detail[$v]="bind mount of source failed"; return 1; }
+  if [ -n "$shared" ]; then
+    ro_bind "$shared" "$r/exmta/src/shared" || { result[$v]=FAIL; detail[$v]="bind mount of shared failed"; return 1; }
+  fi
+  chmod 755 "$r/exmta" "$r/exmta/src"
+  rm -rf "$r/exmta/build/$v"; mkdir -p "$r/exmta/build/$v"; chmod 755 "$r/exmta/build" "$r/exmta/build/$v"
+  # The integration tests drop to uid 65534 with setpriv (util-linux).
+  [ -x "$r/usr/bin/setpriv" ] || echo "versions.sh: WARNING: no setpriv in the $v root" >&2
+
+  local envv=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 TZ=UTC
+              ${CI:+CI=$CI} ${EXMTA_WERROR:+EXMTA_WERROR=$EXMTA_WERROR})
+  t0=$(date +%s)
+  if ! chroot "$r" "${envv[@]}" cmake -S /exmta/src/main -B "/exmta/build/$v" || \
+     ! chroot "$r" "${envv[@]}" cmake --build "/exmta/build/$v" -j "$jobs"; then
+    result[$v]=FAIL; detail[$v]="Wireshark $wsv ($suite): build failed"; cleanup; return 1
+  fi
+  t1=$(date +%s)
+  if ! chroot "$r" "${envv[@]}" sh -c "cd /exmta/build/$v && ctest --output-on-failure"; then
+    result[$v]=FAIL; detail[$v]="Wireshark $wsv ($suite): ctest failed"; cleanup; return 1
+  fi
+  t2=$(date +%s)
+  result[$v]=PASS; detail[$v]="Wireshark $wsv ($suite, chroot; build $((t1-t0))s, ctest $((t2-t1))s)"
+  cleanup
+}
+
+for v in "${versions[@]}"; do
+  if [ "$v" = 4.0 ]; then run_native || fail=1; else run_root "$v" || fail=1; fi
+done
+
+echo
+echo "=== exmta across Wireshark versions"
+for v in "${versions[@]}"; do
+  printf 'versions: %-4s %-8s %s\n' "$v" "${result[$v]:-FAIL}" "${detail[$v]:-}"
+done
+exit $fail

@@ -43,8 +43,8 @@ static int hf_x400_since = -1;
 static int hf_dr_reason = -1;
 static int hf_refused = -1;
 
-static gint ett_exmta = -1;
-static gint ett_rfc1006 = -1;
+static gint ett_exmta = EXMTA_ETT_INIT;
+static gint ett_rfc1006 = EXMTA_ETT_INIT;
 
 static expert_field ei_nonstandard_port = EI_INIT;
 static expert_field ei_reserved_nonzero = EI_INIT;
@@ -239,48 +239,52 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
 }
 
-/* Common path of every RFC1006 frame exmta owns: decide on the first pass,
- * then let stock TPKT/COTP dissect, then remember whether X.400 rode on it. */
+/* Common path of every RFC1006 frame exmta owns: decide on the first pass
+ * and store it for the frame, then let stock TPKT/COTP dissect. The exmta
+ * item itself is added by the postdissector from what was stored, so that
+ * a frame TCP hands to us on one pass and not on another (a segment of a
+ * reassembled PDU) shows the same exmta item on every pass. */
 static int
 dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detected_by,
                 guint16 port)
 {
-    exmta_rfc1006_frame_t *fd;
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    exmta_conv_t *cd = get_conv_data(conv);
+    exmta_rfc1006_frame_t *fd = NULL;
+    exmta_conv_t *cd = NULL;
     guint32 len = tvb_captured_length(tvb);
 
-    fd = (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta,
-                                                   EXMTA_KEY_RFC1006);
-    if (!fd && !PINFO_FD_VISITED(pinfo)) {
-        walk_ctx_t ctx;
-
-        if (!cd->first_frame) {
-            cd->first_frame = pinfo->num;
-            cd->detected_by = detected_by;
-            cd->port = port;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        cd = get_conv_data(find_or_create_conversation(pinfo));
+        fd = (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta,
+                                                       EXMTA_KEY_RFC1006);
+        if (!fd) {
+            if (!cd->first_frame) {
+                cd->first_frame = pinfo->num;
+                cd->detected_by = detected_by;
+                cd->port = port;
+            }
+            fd = wmem_new0(wmem_file_scope(), exmta_rfc1006_frame_t);
+            fd->detected_by = detected_by;
+            fd->port = cd->port ? cd->port : port;
+            fd->session_start = cd->first_frame;
+            fd->nonstandard_port = detected_by == DETECTED_HEURISTIC && !port_in_exmta_range(port);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006, fd);
         }
-        fd = wmem_new0(wmem_file_scope(), exmta_rfc1006_frame_t);
-        fd->detected_by = detected_by;
-        fd->port = cd->port ? cd->port : port;
-        fd->session_start = cd->first_frame;
-        fd->nonstandard_port = detected_by == DETECTED_HEURISTIC && !port_in_exmta_range(port);
-        ctx.fd = fd;
-        exmta_rfc1006_walk(tvb_get_ptr(tvb, 0, len), len, note_tpdu, &ctx);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006, fd);
+        {
+            walk_ctx_t ctx;
+            ctx.fd = fd;
+            exmta_rfc1006_walk(tvb_get_ptr(tvb, 0, len), len, note_tpdu, &ctx);
+        }
     }
 
-    if (fd && (fd->detected_by == DETECTED_HEURISTIC || fd->detected_by == DETECTED_CONVERSATION))
-        col_set_str(pinfo->cinfo, COL_PROTOCOL, "TPKT");
     dissect_tpkt_encap(tvb, pinfo, tree, tpkt_desegment(), ositp_handle);
 
-    if (fd && !PINFO_FD_VISITED(pinfo)) {
+    /* Not reached when stock throws (malformed PDU): the frame keeps what
+     * the session had so far. */
+    if (fd) {
         if (!cd->x400_frame && proto_is_frame_protocol(pinfo->layers, "p1"))
             cd->x400_frame = pinfo->num;
         fd->x400_frame = cd->x400_frame;
     }
-    if (fd)
-        add_rfc1006_tree(tvb, pinfo, tree, fd);
     return len;
 }
 
@@ -322,8 +326,8 @@ port_owned_elsewhere(guint32 port)
     return h != NULL && h != exmta_port_handle;
 }
 
-static gboolean
-dissect_exmta_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static
+EXMTA_HEUR_CB(dissect_exmta_heur)
 {
     exmta_r1006_info_t info;
     guint32 len = tvb_captured_length(tvb);
@@ -331,6 +335,7 @@ dissect_exmta_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     exmta_conv_t *cd;
     guint16 port;
 
+    (void)data;
     if (len < 7)
         return FALSE;
     /* The port preference and stock's own TPKT ports are decoded by port. */
@@ -427,6 +432,12 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         }
     }
 
+    {
+        exmta_rfc1006_frame_t *fd = (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo,
+                                                                               proto_exmta, EXMTA_KEY_RFC1006);
+        if (fd)
+            add_rfc1006_tree(tvb, pinfo, tree, fd);
+    }
     if (tf && tf->tpkt_port) {
         conversation_t *conv = find_conversation_pinfo(pinfo, 0);
         exmta_conv_t *cd = conv ? (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta) : NULL;

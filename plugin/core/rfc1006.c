@@ -20,6 +20,9 @@
 #define COTP_ER_CAUSE  4
 #define COTP_DT_EOT    2
 
+/* Most user data a CR, CC, DR, DC or ER may carry (ISO 8073: DR, 64). */
+#define MAX_CONTROL_USER_DATA 64
+
 /* Smallest TPKT that can carry a COTP header: 4 + LI + code + one octet. */
 #define MIN_TPKT_LEN   (EXMTA_TPKT_HEADER_LEN + 3)
 
@@ -192,6 +195,12 @@ check_tpkt(const guint8 *buf, gsize len, guint16 *tpkt_len, gboolean *partial,
         *partial = TRUE;
         return EXMTA_R1006_SHORT;
     }
+    /* Only DT carries bulk data. The connection TPDUs carry at most a little
+     * user data (DR: 64 octets, the most any of them may), so a CR of 65535
+     * octets is not a CR. */
+    if ((buf[EXMTA_TPKT_HEADER_LEN + COTP_CODE] >> 4) != EXMTA_COTP_DT &&
+        (gsize)*tpkt_len > EXMTA_TPKT_HEADER_LEN + 1 + (gsize)li + MAX_CONTROL_USER_DATA)
+        return EXMTA_R1006_BAD_TPKT_LENGTH;
     return check_cotp(buf + EXMTA_TPKT_HEADER_LEN, len - EXMTA_TPKT_HEADER_LEN, info);
 }
 

@@ -1,0 +1,249 @@
+"""Shared helpers for exmta's integration tests: run the real tshark with and
+without the built plugin, read exact field values, find the public captures,
+and write small pcaps for hostile cases.
+
+Run by ctest with EXMTA_SOURCE_DIR and EXMTA_PLUGIN_ROOT set; every test file
+can also be run by hand: /usr/bin/python3 tests/integration/test_x.py -v
+"""
+import json
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import unittest
+
+SRC = os.environ.get("EXMTA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PLUGIN_ROOT = os.environ.get("EXMTA_PLUGIN_ROOT") or os.path.join(SRC, "build", "plugins")
+WRAPPER = os.path.join(SRC, "tools", "exmta-tshark")
+SAMPLES = os.path.join(SRC, "sample-pcaps")
+SHARED = os.path.normpath(os.path.join(SRC, "..", "shared", "captures"))
+
+# Layers that exmta hands to stock dissectors and must leave untouched.
+OSI_LAYERS = ("tpkt", "cotp", "ses", "pres", "acse", "rtse", "p1", "mms", "s7comm", "rdp", "t125", "tls")
+
+# Warnings stock tshark prints by itself for some -d/-J uses; not ours.
+_BENIGN_STDERR = ('Protocol "tpkt" matched 2 dissectors',)
+
+
+def sample(name):
+    path = os.path.join(SAMPLES, name)
+    if not os.path.exists(path):
+        raise unittest.SkipTest("sample capture %s is not in sample-pcaps/" % name)
+    return path
+
+
+def shared(*parts):
+    """A public capture in ../shared/captures, used in place; skip without it."""
+    path = os.path.join(SHARED, *parts)
+    if not os.path.exists(path):
+        raise unittest.SkipTest("../shared/captures is not here (a user's clone): %s skipped" % "/".join(parts))
+    return path
+
+
+def shared_all():
+    if not os.path.isdir(SHARED):
+        raise unittest.SkipTest("../shared/captures is not here (a user's clone)")
+    out = []
+    for root, _dirs, files in os.walk(SHARED):
+        for f in sorted(files):
+            if f.endswith((".pcap", ".pcapng", ".cap", ".pcap.gz")):
+                out.append(os.path.join(root, f))
+    return sorted(out)
+
+
+def have_tshark():
+    return shutil.which("tshark") is not None
+
+
+def tshark(args, stock=False, check=True, env=None):
+    """Run tshark (through tools/exmta-tshark) and return stdout as text.
+
+    The wrapper drops root privileges (tshark as root ignores plugin folders)
+    and gives every run a private profile. stderr must be empty but for
+    stock's own known warnings: anything the plugin prints is a failure."""
+    cmd = [WRAPPER] + (["--stock"] if stock else []) + list(args)
+    e = dict(os.environ)
+    e["EXMTA_PLUGIN_ROOT"] = PLUGIN_ROOT
+    if env:
+        e.update(env)
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, timeout=600)
+    err = "\n".join(l for l in p.stderr.decode("utf-8", "replace").splitlines()
+                    if l.strip() and not any(b in l for b in _BENIGN_STDERR))
+    if check:
+        if p.returncode != 0:
+            raise AssertionError("tshark %s failed (%d): %s" % (" ".join(args), p.returncode, err))
+        if err:
+            raise AssertionError("tshark %s wrote to stderr: %s" % (" ".join(args), err))
+    return p.stdout.decode("utf-8", "replace")
+
+
+def fields(pcap, names, filt=None, extra=(), stock=False, two_pass=False, env=None):
+    """Rows of exact field values: [[frame-field-1, ...], ...]; multiple
+    occurrences of a field come as one comma-joined string."""
+    args = ["-r", pcap, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,"]
+    for n in names:
+        args += ["-e", n]
+    if filt:
+        args += ["-Y", filt]
+    if two_pass:
+        args.append("-2")
+    args += list(extra)
+    out = tshark(args, stock=stock, env=env)
+    return [l.split("\t") for l in out.splitlines()]
+
+
+def column(rows, i=0):
+    return [r[i] for r in rows]
+
+
+def layers_json(pcap, protos=OSI_LAYERS, extra=(), stock=False):
+    """Per frame, the JSON of the given protocol layers (everything else dropped)."""
+    out = tshark(["-r", pcap, "-T", "json", "-J", " ".join(protos)] + list(extra), stock=stock)
+    frames = json.loads(out) if out.strip() else []
+    res = []
+    for f in frames:
+        layers = f["_source"]["layers"]
+        res.append({k: v for k, v in layers.items() if k in protos})
+    return res
+
+
+class TempDir:
+    """A temporary folder the unprivileged tshark user can read."""
+
+    def __init__(self):
+        self.path = tempfile.mkdtemp(prefix="exmta-it-")
+        os.chmod(self.path, 0o755)
+
+    def file(self, name):
+        return os.path.join(self.path, name)
+
+    def cleanup(self):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def readable(path):
+    os.chmod(path, 0o644)
+    return path
+
+
+# ---- pcap reading/writing (classic libpcap, Ethernet), stdlib only ----
+
+def read_pcap(path):
+    import gzip
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    magic = data[:4]
+    if magic == b"\xd4\xc3\xb2\xa1":
+        endian = "<"
+    elif magic == b"\xa1\xb2\xc3\xd4":
+        endian = ">"
+    else:
+        raise ValueError("%s: not a classic pcap" % path)
+    linktype = struct.unpack(endian + "I", data[20:24])[0]
+    off = 24
+    pkts = []
+    while off + 16 <= len(data):
+        sec, usec, incl, orig = struct.unpack(endian + "IIII", data[off:off + 16])
+        pkts.append((sec, usec, data[off + 16:off + 16 + incl], orig))
+        off += 16 + incl
+    return linktype, pkts
+
+
+def write_pcap(path, pkts, linktype=1):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, linktype))
+        for sec, usec, raw, orig in pkts:
+            f.write(struct.pack("<IIII", sec, usec, len(raw), orig))
+            f.write(raw)
+    return readable(path)
+
+
+def rewrite_ports(src, dst, portmap):
+    """Copy an Ethernet/IPv4 pcap with TCP ports mapped (old -> new)."""
+    linktype, pkts = read_pcap(src)
+    if linktype != 1:
+        raise ValueError("only Ethernet captures are rewritten")
+    out = []
+    for sec, usec, raw, orig in pkts:
+        b = bytearray(raw)
+        if len(b) >= 34 and b[12:14] == b"\x08\x00" and b[23] == 6:
+            ihl = (b[14] & 0x0F) * 4
+            t = 14 + ihl
+            if len(b) >= t + 4:
+                sp, dp = struct.unpack(">HH", b[t:t + 4])
+                b[t:t + 4] = struct.pack(">HH", portmap.get(sp, sp), portmap.get(dp, dp))
+        out.append((sec, usec, bytes(b), orig))
+    return write_pcap(dst, out, linktype)
+
+
+def _csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+class TcpFlow:
+    """Builds one TCP connection's frames (Ethernet/IPv4/TCP) with correct
+    sequence numbers, for hostile payloads that real stacks would not send."""
+
+    def __init__(self, cli, srv, cport, sport, t0=1700000000):
+        self.cli, self.srv, self.cport, self.sport = cli, srv, cport, sport
+        self.seq = {True: 1000, False: 5000}
+        self.t = t0 * 1000000
+        self.frames = []
+
+    def _ip(self, a):
+        return bytes(int(x) for x in a.split("."))
+
+    def _frame(self, from_cli, flags, payload=b""):
+        src, dst = (self.cli, self.srv) if from_cli else (self.srv, self.cli)
+        sp, dp = (self.cport, self.sport) if from_cli else (self.sport, self.cport)
+        seq = self.seq[from_cli]
+        ack = self.seq[not from_cli] if flags & 0x10 else 0
+        tcp = struct.pack(">HHIIBBHHH", sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0)
+        pseudo = self._ip(src) + self._ip(dst) + struct.pack(">BBH", 0, 6, len(tcp) + len(payload))
+        c = _csum(pseudo + tcp + payload)
+        tcp = tcp[:16] + struct.pack(">H", c) + tcp[18:]
+        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 1, 0x4000, 64, 6, 0,
+                         self._ip(src), self._ip(dst))
+        ip = ip[:10] + struct.pack(">H", _csum(ip)) + ip[12:]
+        eth = b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00"
+        if not from_cli:
+            eth = b"\x02\x00\x00\x00\x00\x01" + b"\x02\x00\x00\x00\x00\x02" + b"\x08\x00"
+        raw = eth + ip + tcp + payload
+        self.t += 1000
+        self.frames.append((self.t // 1000000, self.t % 1000000, raw, len(raw)))
+        self.seq[from_cli] = (seq + len(payload) + (1 if flags & 0x03 else 0)) & 0xFFFFFFFF
+
+    def handshake(self):
+        self._frame(True, 0x02)
+        self._frame(False, 0x12)
+        self._frame(True, 0x10)
+        return self
+
+    def send(self, from_cli, payload):
+        self._frame(from_cli, 0x18, payload)
+        return self
+
+    def close(self):
+        self._frame(True, 0x11)
+        self._frame(False, 0x11)
+        self._frame(True, 0x10)
+        return self
+
+    def refused(self):
+        self._frame(True, 0x02)
+        self._frame(False, 0x14)      # RST/ACK acknowledging the SYN
+        return self
+
+
+def main():
+    if not have_tshark():
+        print("tshark is not installed: integration tests skipped")
+        raise SystemExit(77)
+    unittest.main()

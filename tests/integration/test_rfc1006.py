@@ -1,0 +1,285 @@
+"""RFC1006 for Exchange MTAs (issue 2), with the real tshark and the built plugin.
+
+Every expectation is an exact field value or frame number; "stock" is the
+same tshark run without the plugin."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import exmta_it as it  # noqa: E402
+
+# detected_by values (exmta.rfc1006.detected_by): a public contract
+PORT_PREF, TPKT_PORT, HEURISTIC, CONVERSATION, DECODE_AS = "1", "2", "3", "4", "5"
+
+CR = bytes.fromhex("03000016" "11e000001234 00" "c1020001c2020001c0010b".replace(" ", ""))
+CC = bytes.fromhex("0300000b" "06d0123456780 0".replace(" ", ""))
+
+
+def dr(reason):
+    return bytes.fromhex("0300000b06801234567800")[:-1] + bytes([reason])
+
+
+class PluginLoads(unittest.TestCase):
+    def test_listed_and_fields_clean(self):
+        plugins = it.tshark(["-G", "plugins"])
+        rows = [l.split("\t") for l in plugins.splitlines() if l.startswith("exmta.so")]
+        self.assertEqual(len(rows), 1, plugins)
+        self.assertEqual(rows[0][1].strip(), "0.1.0")
+        self.assertEqual(rows[0][2].strip(), "dissector")
+        protos = it.tshark(["-G", "protocols"]).splitlines()
+        self.assertIn("Exchange MTA\tEXMTA\texmta", protos)
+        names = {l.split("\t")[2] for l in it.tshark(["-G", "fields"]).splitlines() if l.startswith("F\t")}
+        for f in ("exmta.rfc1006.detected_by", "exmta.rfc1006.port", "exmta.rfc1006.default_port",
+                  "exmta.rfc1006.session_start", "exmta.rfc1006.mta", "exmta.tcp.refused"):
+            self.assertIn(f, names)
+
+    def test_stock_is_really_stock(self):
+        # the --stock runs of these tests must not load exmta
+        self.assertNotIn("exmta.so", it.tshark(["-G", "plugins"], stock=True))
+
+
+class Port102(unittest.TestCase):
+    """On 102 every OSI layer is what stock decodes; exmta only annotates."""
+
+    CAPS = ("x400-ping-success.pcap", "x400-ping-refuse.pcap", "mms.pcap.gz",
+            "s7comm_reading_plc_status.pcap", "s7comm_varservice_libnodavedemo.pcap")
+
+    def test_layers_identical_to_stock(self):
+        for name in self.CAPS:
+            pcap = it.shared("wiki", name)
+            with self.subTest(capture=name):
+                mine = it.layers_json(pcap)
+                stock = it.layers_json(pcap, stock=True)
+                self.assertEqual(len(mine), len(stock))
+                self.assertGreater(sum(1 for f in stock if "cotp" in f), 0)
+                self.assertEqual(mine, stock)
+
+    def test_x400_success_annotation(self):
+        rows = it.fields(it.shared("wiki", "x400-ping-success.pcap"),
+                         ["frame.number", "exmta.rfc1006.detected_by", "exmta.rfc1006.port",
+                          "exmta.rfc1006.default_port", "exmta.rfc1006.session_start",
+                          "exmta.rfc1006.mta", "exmta.rfc1006.mta_since"], filt="exmta.rfc1006")
+        self.assertEqual(rows, [
+            ["4", PORT_PREF, "102", "1", "4", "0", ""],
+            ["5", PORT_PREF, "102", "1", "4", "0", ""],
+            ["6", PORT_PREF, "102", "1", "4", "1", "6"],
+            ["7", PORT_PREF, "102", "1", "4", "1", "6"],
+            ["8", PORT_PREF, "102", "1", "4", "1", "6"],
+            ["9", PORT_PREF, "102", "1", "4", "1", "6"],
+        ])
+
+    def test_not_x400_is_not_an_mta(self):
+        for name, first in (("mms.pcap.gz", "4"), ("s7comm_reading_plc_status.pcap", "4")):
+            pcap = it.shared("wiki", name)
+            with self.subTest(capture=name):
+                rows = it.fields(pcap, ["frame.number", "exmta.rfc1006.mta"], filt="exmta.rfc1006")
+                self.assertGreater(len(rows), 10)
+                self.assertEqual({r[1] for r in rows}, {"0"})
+                self.assertEqual(it.fields(pcap, ["frame.number"], filt="exmta.rfc1006.mta == 1"), [])
+
+
+class OtherPort(unittest.TestCase):
+    """The same X.400 exchange moved to 10102 ('RFC1006 Port Number' changed)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = it.TempDir()
+        cls.pcap = it.rewrite_ports(it.shared("wiki", "x400-ping-success.pcap"), cls.tmp.file("x400-10102.pcap"),
+                                    {102: 10102})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def stock_tpkt(self):
+        return it.layers_json(self.pcap, extra=["-d", "tcp.port==10102,tpkt"], stock=True)
+
+    def test_heuristic_only_equals_stock_decode_as(self):
+        stock = self.stock_tpkt()
+        self.assertEqual(sum(1 for f in stock if "p1" in f), 2)
+        self.assertEqual(it.layers_json(self.pcap), stock)
+
+    def test_preference_only_equals_stock_decode_as(self):
+        extra = ["-o", "exmta.tcp.port:10102", "--disable-heuristic", "exmta_tcp"]
+        self.assertEqual(it.layers_json(self.pcap, extra=extra), self.stock_tpkt())
+        rows = it.fields(self.pcap, ["frame.number", "exmta.rfc1006.detected_by", "exmta.rfc1006.port",
+                                     "exmta.rfc1006.default_port"], filt="exmta.rfc1006", extra=extra)
+        self.assertEqual(rows[0], ["4", PORT_PREF, "10102", "0"])
+        self.assertEqual({r[1] for r in rows}, {PORT_PREF})
+
+    def test_heuristic_annotation_and_expert(self):
+        rows = it.fields(self.pcap, ["frame.number", "exmta.rfc1006.detected_by", "exmta.rfc1006.port",
+                                     "exmta.rfc1006.default_port", "exmta.rfc1006.session_start",
+                                     "exmta.rfc1006.mta"], filt="exmta.rfc1006")
+        self.assertEqual(column(rows), ["4", "5", "6", "7", "8", "9"])
+        self.assertEqual(rows[0], ["4", HEURISTIC, "10102", "0", "4", "0"])
+        self.assertEqual(rows[2], ["6", CONVERSATION, "10102", "0", "4", "1"])
+        self.assertEqual({r[1] for r in rows[1:]}, {CONVERSATION})
+        exp = it.fields(self.pcap, ["frame.number", "_ws.expert.message"], filt="exmta.expert.nonstandard_port")
+        self.assertEqual(exp, [["4", "[RFC1006 Port Number] RFC1006 found by heuristic on TCP port 10102, which is "
+                                     "not in exmta.tcp.port (102): every MTA that talks to this one must use the "
+                                     "same 'RFC1006 Port Number'"]])
+
+    def test_heuristic_can_be_disabled(self):
+        self.assertEqual(it.fields(self.pcap, ["frame.number"], filt="exmta || cotp",
+                                   extra=["--disable-heuristic", "exmta_tcp"]), [])
+
+    def test_decode_as(self):
+        rows = it.fields(self.pcap, ["frame.number", "exmta.rfc1006.detected_by"], filt="exmta.rfc1006",
+                         extra=["-d", "tcp.port==10102,exmta", "--disable-heuristic", "exmta_tcp"])
+        self.assertEqual(rows[0], ["4", DECODE_AS])
+        self.assertEqual(len(rows), 6)
+
+    def test_stock_tpkt_port_still_annotated(self):
+        extra = ["-o", "tpkt.tcp.port:10102"]
+        rows = it.fields(self.pcap, ["frame.number", "exmta.rfc1006.detected_by", "exmta.rfc1006.port",
+                                     "exmta.rfc1006.session_start"], filt="exmta.rfc1006", extra=extra)
+        self.assertEqual(column(rows), ["4", "5", "6", "7", "8", "9"])
+        self.assertEqual({tuple(r[1:]) for r in rows}, {(TPKT_PORT, "10102", "4")})
+        self.assertEqual(it.layers_json(self.pcap, extra=extra), self.stock_tpkt())
+
+
+def column(rows, i=0):
+    return [r[i] for r in rows]
+
+
+class HeuristicPrecision(unittest.TestCase):
+    """Zero frames claimed by the heuristic in captures that are not RFC1006,
+    with the heuristic tried before every port dissector."""
+
+    def test_shared_captures_heuristic_first(self):
+        caps = it.shared_all()
+        self.assertGreater(len(caps), 100)
+        claimed = {}
+        for pcap in caps:
+            rows = it.fields(pcap, ["frame.number", "exmta.rfc1006.detected_by"],
+                             filt="exmta.rfc1006.detected_by == 3 || exmta.rfc1006.detected_by == 4",
+                             extra=["-o", "tcp.try_heuristic_first:TRUE"])
+            if rows:
+                claimed[os.path.basename(pcap)] = len(rows)
+        self.assertEqual(claimed, {})
+
+    def test_rdp_stays_stock(self):
+        pcap = it.shared("wiki", "RDP-002.pcap.gz")
+        for extra in ([], ["-o", "tcp.try_heuristic_first:TRUE"]):
+            with self.subTest(extra=extra):
+                self.assertEqual(it.fields(pcap, ["frame.number"], filt="exmta", extra=extra), [])
+                self.assertEqual(it.layers_json(pcap, extra=extra), it.layers_json(pcap, extra=extra, stock=True))
+
+    def test_lookalike_sample(self):
+        pcap = it.sample("tpkt-lookalike.pcap")
+        for extra in ([], ["-o", "tcp.try_heuristic_first:TRUE"]):
+            self.assertEqual(it.fields(pcap, ["frame.number"], filt="exmta", extra=extra), [])
+
+
+class HostileInput(unittest.TestCase):
+    """Truncated TPKT, lengths 0..6 and 65535, LI past the TPDU, garbage after
+    a valid header: never a crash; on 102 the frame is what stock makes of it,
+    elsewhere the heuristic leaves it alone."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = it.TempDir()
+        bad = []
+        for n in range(7):
+            bad.append(b"\x03\x00" + n.to_bytes(2, "big") + b"\x02\xf0\x80")
+        bad.append(b"\x03\x00\xff\xff" + CR[4:])                 # 65535, truncated capture
+        bad.append(CR[:4] + b"\x30" + CR[5:])                      # LI past the TPDU
+        bad.append(CC + b"\x03\x00\x00\x0aGARBAGE")                # garbage after a valid CC
+        bad.append(b"\x03\x00\x00\x05")                            # header only
+        frames = []
+        cls.count = len(bad)
+        for port in (102, 10102):
+            for i, payload in enumerate(bad):
+                f = it.TcpFlow("192.0.2.1", "192.0.2.2", 40000 + i + (port % 7) * 100, port).handshake()
+                f.send(True, payload).close()
+                frames += f.frames
+        cls.pcap = it.write_pcap(cls.tmp.file("hostile.pcap"), frames)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_no_crash_and_stock_equal_on_102(self):
+        self.assertEqual(it.layers_json(self.pcap), it.layers_json(self.pcap, stock=True))
+
+    def test_heuristic_claims_none(self):
+        rows = it.fields(self.pcap, ["frame.number"], filt="exmta.rfc1006 && tcp.port == 10102",
+                         extra=["-o", "tcp.try_heuristic_first:TRUE"])
+        self.assertEqual(rows, [])
+
+    def test_102_frames_annotated_and_malformed_marked(self):
+        rows = it.fields(self.pcap, ["frame.number", "exmta.rfc1006.detected_by"],
+                         filt="exmta.rfc1006 && tcp.port == 102")
+        self.assertEqual(len(rows), self.count)
+        stock_bad = it.fields(self.pcap, ["frame.number"], filt="_ws.malformed || _ws.expert.severity >= 6291456",
+                              stock=True)
+        mine_bad = it.fields(self.pcap, ["frame.number"], filt="_ws.malformed || _ws.expert.severity >= 6291456")
+        self.assertEqual(mine_bad, stock_bad)
+
+
+class ExpertInfo(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = it.TempDir()
+        frames = []
+        f = it.TcpFlow("192.0.2.1", "192.0.2.2", 41000, 102).handshake()
+        f.send(True, CR).send(False, dr(0x01)).close()            # 1..3, CR 4, DR 5, 6..8
+        frames += f.frames
+        f = it.TcpFlow("192.0.2.1", "192.0.2.2", 41001, 102, t0=1700000010).refused()   # SYN 9, RST 10
+        frames += f.frames
+        f = it.TcpFlow("192.0.2.1", "192.0.2.3", 41002, 10102, t0=1700000020).refused()  # SYN 11, RST 12
+        frames += f.frames
+        f = it.TcpFlow("192.0.2.1", "192.0.2.2", 41003, 102, t0=1700000030).handshake()  # 13..15
+        f.send(True, b"\x03\x07" + CR[2:]).send(False, b"\x03\x07" + CC[2:]).close()   # CR 16, CC 17
+        frames += f.frames
+        f = it.TcpFlow("192.0.2.1", "192.0.2.2", 41004, 20102, t0=1700000040).handshake()  # 21..23
+        f.send(True, b"\x03\x01" + CR[2:]).send(False, b"\x03\x01" + CC[2:]).close()    # CR 24, CC 25
+        frames += f.frames
+        cls.pcap = it.write_pcap(cls.tmp.file("expert.pcap"), frames)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_cotp_disconnect(self):
+        rows = it.fields(self.pcap, ["frame.number", "exmta.rfc1006.dr_reason", "_ws.expert.message"],
+                         filt="exmta.expert.cotp_disconnect")
+        self.assertEqual([r[:2] for r in rows], [["5", "0x01"]])
+        self.assertIn("COTP disconnect request on RFC1006 port 102: Congestion at TSAP (0x01)", rows[0][2].split(","))
+
+    def test_connection_refused(self):
+        rows = it.fields(self.pcap, ["frame.number", "exmta.tcp.refused"], filt="exmta.expert.rfc1006_refused")
+        # the refusal on 10102 is not on an RFC1006 port: nothing to say there
+        self.assertEqual(rows, [["10", "102"]])
+        rows = it.fields(self.pcap, ["frame.number", "exmta.tcp.refused"], filt="exmta.expert.rfc1006_refused",
+                         extra=["-o", "exmta.tcp.port:102,10102"])
+        self.assertEqual(rows, [["10", "102"], ["12", "10102"]])
+
+    def test_reserved_byte(self):
+        rows = it.fields(self.pcap, ["frame.number", "exmta.rfc1006.tpkt_reserved", "exmta.rfc1006.detected_by"],
+                         filt="exmta.expert.tpkt_reserved_nonzero")
+        self.assertEqual(rows, [["16", "0x07", PORT_PREF], ["17", "0x07", PORT_PREF],
+                                ["24", "0x01", HEURISTIC], ["25", "0x01", CONVERSATION]])
+
+
+class TwoPass(unittest.TestCase):
+    """tshark -2 gives the same exmta output as one pass."""
+
+    def test_two_pass_equal(self):
+        caps = [it.shared("wiki", n) for n in ("x400-ping-success.pcap", "x400-ping-refuse.pcap", "mms.pcap.gz",
+                                                 "s7comm_reading_plc_status.pcap", "mapi.cap",
+                                                 "dcerpc_witness.pcapng")]
+        if os.path.isdir(it.SAMPLES):
+            caps += sorted(os.path.join(it.SAMPLES, f) for f in os.listdir(it.SAMPLES)
+                           if f.endswith((".pcap", ".pcapng")))
+        for pcap in caps:
+            with self.subTest(capture=os.path.basename(pcap)):
+                one = it.tshark(["-r", pcap, "-T", "json", "-J", "exmta"])
+                two = it.tshark(["-r", pcap, "-T", "json", "-J", "exmta", "-2"])
+                self.assertEqual(one, two)
+
+
+if __name__ == "__main__":
+    it.main()

@@ -1,0 +1,235 @@
+/* test_rfc1006.c - the RFC1006 detector, on real-shaped PDUs and near misses.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <glib.h>
+#include <string.h>
+#include "rfc1006.h"
+
+/* CR as an X.400 MTA sends it: class 0, TPDU size 2048, calling/called TSAP. */
+static const guint8 cr_x400[] = {
+    0x03, 0x00, 0x00, 0x16,
+    0x11, 0xE0, 0x00, 0x00, 0x17, 0xC4, 0x00,
+    0xC1, 0x02, 0x00, 0x01, 0xC2, 0x02, 0x00, 0x01, 0xC0, 0x01, 0x0B,
+};
+/* CC answering it */
+static const guint8 cc_x400[] = {
+    0x03, 0x00, 0x00, 0x0B,
+    0x06, 0xD0, 0x17, 0xC4, 0x03, 0x4C, 0x00,
+};
+/* DR, reason 0x80 (normal disconnect) */
+static const guint8 dr_normal[] = {
+    0x03, 0x00, 0x00, 0x0B,
+    0x06, 0x80, 0x17, 0xC4, 0x03, 0x4C, 0x80,
+};
+/* DT carrying GIVE TOKENS + DATA TRANSFER and a presentation PDU */
+static const guint8 dt_session[] = {
+    0x03, 0x00, 0x00, 0x0F,
+    0x02, 0xF0, 0x80,
+    0x01, 0x00, 0x01, 0x00, 0x61, 0x02, 0x30, 0x00,
+};
+/* S7comm job over COTP DT: 0x32 is not a session SPDU */
+static const guint8 dt_s7[] = {
+    0x03, 0x00, 0x00, 0x11,
+    0x02, 0xF0, 0x80,
+    0x32, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00,
+};
+/* RDP connection request with a routing cookie inside the LI */
+static const guint8 cr_rdp[] = {
+    0x03, 0x00, 0x00, 0x1F,
+    0x1A, 0xE0, 0x00, 0x00, 0x00, 0x00, 0x00,
+    'C', 'o', 'o', 'k', 'i', 'e', ':', ' ', 'm', 's', 't', 's', 'h', 'a', 's', 'h', '=', 'a', 0x0D, 0x0A,
+};
+
+static void
+test_accepts_cr(void)
+{
+    exmta_r1006_info_t info;
+    g_assert_true(exmta_rfc1006_check(cr_x400, sizeof(cr_x400), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_OK);
+    g_assert_cmpuint(info.tpdu, ==, EXMTA_COTP_CR);
+    g_assert_cmpuint(info.tpkt_length, ==, 22);
+    g_assert_cmpuint(info.li, ==, 17);
+    g_assert_cmpuint(info.cotp_class, ==, 0);
+    g_assert_cmpuint(info.tpkts_checked, ==, 1);
+    g_assert_false(info.any_reserved_nonzero);
+}
+
+static void
+test_accepts_cc_dr_dt(void)
+{
+    exmta_r1006_info_t info;
+    g_assert_true(exmta_rfc1006_check(cc_x400, sizeof(cc_x400), &info));
+    g_assert_cmpuint(info.tpdu, ==, EXMTA_COTP_CC);
+    g_assert_true(exmta_rfc1006_check(dr_normal, sizeof(dr_normal), &info));
+    g_assert_cmpuint(info.tpdu, ==, EXMTA_COTP_DR);
+    g_assert_cmpuint(info.dr_reason, ==, 0x80);
+    g_assert_true(exmta_rfc1006_check(dt_session, sizeof(dt_session), &info));
+    g_assert_cmpuint(info.tpdu, ==, EXMTA_COTP_DT);
+}
+
+static void
+test_reserved_byte(void)
+{
+    exmta_r1006_info_t info;
+    guint8 buf[sizeof(cr_x400)];
+
+    memcpy(buf, cr_x400, sizeof(buf));
+    buf[1] = 0x01;      /* Exchange 4.0 before SP3 */
+    g_assert_true(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpuint(info.tpkt_reserved, ==, 1);
+    g_assert_true(info.any_reserved_nonzero);
+    /* ... but not when the COTP header is wrong */
+    buf[5] = 0x40;
+    g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_TPDU);
+}
+
+static void
+test_rejects_lookalikes(void)
+{
+    exmta_r1006_info_t info;
+    g_assert_false(exmta_rfc1006_check(dt_s7, sizeof(dt_s7), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_NOT_SESSION);
+    g_assert_false(exmta_rfc1006_check(cr_rdp, sizeof(cr_rdp), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_PARAMETER);
+}
+
+static void
+test_tpkt_lengths(void)
+{
+    exmta_r1006_info_t info;
+    guint8 buf[sizeof(cr_x400)];
+
+    memcpy(buf, cr_x400, sizeof(buf));
+    for (guint l = 0; l <= 6; l++) {
+        buf[2] = 0;
+        buf[3] = (guint8)l;
+        g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+        g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_TPKT_LENGTH);
+    }
+    /* 65535: no CR is that long */
+    buf[2] = 0xFF;
+    buf[3] = 0xFF;
+    g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_TPKT_LENGTH);
+    /* ... but a DT may be: the PDU continues in later segments */
+    {
+        guint8 dt[sizeof(dt_session)];
+        memcpy(dt, dt_session, sizeof(dt));
+        dt[2] = 0xFF;
+        dt[3] = 0xFF;
+        g_assert_true(exmta_rfc1006_check(dt, sizeof(dt), &info));
+        g_assert_cmpuint(info.tpkt_length, ==, 65535);
+    }
+    /* every prefix shorter than the COTP header is refused, never read past */
+    for (gsize n = 0; n < 22; n++) {
+        guint8 *copy = g_memdup2(cr_x400, n ? n : 1);
+        g_assert_false(exmta_rfc1006_check(copy, n, &info));
+        g_free(copy);
+    }
+}
+
+static void
+test_li_past_tpdu(void)
+{
+    exmta_r1006_info_t info;
+    guint8 buf[sizeof(cr_x400)];
+
+    memcpy(buf, cr_x400, sizeof(buf));
+    buf[4] = 0x12;      /* LI one past the TPKT */
+    g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_LI);
+    buf[4] = 0x10;      /* LI ends inside the last parameter */
+    g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_PARAMETER);
+    buf[4] = 0xFF;
+    g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_LI);
+}
+
+static void
+test_class_and_params(void)
+{
+    exmta_r1006_info_t info;
+    guint8 buf[sizeof(cr_x400)];
+
+    memcpy(buf, cr_x400, sizeof(buf));
+    buf[10] = 0x40;     /* class 4 */
+    g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_CLASS);
+    buf[10] = 0x20;     /* class 2 (RFC 2126) */
+    g_assert_true(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpuint(info.cotp_class, ==, 2);
+    memcpy(buf, cr_x400, sizeof(buf));
+    buf[21] = 0x0E;     /* TPDU size 16384: not defined */
+    g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_PARAMETER);
+    memcpy(buf, cr_x400, sizeof(buf));
+    buf[11] = 0xE0;     /* clearing information is a DR parameter */
+    g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    memcpy(buf, cr_x400, sizeof(buf));
+    buf[6] = 0x12;      /* CR with a destination reference */
+    g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_FIXED_PART);
+}
+
+static void
+test_garbage_after_valid_header(void)
+{
+    exmta_r1006_info_t info;
+    guint8 buf[sizeof(cc_x400) + 8];
+
+    memcpy(buf, cc_x400, sizeof(cc_x400));
+    memcpy(buf + sizeof(cc_x400), "\x03\x00\x00\x08GARB", 8);
+    g_assert_false(exmta_rfc1006_check(buf, sizeof(buf), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_NEXT);
+    /* two valid TPKTs in one segment, and a third cut by the segment end */
+    {
+        guint8 two[sizeof(cc_x400) + sizeof(dt_session) + 5];
+        memcpy(two, cc_x400, sizeof(cc_x400));
+        memcpy(two + sizeof(cc_x400), dt_session, sizeof(dt_session));
+        memcpy(two + sizeof(cc_x400) + sizeof(dt_session), "\x03\x00\x01\x00\x02", 5);
+        g_assert_true(exmta_rfc1006_check(two, sizeof(two), &info));
+        g_assert_cmpuint(info.tpkts_checked, ==, 2);
+    }
+}
+
+static void
+count_tpdu(guint8 tpdu, const guint8 *cotp G_GNUC_UNUSED, gsize cotp_len G_GNUC_UNUSED, guint8 reserved G_GNUC_UNUSED, gpointer ud)
+{
+    GString *s = (GString *)ud;
+    g_string_append_printf(s, "%X", tpdu);
+}
+
+static void
+test_walk(void)
+{
+    guint8 buf[sizeof(cr_x400) + sizeof(dr_normal) + 3];
+    GString *s = g_string_new(NULL);
+
+    memcpy(buf, cr_x400, sizeof(cr_x400));
+    memcpy(buf + sizeof(cr_x400), dr_normal, sizeof(dr_normal));
+    memcpy(buf + sizeof(cr_x400) + sizeof(dr_normal), "\x03\x00\x00", 3);
+    g_assert_cmpuint(exmta_rfc1006_walk(buf, sizeof(buf), count_tpdu, s), ==, 2);
+    g_assert_cmpstr(s->str, ==, "E8");
+    g_assert_cmpuint(exmta_rfc1006_walk(buf, 0, count_tpdu, s), ==, 0);
+    g_string_free(s, TRUE);
+    g_assert_cmpstr(exmta_cotp_dr_reason_str(0x80), ==, "Normal disconnect initiated by the session entity");
+    g_assert_null(exmta_cotp_dr_reason_str(0x99));
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/rfc1006/accepts_cr", test_accepts_cr);
+    g_test_add_func("/rfc1006/accepts_cc_dr_dt", test_accepts_cc_dr_dt);
+    g_test_add_func("/rfc1006/reserved_byte", test_reserved_byte);
+    g_test_add_func("/rfc1006/rejects_lookalikes", test_rejects_lookalikes);
+    g_test_add_func("/rfc1006/tpkt_lengths", test_tpkt_lengths);
+    g_test_add_func("/rfc1006/li_past_tpdu", test_li_past_tpdu);
+    g_test_add_func("/rfc1006/class_and_params", test_class_and_params);
+    g_test_add_func("/rfc1006/garbage_after_valid_header", test_garbage_after_valid_header);
+    g_test_add_func("/rfc1006/walk", test_walk);
+    return g_test_run();
+}

@@ -1,10 +1,817 @@
-/* exmta-epm.c - learn RPC endpoints from the endpoint mapper (placeholder
- * until the EPM correlation lands).
+/* exmta-epm.c - learn RPC endpoints from the endpoint mapper and flag every
+ * later TCP session to them.
+ *
+ * Stock Wireshark decodes ept_map towers but forgets them. exmta wraps the
+ * opnum 3 (ept_map) entries of the EPM v3 sub-dissector table, so its code
+ * sees the stub of every map request and response that stock decodes, with
+ * or without a protocol tree, and costs nothing on frames without EPM. The
+ * tower bytes are parsed by the pure parser in core/epm_parse.c; the learned
+ * endpoints live in the table of core/endpoints.c, one per capture file.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "exmta.h"
 
-void exmta_epm_register(int proto _U_, module_t *module _U_) { }
-void exmta_epm_handoff(void) { }
-void exmta_epm_tcp_frame(tvbuff_t *tvb _U_, packet_info *pinfo _U_, proto_tree *tree _U_) { }
-gboolean exmta_epm_port_interesting(guint16 port _U_) { return FALSE; }
+#include <epan/prefs.h>
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <epan/guid-utils.h>
+#include <epan/dissectors/packet-dcerpc.h>
+
+#include "epm_parse.h"
+#include "endpoints.h"
+
+#define EPM_V3_UUID "e1af8308-5d1f-11c9-91a4-08002b14a0fa"
+#define EPM_OPNUM_MAP 3
+#define MTA_UUID    "9e8ee830-4459-11ce-979b-00aa005ffebe"
+#define QADMIN_UUID "38a94e72-a9bc-11d2-8faf-00c04fa378ff"
+
+/* Towers kept from one response: Windows answers with max_towers (usually
+ * 1..4); anything past this is counted but not learned. */
+#define EPM_MAX_TOWERS_KEPT 64
+
+static int proto_exmta_parent = -1;
+static int proto_mta_rpc = -1;      /* "Exchange MTA RPC", for dcerpc_init_uuid */
+static int proto_qadmin_rpc = -1;   /* "Exchange MTA QAdmin RPC" */
+static int hf_mta_opnum = -1;
+static int hf_qadmin_opnum = -1;
+
+static int hf_rpc = -1;
+static int hf_rpc_interface = -1;
+static int hf_rpc_interface_name = -1;
+static int hf_rpc_version = -1;
+static int hf_rpc_kind = -1;
+static int hf_rpc_ip = -1;
+static int hf_rpc_port = -1;
+static int hf_rpc_learned_in = -1;
+static int hf_rpc_request_in = -1;
+static int hf_rpc_source = -1;
+static int hf_rpc_session_start = -1;
+static int hf_epm = -1;
+static int hf_epm_endpoint = -1;
+static int hf_epm_result = -1;
+static int hf_epm_previous_port = -1;
+static int hf_epm_previous_in = -1;
+static int hf_epm_lookup_failed = -1;
+static int hf_epm_status = -1;
+static int hf_epm_requested = -1;
+
+static gint ett_rpc = EXMTA_ETT_INIT;
+static gint ett_epm = EXMTA_ETT_INIT;
+static gint ett_epm_endpoint = EXMTA_ETT_INIT;
+static gint ett_mta_rpc = EXMTA_ETT_INIT;
+static gint ett_qadmin_rpc = EXMTA_ETT_INIT;
+
+static expert_field ei_not_registered = EI_INIT;
+static expert_field ei_lookup_failed_other = EI_INIT;
+static expert_field ei_first_session = EI_INIT;
+static expert_field ei_rpc_refused = EI_INIT;
+static expert_field ei_port_changed = EI_INIT;
+static expert_field ei_iface_changed = EI_INIT;
+static expert_field ei_static_port = EI_INIT;
+static expert_field ei_table_full = EI_INIT;
+
+static range_t *rpc_static_ports;           /* exmta.rpc_static_ports */
+
+/* File scope state: created by the init routine, freed by the cleanup one. */
+static exmta_endpoints_t *endpoints;        /* learned in this file */
+static GHashTable *learned_ports;           /* port -> count, the quick check */
+static GHashTable *sessions_per_endpoint;   /* const exmta_endpoint_t * -> session count */
+static wmem_map_t *requests;                /* request frame -> epm_request_t */
+
+static dissector_handle_t dcerpc_tcp_handle;
+static exmta_uuid_t mta_uuid, qadmin_uuid;
+
+/* exmta.rpc.source values: a public contract, append only. */
+static const value_string source_vals[] = {
+    { EXMTA_SRC_EPM,         "Endpoint mapper response" },
+    { EXMTA_SRC_STATIC_PREF, "Static port preference (exmta.rpc_static_ports, 'TCP/IP port for RPC listens')" },
+    { EXMTA_SRC_KNOWN_TABLE, "Known endpoints table" },
+    { 0, NULL }
+};
+
+static const value_string kind_vals[] = {
+    { EXMTA_KIND_OTHER_RPC,  "other EPM-learned interface" },
+    { EXMTA_KIND_MTA_RPC,    "MTA RPC" },
+    { EXMTA_KIND_QADMIN_RPC, "MTA QAdmin RPC" },
+    { 0, NULL }
+};
+
+static const value_string result_vals[] = {
+    { EXMTA_LEARN_NEW,           "new endpoint" },
+    { EXMTA_LEARN_SAME,          "already known" },
+    { EXMTA_LEARN_PORT_CHANGED,  "port changed" },
+    { EXMTA_LEARN_IFACE_CHANGED, "interface changed" },
+    { EXMTA_LEARN_REJECTED,      "not learned (endpoint table full or port 0)" },
+    { 0, NULL }
+};
+
+/* What an ept_map request asked for, kept until its response. */
+typedef struct {
+    gboolean has_iface;
+    exmta_uuid_t iface;
+    guint16 ver_major, ver_minor;
+} epm_request_t;
+
+/* One tower of a response, as learned (stored for every pass). */
+typedef struct {
+    exmta_endpoint_t ep;
+    exmta_learn_result_t result;
+    guint16 previous_port;
+    guint32 previous_in;
+} epm_learned_t;
+
+/* Per EPM response frame. */
+typedef struct {
+    guint n;
+    epm_learned_t *learned;
+    gboolean failed;            /* no usable tower, or a non-zero status */
+    guint32 status;
+    guint32 num_towers;
+    guint32 request_in;
+    gboolean has_iface;         /* what the request asked for, if we saw it */
+    exmta_uuid_t iface;
+    guint16 ver_major, ver_minor;
+    guint8 host[4];             /* the endpoint mapper that answered */
+} epm_frame_t;
+
+/* Per TCP conversation: decided at the first frame exmta looks at. */
+typedef struct {
+    const exmta_endpoint_t *ep; /* NULL: not an RPC endpoint session */
+    guint32 first_frame;
+    gboolean refused_reported;
+} rpc_conv_t;
+
+/* Per flagged TCP frame. */
+typedef struct {
+    const exmta_endpoint_t *ep;
+    guint32 session_start;
+    gboolean first_session;
+    gboolean refused;
+} rpc_frame_t;
+
+static void
+uuid_to_guid(const exmta_uuid_t *u, e_guid_t *g)
+{
+    g->data1 = (guint32)u->b[0] << 24 | (guint32)u->b[1] << 16 | (guint32)u->b[2] << 8 | u->b[3];
+    g->data2 = (guint16)(u->b[4] << 8 | u->b[5]);
+    g->data3 = (guint16)(u->b[6] << 8 | u->b[7]);
+    memcpy(g->data4, u->b + 8, 8);
+}
+
+static const char *
+interface_name(const exmta_uuid_t *u, guint16 ver_major, wmem_allocator_t *scope)
+{
+    e_guid_t g;
+    const char *name;
+
+    switch (exmta_kind_of(u, ver_major)) {
+    case EXMTA_KIND_MTA_RPC:
+        return "Exchange MTA";
+    case EXMTA_KIND_QADMIN_RPC:
+        return "Exchange MTA QAdmin";
+    default:
+        break;
+    }
+    uuid_to_guid(u, &g);
+    name = guids_get_uuid_name(&g, scope);
+    return name ? name : "unknown interface";
+}
+
+static gboolean
+is_mta_interface(const exmta_uuid_t *u)
+{
+    return exmta_uuid_equal(u, &mta_uuid) || exmta_uuid_equal(u, &qadmin_uuid);
+}
+
+static gboolean
+ipv4_of(const address *a, guint8 out[4])
+{
+    if (a->type != AT_IPv4 || a->len != 4)
+        return FALSE;
+    memcpy(out, a->data, 4);
+    return TRUE;
+}
+
+/* ---- the ept_map hook --------------------------------------------------- */
+
+static dcerpc_dissect_fnct_t *orig_map_rqst;
+static dcerpc_dissect_fnct_t *orig_map_resp;
+
+static exmta_ndr_t
+ndr_of(const dcerpc_info *di, const guint8 *drep)
+{
+    exmta_ndr_t ndr;
+    ndr.ndr64 = di && di->call_data && (di->call_data->flags & DCERPC_IS_NDR64);
+    ndr.little_endian = drep ? (drep[0] & 0x10) != 0 : TRUE;
+    return ndr;
+}
+
+static int
+wrap_map_rqst(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, dcerpc_info *di, guint8 *drep)
+{
+    int ret = orig_map_rqst(tvb, offset, pinfo, tree, di, drep);
+
+    if (!PINFO_FD_VISITED(pinfo) && requests && !wmem_map_contains(requests, GUINT_TO_POINTER(pinfo->num))) {
+        exmta_map_request_t rq;
+        exmta_ndr_t ndr = ndr_of(di, drep);
+        guint len = tvb_captured_length_remaining(tvb, offset);
+        epm_request_t *r = wmem_new0(wmem_file_scope(), epm_request_t);
+
+        memset(&rq, 0, sizeof(rq));
+        if (len > 0)
+            exmta_epm_parse_map_request(tvb_get_ptr(tvb, offset, len), len, &ndr, &rq);
+        /* the tower names the interface even when the stub ends early */
+        if (rq.has_tower && rq.tower_status == EXMTA_TOWER_OK) {
+            r->has_iface = TRUE;
+            r->iface = rq.tower.iface;
+            r->ver_major = rq.tower.ver_major;
+            r->ver_minor = rq.tower.ver_minor;
+        }
+        wmem_map_insert(requests, GUINT_TO_POINTER(pinfo->num), r);
+    }
+    return ret;
+}
+
+static void
+learned_port_add(guint16 port)
+{
+    gpointer key = GUINT_TO_POINTER((guint)port);
+    g_hash_table_insert(learned_ports, key,
+                        GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(learned_ports, key)) + 1));
+}
+
+/* A session to a learned endpoint is DCE/RPC even when its bind is not in
+ * the capture: expect it, as stock does for ports it learns itself. */
+static void
+expect_dcerpc_session(packet_info *pinfo, const guint8 ip[4], guint16 port)
+{
+    address addr, none;
+    conversation_t *conv;
+
+    if (!dcerpc_tcp_handle)
+        return;
+    set_address(&addr, AT_IPv4, 4, ip);
+    clear_address(&none);
+    conv = conversation_new(pinfo->num, &addr, &none, EXMTA_CONV_TCP, port, 0,
+                            NO_ADDR2 | NO_PORT2 | CONVERSATION_TEMPLATE);
+    conversation_set_dissector(conv, dcerpc_tcp_handle);
+}
+
+static void
+learn_response(tvbuff_t *tvb, int offset, packet_info *pinfo, dcerpc_info *di, guint8 *drep)
+{
+    exmta_map_response_t resp;
+    exmta_ndr_t ndr = ndr_of(di, drep);
+    guint len = tvb_captured_length_remaining(tvb, offset);
+    epm_frame_t *fr = wmem_new0(wmem_file_scope(), epm_frame_t);
+    guint8 answered_by[4] = { 0, 0, 0, 0 };
+    guint usable = 0;
+
+    fr->request_in = di && di->call_data ? di->call_data->req_frame : 0;
+    if (fr->request_in && requests) {
+        epm_request_t *r = (epm_request_t *)wmem_map_lookup(requests, GUINT_TO_POINTER(fr->request_in));
+        if (r && r->has_iface) {
+            fr->has_iface = TRUE;
+            fr->iface = r->iface;
+            fr->ver_major = r->ver_major;
+            fr->ver_minor = r->ver_minor;
+        }
+    }
+    ipv4_of(&pinfo->src, answered_by);
+    memcpy(fr->host, answered_by, 4);
+
+    memset(&resp, 0, sizeof(resp));
+    exmta_epm_parse_map_response(len ? tvb_get_ptr(tvb, offset, len) : NULL, len, &ndr, &resp,
+                                 EPM_MAX_TOWERS_KEPT);
+    fr->status = resp.status;
+    fr->num_towers = resp.num_towers;
+    if (resp.towers && resp.towers->len) {
+        fr->learned = wmem_alloc0_array(wmem_file_scope(), epm_learned_t, resp.towers->len);
+        for (guint i = 0; i < resp.towers->len; i++) {
+            const exmta_tower_t *t = &g_array_index(resp.towers, exmta_tower_t, i);
+            epm_learned_t *l = &fr->learned[fr->n];
+            exmta_endpoint_t previous;
+
+            if (!t->has_tcp || t->tcp_port == 0)
+                continue;       /* named pipe, UDP, HTTP: no TCP session to flag */
+            usable++;
+            memset(&l->ep, 0, sizeof(l->ep));
+            /* 0.0.0.0 means "the address you sent the request to" */
+            if (t->has_ip && (t->ip[0] | t->ip[1] | t->ip[2] | t->ip[3]))
+                memcpy(l->ep.ip, t->ip, 4);
+            else
+                memcpy(l->ep.ip, answered_by, 4);
+            l->ep.port = t->tcp_port;
+            l->ep.iface = t->iface;
+            l->ep.ver_major = t->ver_major;
+            l->ep.ver_minor = t->ver_minor;
+            l->ep.kind = exmta_kind_of(&t->iface, t->ver_major);
+            l->ep.source = EXMTA_SRC_EPM;
+            l->ep.learned_in = pinfo->num;
+            l->ep.request_in = fr->request_in;
+            memset(&previous, 0, sizeof(previous));
+            l->result = exmta_endpoints_learn(endpoints, &l->ep, &previous);
+            if (l->result == EXMTA_LEARN_PORT_CHANGED || l->result == EXMTA_LEARN_IFACE_CHANGED) {
+                l->previous_port = previous.port;
+                l->previous_in = previous.learned_in;
+            }
+            if (l->result == EXMTA_LEARN_NEW || l->result == EXMTA_LEARN_PORT_CHANGED ||
+                l->result == EXMTA_LEARN_IFACE_CHANGED) {
+                learned_port_add(l->ep.port);
+                expect_dcerpc_session(pinfo, l->ep.ip, l->ep.port);
+            }
+            fr->n++;
+        }
+    }
+    fr->failed = usable == 0 || (resp.status_present && resp.status != 0);
+    exmta_map_response_clear(&resp);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM, fr);
+}
+
+static int
+wrap_map_resp(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, dcerpc_info *di, guint8 *drep)
+{
+    int ret = orig_map_resp(tvb, offset, pinfo, tree, di, drep);
+
+    if (!PINFO_FD_VISITED(pinfo) && endpoints &&
+        !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM))
+        learn_response(tvb, offset, pinfo, di, drep);
+    return ret;
+}
+
+/* Point EPM v3's procedure table at a copy whose ept_map entries call us
+ * first. dcerpc_get_proto_sub_dissector()'s table is const from 4.2 on, and
+ * registering EPM again warns; the uuid table's value is ours to repoint. */
+static void
+hook_epm(void)
+{
+    exmta_uuid_t u;
+    e_guid_t g;
+    dcerpc_uuid_value *value;
+    const dcerpc_sub_dissector *p;
+    dcerpc_sub_dissector *copy;
+    guint n = 0;
+
+    exmta_uuid_from_string(EPM_V3_UUID, &u);
+    uuid_to_guid(&u, &g);
+    value = (dcerpc_uuid_value *)exmta_dcerpc_uuid_lookup(&g, 3);
+    if (!value || !value->procs) {
+        ws_warning("exmta: the EPM v3 dissector is not registered; endpoints cannot be learned");
+        return;
+    }
+    for (p = value->procs; p->name; p++)
+        n++;
+    copy = g_new0(dcerpc_sub_dissector, n + 1);   /* lives as long as the dissector table */
+    memcpy(copy, value->procs, sizeof(*copy) * n);
+    for (guint i = 0; i < n; i++) {
+        if (copy[i].num != EPM_OPNUM_MAP)
+            continue;
+        if (copy[i].dissect_rqst && copy[i].dissect_rqst != wrap_map_rqst) {
+            orig_map_rqst = copy[i].dissect_rqst;
+            copy[i].dissect_rqst = wrap_map_rqst;
+        }
+        if (copy[i].dissect_resp && copy[i].dissect_resp != wrap_map_resp) {
+            orig_map_resp = copy[i].dissect_resp;
+            copy[i].dissect_resp = wrap_map_resp;
+        }
+    }
+    if (!orig_map_rqst || !orig_map_resp) {
+        ws_warning("exmta: EPM v3 has no ept_map dissector; endpoints cannot be learned");
+        g_free(copy);
+        return;
+    }
+    value->procs = copy;
+}
+
+/* ---- flagging TCP sessions ---------------------------------------------- */
+
+gboolean
+exmta_epm_port_interesting(guint16 port)
+{
+    if (rpc_static_ports && value_is_in_range(rpc_static_ports, port))
+        return TRUE;
+    return learned_ports && g_hash_table_contains(learned_ports, GUINT_TO_POINTER((guint)port));
+}
+
+static const exmta_endpoint_t *
+static_endpoint(packet_info *pinfo)
+{
+    exmta_endpoint_t *ep;
+    const address *host;
+    guint16 port;
+
+    if (value_is_in_range(rpc_static_ports, pinfo->destport)) {
+        host = &pinfo->dst;
+        port = (guint16)pinfo->destport;
+    } else if (value_is_in_range(rpc_static_ports, pinfo->srcport)) {
+        host = &pinfo->src;
+        port = (guint16)pinfo->srcport;
+    } else {
+        return NULL;
+    }
+    ep = wmem_new0(wmem_file_scope(), exmta_endpoint_t);
+    if (!ipv4_of(host, ep->ip))
+        return NULL;
+    ep->port = port;
+    ep->iface = mta_uuid;
+    ep->ver_major = 2;
+    ep->ver_minor = 0;
+    ep->kind = EXMTA_KIND_MTA_RPC;
+    ep->source = EXMTA_SRC_STATIC_PREF;
+    return ep;
+}
+
+/* First pass: which endpoint, if any, this TCP conversation goes to. A
+ * conversation that began before its endpoint was learned is not flagged:
+ * nothing is flagged before it was learned. */
+static rpc_conv_t *
+decide_conversation(conversation_t *conv, packet_info *pinfo)
+{
+    rpc_conv_t *rc = (rpc_conv_t *)conversation_get_proto_data(conv, proto_mta_rpc);
+    guint8 ip[4];
+
+    if (rc)
+        return rc;
+    rc = wmem_new0(wmem_file_scope(), rpc_conv_t);
+    rc->first_frame = pinfo->num;
+    conversation_add_proto_data(conv, proto_mta_rpc, rc);
+
+    if (ipv4_of(&pinfo->dst, ip))
+        rc->ep = exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->destport, pinfo->num);
+    if (!rc->ep && ipv4_of(&pinfo->src, ip))
+        rc->ep = exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->srcport, pinfo->num);
+    if (rc->ep && conv->setup_frame <= rc->ep->learned_in)
+        rc->ep = NULL;
+    if (!rc->ep && rpc_static_ports)
+        rc->ep = static_endpoint(pinfo);
+    return rc;
+}
+
+static void
+rpc_first_pass(packet_info *pinfo)
+{
+    conversation_t *conv;
+    rpc_conv_t *rc;
+    rpc_frame_t *rf;
+
+    if (!exmta_epm_port_interesting((guint16)pinfo->srcport) &&
+        !exmta_epm_port_interesting((guint16)pinfo->destport))
+        return;
+    conv = find_conversation_pinfo(pinfo, 0);
+    if (!conv)
+        return;
+    rc = decide_conversation(conv, pinfo);
+    if (!rc->ep)
+        return;
+
+    rf = wmem_new0(wmem_file_scope(), rpc_frame_t);
+    rf->ep = rc->ep;
+    rf->session_start = rc->first_frame;
+    if (rc->first_frame == pinfo->num) {
+        guint n = GPOINTER_TO_UINT(g_hash_table_lookup(sessions_per_endpoint, rc->ep)) + 1;
+        g_hash_table_insert(sessions_per_endpoint, (gpointer)rc->ep, GUINT_TO_POINTER(n));
+        rf->first_session = n == 1;
+    }
+    rf->refused = exmta_tcp_refused_now(conv, pinfo, &rc->refused_reported);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_RPC, rf);
+}
+
+static void
+add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const exmta_endpoint_t *ep)
+{
+    e_guid_t g;
+    proto_item *ti;
+    char ver[16];
+
+    uuid_to_guid(&ep->iface, &g);
+    ti = proto_tree_add_guid(tree, hf_rpc_interface, tvb, 0, 0, &g);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_string(tree, hf_rpc_interface_name, tvb, 0, 0,
+                               interface_name(&ep->iface, ep->ver_major, pinfo->pool));
+    proto_item_set_generated(ti);
+    snprintf(ver, sizeof(ver), "%u.%u", ep->ver_major, ep->ver_minor);
+    ti = proto_tree_add_string(tree, hf_rpc_version, tvb, 0, 0, ver);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_uint(tree, hf_rpc_kind, tvb, 0, 0, ep->kind);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_ipv4(tree, hf_rpc_ip, tvb, 0, 0, (ws_in4_addr)(ep->ip[0] | ep->ip[1] << 8 | ep->ip[2] << 16 | (guint32)ep->ip[3] << 24));
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_uint(tree, hf_rpc_port, tvb, 0, 0, ep->port);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_uint(tree, hf_rpc_source, tvb, 0, 0, ep->source);
+    proto_item_set_generated(ti);
+    if (ep->learned_in) {
+        ti = proto_tree_add_uint(tree, hf_rpc_learned_in, tvb, 0, 0, ep->learned_in);
+        proto_item_set_generated(ti);
+    }
+    if (ep->request_in) {
+        ti = proto_tree_add_uint(tree, hf_rpc_request_in, tvb, 0, 0, ep->request_in);
+        proto_item_set_generated(ti);
+    }
+}
+
+static const char *
+ep_str(const exmta_endpoint_t *ep, wmem_allocator_t *scope)
+{
+    return wmem_strdup_printf(scope, "%u.%u.%u.%u:%u", ep->ip[0], ep->ip[1], ep->ip[2], ep->ip[3], ep->port);
+}
+
+static void
+show_rpc_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rpc_frame_t *rf)
+{
+    proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
+    proto_item *ti = proto_tree_add_item(et, hf_rpc, tvb, 0, 0, ENC_NA);
+    proto_tree *rt = proto_item_add_subtree(ti, ett_rpc);
+    const exmta_endpoint_t *ep = rf->ep;
+
+    proto_item_append_text(ti, ": %s %s, %s", val_to_str_const(ep->kind, kind_vals, "?"),
+                           ep_str(ep, pinfo->pool),
+                           ep->source == EXMTA_SRC_EPM ?
+                               wmem_strdup_printf(pinfo->pool, "learned in frame %u", ep->learned_in) :
+                               val_to_str_const(ep->source, source_vals, "?"));
+    add_endpoint_fields(rt, tvb, pinfo, ep);
+    ti = proto_tree_add_uint(rt, hf_rpc_session_start, tvb, 0, 0, rf->session_start);
+    proto_item_set_generated(ti);
+
+    if (rf->first_session) {
+        if (ep->source == EXMTA_SRC_STATIC_PREF)
+            expert_add_info_format(pinfo, ti, &ei_static_port,
+                "[TCP/IP port for RPC listens] First session to static MTA RPC port %s (exmta.rpc_static_ports)",
+                ep_str(ep, pinfo->pool));
+        else
+            expert_add_info_format(pinfo, ti, &ei_first_session,
+                "[Endpoint mapper] First session to %s endpoint %s (%s), learned in frame %u",
+                val_to_str_const(ep->kind, kind_vals, "?"), ep_str(ep, pinfo->pool),
+                interface_name(&ep->iface, ep->ver_major, pinfo->pool), ep->learned_in);
+    }
+    if (rf->refused)
+        expert_add_info_format(pinfo, ti, &ei_rpc_refused,
+            "[Endpoint mapper] Connection to %s endpoint %s refused (SYN answered by RST): "
+            "nothing listens on the port the endpoint mapper gave (service stopped or restarted?)",
+            val_to_str_const(ep->kind, kind_vals, "?"), ep_str(ep, pinfo->pool));
+}
+
+static void
+show_epm_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const epm_frame_t *fr)
+{
+    proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
+    proto_item *ti = proto_tree_add_item(et, hf_epm, tvb, 0, 0, ENC_NA);
+    proto_tree *mt = proto_item_add_subtree(ti, ett_epm);
+    char host[16];
+
+    snprintf(host, sizeof(host), "%u.%u.%u.%u", fr->host[0], fr->host[1], fr->host[2], fr->host[3]);
+    proto_item_append_text(ti, ": %u endpoint%s from the endpoint mapper on %s", fr->n,
+                           fr->n == 1 ? "" : "s", host);
+    if (fr->has_iface) {
+        e_guid_t g;
+        uuid_to_guid(&fr->iface, &g);
+        ti = proto_tree_add_guid(mt, hf_epm_requested, tvb, 0, 0, &g);
+        proto_item_append_text(ti, " (%s v%u.%u)", interface_name(&fr->iface, fr->ver_major, pinfo->pool),
+                               fr->ver_major, fr->ver_minor);
+        proto_item_set_generated(ti);
+    }
+    ti = proto_tree_add_uint(mt, hf_epm_status, tvb, 0, 0, fr->status);
+    proto_item_set_generated(ti);
+    for (guint i = 0; i < fr->n; i++) {
+        const epm_learned_t *l = &fr->learned[i];
+        proto_item *li = proto_tree_add_item(mt, hf_epm_endpoint, tvb, 0, 0, ENC_NA);
+        proto_tree *lt = proto_item_add_subtree(li, ett_epm_endpoint);
+
+        proto_item_append_text(li, ": %s %s (%s)", val_to_str_const(l->ep.kind, kind_vals, "?"),
+                               ep_str(&l->ep, pinfo->pool), val_to_str_const(l->result, result_vals, "?"));
+        add_endpoint_fields(lt, tvb, pinfo, &l->ep);
+        ti = proto_tree_add_uint(lt, hf_epm_result, tvb, 0, 0, l->result);
+        proto_item_set_generated(ti);
+        if (l->result == EXMTA_LEARN_PORT_CHANGED || l->result == EXMTA_LEARN_IFACE_CHANGED) {
+            proto_item *pi = proto_tree_add_uint(lt, hf_epm_previous_port, tvb, 0, 0, l->previous_port);
+            proto_item_set_generated(pi);
+            pi = proto_tree_add_uint(lt, hf_epm_previous_in, tvb, 0, 0, l->previous_in);
+            proto_item_set_generated(pi);
+        }
+        if (l->result == EXMTA_LEARN_PORT_CHANGED)
+            expert_add_info_format(pinfo, li, &ei_port_changed,
+                "[Endpoint mapper] %s on %u.%u.%u.%u moved from port %u (learned in frame %u) to port %u: "
+                "the service restarted or moved; sessions to the old port will fail",
+                interface_name(&l->ep.iface, l->ep.ver_major, pinfo->pool),
+                l->ep.ip[0], l->ep.ip[1], l->ep.ip[2], l->ep.ip[3], l->previous_port, l->previous_in,
+                l->ep.port);
+        else if (l->result == EXMTA_LEARN_IFACE_CHANGED)
+            expert_add_info_format(pinfo, li, &ei_iface_changed,
+                "[Endpoint mapper] Port %s now serves %s (learned in frame %u for another interface)",
+                ep_str(&l->ep, pinfo->pool), interface_name(&l->ep.iface, l->ep.ver_major, pinfo->pool),
+                l->previous_in);
+        else if (l->result == EXMTA_LEARN_REJECTED)
+            expert_add_info(pinfo, li, &ei_table_full);
+    }
+    if (fr->failed) {
+        ti = proto_tree_add_boolean(mt, hf_epm_lookup_failed, tvb, 0, 0, TRUE);
+        proto_item_set_generated(ti);
+        if (fr->has_iface && is_mta_interface(&fr->iface))
+            expert_add_info_format(pinfo, ti, &ei_not_registered,
+                "[Endpoint mapper] %s: the %s RPC interface is not registered with its endpoint mapper "
+                "(status 0x%08x%s, %u tower%s): the MTA service is not running there, or it listens on "
+                "a static port ('TCP/IP port for RPC listens')",
+                host, interface_name(&fr->iface, fr->ver_major, pinfo->pool), fr->status,
+                fr->status == EXMTA_EPT_S_NOT_REGISTERED ? " EPT_S_NOT_REGISTERED" : "",
+                fr->num_towers, fr->num_towers == 1 ? "" : "s");
+        else
+            expert_add_info_format(pinfo, ti, &ei_lookup_failed_other,
+                "[Endpoint mapper] %s: lookup %s%s answered with no TCP endpoint (status 0x%08x)",
+                host, fr->has_iface ? "for " : "",
+                fr->has_iface ? interface_name(&fr->iface, fr->ver_major, pinfo->pool) : "",
+                fr->status);
+    }
+}
+
+void
+exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    rpc_frame_t *rf;
+    epm_frame_t *fr;
+
+    if (!PINFO_FD_VISITED(pinfo) && endpoints &&
+        !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_RPC))
+        rpc_first_pass(pinfo);
+
+    fr = (epm_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM);
+    if (fr)
+        show_epm_frame(tvb, pinfo, tree, fr);
+    rf = (rpc_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_RPC);
+    if (rf)
+        show_rpc_frame(tvb, pinfo, tree, rf);
+}
+
+/* ---- lifetime ------------------------------------------------------------ */
+
+static void
+epm_init(void)
+{
+    endpoints = exmta_endpoints_new();
+    learned_ports = g_hash_table_new(g_direct_hash, g_direct_equal);
+    sessions_per_endpoint = g_hash_table_new(g_direct_hash, g_direct_equal);
+    requests = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+}
+
+static void
+epm_cleanup(void)
+{
+    if (endpoints)
+        exmta_endpoints_free(endpoints);
+    endpoints = NULL;
+    if (learned_ports)
+        g_hash_table_destroy(learned_ports);
+    learned_ports = NULL;
+    if (sessions_per_endpoint)
+        g_hash_table_destroy(sessions_per_endpoint);
+    sessions_per_endpoint = NULL;
+    requests = NULL;    /* file scope: freed with the file */
+}
+
+/* No operation names are public for the Exchange MTA interfaces: stock shows
+ * "Unknown operation N" with the interface named. */
+static EXMTA_DCERPC_PROCS_CONST dcerpc_sub_dissector mta_procs[] = {
+    { 0, NULL, NULL, NULL },
+};
+static EXMTA_DCERPC_PROCS_CONST dcerpc_sub_dissector qadmin_procs[] = {
+    { 0, NULL, NULL, NULL },
+};
+
+void
+exmta_epm_register(int proto, module_t *module)
+{
+    static hf_register_info hf[] = {
+        { &hf_rpc,
+          { "MTA RPC endpoint session", "exmta.rpc", FT_NONE, BASE_NONE, NULL, 0x0,
+            "TCP session to an RPC endpoint learned from the endpoint mapper or a static port", HFILL } },
+        { &hf_rpc_interface,
+          { "Interface", "exmta.rpc.interface", FT_GUID, BASE_NONE, NULL, 0x0,
+            "RPC interface UUID the endpoint serves", HFILL } },
+        { &hf_rpc_interface_name,
+          { "Interface name", "exmta.rpc.interface_name", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rpc_version,
+          { "Interface version", "exmta.rpc.version", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rpc_kind,
+          { "Kind", "exmta.rpc.kind", FT_UINT8, BASE_DEC, VALS(kind_vals), 0x0,
+            NULL, HFILL } },
+        { &hf_rpc_ip,
+          { "Endpoint address", "exmta.rpc.ip", FT_IPv4, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rpc_port,
+          { "Endpoint port", "exmta.rpc.port", FT_UINT16, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rpc_learned_in,
+          { "Learned in", "exmta.rpc.learned_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "Frame of the endpoint mapper response that gave this endpoint", HFILL } },
+        { &hf_rpc_request_in,
+          { "Lookup request in", "exmta.rpc.request_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "Frame of the ept_map request", HFILL } },
+        { &hf_rpc_source,
+          { "Source", "exmta.rpc.source", FT_UINT8, BASE_DEC, VALS(source_vals), 0x0,
+            "Where exmta knows this endpoint from", HFILL } },
+        { &hf_rpc_session_start,
+          { "Session start", "exmta.rpc.session_start", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "First frame of this TCP session that exmta saw", HFILL } },
+        { &hf_epm,
+          { "Endpoint mapper lookup", "exmta.epm", FT_NONE, BASE_NONE, NULL, 0x0,
+            "What exmta learned from this ept_map response", HFILL } },
+        { &hf_epm_endpoint,
+          { "Learned endpoint", "exmta.epm.endpoint", FT_NONE, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_epm_result,
+          { "Learning result", "exmta.epm.result", FT_UINT8, BASE_DEC, VALS(result_vals), 0x0,
+            NULL, HFILL } },
+        { &hf_epm_previous_port,
+          { "Previous port", "exmta.epm.previous_port", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Port the same interface had on this host before", HFILL } },
+        { &hf_epm_previous_in,
+          { "Previous port learned in", "exmta.epm.previous_learned_in", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_epm_lookup_failed,
+          { "Lookup failed", "exmta.epm.lookup_failed", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The response gave no TCP endpoint or a non-zero status", HFILL } },
+        { &hf_epm_status,
+          { "Status", "exmta.epm.status", FT_UINT32, BASE_HEX, NULL, 0x0,
+            "error_status_t of the ept_map response", HFILL } },
+        { &hf_epm_requested,
+          { "Requested interface", "exmta.epm.requested", FT_GUID, BASE_NONE, NULL, 0x0,
+            "Interface named by the ept_map request", HFILL } },
+    };
+    static hf_register_info hf_mta[] = {
+        { &hf_mta_opnum,
+          { "Operation", "exmta_mta_rpc.opnum", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+    };
+    static hf_register_info hf_qadmin[] = {
+        { &hf_qadmin_opnum,
+          { "Operation", "exmta_qadmin_rpc.opnum", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+    };
+    static gint *ett[] = { &ett_rpc, &ett_epm, &ett_epm_endpoint, &ett_mta_rpc, &ett_qadmin_rpc };
+    static ei_register_info ei[] = {
+        { &ei_not_registered,
+          { "exmta.expert.epm_not_registered", PI_RESPONSE_CODE, PI_WARN,
+            "[Endpoint mapper] The MTA RPC interface is not registered with its endpoint mapper", EXPFILL } },
+        { &ei_lookup_failed_other,
+          { "exmta.expert.epm_lookup_failed", PI_RESPONSE_CODE, PI_NOTE,
+            "[Endpoint mapper] Lookup answered with no TCP endpoint", EXPFILL } },
+        { &ei_first_session,
+          { "exmta.expert.rpc_first_session", PI_SEQUENCE, PI_CHAT,
+            "[Endpoint mapper] First session to a learned RPC endpoint", EXPFILL } },
+        { &ei_rpc_refused,
+          { "exmta.expert.rpc_refused", PI_SEQUENCE, PI_WARN,
+            "[Endpoint mapper] Connection to a learned RPC endpoint refused", EXPFILL } },
+        { &ei_port_changed,
+          { "exmta.expert.rpc_port_changed", PI_SEQUENCE, PI_WARN,
+            "[Endpoint mapper] Endpoint re-learned with a different port", EXPFILL } },
+        { &ei_iface_changed,
+          { "exmta.expert.rpc_interface_changed", PI_SEQUENCE, PI_NOTE,
+            "[Endpoint mapper] Port re-learned for a different interface", EXPFILL } },
+        { &ei_static_port,
+          { "exmta.expert.rpc_static_port", PI_SEQUENCE, PI_CHAT,
+            "[TCP/IP port for RPC listens] Session to a static MTA RPC port", EXPFILL } },
+        { &ei_table_full,
+          { "exmta.expert.endpoint_table_full", PI_PROTOCOL, PI_WARN,
+            "Endpoint not learned: the endpoint table is full or the port is 0", EXPFILL } },
+    };
+    expert_module_t *expert = expert_register_protocol(proto);
+
+    proto_exmta_parent = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert, ei, array_length(ei));
+
+    proto_mta_rpc = proto_register_protocol("Exchange MTA RPC", "MTA", "exmta_mta_rpc");
+    proto_register_field_array(proto_mta_rpc, hf_mta, array_length(hf_mta));
+    proto_qadmin_rpc = proto_register_protocol("Exchange MTA QAdmin RPC", "MTA QAdmin", "exmta_qadmin_rpc");
+    proto_register_field_array(proto_qadmin_rpc, hf_qadmin, array_length(hf_qadmin));
+
+    range_convert_str(wmem_epan_scope(), &rpc_static_ports, "", 65535);
+    prefs_register_range_preference(module, "rpc_static_ports",
+        "TCP/IP port for RPC listens (static MTA RPC ports)",
+        "TCP ports on which MTA RPC listens without the endpoint mapper: the Exchange registry value "
+        "'TCP/IP port for RPC listens' (HKLM\\System\\CurrentControlSet\\Services\\MSExchangeMTA\\Parameters). "
+        "Sessions to these ports are flagged as MTA RPC. Empty by default.",
+        &rpc_static_ports, 65535);
+
+    exmta_uuid_from_string(MTA_UUID, &mta_uuid);
+    exmta_uuid_from_string(QADMIN_UUID, &qadmin_uuid);
+    register_init_routine(epm_init);
+    register_cleanup_routine(epm_cleanup);
+}
+
+void
+exmta_epm_handoff(void)
+{
+    e_guid_t g;
+    dissector_table_t tcp_port = find_dissector_table("tcp.port");
+
+    /* The DCE/RPC handle that stock puts on TCP 135 decodes any DCE/RPC over TCP. */
+    dcerpc_tcp_handle = tcp_port ? dissector_get_uint_handle(tcp_port, 135) : NULL;
+
+    uuid_to_guid(&mta_uuid, &g);
+    dcerpc_init_uuid(proto_mta_rpc, ett_mta_rpc, &g, 2, mta_procs, hf_mta_opnum);
+    uuid_to_guid(&qadmin_uuid, &g);
+    dcerpc_init_uuid(proto_qadmin_rpc, ett_qadmin_rpc, &g, 1, qadmin_procs, hf_qadmin_opnum);
+    hook_epm();
+}

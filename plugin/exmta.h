@@ -8,6 +8,8 @@
 #include <wireshark.h>
 #include <epan/packet.h>
 #include <epan/expert.h>
+#include <epan/prefs.h>
+#include <epan/conversation.h>
 
 #include "ws_compat.h"
 
@@ -21,8 +23,14 @@ extern int proto_exmta;
 enum {
     EXMTA_KEY_RFC1006 = 0,      /* exmta_rfc1006_frame_t: the RFC1006 dissector */
     EXMTA_KEY_TCP = 1,          /* exmta_tcp_frame_t: the postdissector (RST, tpkt ports) */
-    EXMTA_KEY_RPC = 2,          /* exmta_rpc_frame_t: EPM learning and RPC flagging */
+    EXMTA_KEY_RPC = 2,          /* rpc_frame_t: a session to a learned RPC endpoint */
+    EXMTA_KEY_EPM = 3,          /* epm_frame_t: what an ept_map response taught */
 };
+
+/* TRUE in the one frame where TCP first records an RST for a session whose
+ * SYN was never answered by a SYN/ACK (a refused connection); *reported
+ * (per conversation) makes it once. First pass only. */
+gboolean exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *reported);
 
 /* EPM correlation (exmta-epm.c) */
 void exmta_epm_register(int proto, module_t *module);

@@ -369,6 +369,22 @@ EXMTA_HEUR_CB(dissect_exmta_heur)
     return TRUE;
 }
 
+gboolean
+exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *reported)
+{
+    struct tcp_analysis *tcpd;
+    guint8 c;
+
+    if (*reported || !conv || !(tcpd = get_tcp_conversation_data(conv, pinfo)))
+        return FALSE;
+    c = tcpd->conversation_completeness;
+    if ((c & EXMTA_TCP_SYNSENT) && (c & EXMTA_TCP_RST) && !(c & EXMTA_TCP_SYNACK)) {
+        *reported = TRUE;
+        return TRUE;
+    }
+    return FALSE;
+}
+
 /* Postdissector: TCP frames without RFC1006 payload that still matter. It
  * asks for no fields, so it never forces a protocol tree, and returns at once
  * for a frame whose ports are not interesting. */
@@ -401,14 +417,8 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
             if (!conv)
                 conv = find_conversation_pinfo(pinfo, 0);
             if (conv && (tcpd = get_tcp_conversation_data(conv, pinfo)) != NULL) {
-                guint8 c = tcpd->conversation_completeness;
-
                 cd = get_conv_data(conv);
-                /* The first frame in which TCP records an RST for a session
-                 * whose SYN was never answered by a SYN/ACK is the refusal. */
-                if ((c & EXMTA_TCP_SYNSENT) && (c & EXMTA_TCP_RST) &&
-                    !(c & EXMTA_TCP_SYNACK) && !cd->refused_reported) {
-                    cd->refused_reported = TRUE;
+                if (exmta_tcp_refused_now(conv, pinfo, &cd->refused_reported)) {
                     tmp.refused = TRUE;
                     tmp.port = tcpd->server_port ? tcpd->server_port : dp;
                 }

@@ -16,6 +16,8 @@
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
 #include <epan/guid-utils.h>
+#include <epan/tap.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <epan/dissectors/packet-dcerpc.h>
 
 #include "epm_parse.h"
@@ -610,8 +612,7 @@ show_epm_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const epm_fr
         if (fr->has_iface && is_mta_interface(&fr->iface))
             expert_add_info_format(pinfo, ti, &ei_not_registered,
                 "[Endpoint mapper] %s: the %s RPC interface is not registered with its endpoint mapper "
-                "(status 0x%08x%s, %u tower%s): the MTA service is not running there, or it listens on "
-                "a static port ('TCP/IP port for RPC listens')",
+                "(0x%08x%s, %u tower%s): MTA service stopped, or on a static port ('TCP/IP port for RPC listens')",
                 host, interface_name(&fr->iface, fr->ver_major, pinfo->pool), fr->status,
                 fr->status == EXMTA_EPT_S_NOT_REGISTERED ? " EPT_S_NOT_REGISTERED" : "",
                 fr->num_towers, fr->num_towers == 1 ? "" : "s");
@@ -621,6 +622,70 @@ show_epm_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const epm_fr
                 host, fr->has_iface ? "for " : "",
                 fr->has_iface ? interface_name(&fr->iface, fr->ver_major, pinfo->pool) : "",
                 fr->status);
+    }
+}
+
+static guint8
+found_by_source(exmta_ep_source_t source)
+{
+    switch (source) {
+    case EXMTA_SRC_STATIC_PREF: return EXMTA_FOUND_STATIC_PREF;
+    case EXMTA_SRC_KNOWN_TABLE: return EXMTA_FOUND_KNOWN_TABLE;
+    default:                    return EXMTA_FOUND_EPM;
+    }
+}
+
+static exmta_tap_info_t *
+tap_for_endpoint(packet_info *pinfo, exmta_tap_type_t type, const exmta_endpoint_t *ep)
+{
+    exmta_tap_info_t *ti = wmem_new0(pinfo->pool, exmta_tap_info_t);
+    guint8 *ip = (guint8 *)wmem_memdup(pinfo->pool, ep->ip, 4);
+
+    ti->type = type;
+    set_address(&ti->host, AT_IPv4, 4, ip);
+    ti->port = ep->port;
+    ti->kind = (guint8)ep->kind;
+    ti->found_by = found_by_source(ep->source);
+    ti->learned_in = ep->learned_in;
+    ti->frame_len = pinfo->fd->pkt_len;
+    ti->bind_error = -1;
+    ti->interface_name = interface_name(&ep->iface, ep->ver_major, pinfo->pool);
+    return ti;
+}
+
+static void
+queue_taps(packet_info *pinfo, const epm_frame_t *fr, const rpc_frame_t *rf)
+{
+    if (!have_tap_listener(exmta_tap))
+        return;
+    if (fr) {
+        for (guint i = 0; i < fr->n; i++)
+            tap_queue_packet(exmta_tap, pinfo, tap_for_endpoint(pinfo, EXMTA_TAP_EPM_LEARNED, &fr->learned[i].ep));
+        if (fr->failed) {
+            exmta_tap_info_t *ti = wmem_new0(pinfo->pool, exmta_tap_info_t);
+            guint8 *ip = (guint8 *)wmem_memdup(pinfo->pool, fr->host, 4);
+
+            ti->type = EXMTA_TAP_EPM_FAILED;
+            set_address(&ti->host, AT_IPv4, 4, ip);
+            ti->port = (guint16)pinfo->srcport;
+            ti->kind = fr->has_iface ? (guint8)exmta_kind_of(&fr->iface, fr->ver_major) : EXMTA_KIND_OTHER_RPC;
+            ti->found_by = EXMTA_FOUND_EPM;
+            ti->learned_in = pinfo->num;
+            ti->frame_len = pinfo->fd->pkt_len;
+            ti->bind_error = -1;
+            ti->epm_status = fr->status;
+            ti->interface_name = fr->has_iface ? interface_name(&fr->iface, fr->ver_major, pinfo->pool) : NULL;
+            tap_queue_packet(exmta_tap, pinfo, ti);
+        }
+    }
+    if (rf) {
+        exmta_tap_info_t *ti = tap_for_endpoint(pinfo, EXMTA_TAP_RPC, rf->ep);
+        conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+        struct tcp_analysis *tcpd = conv ? get_tcp_conversation_data(conv, pinfo) : NULL;
+
+        ti->stream = tcpd ? tcpd->stream : 0;
+        ti->refused = rf->refused;
+        tap_queue_packet(exmta_tap, pinfo, ti);
     }
 }
 
@@ -640,6 +705,8 @@ exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     rf = (rpc_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_RPC);
     if (rf)
         show_rpc_frame(tvb, pinfo, tree, rf);
+    if (fr || rf)
+        queue_taps(pinfo, fr, rf);
 }
 
 /* ---- lifetime ------------------------------------------------------------ */

@@ -25,6 +25,7 @@ enum {
     EXMTA_KEY_TCP = 1,          /* exmta_tcp_frame_t: the postdissector (RST, tpkt ports) */
     EXMTA_KEY_RPC = 2,          /* rpc_frame_t: a session to a learned RPC endpoint */
     EXMTA_KEY_EPM = 3,          /* epm_frame_t: what an ept_map response taught */
+    EXMTA_KEY_TREE = 4,         /* pinfo->pool: this dissection's exmta subtree */
 };
 
 /* TRUE in the one frame where TCP first records an RST for a session whose
@@ -42,5 +43,67 @@ gboolean exmta_epm_port_interesting(guint16 port);
 
 /* The exmta tree of this frame: created on first use, below the top item. */
 proto_tree *exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+
+/* ---- the "exmta" tap ----------------------------------------------------
+ * Queued by the postdissector for every frame exmta has something to say
+ * about, on every pass (taps run on the pass that is shown). The struct and
+ * the strings it points to live in pinfo->pool. Listeners: the endpoint
+ * summary (-z exmta,endpoints and Statistics > Exchange MTA Endpoints). */
+#define EXMTA_TAP_NAME "exmta"
+
+typedef enum {
+    EXMTA_TAP_RFC1006 = 1,      /* a frame of an RFC1006 session (or its refused SYN/RST) */
+    EXMTA_TAP_RPC,              /* a frame of a session to an RPC endpoint */
+    EXMTA_TAP_EPM_LEARNED,      /* an ept_map response taught this endpoint */
+    EXMTA_TAP_EPM_FAILED,       /* an ept_map lookup gave no TCP endpoint */
+} exmta_tap_type_t;
+
+/* How an endpoint was found (summary column "found by"). */
+typedef enum {
+    EXMTA_FOUND_PORT_PREF = 1,  /* exmta.tcp.port */
+    EXMTA_FOUND_TPKT_PORT,      /* stock tpkt.tcp.port */
+    EXMTA_FOUND_HEURISTIC,
+    EXMTA_FOUND_DECODE_AS,
+    EXMTA_FOUND_EPM,            /* an ept_map response (learned_in says which) */
+    EXMTA_FOUND_STATIC_PREF,    /* exmta.rpc_static_ports */
+    EXMTA_FOUND_KNOWN_TABLE,    /* the exmta_endpoints UAT */
+} exmta_found_by_t;
+
+typedef enum {
+    EXMTA_BIND_NONE = 0,
+    EXMTA_BIND_REQUEST,         /* MTABindArgument in this frame */
+    EXMTA_BIND_ACCEPTED,        /* MTABindResult */
+    EXMTA_BIND_REFUSED,         /* MTABindError */
+} exmta_bind_state_t;
+
+typedef struct {
+    exmta_tap_type_t type;
+    address host;               /* the server side: MTA, RPC endpoint, or endpoint mapper */
+    guint16 port;
+    guint8 kind;                /* exmta_ep_kind_t for RPC/EPM; EXMTA_KIND_X400 for RFC1006 */
+    guint8 found_by;            /* exmta_found_by_t */
+    guint32 learned_in;         /* EPM response frame, 0 if none */
+    guint32 stream;             /* tcp.stream: one session */
+    guint32 frame_len;          /* bytes of this frame */
+    gboolean mta;               /* RFC1006: the session carries X.400 (P1) */
+    gboolean refused;           /* SYN answered by RST */
+    gboolean has_dr;            /* COTP disconnect request */
+    guint8 dr_reason;
+    exmta_bind_state_t bind;
+    const char *initiator;      /* MTA names from stock's X.411 decode, when in the tree */
+    const char *responder;
+    gint bind_error;            /* MTABindError value, -1 if none */
+    guint32 epm_status;         /* EPM_FAILED: error_status_t */
+    const char *interface_name; /* RPC/EPM */
+} exmta_tap_info_t;
+
+/* A kind beside exmta_ep_kind_t's RPC kinds, for RFC1006 endpoints. */
+#define EXMTA_KIND_X400 10
+#define EXMTA_KIND_RFC1006_OTHER 11     /* RFC1006 that has not carried X.400 (S7, MMS...) */
+
+extern int exmta_tap;
+
+/* X.411 MTABindError values (stock names them in p1.MTABindError). */
+const char *exmta_bind_error_str(gint v);
 
 #endif /* EXMTA_H */

@@ -16,6 +16,7 @@
 #include <epan/prefs-int.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 #include <epan/dissectors/packet-tpkt.h>
 #include <epan/dissectors/packet-tcp.h>
 
@@ -42,6 +43,19 @@ static int hf_x400 = -1;
 static int hf_x400_since = -1;
 static int hf_dr_reason = -1;
 static int hf_refused = -1;
+static int hf_x400_bind = -1;
+static int hf_x400_initiator = -1;
+static int hf_x400_responder = -1;
+static int hf_x400_bind_error = -1;
+
+/* Stock X.411 fields exmta reads back from the tree (never re-decodes). */
+static int hf_p1_bind_argument = -1;
+static int hf_p1_bind_result = -1;
+static int hf_p1_bind_error = -1;
+static int hf_p1_initiator_name = -1;
+static int hf_p1_responder_name = -1;
+
+int exmta_tap = -1;
 
 static gint ett_exmta = EXMTA_ETT_INIT;
 static gint ett_rfc1006 = EXMTA_ETT_INIT;
@@ -79,6 +93,29 @@ static const value_string detected_by_vals[] = {
     { DETECTED_DECODE_AS,    "Decode As" },
     { 0, NULL }
 };
+
+static const value_string bind_state_vals[] = {
+    { EXMTA_BIND_REQUEST,  "MTA bind request" },
+    { EXMTA_BIND_ACCEPTED, "MTA bind accepted" },
+    { EXMTA_BIND_REFUSED,  "MTA bind refused" },
+    { 0, NULL }
+};
+
+/* X.411 MTABindError */
+static const value_string bind_error_vals[] = {
+    { 0, "busy" },
+    { 2, "authentication-error" },
+    { 3, "unacceptable-dialogue-mode" },
+    { 4, "unacceptable-security-context" },
+    { 5, "inadequate-association-confidentiality" },
+    { 0, NULL }
+};
+
+const char *
+exmta_bind_error_str(gint v)
+{
+    return val_to_str_const((guint32)v, bind_error_vals, "unknown bind error");
+}
 
 /* Per conversation: what we know about one TCP session. */
 typedef struct {
@@ -156,15 +193,23 @@ server_port_of(conversation_t *conv, packet_info *pinfo, guint16 fallback)
     return fallback;
 }
 
+/* One "Exchange MTA" item per frame, whatever adds to it: remembered for
+ * the current dissection only (pinfo->pool). */
 proto_tree *
-exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree)
+exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     proto_item *ti;
+    proto_tree *et;
 
     if (!tree)
         return NULL;
+    et = (proto_tree *)p_get_proto_data(pinfo->pool, pinfo, proto_exmta, EXMTA_KEY_TREE);
+    if (et)
+        return et;
     ti = proto_tree_add_item(tree, proto_exmta, tvb, 0, 0, ENC_NA);
-    return proto_item_add_subtree(ti, ett_exmta);
+    et = proto_item_add_subtree(ti, ett_exmta);
+    p_add_proto_data(pinfo->pool, pinfo, proto_exmta, EXMTA_KEY_TREE, et);
+    return et;
 }
 
 /* What the first pass learns from the COTP headers of this chunk. */
@@ -385,6 +430,132 @@ exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *report
     return FALSE;
 }
 
+/* The first field_info of hfid in this frame's tree: primed fields through
+ * the fast array, others by walking the tree (only on X.411 frames). */
+static field_info *
+first_finfo(proto_tree *tree, int hfid)
+{
+    GPtrArray *a;
+    field_info *fi = NULL;
+
+    if (hfid <= 0)
+        return NULL;
+    a = proto_get_finfo_ptr_array(tree, hfid);
+    if (a && a->len)
+        return (field_info *)g_ptr_array_index(a, 0);
+    a = proto_find_first_finfo(tree, hfid);
+    if (a) {
+        if (a->len)
+            fi = (field_info *)g_ptr_array_index(a, 0);
+        g_ptr_array_free(a, TRUE);
+    }
+    return fi;
+}
+
+/* The MTA bind as stock X.411 decoded it in this frame, read back from the
+ * tree when there is one (GUI details, -V, -z exmta,endpoints primes them). */
+static void
+read_bind(proto_tree *tree, packet_info *pinfo, exmta_tap_info_t *ti)
+{
+    field_info *fi;
+
+    ti->bind_error = -1;
+    if (!tree || !proto_is_frame_protocol(pinfo->layers, "p1"))
+        return;
+    if (first_finfo(tree, hf_p1_bind_argument))
+        ti->bind = EXMTA_BIND_REQUEST;
+    else if (first_finfo(tree, hf_p1_bind_result))
+        ti->bind = EXMTA_BIND_ACCEPTED;
+    else if ((fi = first_finfo(tree, hf_p1_bind_error)) != NULL) {
+        ti->bind = EXMTA_BIND_REFUSED;
+        ti->bind_error = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
+    }
+    if ((fi = first_finfo(tree, hf_p1_initiator_name)) != NULL)
+        ti->initiator = wmem_strdup(pinfo->pool, fvalue_get_string(EXMTA_FINFO_FVALUE(fi)));
+    if ((fi = first_finfo(tree, hf_p1_responder_name)) != NULL)
+        ti->responder = wmem_strdup(pinfo->pool, fvalue_get_string(EXMTA_FINFO_FVALUE(fi)));
+}
+
+static void
+add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_tap_info_t *ti)
+{
+    proto_tree *et;
+    proto_item *it;
+
+    if (ti->bind == EXMTA_BIND_NONE)
+        return;
+    et = exmta_frame_tree(tvb, pinfo, tree);
+    it = proto_tree_add_uint(et, hf_x400_bind, tvb, 0, 0, ti->bind);
+    proto_item_set_generated(it);
+    if (ti->initiator) {
+        it = proto_tree_add_string(et, hf_x400_initiator, tvb, 0, 0, ti->initiator);
+        proto_item_set_generated(it);
+    }
+    if (ti->responder) {
+        it = proto_tree_add_string(et, hf_x400_responder, tvb, 0, 0, ti->responder);
+        proto_item_set_generated(it);
+    }
+    if (ti->bind == EXMTA_BIND_REFUSED) {
+        it = proto_tree_add_int(et, hf_x400_bind_error, tvb, 0, 0, ti->bind_error);
+        proto_item_set_generated(it);
+    }
+}
+
+static guint32
+tcp_stream_of(packet_info *pinfo)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    struct tcp_analysis *tcpd = conv ? get_tcp_conversation_data(conv, pinfo) : NULL;
+    return tcpd ? tcpd->stream : 0;
+}
+
+static guint8
+found_by_of(guint8 detected_by)
+{
+    switch (detected_by) {
+    case DETECTED_PORT_PREF:    return EXMTA_FOUND_PORT_PREF;
+    case DETECTED_TPKT_PORT:    return EXMTA_FOUND_TPKT_PORT;
+    case DETECTED_DECODE_AS:    return EXMTA_FOUND_DECODE_AS;
+    default:                    return EXMTA_FOUND_HEURISTIC;
+    }
+}
+
+/* The RFC1006 server of this frame: the end whose port is the session's. */
+static void
+server_of(packet_info *pinfo, guint16 port, address *host)
+{
+    if (pinfo->destport == port)
+        copy_address_shallow(host, &pinfo->dst);
+    else
+        copy_address_shallow(host, &pinfo->src);
+}
+
+static void
+queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 detected_by, gboolean refused,
+                  guint16 port, exmta_tap_info_t *bind)
+{
+    exmta_tap_info_t *ti = bind ? bind : wmem_new0(pinfo->pool, exmta_tap_info_t);
+
+    if (!have_tap_listener(exmta_tap))
+        return;
+    ti->type = EXMTA_TAP_RFC1006;
+    server_of(pinfo, port, &ti->host);
+    ti->port = port;
+    ti->found_by = found_by_of(detected_by);
+    ti->stream = tcp_stream_of(pinfo);
+    ti->frame_len = pinfo->fd->pkt_len;
+    ti->mta = fd && fd->x400_frame;
+    ti->kind = ti->mta ? EXMTA_KIND_X400 : EXMTA_KIND_RFC1006_OTHER;
+    ti->refused = refused;
+    if (fd && fd->has_dr) {
+        ti->has_dr = TRUE;
+        ti->dr_reason = fd->dr_reason;
+    }
+    if (!bind)
+        ti->bind_error = -1;
+    tap_queue_packet(exmta_tap, pinfo, ti);
+}
+
 /* Postdissector: TCP frames without RFC1006 payload that still matter. It
  * asks for no fields, so it never forces a protocol tree, and returns at once
  * for a frame whose ports are not interesting. */
@@ -445,8 +616,18 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     {
         exmta_rfc1006_frame_t *fd = (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo,
                                                                                proto_exmta, EXMTA_KEY_RFC1006);
-        if (fd)
+        if (fd) {
+            exmta_tap_info_t *bind = wmem_new0(pinfo->pool, exmta_tap_info_t);
+
             add_rfc1006_tree(tvb, pinfo, tree, fd);
+            if (fd->x400_frame) {
+                read_bind(tree, pinfo, bind);
+                add_bind_tree(tvb, pinfo, tree, bind);
+            } else {
+                bind->bind_error = -1;
+            }
+            queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port, bind);
+        }
     }
     if (tf && tf->tpkt_port) {
         conversation_t *conv = find_conversation_pinfo(pinfo, 0);
@@ -458,6 +639,7 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         fd.port = tf->port;
         fd.session_start = cd ? cd->first_frame : pinfo->num;
         add_rfc1006_tree(tvb, pinfo, tree, &fd);
+        queue_rfc1006_tap(pinfo, &fd, DETECTED_TPKT_PORT, FALSE, tf->port, NULL);
     }
     if (tf && tf->refused) {
         proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
@@ -467,6 +649,7 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
             "[RFC1006 Port Number] TCP connection to RFC1006 port %u refused (SYN answered by RST): "
             "nothing listens there; check the peer MTA's 'RFC1006 Port Number' and that its MTA service runs",
             tf->port);
+        queue_rfc1006_tap(pinfo, NULL, DETECTED_PORT_PREF, TRUE, tf->port, NULL);
     }
 
     exmta_epm_tcp_frame(tvb, pinfo, tree);
@@ -521,6 +704,18 @@ proto_register_exmta(void)
         { &hf_dr_reason,
           { "COTP disconnect reason", "exmta.rfc1006.dr_reason", FT_UINT8, BASE_HEX, NULL, 0x0,
             "Reason of a COTP disconnect request (DR) in this frame", HFILL } },
+        { &hf_x400_bind,
+          { "MTA bind", "exmta.x400.bind", FT_UINT8, BASE_DEC, VALS(bind_state_vals), 0x0,
+            "X.411 MTA bind in this frame, as stock P1 decoded it", HFILL } },
+        { &hf_x400_initiator,
+          { "Initiator MTA", "exmta.x400.initiator", FT_STRING, BASE_NONE, NULL, 0x0,
+            "initiator-name of the MTA bind", HFILL } },
+        { &hf_x400_responder,
+          { "Responder MTA", "exmta.x400.responder", FT_STRING, BASE_NONE, NULL, 0x0,
+            "responder-name of the MTA bind result", HFILL } },
+        { &hf_x400_bind_error,
+          { "Bind error", "exmta.x400.bind_error", FT_INT32, BASE_DEC, VALS(bind_error_vals), 0x0,
+            "MTABindError of a refused MTA bind", HFILL } },
         { &hf_refused,
           { "Connection refused to port", "exmta.tcp.refused", FT_UINT16, BASE_DEC, NULL, 0x0,
             "A SYN to this RFC1006 port was answered by RST", HFILL } },
@@ -563,6 +758,7 @@ proto_register_exmta(void)
     exmta_port_handle = register_dissector("exmta", dissect_exmta_port, proto_exmta);
     exmta_conv_handle = create_dissector_handle(dissect_exmta_conv, proto_exmta);
     exmta_epm_register(proto_exmta, module);
+    exmta_tap = register_tap(EXMTA_TAP_NAME);
 }
 
 void
@@ -572,6 +768,11 @@ proto_reg_handoff_exmta(void)
     proto_tpkt = proto_get_id_by_filter_name("tpkt");
     proto_p1 = proto_get_id_by_filter_name("p1");
     tcp_port_table = find_dissector_table("tcp.port");
+    hf_p1_bind_argument = proto_registrar_get_id_byname("p1.MTABindArgument");
+    hf_p1_bind_result = proto_registrar_get_id_byname("p1.MTABindResult");
+    hf_p1_bind_error = proto_registrar_get_id_byname("p1.MTABindError");
+    hf_p1_initiator_name = proto_registrar_get_id_byname("p1.authenticated.initiator-name");
+    hf_p1_responder_name = proto_registrar_get_id_byname("p1.authenticated.responder-name");
 
     /* Registered after stock TPKT (plugins hand off last), so on 102 the
      * tcp.port table calls exmta, which calls stock TPKT: one decode. */

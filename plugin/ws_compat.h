@@ -209,4 +209,14 @@ exmta_dcerpc_uuid_lookup(const e_guid_t *uuid, uint16_t ver)
 #define dissector_try_payload_with_data dissector_try_payload_new
 #endif
 
+/* ------------------------------------------------------------------------
+ * field_info's value: an fvalue_t member in 4.0, a pointer from 4.2 on
+ * (epan/proto.h: 4.0 line 800, 4.4 line 822, 4.6 line 826).
+ * ------------------------------------------------------------------------ */
+#if EXMTA_WS_AT_LEAST(4, 2)
+#define EXMTA_FINFO_FVALUE(fi) ((fi)->value)
+#else
+#define EXMTA_FINFO_FVALUE(fi) (&(fi)->value)
+#endif
+
 #endif /* EXMTA_WS_COMPAT_H */

@@ -650,6 +650,9 @@ tap_for_endpoint(packet_info *pinfo, exmta_tap_type_t type, const exmta_endpoint
     ti->frame_len = pinfo->fd->pkt_len;
     ti->bind_error = -1;
     ti->interface_name = interface_name(&ep->iface, ep->ver_major, pinfo->pool);
+    ti->iface = ep->iface;
+    ti->ver_major = ep->ver_major;
+    ti->ver_minor = ep->ver_minor;
     return ti;
 }
 
@@ -675,6 +678,11 @@ queue_taps(packet_info *pinfo, const epm_frame_t *fr, const rpc_frame_t *rf)
             ti->bind_error = -1;
             ti->epm_status = fr->status;
             ti->interface_name = fr->has_iface ? interface_name(&fr->iface, fr->ver_major, pinfo->pool) : NULL;
+            if (fr->has_iface) {
+                ti->iface = fr->iface;
+                ti->ver_major = fr->ver_major;
+                ti->ver_minor = fr->ver_minor;
+            }
             tap_queue_packet(exmta_tap, pinfo, ti);
         }
     }

@@ -12,6 +12,7 @@
 #include <epan/conversation.h>
 
 #include "ws_compat.h"
+#include "epm_parse.h"
 
 /* Registration, called from plugin.c */
 void proto_register_exmta(void);
@@ -95,6 +96,8 @@ typedef struct {
     gint bind_error;            /* MTABindError value, -1 if none */
     guint32 epm_status;         /* EPM_FAILED: error_status_t */
     const char *interface_name; /* RPC/EPM */
+    exmta_uuid_t iface;         /* RPC/EPM: interface UUID and version */
+    guint16 ver_major, ver_minor;
 } exmta_tap_info_t;
 
 /* A kind beside exmta_ep_kind_t's RPC kinds, for RFC1006 endpoints. */

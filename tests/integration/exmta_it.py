@@ -90,7 +90,13 @@ def fields(pcap, names, filt=None, extra=(), stock=False, two_pass=False, env=No
         args.append("-2")
     args += list(extra)
     out = tshark(args, stock=stock, env=env)
-    return [l.split("\t") for l in out.splitlines()]
+    return [[_bool(v) for v in l.split("\t")] for l in out.splitlines()]
+
+
+def _bool(v):
+    # tshark 4.0 prints FT_BOOLEAN fields as 1/0, 4.2 and later as True/False
+    # (a stock difference, listed in README): compare them as 1/0.
+    return {"True": "1", "False": "0"}.get(v, v)
 
 
 def column(rows, i=0):

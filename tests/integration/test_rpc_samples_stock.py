@@ -229,7 +229,9 @@ class Stock:
         args += ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
         for f in fields:
             args += ["-e", f]
-        return [tuple(line.split("\t"))
+        # tshark 4.0 prints booleans as 1/0, 4.2+ as True/False: compare as 1/0
+        norm = {"True": "1", "False": "0"}
+        return [tuple(norm.get(v, v) for v in line.split("\t"))
                 for line in cls.run_raw(args).splitlines()]
 
     @classmethod

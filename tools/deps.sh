@@ -1,0 +1,29 @@
+#!/bin/sh
+# deps.sh - install what exmta needs on Debian 12 (or 13/sid), and nothing
+# that is already there. Needs root (or sudo).
+#   tools/deps.sh          build + run: tshark, Wireshark dev files, cmake, gcc
+#   tools/deps.sh --test   also what the tests use (clang/libFuzzer, valgrind,
+#                          mmdebstrap for the 4.4/4.6 roots, GNU parallel, time)
+#   tools/deps.sh --gui    also wireshark-qt, xvfb, imagemagick (GUI test)
+set -eu
+pkgs="tshark libwireshark-dev wireshark-dev cmake make gcc pkgconf libglib2.0-dev python3 util-linux"
+for a in "$@"; do
+    case $a in
+        --test) pkgs="$pkgs clang libclang-rt-14-dev valgrind mmdebstrap parallel time" ;;
+        --gui)  pkgs="$pkgs wireshark-qt xvfb xauth imagemagick" ;;
+        *) echo "deps.sh: unknown option $a" >&2; exit 2 ;;
+    esac
+done
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "deps.sh: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null
+# wireshark-common asks whether non-root users may capture: keep the default (no)
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -49,6 +49,9 @@ static int hf_rpc_learned_in = -1;
 static int hf_rpc_request_in = -1;
 static int hf_rpc_source = -1;
 static int hf_rpc_session_start = -1;
+static int hf_rpc_known_file = -1;
+static int hf_rpc_known_frame = -1;
+static int hf_rpc_known_time = -1;
 static int hf_epm = -1;
 static int hf_epm_endpoint = -1;
 static int hf_epm_result = -1;
@@ -80,6 +83,8 @@ static exmta_endpoints_t *endpoints;        /* learned in this file */
 static GHashTable *learned_ports;           /* port -> count, the quick check */
 static GHashTable *sessions_per_endpoint;   /* const exmta_endpoint_t * -> session count */
 static wmem_map_t *requests;                /* request frame -> epm_request_t */
+static GHashTable *known_origin;            /* const exmta_endpoint_t * -> known_origin_t (KNOWN_TABLE) */
+static gboolean known_conversations_pending;
 
 static dissector_handle_t dcerpc_tcp_handle;
 static exmta_uuid_t mta_uuid, qadmin_uuid;
@@ -105,6 +110,7 @@ static const value_string result_vals[] = {
     { EXMTA_LEARN_PORT_CHANGED,  "port changed" },
     { EXMTA_LEARN_IFACE_CHANGED, "interface changed" },
     { EXMTA_LEARN_REJECTED,      "not learned (endpoint table full or port 0)" },
+    { EXMTA_LEARN_RELEARNED,     "known before from the known endpoints table, learned again" },
     { 0, NULL }
 };
 
@@ -136,6 +142,13 @@ typedef struct {
     guint16 ver_major, ver_minor;
     guint8 host[4];             /* the endpoint mapper that answered */
 } epm_frame_t;
+
+/* Where a known-table endpoint was learned (file scope strings). */
+typedef struct {
+    const char *file;
+    guint32 frame;
+    const char *time;
+} known_origin_t;
 
 /* Per TCP conversation: decided at the first frame exmta looks at. */
 typedef struct {
@@ -319,7 +332,7 @@ learn_response(tvbuff_t *tvb, int offset, packet_info *pinfo, dcerpc_info *di, g
                 l->previous_in = previous.learned_in;
             }
             if (l->result == EXMTA_LEARN_NEW || l->result == EXMTA_LEARN_PORT_CHANGED ||
-                l->result == EXMTA_LEARN_IFACE_CHANGED) {
+                l->result == EXMTA_LEARN_IFACE_CHANGED || l->result == EXMTA_LEARN_RELEARNED) {
                 learned_port_add(l->ep.port);
                 expect_dcerpc_session(pinfo, l->ep.ip, l->ep.port);
             }
@@ -511,6 +524,19 @@ add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const e
         ti = proto_tree_add_uint(tree, hf_rpc_request_in, tvb, 0, 0, ep->request_in);
         proto_item_set_generated(ti);
     }
+    if (ep->source == EXMTA_SRC_KNOWN_TABLE && known_origin) {
+        const known_origin_t *o = (const known_origin_t *)g_hash_table_lookup(known_origin, ep);
+        if (o) {
+            ti = proto_tree_add_string(tree, hf_rpc_known_file, tvb, 0, 0, o->file);
+            proto_item_set_generated(ti);
+            if (o->frame) {
+                ti = proto_tree_add_uint(tree, hf_rpc_known_frame, tvb, 0, 0, o->frame);
+                proto_item_set_generated(ti);
+            }
+            ti = proto_tree_add_string(tree, hf_rpc_known_time, tvb, 0, 0, o->time);
+            proto_item_set_generated(ti);
+        }
+    }
 }
 
 static const char *
@@ -531,6 +557,7 @@ show_rpc_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rpc_fr
                            ep_str(ep, pinfo->pool),
                            ep->source == EXMTA_SRC_EPM ?
                                wmem_strdup_printf(pinfo->pool, "learned in frame %u", ep->learned_in) :
+                           ep->source == EXMTA_SRC_KNOWN_TABLE ? "from the known endpoints table" :
                                val_to_str_const(ep->source, source_vals, "?"));
     add_endpoint_fields(rt, tvb, pinfo, ep);
     ti = proto_tree_add_uint(rt, hf_rpc_session_start, tvb, 0, 0, rf->session_start);
@@ -541,6 +568,11 @@ show_rpc_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rpc_fr
             expert_add_info_format(pinfo, ti, &ei_static_port,
                 "[TCP/IP port for RPC listens] First session to static MTA RPC port %s (exmta.rpc_static_ports)",
                 ep_str(ep, pinfo->pool));
+        else if (ep->source == EXMTA_SRC_KNOWN_TABLE)
+            expert_add_info_format(pinfo, ti, &ei_first_session,
+                "[Endpoint mapper] First session to %s endpoint %s (%s), from the known endpoints table",
+                val_to_str_const(ep->kind, kind_vals, "?"), ep_str(ep, pinfo->pool),
+                interface_name(&ep->iface, ep->ver_major, pinfo->pool));
         else
             expert_add_info_format(pinfo, ti, &ei_first_session,
                 "[Endpoint mapper] First session to %s endpoint %s (%s), learned in frame %u",
@@ -697,12 +729,29 @@ queue_taps(packet_info *pinfo, const epm_frame_t *fr, const rpc_frame_t *rf)
     }
 }
 
+static void
+expect_one_known(const exmta_endpoint_t *ep, gpointer user_data)
+{
+    if (ep->source == EXMTA_SRC_KNOWN_TABLE)
+        expect_dcerpc_session((packet_info *)user_data, ep->ip, ep->port);
+}
+
+/* Sessions to known-table endpoints decode as DCE/RPC from the first frame on. */
+static void
+expect_known_sessions(packet_info *pinfo)
+{
+    known_conversations_pending = FALSE;
+    exmta_endpoints_foreach(endpoints, expect_one_known, pinfo);
+}
+
 void
 exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     rpc_frame_t *rf;
     epm_frame_t *fr;
 
+    if (!PINFO_FD_VISITED(pinfo) && known_conversations_pending)
+        expect_known_sessions(pinfo);
     if (!PINFO_FD_VISITED(pinfo) && endpoints &&
         !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_RPC))
         rpc_first_pass(pinfo);
@@ -719,6 +768,39 @@ exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
 /* ---- lifetime ------------------------------------------------------------ */
 
+/* The known endpoints table seeds this file's table (learned_in 0, so every
+ * frame sees them; anything learned in the file is newer and wins). */
+static void
+load_known_endpoints(void)
+{
+    guint n = exmta_known_count();
+
+    for (guint i = 0; i < n; i++) {
+        exmta_endpoint_t ep;
+        const char *file, *time;
+        guint32 frame;
+        exmta_learn_result_t r;
+        const exmta_endpoint_t *stored;
+        known_origin_t *o;
+
+        if (!exmta_known_get(i, &ep, &file, &frame, &time))
+            continue;
+        r = exmta_endpoints_learn(endpoints, &ep, NULL);
+        if (r == EXMTA_LEARN_REJECTED || r == EXMTA_LEARN_SAME)
+            continue;
+        learned_port_add(ep.port);
+        stored = exmta_endpoints_lookup(endpoints, ep.ip, ep.port, 1);
+        if (!stored)
+            continue;
+        o = wmem_new(wmem_file_scope(), known_origin_t);
+        o->file = wmem_strdup(wmem_file_scope(), file);
+        o->frame = frame;
+        o->time = wmem_strdup(wmem_file_scope(), time);
+        g_hash_table_insert(known_origin, (gpointer)stored, o);
+        known_conversations_pending = TRUE;
+    }
+}
+
 static void
 epm_init(void)
 {
@@ -726,6 +808,8 @@ epm_init(void)
     learned_ports = g_hash_table_new(g_direct_hash, g_direct_equal);
     sessions_per_endpoint = g_hash_table_new(g_direct_hash, g_direct_equal);
     requests = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    known_origin = g_hash_table_new(g_direct_hash, g_direct_equal);
+    load_known_endpoints();
 }
 
 static void
@@ -741,6 +825,10 @@ epm_cleanup(void)
         g_hash_table_destroy(sessions_per_endpoint);
     sessions_per_endpoint = NULL;
     requests = NULL;    /* file scope: freed with the file */
+    if (known_origin)
+        g_hash_table_destroy(known_origin);
+    known_origin = NULL;
+    known_conversations_pending = FALSE;
 }
 
 /* No operation names are public for the Exchange MTA interfaces: stock shows
@@ -789,6 +877,15 @@ exmta_epm_register(int proto, module_t *module)
         { &hf_rpc_session_start,
           { "Session start", "exmta.rpc.session_start", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
             "First frame of this TCP session that exmta saw", HFILL } },
+        { &hf_rpc_known_file,
+          { "Learned in file", "exmta.rpc.known_file", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Capture file a known-table endpoint was learned in", HFILL } },
+        { &hf_rpc_known_frame,
+          { "Learned in frame of that file", "exmta.rpc.known_frame", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Frame of the ept_map response in that file", HFILL } },
+        { &hf_rpc_known_time,
+          { "Learned at", "exmta.rpc.known_time", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Time of that frame", HFILL } },
         { &hf_epm,
           { "Endpoint mapper lookup", "exmta.epm", FT_NONE, BASE_NONE, NULL, 0x0,
             "What exmta learned from this ept_map response", HFILL } },

@@ -42,6 +42,15 @@ void exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 /* TRUE when port is one of exmta.rpc_static_ports or a learned endpoint port. */
 gboolean exmta_epm_port_interesting(guint16 port);
 
+/* Known endpoints (exmta-uat.c) */
+#include "endpoints.h"
+void exmta_uat_register(module_t *module);
+guint exmta_known_count(void);
+/* Row i as an endpoint (source KNOWN_TABLE, learned_in 0); FALSE if invalid. */
+gboolean exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame, const char **time);
+/* exmta.capture_name: the file name -z exmta,endpoints,uat records. */
+const char *exmta_capture_name(void);
+
 /* The exmta tree of this frame: created on first use, below the top item. */
 proto_tree *exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 

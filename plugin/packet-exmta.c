@@ -758,6 +758,7 @@ proto_register_exmta(void)
     exmta_port_handle = register_dissector("exmta", dissect_exmta_port, proto_exmta);
     exmta_conv_handle = create_dissector_handle(dissect_exmta_conv, proto_exmta);
     exmta_epm_register(proto_exmta, module);
+    exmta_uat_register(module);
     exmta_tap = register_tap(EXMTA_TAP_NAME);
 }
 

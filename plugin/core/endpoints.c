@@ -362,8 +362,10 @@ exmta_endpoints_learn(exmta_endpoints_t *tbl, const exmta_endpoint_t *ep,
     }
 
     /* Confirmation of what the key already says: no new entry, so this
-     * works on a full table too. */
-    if (newest && same_binding(&newest->ep, ep)) {
+     * works on a full table too. The same binding from another source (a
+     * known-table row confirmed by this file's endpoint mapper) is a new,
+     * newer entry instead: what the open file learned wins. */
+    if (newest && same_binding(&newest->ep, ep) && newest->ep.source == ep->source) {
         if (newest->ep.times_learned < G_MAXUINT32)
             newest->ep.times_learned++;
         tbl->newest_learned_in = ep->learned_in;
@@ -383,7 +385,10 @@ exmta_endpoints_learn(exmta_endpoints_t *tbl, const exmta_endpoint_t *ep,
         return EXMTA_LEARN_REJECTED;
 
     islot = find_iface_slot(tbl, ep->ip, &ep->iface, ep->ver_major);
-    if (newest) {
+    if (newest && same_binding(&newest->ep, ep)) {
+        res = EXMTA_LEARN_RELEARNED;
+        superseded = newest;
+    } else if (newest) {
         /* The key now answers for another interface (or version). */
         res = EXMTA_LEARN_IFACE_CHANGED;
         superseded = newest;

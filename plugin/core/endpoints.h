@@ -48,6 +48,8 @@ typedef enum {
     EXMTA_LEARN_PORT_CHANGED,   /* same ip + interface + version known before on another port */
     EXMTA_LEARN_IFACE_CHANGED,  /* same ip + port now answers for another interface */
     EXMTA_LEARN_REJECTED,       /* out-of-order frame, port 0, or table full */
+    EXMTA_LEARN_RELEARNED,      /* known before from another source (known endpoints table,
+                                   static port): learned again here, a new entry that wins */
 } exmta_learn_result_t;
 
 /* Learn ep (copied). Frames must not go backwards for learning (first pass);

@@ -110,6 +110,37 @@ test_new_same_lookup(void)
     exmta_endpoints_free(NULL);
 }
 
+/* A known-table row (learned_in 0) confirmed by this file's endpoint mapper:
+ * a new, newer entry, so frames after the response see the file's learning. */
+static void
+test_relearned_from_other_source(void)
+{
+    exmta_endpoints_t *t = exmta_endpoints_new();
+    exmta_endpoint_t known = make_ep(IP_A, 1032, MTA_UUID, 2, 0, 0), prev;
+    const exmta_endpoint_t *e;
+
+    known.source = EXMTA_SRC_KNOWN_TABLE;
+    known.request_in = 0;
+    g_assert_cmpint(exmta_endpoints_learn(t, &known, NULL), ==, EXMTA_LEARN_NEW);
+    e = exmta_endpoints_lookup(t, IP_A, 1032, 1);
+    g_assert_nonnull(e);
+    g_assert_cmpint(e->source, ==, EXMTA_SRC_KNOWN_TABLE);
+
+    memset(&prev, 0, sizeof(prev));
+    g_assert_cmpint(learn(t, IP_A, 1032, MTA_UUID, 2, 0, 9, &prev), ==, EXMTA_LEARN_RELEARNED);
+    g_assert_cmpint(prev.source, ==, EXMTA_SRC_KNOWN_TABLE);
+    g_assert_cmpuint(exmta_endpoints_count(t), ==, 2);
+    /* frames up to the response still see the table's entry, later ones the file's */
+    g_assert_cmpint(exmta_endpoints_lookup(t, IP_A, 1032, 9)->source, ==, EXMTA_SRC_KNOWN_TABLE);
+    e = exmta_endpoints_lookup(t, IP_A, 1032, 10);
+    g_assert_cmpint(e->source, ==, EXMTA_SRC_EPM);
+    g_assert_cmpuint(e->learned_in, ==, 9);
+    /* the file confirming itself is SAME again */
+    g_assert_cmpint(learn(t, IP_A, 1032, MTA_UUID, 2, 0, 20, NULL), ==, EXMTA_LEARN_SAME);
+    g_assert_cmpuint(exmta_endpoints_count(t), ==, 2);
+    exmta_endpoints_free(t);
+}
+
 static void
 test_rejected(void)
 {
@@ -422,6 +453,7 @@ main(int argc, char **argv)
     g_test_add_func("/endpoints/kinds", test_kinds);
     g_test_add_func("/endpoints/new-same-lookup", test_new_same_lookup);
     g_test_add_func("/endpoints/rejected", test_rejected);
+    g_test_add_func("/endpoints/relearned-from-other-source", test_relearned_from_other_source);
     g_test_add_func("/endpoints/iface-changed", test_iface_changed);
     g_test_add_func("/endpoints/port-changed", test_port_changed);
     g_test_add_func("/endpoints/foreach-order", test_foreach_order);

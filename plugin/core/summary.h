@@ -1,0 +1,137 @@
+/* summary.h - the endpoint summary: what an exmta tap run found, one row per
+ * MTA endpoint (-z exmta,endpoints and Statistics > Exchange MTA Endpoints).
+ *
+ * Plain C over GLib: no libwireshark. The Wireshark shell (exmta-stats.c)
+ * turns every exmta tap record into an exmta_summary_rec_t and adds it; the
+ * model aggregates, and renders rows as text, CSV, JSON or UAT lines.
+ *
+ * Row key: (group, host, port) where group separates RFC1006 rows from RPC
+ * rows; endpoint-mapper failures are keyed by (EPM host, port, requested
+ * interface kind) in their own group.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef EXMTA_SUMMARY_H
+#define EXMTA_SUMMARY_H
+
+#include <glib.h>
+
+/* Record types: the same values as exmta_tap_type_t (exmta.h). */
+typedef enum {
+    EXMTA_SUM_RFC1006 = 1,      /* a frame of an RFC1006 session (or its refused SYN/RST) */
+    EXMTA_SUM_RPC,              /* a frame of a session to an RPC endpoint */
+    EXMTA_SUM_EPM_LEARNED,      /* an ept_map response taught this endpoint */
+    EXMTA_SUM_EPM_FAILED,       /* an ept_map lookup gave no TCP endpoint */
+} exmta_sum_type_t;
+
+/* How an endpoint was found: the same values as exmta_found_by_t (exmta.h). */
+typedef enum {
+    EXMTA_SUM_FOUND_PORT_PREF = 1,
+    EXMTA_SUM_FOUND_TPKT_PORT,
+    EXMTA_SUM_FOUND_HEURISTIC,
+    EXMTA_SUM_FOUND_DECODE_AS,
+    EXMTA_SUM_FOUND_EPM,
+    EXMTA_SUM_FOUND_STATIC_PREF,
+    EXMTA_SUM_FOUND_KNOWN_TABLE,
+} exmta_sum_found_by_t;
+
+/* Kinds: exmta_ep_kind_t (endpoints.h) for RPC, plus the two RFC1006 ones
+ * (the same values as EXMTA_KIND_X400 / EXMTA_KIND_RFC1006_OTHER). */
+#define EXMTA_SUM_KIND_X400 10
+#define EXMTA_SUM_KIND_RFC1006_OTHER 11
+
+/* Bind states: the same values as exmta_bind_state_t (exmta.h). */
+enum {
+    EXMTA_SUM_BIND_NONE = 0,
+    EXMTA_SUM_BIND_REQUEST,
+    EXMTA_SUM_BIND_ACCEPTED,
+    EXMTA_SUM_BIND_REFUSED,
+};
+
+/* One tap record. Strings are copied by exmta_summary_add(). */
+typedef struct {
+    exmta_sum_type_t type;
+    const char *host;           /* server side, as text */
+    guint16 port;
+    guint8 kind;
+    guint8 found_by;            /* exmta_sum_found_by_t */
+    guint32 learned_in;         /* EPM response frame, 0 if none */
+    guint32 stream;             /* tcp.stream */
+    gboolean has_stream;
+    guint32 frame;              /* frame number */
+    guint32 frame_len;
+    gint64 time_sec;            /* absolute time of the frame (UTC) */
+    gint32 time_nsec;
+    gboolean mta;
+    gboolean refused;
+    gboolean has_dr;
+    guint8 dr_reason;
+    int bind;                   /* EXMTA_SUM_BIND_* */
+    const char *initiator;
+    const char *responder;
+    gint bind_error;            /* -1 if none */
+    const char *bind_error_str; /* name of bind_error (NULL: the number is shown) */
+    guint32 epm_status;
+    const char *interface_name; /* NULL if none */
+    const char *interface_uuid; /* "9e8ee830-..." or NULL */
+    guint16 ver_major, ver_minor;
+} exmta_summary_rec_t;
+
+/* One rendered row. Every string is owned by the row. */
+typedef struct {
+    char *host;
+    guint16 port;
+    char *kind;                 /* "X.400 over RFC1006", "MTA RPC", ... */
+    char *found_by;             /* "heuristic", "EPM frame 7; static port preference" */
+    guint sessions;             /* distinct TCP streams */
+    guint64 frames;
+    guint64 bytes;
+    guint32 first_frame;        /* 0: no frame (learned, no session) */
+    guint32 last_frame;
+    char *outcome;
+    /* For UAT lines: an RPC endpoint learned from an ept_map response. */
+    gboolean rpc;               /* an RPC row (not RFC1006, not an EPM failure) */
+    gboolean learned_from_epm;
+    guint8 rpc_kind;            /* exmta_ep_kind_t */
+    char *interface_uuid;       /* NULL if unknown */
+    guint16 ver_major, ver_minor;
+    guint32 learned_in;         /* first ept_map response that taught it */
+    gint64 learned_sec;
+    gint32 learned_nsec;
+} exmta_summary_row_t;
+
+typedef struct exmta_summary exmta_summary_t;
+
+exmta_summary_t *exmta_summary_new(void);
+void exmta_summary_free(exmta_summary_t *s);
+void exmta_summary_reset(exmta_summary_t *s);
+
+/* Add one record; returns the index of its row (stable: rows are numbered
+ * in the order they were first mentioned, from 0). */
+guint exmta_summary_add(exmta_summary_t *s, const exmta_summary_rec_t *rec);
+
+guint exmta_summary_num_rows(const exmta_summary_t *s);
+
+/* Row i as it stands now (free with exmta_summary_row_free). */
+exmta_summary_row_t *exmta_summary_row(const exmta_summary_t *s, guint i);
+void exmta_summary_row_free(exmta_summary_row_t *row);
+
+/* Every row, in order (free with g_ptr_array_unref: it frees the rows). */
+GPtrArray *exmta_summary_rows(const exmta_summary_t *s);
+
+/* Renderings. Each appends to out. */
+void exmta_summary_format_text(GString *out, const GPtrArray *rows);
+void exmta_summary_format_csv(GString *out, const GPtrArray *rows);     /* RFC 4180, CRLF */
+void exmta_summary_format_json(GString *out, const GPtrArray *rows);    /* an array of objects */
+/* One line per RPC row learned from EPM:
+ * "host","port","interface_uuid","version","kind","learned_in_file","learned_in_frame","learned_time" */
+void exmta_summary_format_uat(GString *out, const GPtrArray *rows, const char *capture_name);
+
+/* Column titles of the table, in order (for the GUI). */
+#define EXMTA_SUMMARY_NCOLS 10
+extern const char *const exmta_summary_columns[EXMTA_SUMMARY_NCOLS];
+
+/* ISO-8601 UTC with microseconds: "2023-11-14T22:13:20.000000Z" (g_free). */
+char *exmta_summary_iso_time(gint64 sec, gint32 nsec);
+
+#endif /* EXMTA_SUMMARY_H */

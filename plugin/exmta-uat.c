@@ -1,0 +1,238 @@
+/* exmta-uat.c - "Known endpoints" (the exmta_endpoints UAT): RPC endpoints
+ * learned in other capture files, carried into this one.
+ *
+ * A customer's ring buffer puts the ept_map lookup in one file and the MTA's
+ * RPC session in the next. `tshark -r file3 -q -z exmta,endpoints,uat` prints
+ * what file 3 learned as lines of this table; loaded from the profile (file
+ * "exmta_endpoints") or with -o "uat:exmta_endpoints:...", they flag sessions
+ * in later files exactly as endpoints learned in the open file do, with
+ * exmta.rpc.source "known endpoints table". Endpoints learned in the open file
+ * win: they are newer.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_LOG_DOMAIN "exmta"
+#include "exmta.h"
+
+#include <epan/prefs.h>
+#include <epan/uat.h>
+
+#include "known.h"
+
+typedef struct {
+    char *host;
+    char *port;
+    char *iface;
+    char *version;
+    char *kind;
+    char *file;
+    char *frame;
+    char *time;
+} known_rec_t;
+
+static known_rec_t *known_recs;
+static guint n_known_recs;
+static uat_t *known_uat;
+static const char *capture_name_pref = "";
+
+UAT_CSTRING_CB_DEF(known, host, known_rec_t)
+UAT_CSTRING_CB_DEF(known, port, known_rec_t)
+UAT_CSTRING_CB_DEF(known, iface, known_rec_t)
+UAT_CSTRING_CB_DEF(known, version, known_rec_t)
+UAT_CSTRING_CB_DEF(known, kind, known_rec_t)
+UAT_CSTRING_CB_DEF(known, file, known_rec_t)
+UAT_CSTRING_CB_DEF(known, frame, known_rec_t)
+UAT_CSTRING_CB_DEF(known, time, known_rec_t)
+
+/* Field checks: a bad field marks only its row invalid (the UAT loader goes
+ * on with the next row); the message names the row by its host. */
+static char *
+row_error(const known_rec_t *r, char *what)
+{
+    char *msg = g_strdup_printf("Known endpoints (exmta_endpoints) row for host \"%s\": %s; row ignored",
+                                r && r->host ? r->host : "", what);
+    g_free(what);
+    /* the UAT loader reports only the last bad row: say each one */
+    ws_warning("%s", msg);
+    return msg;
+}
+
+static
+EXMTA_UAT_FLD_CHK_CB(known_chk_host)
+{
+    guint8 ip[4];
+    char *what = NULL;
+
+    (void)record; (void)chk_data; (void)fld_data;
+    if (exmta_known_parse_ipv4(ptr, len, ip, &what))
+        return TRUE;
+    *error = g_strdup_printf("Known endpoints (exmta_endpoints) row: %s; row ignored", what);
+    ws_warning("%s", *error);
+    g_free(what);
+    return FALSE;
+}
+
+static
+EXMTA_UAT_FLD_CHK_CB(known_chk_port)
+{
+    guint16 port;
+    char *what = NULL;
+
+    (void)chk_data; (void)fld_data;
+    if (exmta_known_parse_port(ptr, len, &port, &what))
+        return TRUE;
+    *error = row_error((const known_rec_t *)record, what);
+    return FALSE;
+}
+
+static
+EXMTA_UAT_FLD_CHK_CB(known_chk_iface)
+{
+    exmta_uuid_t u;
+    char *what = NULL;
+
+    (void)chk_data; (void)fld_data;
+    if (exmta_known_parse_uuid(ptr, len, &u, &what))
+        return TRUE;
+    *error = row_error((const known_rec_t *)record, what);
+    return FALSE;
+}
+
+static
+EXMTA_UAT_FLD_CHK_CB(known_chk_version)
+{
+    guint16 a, b;
+    char *what = NULL;
+
+    (void)chk_data; (void)fld_data;
+    if (exmta_known_parse_version(ptr, len, &a, &b, &what))
+        return TRUE;
+    *error = row_error((const known_rec_t *)record, what);
+    return FALSE;
+}
+
+static
+EXMTA_UAT_FLD_CHK_CB(known_chk_frame)
+{
+    guint32 f;
+    char *what = NULL;
+
+    (void)chk_data; (void)fld_data;
+    if (exmta_known_parse_frame(ptr, len, &f, &what))
+        return TRUE;
+    *error = row_error((const known_rec_t *)record, what);
+    return FALSE;
+}
+
+static void *
+known_copy_cb(void *dest, const void *orig, size_t len _U_)
+{
+    const known_rec_t *o = (const known_rec_t *)orig;
+    known_rec_t *d = (known_rec_t *)dest;
+
+    d->host = g_strdup(o->host);
+    d->port = g_strdup(o->port);
+    d->iface = g_strdup(o->iface);
+    d->version = g_strdup(o->version);
+    d->kind = g_strdup(o->kind);
+    d->file = g_strdup(o->file);
+    d->frame = g_strdup(o->frame);
+    d->time = g_strdup(o->time);
+    return d;
+}
+
+static void
+known_free_cb(void *r)
+{
+    known_rec_t *k = (known_rec_t *)r;
+
+    g_free(k->host);
+    g_free(k->port);
+    g_free(k->iface);
+    g_free(k->version);
+    g_free(k->kind);
+    g_free(k->file);
+    g_free(k->frame);
+    g_free(k->time);
+}
+
+guint
+exmta_known_count(void)
+{
+    return n_known_recs;
+}
+
+gboolean
+exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame, const char **time)
+{
+    const known_rec_t *r;
+
+    if (i >= n_known_recs)
+        return FALSE;
+    r = &known_recs[i];
+    memset(ep, 0, sizeof(*ep));
+    /* rows are checked field by field when loaded; check again, as a row
+     * added through the GUI editor may still be being typed */
+    if (!r->host || !r->port || !r->iface || !r->version ||
+        !exmta_known_parse_ipv4(r->host, strlen(r->host), ep->ip, NULL) ||
+        !exmta_known_parse_port(r->port, strlen(r->port), &ep->port, NULL) ||
+        !exmta_known_parse_uuid(r->iface, strlen(r->iface), &ep->iface, NULL) ||
+        !exmta_known_parse_version(r->version, strlen(r->version), &ep->ver_major, &ep->ver_minor, NULL))
+        return FALSE;
+    ep->kind = exmta_kind_of(&ep->iface, ep->ver_major);
+    ep->source = EXMTA_SRC_KNOWN_TABLE;
+    *file = r->file ? r->file : "";
+    *time = r->time ? r->time : "";
+    *frame = 0;
+    if (r->frame)
+        exmta_known_parse_frame(r->frame, strlen(r->frame), frame, NULL);
+    return TRUE;
+}
+
+const char *
+exmta_capture_name(void)
+{
+    return capture_name_pref ? capture_name_pref : "";
+}
+
+void
+exmta_uat_register(module_t *module)
+{
+    static uat_field_t fields[] = {
+        UAT_FLD_CSTRING_OTHER(known, host, "Host", known_chk_host, "IPv4 address of the endpoint"),
+        UAT_FLD_CSTRING_OTHER(known, port, "Port", known_chk_port, "TCP port of the endpoint (1-65535)"),
+        UAT_FLD_CSTRING_OTHER(known, iface, "Interface UUID", known_chk_iface,
+                              "RPC interface, e.g. 9e8ee830-4459-11ce-979b-00aa005ffebe (Exchange MTA)"),
+        UAT_FLD_CSTRING_OTHER(known, version, "Version", known_chk_version, "Interface version MAJOR.MINOR, e.g. 2.0"),
+        UAT_FLD_CSTRING(known, kind, "Kind", "MTA RPC, MTA QAdmin RPC or other (informational)"),
+        UAT_FLD_CSTRING(known, file, "Learned in file", "Capture file the endpoint was learned in"),
+        UAT_FLD_CSTRING_OTHER(known, frame, "Learned in frame", known_chk_frame,
+                              "Frame of the ept_map response in that file"),
+        UAT_FLD_CSTRING(known, time, "Learned at", "Time of that frame (ISO 8601, UTC)"),
+        UAT_END_FIELDS
+    };
+
+    known_uat = uat_new("Known endpoints",
+                        sizeof(known_rec_t),
+                        "exmta_endpoints",      /* file name in the profile */
+                        TRUE,                   /* from the profile: travels with it */
+                        &known_recs,
+                        &n_known_recs,
+                        UAT_AFFECTS_DISSECTION,
+                        NULL,
+                        known_copy_cb,
+                        NULL,
+                        known_free_cb,
+                        NULL,
+                        NULL,
+                        fields);
+    prefs_register_uat_preference(module, "known_endpoints", "Known endpoints",
+        "RPC endpoints learned in other capture files (e.g. earlier files of a ring buffer): sessions to "
+        "them are flagged like endpoints learned from the endpoint mapper in this file. Fill it from "
+        "`tshark -r EARLIER -q -z exmta,endpoints,uat`.",
+        known_uat);
+    prefs_register_string_preference(module, "capture_name", "Capture file name for exported endpoints",
+        "Recorded as 'learned in file' by -z exmta,endpoints,uat (tshark cannot tell a tap the file name; "
+        "exmta-fileset sets it).",
+        &capture_name_pref);
+}

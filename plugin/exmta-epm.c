@@ -212,6 +212,9 @@ ipv4_of(const address *a, guint8 out[4])
 
 static dcerpc_dissect_fnct_t *orig_map_rqst;
 static dcerpc_dissect_fnct_t *orig_map_resp;
+static dcerpc_uuid_value *epm_value;                    /* EPM v3's entry in dcerpc_uuids */
+static EXMTA_DCERPC_PROCS_CONST dcerpc_sub_dissector *epm_procs_orig;
+static dcerpc_sub_dissector *epm_procs_copy;
 
 static exmta_ndr_t
 ndr_of(const dcerpc_info *di, const guint8 *drep)
@@ -344,15 +347,15 @@ learn_response(tvbuff_t *tvb, int offset, packet_info *pinfo, dcerpc_info *di, g
     p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM, fr);
 }
 
+/* Learn first: the pure parser takes what is valid even where stock's EPM
+ * dissector later throws on a malformed tower (and must not stop learning). */
 static int
 wrap_map_resp(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, dcerpc_info *di, guint8 *drep)
 {
-    int ret = orig_map_resp(tvb, offset, pinfo, tree, di, drep);
-
     if (!PINFO_FD_VISITED(pinfo) && endpoints &&
         !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM))
         learn_response(tvb, offset, pinfo, di, drep);
-    return ret;
+    return orig_map_resp(tvb, offset, pinfo, tree, di, drep);
 }
 
 /* Point EPM v3's procedure table at a copy whose ept_map entries call us
@@ -396,7 +399,21 @@ hook_epm(void)
         g_free(copy);
         return;
     }
+    epm_value = value;
+    epm_procs_orig = value->procs;
+    epm_procs_copy = copy;
     value->procs = copy;
+}
+
+/* Give EPM its own table back and free the copy when Wireshark exits. */
+static void
+unhook_epm(void)
+{
+    if (epm_value && epm_value->procs == epm_procs_copy)
+        epm_value->procs = epm_procs_orig;
+    g_free(epm_procs_copy);
+    epm_procs_copy = NULL;
+    epm_value = NULL;
 }
 
 /* ---- flagging TCP sessions ---------------------------------------------- */
@@ -970,6 +987,7 @@ exmta_epm_register(int proto, module_t *module)
     exmta_uuid_from_string(QADMIN_UUID, &qadmin_uuid);
     register_init_routine(epm_init);
     register_cleanup_routine(epm_cleanup);
+    register_shutdown_routine(unhook_epm);
 }
 
 void

@@ -144,17 +144,12 @@ typedef struct {
     gboolean tpkt_port;         /* stock TPKT decoded it on a tpkt.tcp.port port */
 } exmta_tcp_frame_t;
 
-static range_t *
-exmta_rfc1006_ports(void)
-{
-    return rfc1006_ports;
-}
-
+/* The ports exmta is registered on now (not the preference's value, which a
+ * front end may change without applying it, as sharkd's setconf does). */
 static gboolean
 port_in_exmta_range(guint16 port)
 {
-    range_t *r = exmta_rfc1006_ports();
-    return r && value_is_in_range(r, port);
+    return rfc1006_ports_registered && value_is_in_range(rfc1006_ports_registered, port);
 }
 
 static gboolean
@@ -254,7 +249,7 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     ti = proto_tree_add_uint(rt, hf_session_start, tvb, 0, 0, fd->session_start);
     proto_item_set_generated(ti);
     if (fd->nonstandard_port) {
-        range_t *r = exmta_rfc1006_ports();
+        range_t *r = rfc1006_ports_registered;
         char *rs = r ? range_convert_range(pinfo->pool, r) : NULL;
         expert_add_info_format(pinfo, ti, &ei_nonstandard_port,
             "[RFC1006 Port Number] RFC1006 found by heuristic on TCP port %u, which is not in "

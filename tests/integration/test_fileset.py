@@ -1,0 +1,160 @@
+"""exmta-fileset (issue 8): a capture cut into a file set gives the same
+endpoint summary as the whole capture; files are ordered by first packet
+time, not by name; nothing is flagged with an endpoint learned later in time;
+the GNU parallel --sshlogin path works."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import exmta_it as it  # noqa: E402
+
+FILESET = os.path.join(it.SRC, "tools", "exmta-fileset")
+FAKE_SSH = os.path.join(it.SRC, "tests", "tools", "fake-ssh")
+
+
+def need_tools():
+    for t in ("parallel", "tcpdump", "editcap", "capinfos"):
+        if not shutil.which(t):
+            raise unittest.SkipTest("%s is not installed (tools/deps.sh --test)" % t)
+
+
+def fileset(args, env=None):
+    e = dict(os.environ, EXMTA_PLUGIN_ROOT=it.PLUGIN_ROOT)
+    if env:
+        e.update(env)
+    p = subprocess.run([FILESET, "--progress", "none"] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, env=e, timeout=600)
+    if p.returncode != 0:
+        raise AssertionError("exmta-fileset %s failed: %s" % (" ".join(args), p.stderr))
+    return p.stdout
+
+
+def editcap(args):
+    subprocess.run(["editcap"] + args, check=True, stdout=subprocess.DEVNULL)
+
+
+def whole_summary(pcap, extra=()):
+    out = it.tshark(["-r", pcap, "-q", "-z", "exmta,endpoints,json"] + list(extra))
+    return json.loads(out[out.index("["):])
+
+
+def comparable(rows):
+    """What must be equal between the set and the whole capture: endpoints,
+    kinds, session counts, outcomes. (Frame and byte counts of a session
+    whose PDU is cut by the boundary may differ by the TCP segments that
+    stock reassembly hides in the whole file: README, "File sets".)"""
+    return sorted((str(r["host"]), str(r["port"]), r["kind"], int(r["sessions"]), r["outcome"]) for r in rows)
+
+
+def frames_bytes(rows):
+    return sorted((str(r["host"]), str(r["port"]), int(r["frames"]), int(r["bytes"])) for r in rows)
+
+
+class FileSet(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        need_tools()
+        cls.tmp = it.TempDir()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def split(self, pcap, name, first, rename=None):
+        """Cut pcap after frame `first` into two files of a new set folder;
+        rename gives the two files names whose order is not the time order."""
+        d = self.tmp.file(name)
+        os.makedirs(d)
+        os.chmod(d, 0o755)
+        a, b = os.path.join(d, "part1.pcap"), os.path.join(d, "part2.pcap")
+        editcap(["-r", pcap, a, "1-%d" % first])
+        editcap(["-r", pcap, b, "%d-1000000" % (first + 1)])
+        if rename:
+            os.rename(a, os.path.join(d, rename[0]))
+            os.rename(b, os.path.join(d, rename[1]))
+        for f in os.listdir(d):
+            it.readable(os.path.join(d, f))
+        return d
+
+    def run_set(self, d, extra=()):
+        js = os.path.join(d, "summary.json")
+        csvf = os.path.join(d, "summary.csv")
+        out = fileset(list(extra) + ["--json", js, "--csv", csvf, d])
+        with open(js) as f:
+            data = json.load(f)
+        with open(csvf) as f:
+            csv_text = f.read()
+        return out, data, csv_text
+
+    def test_epm_and_session_in_different_files(self):
+        pcap = it.sample("rpc-epm-lookup-nobind.pcap")
+        # lookup (frames 8/9) in the file named z..., the session in a... : name order is not time order
+        d = self.split(pcap, "nobind", 12, rename=("z-lookup.pcap", "a-session.pcap"))
+        out, data, csv_text = self.run_set(d)
+        self.assertEqual([f["file"] for f in data["files"]], ["z-lookup.pcap", "a-session.pcap"])
+        self.assertEqual(comparable(data["endpoints"]), comparable(whole_summary(pcap)))
+        rpc = [r for r in data["endpoints"] if str(r["port"]) == "1032"]
+        self.assertEqual(len(rpc), 1)
+        self.assertEqual(rpc[0]["found_by"], "EPM z-lookup.pcap:9")
+        self.assertEqual(rpc[0]["first_frame"], "a-session.pcap:1")
+        self.assertEqual(rpc[0]["last_frame"], "a-session.pcap:12")
+        self.assertIn("1032", out)
+        self.assertTrue(csv_text.startswith("host,port,kind,found_by,sessions,frames,bytes,first_frame,"
+                                            "last_frame,outcome"))
+
+    def test_session_cut_by_a_file_boundary_counted_once(self):
+        pcap = it.sample("rpc-epm-lookup-bind.pcap")
+        d = self.split(pcap, "cut", 20)        # the session (13..26) is cut after its first request
+        _out, data, _csv = self.run_set(d)
+        self.assertEqual(comparable(data["endpoints"]), comparable(whole_summary(pcap)))
+        # no PDU is cut here: frames and bytes add up exactly
+        self.assertEqual(frames_bytes(data["endpoints"]), frames_bytes(whole_summary(pcap)))
+        rpc = [r for r in data["endpoints"] if str(r["port"]) == "1032"]
+        self.assertEqual(int(rpc[0]["sessions"]), 1)
+
+    def test_x400_set_equals_whole(self):
+        pcap = it.sample("x400-transfer-segmented.pcap")
+        d = self.split(pcap, "x400", 20)
+        _out, data, _csv = self.run_set(d)
+        self.assertEqual(comparable(data["endpoints"]), comparable(whole_summary(pcap)))
+
+    def test_never_flagged_with_a_later_endpoint(self):
+        pcap = it.sample("rpc-epm-lookup-bind.pcap")
+        d = self.tmp.file("later")
+        os.makedirs(d)
+        os.chmod(d, 0o755)
+        # the session file starts 1000 s BEFORE the lookup file
+        editcap(["-r", pcap, os.path.join(d, "lookup.pcap"), "1-12"])
+        sess = os.path.join(d, "session-tmp.pcap")
+        editcap(["-r", pcap, sess, "13-1000000"])
+        editcap(["-t", "-1000", sess, os.path.join(d, "session.pcap")])
+        os.remove(sess)
+        for f in os.listdir(d):
+            it.readable(os.path.join(d, f))
+        _out, data, _csv = self.run_set(d)
+        self.assertEqual([f["file"] for f in data["files"]], ["session.pcap", "lookup.pcap"])
+        rpc = [r for r in data["endpoints"] if str(r["port"]) == "1032"]
+        self.assertEqual(len(rpc), 1)
+        self.assertEqual(int(rpc[0]["sessions"]), 0)       # learned, and no later session
+
+    def test_sshlogin_path(self):
+        pcap = it.sample("rpc-epm-lookup-nobind.pcap")
+        d = self.split(pcap, "ssh", 12)
+        log = self.tmp.file("ssh.log")
+        _out, data, _csv = self.run_set(d, extra=["--ssh", FAKE_SSH, "--sshlogin", "1/hostA",
+                                                   "--sshlogin", "1/hostB"])
+        self.assertEqual(comparable(data["endpoints"]), comparable(whole_summary(pcap)))
+        env_out = fileset(["--ssh", FAKE_SSH, "--sshlogin", "1/hostA", "--sshlogin", "1/hostB", d],
+                          env={"EXMTA_FAKE_SSH_LOG": log})
+        self.assertIn("1032", env_out)
+        with open(log) as f:
+            hosts = {l.strip() for l in f}
+        self.assertTrue(hosts <= {"hostA", "hostB"} and hosts, hosts)
+
+
+if __name__ == "__main__":
+    it.main()

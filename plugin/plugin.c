@@ -4,6 +4,7 @@
  */
 #define WS_BUILD_DLL
 #include "exmta.h"
+#include "exmta-stats.h"
 
 #ifndef VERSION
 #define VERSION "0.0.0"
@@ -15,8 +16,12 @@ void
 plugin_register(void)
 {
     static proto_plugin plug;
+    static tap_plugin tap;
 
     plug.register_protoinfo = proto_register_exmta;
     plug.register_handoff = proto_reg_handoff_exmta;
     proto_register_plugin(&plug);
+    /* the endpoint summary (-z exmta,endpoints, Statistics menu) */
+    tap.register_tap_listener = exmta_stats_register;
+    tap_register_plugin(&tap);
 }

@@ -138,6 +138,15 @@ typedef conversation_type exmta_conv_type;
 #define EXMTA_STAT_TAP_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
 #endif
 
+/* A rejected -z argument: 4.6 lets the init callback say so (tshark then
+ * exits with an error); before 4.6 the callback has no way to report it, and
+ * stock's own CLI taps exit(1), as this does. */
+#if EXMTA_WS_AT_LEAST(4, 6)
+#define EXMTA_STAT_TAP_INIT_FAIL() return false
+#else
+#define EXMTA_STAT_TAP_INIT_FAIL() exit(1)
+#endif
+
 /* ------------------------------------------------------------------------
  * DCE/RPC.  dcerpc_init_uuid() takes `const dcerpc_sub_dissector *` in 4.2+
  * and a non-const pointer in 4.0; dcerpc_uuid_value.procs likewise.

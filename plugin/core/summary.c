@@ -1,0 +1,739 @@
+/* summary.c - the endpoint summary model (see summary.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "summary.h"
+#include "rfc1006.h"
+#include "endpoints.h"
+#include "epm_parse.h"
+
+const char *const exmta_summary_columns[EXMTA_SUMMARY_NCOLS] = {
+    "host", "port", "kind", "found by", "sessions", "frames", "bytes", "first frame", "last frame", "outcome",
+};
+
+/* Machine names of the columns (CSV header, JSON keys). */
+static const char *const col_keys[EXMTA_SUMMARY_NCOLS] = {
+    "host", "port", "kind", "found_by", "sessions", "frames", "bytes", "first_frame", "last_frame", "outcome",
+};
+
+enum { GROUP_RFC1006 = 1, GROUP_RPC, GROUP_EPM_FAILED };
+
+/* One TCP session (stream) of a row. */
+typedef struct {
+    guint32 stream;
+    gboolean refused;
+    gboolean bind_request, bind_accepted, bind_refused;
+    gint bind_error;
+    char *bind_error_str;
+    char *initiator, *responder;
+    GArray *dr_reasons;         /* guint8, distinct, in order */
+    GArray *epm_status;         /* guint32, distinct, in order (EPM failures) */
+} sess_t;
+
+typedef struct {
+    int group;
+    char *host;
+    guint16 port;
+    guint8 fail_kind;           /* EPM failures: kind of the requested interface */
+    gboolean any_mta;
+    GPtrArray *kinds;           /* char *, distinct, in order (RPC and EPM failures) */
+    GPtrArray *found;           /* char *, distinct, in order */
+    GHashTable *sess_by_stream; /* stream -> sess_t* (owned by sessions) */
+    GPtrArray *sessions;        /* sess_t*, in order of first frame */
+    sess_t *nostream;           /* records without a stream */
+    guint64 frames, bytes;
+    guint32 first, last;
+    gboolean learned_from_epm;
+    gboolean has_learned_time;
+    gboolean has_rpc_kind;
+    guint8 rpc_kind;
+    char *iface_uuid;
+    guint16 ver_major, ver_minor;
+    guint32 learned_in;
+    gint64 learned_sec;
+    gint32 learned_nsec;
+} acc_t;
+
+struct exmta_summary {
+    GHashTable *by_key;         /* char* key -> acc_t* (owned by rows) */
+    GPtrArray *rows;            /* acc_t*, in order of first mention */
+};
+
+static void
+sess_free(gpointer p)
+{
+    sess_t *se = (sess_t *)p;
+
+    if (!se)
+        return;
+    g_free(se->bind_error_str);
+    g_free(se->initiator);
+    g_free(se->responder);
+    if (se->dr_reasons)
+        g_array_free(se->dr_reasons, TRUE);
+    if (se->epm_status)
+        g_array_free(se->epm_status, TRUE);
+    g_free(se);
+}
+
+static void
+acc_free(gpointer p)
+{
+    acc_t *a = (acc_t *)p;
+
+    g_free(a->host);
+    g_ptr_array_unref(a->kinds);
+    g_ptr_array_unref(a->found);
+    g_hash_table_destroy(a->sess_by_stream);
+    g_ptr_array_unref(a->sessions);
+    sess_free(a->nostream);
+    g_free(a->iface_uuid);
+    g_free(a);
+}
+
+exmta_summary_t *
+exmta_summary_new(void)
+{
+    exmta_summary_t *s = g_new0(exmta_summary_t, 1);
+
+    s->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->rows = g_ptr_array_new_with_free_func(acc_free);
+    return s;
+}
+
+void
+exmta_summary_reset(exmta_summary_t *s)
+{
+    g_hash_table_remove_all(s->by_key);
+    g_ptr_array_set_size(s->rows, 0);
+}
+
+void
+exmta_summary_free(exmta_summary_t *s)
+{
+    if (!s)
+        return;
+    g_hash_table_destroy(s->by_key);
+    g_ptr_array_unref(s->rows);
+    g_free(s);
+}
+
+guint
+exmta_summary_num_rows(const exmta_summary_t *s)
+{
+    return s->rows->len;
+}
+
+static void
+add_distinct_str(GPtrArray *a, const char *str)
+{
+    for (guint i = 0; i < a->len; i++)
+        if (strcmp((const char *)g_ptr_array_index(a, i), str) == 0)
+            return;
+    g_ptr_array_add(a, g_strdup(str));
+}
+
+static void
+add_distinct_u32(GArray **a, guint32 v)
+{
+    if (!*a)
+        *a = g_array_new(FALSE, FALSE, sizeof(guint32));
+    for (guint i = 0; i < (*a)->len; i++)
+        if (g_array_index(*a, guint32, i) == v)
+            return;
+    g_array_append_val(*a, v);
+}
+
+static void
+add_distinct_u8(GArray **a, guint8 v)
+{
+    if (!*a)
+        *a = g_array_new(FALSE, FALSE, sizeof(guint8));
+    for (guint i = 0; i < (*a)->len; i++)
+        if (g_array_index(*a, guint8, i) == v)
+            return;
+    g_array_append_val(*a, v);
+}
+
+/* An RPC kind; "other" names the interface (its UUID and version when
+ * Wireshark does not know its name). */
+static char *
+kind_text(guint8 kind, const char *interface_name, const char *uuid, guint16 ver_major, guint16 ver_minor)
+{
+    switch (kind) {
+    case EXMTA_SUM_KIND_X400:           return g_strdup("X.400 over RFC1006");
+    case EXMTA_SUM_KIND_RFC1006_OTHER:  return g_strdup("RFC1006 (not X.400)");
+    case EXMTA_KIND_MTA_RPC:            return g_strdup("MTA RPC");
+    case EXMTA_KIND_QADMIN_RPC:         return g_strdup("MTA QAdmin RPC");
+    default:
+        break;
+    }
+    if (interface_name && *interface_name && strcmp(interface_name, "unknown interface") != 0)
+        return g_strdup_printf("other EPM-learned interface (%s)", interface_name);
+    if (uuid)
+        return g_strdup_printf("other EPM-learned interface (%s v%u.%u)", uuid, ver_major, ver_minor);
+    return g_strdup("other EPM-learned interface");
+}
+
+static char *
+found_text(guint8 found_by, guint32 learned_in)
+{
+    switch (found_by) {
+    case EXMTA_SUM_FOUND_PORT_PREF:     return g_strdup("port preference");
+    case EXMTA_SUM_FOUND_TPKT_PORT:     return g_strdup("tpkt.tcp.port");
+    case EXMTA_SUM_FOUND_HEURISTIC:     return g_strdup("heuristic");
+    case EXMTA_SUM_FOUND_DECODE_AS:     return g_strdup("Decode As");
+    case EXMTA_SUM_FOUND_EPM:           return g_strdup_printf("EPM frame %u", learned_in);
+    case EXMTA_SUM_FOUND_STATIC_PREF:   return g_strdup("static port preference");
+    case EXMTA_SUM_FOUND_KNOWN_TABLE:   return g_strdup("known endpoints table");
+    default:                            return g_strdup_printf("unknown (%u)", found_by);
+    }
+}
+
+static acc_t *
+find_acc(exmta_summary_t *s, const exmta_summary_rec_t *rec, guint *index)
+{
+    int group;
+    char *key;
+    acc_t *a;
+
+    switch (rec->type) {
+    case EXMTA_SUM_RFC1006:     group = GROUP_RFC1006; break;
+    case EXMTA_SUM_EPM_FAILED:  group = GROUP_EPM_FAILED; break;
+    default:                    group = GROUP_RPC; break;
+    }
+    key = g_strdup_printf("%d|%s|%u|%u", group, rec->host ? rec->host : "", rec->port,
+                          group == GROUP_EPM_FAILED ? rec->kind : 0);
+    a = (acc_t *)g_hash_table_lookup(s->by_key, key);
+    if (a) {
+        g_free(key);
+        for (guint i = 0; i < s->rows->len; i++)
+            if (g_ptr_array_index(s->rows, i) == a) {
+                *index = i;
+                break;
+            }
+        return a;
+    }
+    a = g_new0(acc_t, 1);
+    a->group = group;
+    a->host = g_strdup(rec->host ? rec->host : "");
+    a->port = rec->port;
+    a->fail_kind = rec->kind;
+    a->kinds = g_ptr_array_new_with_free_func(g_free);
+    a->found = g_ptr_array_new_with_free_func(g_free);
+    a->sess_by_stream = g_hash_table_new(g_direct_hash, g_direct_equal);
+    a->sessions = g_ptr_array_new_with_free_func(sess_free);
+    g_hash_table_insert(s->by_key, key, a);
+    g_ptr_array_add(s->rows, a);
+    *index = s->rows->len - 1;
+    return a;
+}
+
+static sess_t *
+session_of(acc_t *a, const exmta_summary_rec_t *rec)
+{
+    sess_t *se;
+
+    if (!rec->has_stream) {
+        if (!a->nostream) {
+            a->nostream = g_new0(sess_t, 1);
+            a->nostream->bind_error = -1;
+        }
+        return a->nostream;
+    }
+    se = (sess_t *)g_hash_table_lookup(a->sess_by_stream, GUINT_TO_POINTER(rec->stream));
+    if (!se) {
+        se = g_new0(sess_t, 1);
+        se->stream = rec->stream;
+        se->bind_error = -1;
+        g_hash_table_insert(a->sess_by_stream, GUINT_TO_POINTER(rec->stream), se);
+        g_ptr_array_add(a->sessions, se);
+    }
+    return se;
+}
+
+static void
+count_frame(acc_t *a, const exmta_summary_rec_t *rec)
+{
+    a->frames++;
+    a->bytes += rec->frame_len;
+    if (!a->first || rec->frame < a->first)
+        a->first = rec->frame;
+    if (rec->frame > a->last)
+        a->last = rec->frame;
+}
+
+static void
+set_string(char **dst, const char *src)
+{
+    if (src && !*dst)
+        *dst = g_strdup(src);
+}
+
+guint
+exmta_summary_add(exmta_summary_t *s, const exmta_summary_rec_t *rec)
+{
+    guint index = 0;
+    acc_t *a = find_acc(s, rec, &index);
+    char *str;
+
+    str = found_text(rec->found_by, rec->learned_in);
+    add_distinct_str(a->found, str);
+    g_free(str);
+
+    if (rec->type == EXMTA_SUM_RFC1006) {
+        sess_t *se = session_of(a, rec);
+
+        count_frame(a, rec);
+        if (rec->mta || rec->kind == EXMTA_SUM_KIND_X400)
+            a->any_mta = TRUE;
+        if (rec->refused)
+            se->refused = TRUE;
+        if (rec->has_dr)
+            add_distinct_u8(&se->dr_reasons, rec->dr_reason);
+        switch (rec->bind) {
+        case EXMTA_SUM_BIND_REQUEST:    se->bind_request = TRUE; break;
+        case EXMTA_SUM_BIND_ACCEPTED:   se->bind_accepted = TRUE; break;
+        case EXMTA_SUM_BIND_REFUSED:
+            se->bind_refused = TRUE;
+            if (se->bind_error < 0) {
+                se->bind_error = rec->bind_error;
+                set_string(&se->bind_error_str, rec->bind_error_str);
+            }
+            break;
+        default:
+            break;
+        }
+        set_string(&se->initiator, rec->initiator);
+        set_string(&se->responder, rec->responder);
+        return index;
+    }
+
+    /* RPC endpoint, EPM learned, EPM failed */
+    str = kind_text(rec->kind, rec->interface_name, rec->interface_uuid, rec->ver_major, rec->ver_minor);
+    add_distinct_str(a->kinds, str);
+    g_free(str);
+    if (!a->has_rpc_kind) {
+        a->has_rpc_kind = TRUE;
+        a->rpc_kind = rec->kind;
+    }
+    if (rec->interface_uuid && !a->iface_uuid) {
+        a->iface_uuid = g_strdup(rec->interface_uuid);
+        a->ver_major = rec->ver_major;
+        a->ver_minor = rec->ver_minor;
+    }
+
+    switch (rec->type) {
+    case EXMTA_SUM_RPC: {
+        sess_t *se = session_of(a, rec);
+
+        count_frame(a, rec);
+        if (rec->refused)
+            se->refused = TRUE;
+        if (rec->found_by == EXMTA_SUM_FOUND_EPM && rec->learned_in &&
+            (!a->learned_in || rec->learned_in < a->learned_in)) {
+            a->learned_from_epm = TRUE;
+            if (a->learned_in != rec->learned_in)
+                a->has_learned_time = FALSE;
+            a->learned_in = rec->learned_in;
+        }
+        break;
+    }
+    case EXMTA_SUM_EPM_LEARNED:
+        if (rec->found_by == EXMTA_SUM_FOUND_EPM &&
+            (!a->learned_in || rec->learned_in <= a->learned_in)) {
+            a->learned_from_epm = TRUE;
+            a->learned_in = rec->learned_in;
+            if (rec->frame == rec->learned_in) {
+                a->has_learned_time = TRUE;
+                a->learned_sec = rec->time_sec;
+                a->learned_nsec = rec->time_nsec;
+            }
+        }
+        break;
+    case EXMTA_SUM_EPM_FAILED: {
+        sess_t *se = session_of(a, rec);
+
+        count_frame(a, rec);
+        add_distinct_u32(&se->epm_status, rec->epm_status);
+        break;
+    }
+    default:
+        break;
+    }
+    return index;
+}
+
+static char *
+join(GPtrArray *a, const char *empty)
+{
+    GString *g;
+
+    if (a->len == 0)
+        return g_strdup(empty);
+    g = g_string_new(NULL);
+    for (guint i = 0; i < a->len; i++) {
+        if (i)
+            g_string_append(g, "; ");
+        g_string_append(g, (const char *)g_ptr_array_index(a, i));
+    }
+    return g_string_free(g, FALSE);
+}
+
+static void
+session_outcomes(const acc_t *a, const sess_t *se, GPtrArray *out)
+{
+    guint before = out->len;
+    gboolean said = FALSE;
+    char *str;
+
+    if (se->refused) {
+        add_distinct_str(out, "connection refused");
+        said = TRUE;
+    }
+    for (guint i = 0; se->dr_reasons && i < se->dr_reasons->len; i++) {
+        guint8 r = g_array_index(se->dr_reasons, guint8, i);
+        const char *rs = exmta_cotp_dr_reason_str(r);
+
+        str = g_strdup_printf("COTP disconnect: %s (0x%02x)", rs ? rs : "unknown reason", r);
+        add_distinct_str(out, str);
+        g_free(str);
+        said = TRUE;
+    }
+    for (guint i = 0; se->epm_status && i < se->epm_status->len; i++) {
+        guint32 st = g_array_index(se->epm_status, guint32, i);
+
+        if (st == EXMTA_EPT_S_NOT_REGISTERED)
+            str = g_strdup_printf("EPM lookup failed: EPT_S_NOT_REGISTERED (0x%08x)", st);
+        else if (st == 0)
+            str = g_strdup("EPM lookup failed: no TCP endpoint");
+        else
+            str = g_strdup_printf("EPM lookup failed: status 0x%08x", st);
+        add_distinct_str(out, str);
+        g_free(str);
+        said = TRUE;
+    }
+    if (se->bind_accepted) {
+        if (se->initiator || se->responder)
+            str = g_strdup_printf("X.400 bind accepted (%s -> %s)", se->initiator ? se->initiator : "?",
+                                  se->responder ? se->responder : "?");
+        else
+            str = g_strdup("X.400 bind accepted");
+        add_distinct_str(out, str);
+        g_free(str);
+        said = TRUE;
+    } else if (se->bind_refused) {
+        if (se->bind_error_str)
+            str = g_strdup_printf("X.400 bind refused: %s", se->bind_error_str);
+        else
+            str = g_strdup_printf("X.400 bind refused: error %d", se->bind_error);
+        add_distinct_str(out, str);
+        g_free(str);
+        said = TRUE;
+    } else if (se->bind_request) {
+        add_distinct_str(out, "X.400 bind not answered");
+        said = TRUE;
+    }
+    if (!said && a->group != GROUP_EPM_FAILED)
+        add_distinct_str(out, "sessions OK");
+    (void)before;
+}
+
+exmta_summary_row_t *
+exmta_summary_row(const exmta_summary_t *s, guint i)
+{
+    const acc_t *a;
+    exmta_summary_row_t *row;
+    GPtrArray *outcomes;
+
+    if (i >= s->rows->len)
+        return NULL;
+    a = (const acc_t *)g_ptr_array_index(s->rows, i);
+    row = g_new0(exmta_summary_row_t, 1);
+    row->host = g_strdup(a->host);
+    row->port = a->port;
+    if (a->group == GROUP_RFC1006)
+        row->kind = g_strdup(a->any_mta ? "X.400 over RFC1006" : "RFC1006 (not X.400)");
+    else
+        row->kind = join(a->kinds, "");
+    row->found_by = join(a->found, "");
+    row->sessions = a->sessions->len;
+    row->frames = a->frames;
+    row->bytes = a->bytes;
+    row->first_frame = a->first;
+    row->last_frame = a->last;
+
+    outcomes = g_ptr_array_new_with_free_func(g_free);
+    for (guint k = 0; k < a->sessions->len; k++)
+        session_outcomes(a, (const sess_t *)g_ptr_array_index(a->sessions, k), outcomes);
+    if (a->nostream)
+        session_outcomes(a, a->nostream, outcomes);
+    if (outcomes->len == 0 && a->group == GROUP_RPC)
+        add_distinct_str(outcomes, "learned, no session");
+    row->outcome = join(outcomes, "");
+    g_ptr_array_unref(outcomes);
+
+    row->rpc = a->group == GROUP_RPC;
+    row->learned_from_epm = a->learned_from_epm;
+    row->rpc_kind = a->rpc_kind;
+    row->interface_uuid = g_strdup(a->iface_uuid);
+    row->ver_major = a->ver_major;
+    row->ver_minor = a->ver_minor;
+    row->learned_in = a->learned_in;
+    if (a->has_learned_time) {
+        row->learned_sec = a->learned_sec;
+        row->learned_nsec = a->learned_nsec;
+    } else {
+        row->learned_sec = -1;
+    }
+    return row;
+}
+
+void
+exmta_summary_row_free(exmta_summary_row_t *row)
+{
+    if (!row)
+        return;
+    g_free(row->host);
+    g_free(row->kind);
+    g_free(row->found_by);
+    g_free(row->outcome);
+    g_free(row->interface_uuid);
+    g_free(row);
+}
+
+GPtrArray *
+exmta_summary_rows(const exmta_summary_t *s)
+{
+    GPtrArray *a = g_ptr_array_new_full(s->rows->len, (GDestroyNotify)exmta_summary_row_free);
+
+    for (guint i = 0; i < s->rows->len; i++)
+        g_ptr_array_add(a, exmta_summary_row(s, i));
+    return a;
+}
+
+/* ---- renderings ---------------------------------------------------------- */
+
+/* Cell c of a row as text; NULL for "no value" (first/last frame of a row
+ * without frames). */
+static char *
+cell(const exmta_summary_row_t *r, int c)
+{
+    switch (c) {
+    case 0: return g_strdup(r->host);
+    case 1: return g_strdup_printf("%u", r->port);
+    case 2: return g_strdup(r->kind);
+    case 3: return g_strdup(r->found_by);
+    case 4: return g_strdup_printf("%u", r->sessions);
+    case 5: return g_strdup_printf("%" G_GUINT64_FORMAT, r->frames);
+    case 6: return g_strdup_printf("%" G_GUINT64_FORMAT, r->bytes);
+    case 7: return r->first_frame ? g_strdup_printf("%u", r->first_frame) : NULL;
+    case 8: return r->last_frame ? g_strdup_printf("%u", r->last_frame) : NULL;
+    default: return g_strdup(r->outcome);
+    }
+}
+
+static gboolean
+col_numeric(int c)
+{
+    return c == 1 || (c >= 4 && c <= 8);
+}
+
+void
+exmta_summary_format_text(GString *out, const GPtrArray *rows)
+{
+    gsize width[EXMTA_SUMMARY_NCOLS];
+    const char *rule = "==================================================================================";
+
+    for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++)
+        width[c] = g_utf8_strlen(exmta_summary_columns[c], -1);
+    for (guint i = 0; i < rows->len; i++)
+        for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++) {
+            char *v = cell((const exmta_summary_row_t *)g_ptr_array_index(rows, i), c);
+            gsize w = v ? (gsize)g_utf8_strlen(v, -1) : 1;
+            if (w > width[c])
+                width[c] = w;
+            g_free(v);
+        }
+
+    g_string_append_printf(out, "%s\nExchange MTA endpoints (exmta): %u\n", rule, rows->len);
+    for (guint i = 0; i <= rows->len; i++) {
+        GString *line = g_string_new(NULL);
+
+        for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++) {
+            char *v = i == 0 ? g_strdup(exmta_summary_columns[c])
+                             : cell((const exmta_summary_row_t *)g_ptr_array_index(rows, i - 1), c);
+            const char *t = v ? v : "-";
+            gsize pad = width[c] - (gsize)g_utf8_strlen(t, -1);
+
+            if (c)
+                g_string_append(line, "  ");
+            if (col_numeric(c) && i > 0) {
+                for (gsize k = 0; k < pad; k++)
+                    g_string_append_c(line, ' ');
+                g_string_append(line, t);
+            } else {
+                g_string_append(line, t);
+                if (c < EXMTA_SUMMARY_NCOLS - 1)
+                    for (gsize k = 0; k < pad; k++)
+                        g_string_append_c(line, ' ');
+            }
+            g_free(v);
+        }
+        while (line->len && line->str[line->len - 1] == ' ')
+            g_string_truncate(line, line->len - 1);
+        g_string_append_printf(out, "%s\n", line->str);
+        g_string_free(line, TRUE);
+    }
+    g_string_append_printf(out, "%s\n", rule);
+}
+
+static void
+csv_field(GString *out, const char *v)
+{
+    if (!v)
+        return;
+    if (strpbrk(v, ",\"\r\n") == NULL) {
+        g_string_append(out, v);
+        return;
+    }
+    g_string_append_c(out, '"');
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            g_string_append_c(out, '"');
+        g_string_append_c(out, *p);
+    }
+    g_string_append_c(out, '"');
+}
+
+void
+exmta_summary_format_csv(GString *out, const GPtrArray *rows)
+{
+    for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++) {
+        if (c)
+            g_string_append_c(out, ',');
+        csv_field(out, col_keys[c]);
+    }
+    g_string_append(out, "\r\n");
+    for (guint i = 0; i < rows->len; i++) {
+        for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++) {
+            char *v = cell((const exmta_summary_row_t *)g_ptr_array_index(rows, i), c);
+
+            if (c)
+                g_string_append_c(out, ',');
+            csv_field(out, v);
+            g_free(v);
+        }
+        g_string_append(out, "\r\n");
+    }
+}
+
+static void
+json_string(GString *out, const char *v)
+{
+    char *valid = g_utf8_make_valid(v, -1);
+
+    g_string_append_c(out, '"');
+    for (const unsigned char *p = (const unsigned char *)valid; *p; p++) {
+        switch (*p) {
+        case '"':   g_string_append(out, "\\\""); break;
+        case '\\':  g_string_append(out, "\\\\"); break;
+        case '\n':  g_string_append(out, "\\n"); break;
+        case '\r':  g_string_append(out, "\\r"); break;
+        case '\t':  g_string_append(out, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                g_string_append_printf(out, "\\u%04x", *p);
+            else
+                g_string_append_c(out, (char)*p);
+        }
+    }
+    g_string_append_c(out, '"');
+    g_free(valid);
+}
+
+void
+exmta_summary_format_json(GString *out, const GPtrArray *rows)
+{
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < rows->len; i++) {
+        const exmta_summary_row_t *r = (const exmta_summary_row_t *)g_ptr_array_index(rows, i);
+
+        g_string_append(out, i ? ",\n  {" : "\n  {");
+        for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++) {
+            char *v = cell(r, c);
+
+            g_string_append_printf(out, "%s\"%s\": ", c ? ", " : "", col_keys[c]);
+            if (!v)
+                g_string_append(out, "null");
+            else if (col_numeric(c))
+                g_string_append(out, v);
+            else
+                json_string(out, v);
+            g_free(v);
+        }
+        g_string_append_c(out, '}');
+    }
+    g_string_append(out, rows->len ? "\n]\n" : "]\n");
+}
+
+char *
+exmta_summary_iso_time(gint64 sec, gint32 nsec)
+{
+    GDateTime *dt = g_date_time_new_from_unix_utc(sec);
+    char *base, *res;
+
+    if (!dt)
+        return g_strdup("");
+    base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+    res = g_strdup_printf("%s.%06dZ", base ? base : "", nsec / 1000);
+    g_free(base);
+    g_date_time_unref(dt);
+    return res;
+}
+
+static void
+uat_field(GString *out, const char *v, gboolean last)
+{
+    g_string_append_c(out, '"');
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        /* the UAT file format: a quoted string escapes '"', '\\' and
+         * non-printable octets as \xNN */
+        if (*p == '"' || *p == '\\' || *p < 0x20 || *p == 0x7f)
+            g_string_append_printf(out, "\\x%02x", *p);
+        else
+            g_string_append_c(out, (char)*p);
+    }
+    g_string_append_c(out, '"');
+    g_string_append(out, last ? "\n" : ",");
+}
+
+void
+exmta_summary_format_uat(GString *out, const GPtrArray *rows, const char *capture_name)
+{
+    for (guint i = 0; i < rows->len; i++) {
+        const exmta_summary_row_t *r = (const exmta_summary_row_t *)g_ptr_array_index(rows, i);
+        char *port, *ver, *frame, *when;
+
+        if (!r->rpc || !r->learned_from_epm)
+            continue;
+        port = g_strdup_printf("%u", r->port);
+        ver = g_strdup_printf("%u.%u", r->ver_major, r->ver_minor);
+        frame = g_strdup_printf("%u", r->learned_in);
+        when = r->learned_sec >= 0 ? exmta_summary_iso_time(r->learned_sec, r->learned_nsec) : g_strdup("");
+        uat_field(out, r->host, FALSE);
+        uat_field(out, port, FALSE);
+        uat_field(out, r->interface_uuid ? r->interface_uuid : "", FALSE);
+        uat_field(out, ver, FALSE);
+        uat_field(out, exmta_kind_str((exmta_ep_kind_t)r->rpc_kind), FALSE);
+        uat_field(out, capture_name ? capture_name : "", FALSE);
+        uat_field(out, frame, FALSE);
+        uat_field(out, when, TRUE);
+        g_free(port);
+        g_free(ver);
+        g_free(frame);
+        g_free(when);
+    }
+}

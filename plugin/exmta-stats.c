@@ -1,0 +1,483 @@
+/* exmta-stats.c - the endpoint summary: one row per MTA endpoint that the
+ * exmta tap reported, for tshark (-z exmta,endpoints) and the GUI
+ * (Statistics > Exchange MTA Endpoints). The aggregation is plugin/core/
+ * summary.c; this file turns tap records into summary records and renders.
+ *
+ * Two registrations share that one model:
+ *  - -z exmta,endpoints[,text|csv|json|uat][,FILTER]: a stat_tap_ui whose own
+ *    listener asks for a protocol tree and primes stock X.411's bind fields,
+ *    so the MTA names and bind outcome are in the tap records. Prints at draw.
+ *  - -z exmta,table (Statistics menu): a stat_tap_table_ui, the table the Qt
+ *    SimpleStatisticsDialog shows (tshark prints it in the generic
+ *    "simple table" layout). The GUI registers that listener itself, without a
+ *    tree; its init callback therefore registers a "primer" listener with the
+ *    same tree flag and filter, removed when the capture file is closed.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "exmta.h"
+#include <stdlib.h>
+#include <string.h>
+#include <epan/prefs.h>
+#include <epan/prefs-int.h>
+#include <epan/addr_resolv.h>
+#include <epan/to_str.h>
+#include <epan/tap.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#include "exmta-stats.h"
+#include "summary.h"
+#include "epm_parse.h"
+
+/* The core's numbering follows exmta.h's. */
+G_STATIC_ASSERT((int)EXMTA_SUM_RFC1006 == (int)EXMTA_TAP_RFC1006);
+G_STATIC_ASSERT((int)EXMTA_SUM_RPC == (int)EXMTA_TAP_RPC);
+G_STATIC_ASSERT((int)EXMTA_SUM_EPM_LEARNED == (int)EXMTA_TAP_EPM_LEARNED);
+G_STATIC_ASSERT((int)EXMTA_SUM_EPM_FAILED == (int)EXMTA_TAP_EPM_FAILED);
+G_STATIC_ASSERT((int)EXMTA_SUM_FOUND_PORT_PREF == (int)EXMTA_FOUND_PORT_PREF);
+G_STATIC_ASSERT((int)EXMTA_SUM_FOUND_KNOWN_TABLE == (int)EXMTA_FOUND_KNOWN_TABLE);
+G_STATIC_ASSERT(EXMTA_SUM_KIND_X400 == EXMTA_KIND_X400);
+G_STATIC_ASSERT(EXMTA_SUM_KIND_RFC1006_OTHER == EXMTA_KIND_RFC1006_OTHER);
+G_STATIC_ASSERT((int)EXMTA_SUM_BIND_REFUSED == (int)EXMTA_BIND_REFUSED);
+
+/* Referencing the X.411 bind fields in a tap filter primes them: stock P1
+ * then puts them in the tree even when nothing else asks for it, and the
+ * postdissector reads them into the tap record. "exmta" keeps every frame
+ * exmta reported. */
+#define EXMTA_SUMMARY_FILTER \
+    "p1.MTABindArgument || p1.MTABindResult || p1.MTABindError || " \
+    "p1.authenticated.initiator-name || p1.authenticated.responder-name || exmta"
+
+#define ENDPOINTS_CLI "exmta,endpoints"
+#define TABLE_CLI "exmta,table"
+#define TABLE_TITLE "Exchange MTA Endpoints"
+
+/* ---- tap record -> summary record ---------------------------------------- */
+
+static guint32
+tcp_stream_of(packet_info *pinfo, gboolean *found)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    struct tcp_analysis *tcpd = conv ? get_tcp_conversation_data(conv, pinfo) : NULL;
+
+    *found = tcpd != NULL;
+    return tcpd ? tcpd->stream : 0;
+}
+
+static gboolean
+uuid_is_nil(const exmta_uuid_t *u)
+{
+    for (size_t i = 0; i < sizeof(u->b); i++)
+        if (u->b[i])
+            return FALSE;
+    return TRUE;
+}
+
+/* Fills rec from ti; strings point into pinfo->pool or uuid (37 octets). */
+static void
+rec_from_tap(exmta_summary_rec_t *rec, packet_info *pinfo, const exmta_tap_info_t *ti, char *uuid)
+{
+    memset(rec, 0, sizeof(*rec));
+    rec->type = (exmta_sum_type_t)ti->type;
+    rec->host = address_to_str(pinfo->pool, &ti->host);
+    rec->port = ti->port;
+    rec->kind = ti->kind;
+    rec->found_by = ti->found_by;
+    rec->learned_in = ti->learned_in;
+    switch (ti->type) {
+    case EXMTA_TAP_RFC1006:
+    case EXMTA_TAP_RPC:
+        rec->stream = ti->stream;
+        rec->has_stream = TRUE;
+        break;
+    case EXMTA_TAP_EPM_FAILED:
+        rec->stream = tcp_stream_of(pinfo, &rec->has_stream);
+        break;
+    default:
+        break;
+    }
+    rec->frame = pinfo->num;
+    rec->frame_len = ti->frame_len;
+    rec->time_sec = (gint64)pinfo->abs_ts.secs;
+    rec->time_nsec = pinfo->abs_ts.nsecs;
+    rec->mta = ti->mta;
+    rec->refused = ti->refused;
+    rec->has_dr = ti->has_dr;
+    rec->dr_reason = ti->dr_reason;
+    rec->bind = ti->bind;
+    rec->initiator = ti->initiator;
+    rec->responder = ti->responder;
+    rec->bind_error = ti->bind_error;
+    if (ti->bind == EXMTA_BIND_REFUSED && ti->bind_error >= 0)
+        rec->bind_error_str = exmta_bind_error_str(ti->bind_error);
+    rec->epm_status = ti->epm_status;
+    rec->interface_name = ti->interface_name;
+    if (ti->type != EXMTA_TAP_RFC1006 && !uuid_is_nil(&ti->iface)) {
+        exmta_uuid_to_string(&ti->iface, uuid);
+        rec->interface_uuid = uuid;
+        rec->ver_major = ti->ver_major;
+        rec->ver_minor = ti->ver_minor;
+    }
+}
+
+static guint
+summary_add_tap(exmta_summary_t *model, packet_info *pinfo, const void *data)
+{
+    exmta_summary_rec_t rec;
+    char uuid[37];
+
+    rec_from_tap(&rec, pinfo, (const exmta_tap_info_t *)data, uuid);
+    return exmta_summary_add(model, &rec);
+}
+
+/* ---- UAT lines (exmta_endpoints) ----------------------------------------- */
+
+static const char *
+capture_name_pref(void)
+{
+    module_t *module = prefs_find_module("exmta");
+    pref_t *pref = module ? prefs_find_preference(module, "capture_name") : NULL;
+    const char *v = pref ? prefs_get_string_value(pref, pref_current) : NULL;
+
+    return v ? v : "";
+}
+
+void
+exmta_summary_print_uat(FILE *out, const GPtrArray *rows)
+{
+    GString *s = g_string_new(NULL);
+
+    exmta_summary_format_uat(s, rows, capture_name_pref());
+    fputs(s->str, out);
+    g_string_free(s, TRUE);
+}
+
+/* ---- -z exmta,endpoints --------------------------------------------------- */
+
+typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_UAT } endpoints_fmt_t;
+
+typedef struct {
+    endpoints_fmt_t fmt;
+    exmta_summary_t *model;
+} endpoints_tap_t;
+
+static void
+endpoints_reset(void *tapdata)
+{
+    endpoints_tap_t *t = (endpoints_tap_t *)tapdata;
+
+    exmta_summary_reset(t->model);
+}
+
+static EXMTA_TAP_PACKET_CB(endpoints_packet)
+{
+    endpoints_tap_t *t = (endpoints_tap_t *)tapdata;
+
+    (void)edt;
+    (void)flags;
+    summary_add_tap(t->model, pinfo, data);
+    return TAP_PACKET_REDRAW;
+}
+
+static void
+endpoints_draw(void *tapdata)
+{
+    endpoints_tap_t *t = (endpoints_tap_t *)tapdata;
+    GPtrArray *rows = exmta_summary_rows(t->model);
+    GString *s = g_string_new(NULL);
+
+    switch (t->fmt) {
+    case FMT_CSV:   exmta_summary_format_csv(s, rows); break;
+    case FMT_JSON:  exmta_summary_format_json(s, rows); break;
+    case FMT_UAT:   break;
+    default:        exmta_summary_format_text(s, rows); break;
+    }
+    if (t->fmt == FMT_UAT)
+        exmta_summary_print_uat(stdout, rows);
+    else
+        fputs(s->str, stdout);
+    fflush(stdout);
+    g_string_free(s, TRUE);
+    g_ptr_array_unref(rows);
+}
+
+static void
+endpoints_finish(void *tapdata)
+{
+    endpoints_tap_t *t = (endpoints_tap_t *)tapdata;
+
+    exmta_summary_free(t->model);
+    g_free(t);
+}
+
+/* -z exmta,endpoints[,text|csv|json|uat][,FILTER] */
+static EXMTA_STAT_TAP_INIT_CB(endpoints_init)
+{
+    static const struct { const char *name; endpoints_fmt_t fmt; } formats[] = {
+        { "text", FMT_TEXT }, { "csv", FMT_CSV }, { "json", FMT_JSON }, { "uat", FMT_UAT },
+    };
+    const char *rest = opt_arg + strlen(ENDPOINTS_CLI);
+    const char *user_filter = NULL;
+    endpoints_fmt_t fmt = FMT_TEXT;
+    endpoints_tap_t *t;
+    GString *err;
+    char *filter;
+
+    (void)userdata;
+    if (*rest != '\0' && *rest != ',') {
+        fprintf(stderr, "tshark: invalid \"-z %s\": use -z " ENDPOINTS_CLI "[,text|csv|json|uat][,filter]\n",
+                opt_arg);
+        EXMTA_STAT_TAP_INIT_FAIL();
+    }
+    if (*rest == ',') {
+        rest++;
+        user_filter = rest;
+        for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
+            size_t n = strlen(formats[i].name);
+
+            if (strncmp(rest, formats[i].name, n) == 0 && (rest[n] == '\0' || rest[n] == ',')) {
+                fmt = formats[i].fmt;
+                user_filter = rest[n] == ',' ? rest + n + 1 : NULL;
+                break;
+            }
+        }
+        if (user_filter && *user_filter == '\0')
+            user_filter = NULL;
+    }
+
+    t = g_new0(endpoints_tap_t, 1);
+    t->fmt = fmt;
+    t->model = exmta_summary_new();
+    filter = user_filter ? g_strdup_printf("(" EXMTA_SUMMARY_FILTER ") && (%s)", user_filter)
+                         : g_strdup(EXMTA_SUMMARY_FILTER);
+    err = register_tap_listener(EXMTA_TAP_NAME, t, filter, TL_REQUIRES_PROTO_TREE,
+                                endpoints_reset, endpoints_packet, endpoints_draw, endpoints_finish);
+    g_free(filter);
+    if (err) {
+        fprintf(stderr, "tshark: couldn't register the " ENDPOINTS_CLI " tap: %s\n", err->str);
+        g_string_free(err, TRUE);
+        exmta_summary_free(t->model);
+        g_free(t);
+        EXMTA_STAT_TAP_INIT_FAIL();
+    }
+    EXMTA_STAT_TAP_INIT_RETURN(true);
+}
+
+/* ---- Statistics > Exchange MTA Endpoints (-z exmta,table) ----------------- */
+
+enum {
+    COL_HOST, COL_PORT, COL_KIND, COL_FOUND_BY, COL_SESSIONS, COL_FRAMES, COL_BYTES,
+    COL_FIRST, COL_LAST, COL_OUTCOME, NUM_COLS
+};
+G_STATIC_ASSERT(NUM_COLS == EXMTA_SUMMARY_NCOLS);
+
+static stat_tap_table_item table_fields[] = {
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Host",        "%-15s" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Port",        "%5u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Kind",        "%-20s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Found by",    "%-16s" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Sessions",    "%8u" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Frames",      "%8u" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes",       "%10u" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "First frame", "%11u" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Last frame",  "%10u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Outcome",     "%s" },
+};
+
+static tap_param table_params[] = {
+    { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
+};
+
+/* The model behind the one table (the table holds rendered rows only). */
+static exmta_summary_t *table_model;
+static int primer_tag;
+static gboolean primer_registered;
+
+static EXMTA_TAP_PACKET_CB(primer_packet)
+{
+    (void)tapdata;
+    (void)pinfo;
+    (void)edt;
+    (void)data;
+    (void)flags;
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+/* The GUI registers the table's listener without TL_REQUIRES_PROTO_TREE and
+ * with the user's filter only: this listener makes the retap build a tree
+ * with the bind fields primed, so the table shows the same as tshark. */
+static void
+primer_register(void)
+{
+    GString *err;
+
+    if (primer_registered)
+        return;
+    err = register_tap_listener(EXMTA_TAP_NAME, &primer_tag, EXMTA_SUMMARY_FILTER, TL_REQUIRES_PROTO_TREE,
+                                NULL, primer_packet, NULL, NULL);
+    if (err) {
+        ws_warning("exmta: summary primer not registered: %s", err->str);
+        g_string_free(err, TRUE);
+        return;
+    }
+    primer_registered = TRUE;
+}
+
+/* At capture file close (cleanup routine): the tree is not needed anymore. */
+static void
+primer_cleanup(void)
+{
+    if (primer_registered) {
+        remove_tap_listener(&primer_tag);
+        primer_registered = FALSE;
+    }
+    if (table_model)
+        exmta_summary_reset(table_model);
+}
+
+static stat_tap_table_ui *table_ui_registered;
+
+/* At program exit (shutdown routine): the table's model, and the tables the
+ * framework keeps in our stat_tap_table_ui (tshark never frees them; the Qt
+ * dialog frees them only while it exists, and checks for NULL). */
+static void
+table_shutdown(void)
+{
+    exmta_summary_free(table_model);
+    table_model = NULL;
+    if (table_ui_registered && table_ui_registered->tables) {
+        free_stat_tables(table_ui_registered);
+        g_array_free(table_ui_registered->tables, TRUE);
+        table_ui_registered->tables = NULL;
+    }
+}
+
+static void
+table_free_item(stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *field_data)
+{
+    (void)table;
+    (void)row;
+    if (column < NUM_COLS && table_fields[column].type == TABLE_ITEM_STRING && field_data) {
+        g_free((char *)field_data->value.string_value);
+        field_data->value.string_value = NULL;
+    }
+}
+
+static void
+table_reset(stat_tap_table *table)
+{
+    for (guint i = 0; i < table->num_elements; i++) {
+        for (guint c = 0; c < table->num_fields; c++)
+            table_free_item(table, i, c, stat_tap_get_field_data(table, i, c));
+        g_free(table->elements[i]);
+    }
+    g_free(table->elements);
+    table->elements = NULL;
+    table->num_elements = 0;
+    if (table_model)
+        exmta_summary_reset(table_model);
+}
+
+static void
+table_init(stat_tap_table_ui *new_stat)
+{
+    stat_tap_table *table;
+
+    primer_register();
+    if (!table_model)
+        table_model = exmta_summary_new();
+    table = stat_tap_find_table(new_stat, TABLE_TITLE);
+    if (table) {
+        table_reset(table);
+        return;
+    }
+    exmta_summary_reset(table_model);
+    table = stat_tap_init_table(TABLE_TITLE, NUM_COLS, 0, NULL);
+    stat_tap_add_table(new_stat, table);
+}
+
+static guint
+clamp_u32(guint64 v)
+{
+    return v > G_MAXUINT ? G_MAXUINT : (guint)v;
+}
+
+static void
+table_set_row(stat_tap_table *table, guint idx, const exmta_summary_row_t *r)
+{
+    stat_tap_table_item_type items[NUM_COLS];
+
+    memset(items, 0, sizeof(items));
+    for (guint c = 0; c < NUM_COLS; c++)
+        items[c].type = table_fields[c].type;
+    items[COL_HOST].value.string_value = g_strdup(r->host);
+    items[COL_PORT].value.uint_value = r->port;
+    items[COL_KIND].value.string_value = g_strdup(r->kind);
+    items[COL_FOUND_BY].value.string_value = g_strdup(r->found_by);
+    items[COL_SESSIONS].value.uint_value = r->sessions;
+    items[COL_FRAMES].value.uint_value = clamp_u32(r->frames);
+    items[COL_BYTES].value.uint_value = clamp_u32(r->bytes);
+    items[COL_FIRST].value.uint_value = r->first_frame;
+    items[COL_LAST].value.uint_value = r->last_frame;
+    items[COL_OUTCOME].value.string_value = g_strdup(r->outcome);
+
+    if (idx < table->num_elements)
+        for (guint c = 0; c < NUM_COLS; c++)
+            table_free_item(table, idx, c, stat_tap_get_field_data(table, idx, c));
+    stat_tap_init_table_row(table, idx, NUM_COLS, items);
+}
+
+static EXMTA_TAP_PACKET_CB(table_packet)
+{
+    stat_data_t *stat_data = (stat_data_t *)tapdata;
+    stat_tap_table *table;
+    exmta_summary_row_t *row;
+    guint idx;
+
+    (void)edt;
+    (void)flags;
+    if (!table_model || stat_data->stat_tap_data->tables->len == 0)
+        return TAP_PACKET_DONT_REDRAW;
+    table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
+    idx = summary_add_tap(table_model, pinfo, data);
+    row = exmta_summary_row(table_model, idx);
+    if (row && idx <= table->num_elements)
+        table_set_row(table, idx, row);
+    exmta_summary_row_free(row);
+    return TAP_PACKET_REDRAW;
+}
+
+void
+exmta_stats_register(void)
+{
+    static stat_tap_ui endpoints_ui = {
+        REGISTER_STAT_GROUP_GENERIC,
+        TABLE_TITLE,
+        ENDPOINTS_CLI,
+        endpoints_init,
+        0,
+        NULL,
+    };
+    static stat_tap_table_ui table_ui = {
+        REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        TABLE_TITLE,
+        EXMTA_TAP_NAME,
+        TABLE_CLI,
+        table_init,
+        table_packet,
+        table_reset,
+        table_free_item,
+        NULL,
+        G_N_ELEMENTS(table_fields), table_fields,
+        G_N_ELEMENTS(table_params), table_params,
+        NULL,
+        0,
+    };
+
+    register_stat_tap_ui(&endpoints_ui, NULL);
+    register_stat_tap_table_ui(&table_ui);
+    table_ui_registered = &table_ui;
+    register_cleanup_routine(primer_cleanup);
+    register_shutdown_routine(table_shutdown);
+}

@@ -1,0 +1,234 @@
+"""The endpoint summary (-z exmta,endpoints and the Statistics table
+-z exmta,table) with the real tshark and the built plugin: exact rows for
+every sample capture and for the public X.400 / MMS / MAPI captures, in text,
+CSV and JSON (parsed and compared as data), one pass and two passes, and the
+UAT lines (-z exmta,endpoints,uat)."""
+import csv
+import datetime
+import io
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import exmta_it as it  # noqa: E402
+
+COLUMNS = ["host", "port", "kind", "found_by", "sessions", "frames", "bytes", "first_frame", "last_frame", "outcome"]
+MTA = "9e8ee830-4459-11ce-979b-00aa005ffebe"
+OK_AB = "X.400 bind accepted (EXCH-MTA-A -> EXCH-MTA-B)"
+
+# (capture, extra tshark args) -> rows
+# (host, port, kind, found by, sessions, frames, bytes, first frame, last frame, outcome)
+SAMPLES = [
+    ("conn-refused-10102.pcap", [], []),
+    ("conn-refused-10102.pcap", ["-o", "exmta.tcp.port:102,10102"], [
+        ("192.0.2.20", 10102, "RFC1006 (not X.400)", "port preference", 1, 1, 54, 2, 2, "connection refused")]),
+    ("conn-refused-102.pcap", [], [
+        ("192.0.2.20", 102, "RFC1006 (not X.400)", "port preference", 2, 2, 108, 2, 4, "connection refused")]),
+    ("cotp-disconnect.pcap", [], [
+        ("192.0.2.20", 102, "RFC1006 (not X.400)", "port preference", 1, 2, 154, 4, 5,
+         "COTP disconnect: Address unknown (0x03)")]),
+    ("exchange40-reserved-byte.pcap", [], [
+        ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 6, 804, 4, 9, OK_AB)]),
+    ("rpc-endpoint-port-change.pcap", [], [
+        ("127.10.0.2", 1032, "MTA RPC", "EPM frame 9", 1, 14, 1208, 13, 26, "sessions OK"),
+        ("127.10.0.2", 1034, "MTA RPC", "EPM frame 35", 1, 14, 1208, 39, 52, "sessions OK")]),
+    ("rpc-epm-lookup-bind.pcap", [], [
+        ("127.10.0.2", 1032, "MTA RPC", "EPM frame 9", 1, 14, 1208, 13, 26, "sessions OK")]),
+    ("rpc-epm-lookup-failed.pcap", [], [
+        ("127.10.0.2", 135, "MTA RPC", "EPM frame 9", 1, 1, 130, 9, 9,
+         "EPM lookup failed: EPT_S_NOT_REGISTERED (0x16c9a0d6)")]),
+    ("rpc-epm-lookup-nobind.pcap", [], [
+        ("127.10.0.2", 1032, "MTA RPC", "EPM frame 9", 1, 12, 944, 13, 24, "sessions OK")]),
+    ("rpc-multi-endpoints.pcap", [], [
+        ("127.10.0.2", 1032, "MTA RPC", "EPM frame 19", 1, 14, 1208, 29, 42, "sessions OK"),
+        ("127.10.0.2", 1033, "MTA QAdmin RPC", "EPM frame 51", 1, 14, 1204, 55, 68, "sessions OK"),
+        ("127.10.0.3", 1045, "MTA RPC", "EPM frame 77", 1, 14, 1208, 81, 94, "sessions OK"),
+        ("127.10.0.3", 1050, "other EPM-learned interface (6f2a1e7c-3b5d-4c8e-9a01-5e4d3c2b1a00 v1.0)",
+         "EPM frame 103", 1, 14, 1204, 107, 120, "sessions OK"),
+        ("127.10.0.6", 1040, "MTA RPC", "EPM frame 141", 1, 2, 128, 145, 146, "connection refused")]),
+    ("rpc-static-port.pcap", [], []),
+    ("rpc-static-port.pcap", ["-o", "exmta.rpc_static_ports:5001"], [
+        ("127.10.0.2", 5001, "MTA RPC", "static port preference", 1, 14, 1208, 1, 14, "sessions OK")]),
+    ("tpkt-lookalike.pcap", [], []),
+    ("x400-bind-accepted-10102.pcap", [], [
+        ("192.0.2.20", 10102, "X.400 over RFC1006", "heuristic", 1, 6, 804, 4, 9, OK_AB)]),
+    ("x400-bind-accepted-10102.pcap", ["-o", "exmta.tcp.port:10102"], [
+        ("192.0.2.20", 10102, "X.400 over RFC1006", "port preference", 1, 6, 804, 4, 9, OK_AB)]),
+    ("x400-bind-accepted.pcap", [], [
+        ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 6, 804, 4, 9, OK_AB)]),
+    ("x400-bind-refused.pcap", [], [
+        ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 4, 599, 4, 7,
+         "X.400 bind refused: authentication-error")]),
+    ("x400-transfer-segmented.pcap", [], [
+        ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 25, 25179, 4, 43, OK_AB)]),
+]
+
+SHARED = [
+    ("x400-ping-success.pcap", [
+        ("192.168.0.4", 102, "X.400 over RFC1006", "port preference", 1, 6, 808, 4, 9,
+         "X.400 bind accepted (percival.smhs.co.uk -> guinevere.smhs.co.uk)")]),
+    ("x400-ping-refuse.pcap", [
+        ("192.168.0.4", 102, "X.400 over RFC1006", "port preference", 1, 4, 585, 4, 7,
+         "X.400 bind refused: authentication-error")]),
+    ("mms.pcap.gz", [
+        ("10.101.1.3", 102, "RFC1006 (not X.400)", "port preference", 1, 330, 36211, 4, 497, "sessions OK")]),
+    ("mapi.cap", [
+        ("192.168.0.2", 4997, "other EPM-learned interface (NSPI)", "EPM frame 400", 2, 18, 2005, 405, 563,
+         "sessions OK"),
+        ("192.168.0.2", 1032, "other EPM-learned interface (MAPI)", "EPM frame 705", 1, 20, 5029, 708, 800,
+         "sessions OK")]),
+]
+
+
+def summary(pcap, extra=(), fmt="csv", two_pass=False):
+    args = (["-2"] if two_pass else []) + list(extra) + ["-r", pcap, "-q", "-z", "exmta,endpoints," + fmt]
+    return it.tshark(args)
+
+
+def rows_from_csv(out):
+    """CSV -> list of tuples typed like the expectations (RFC 4180: CRLF)."""
+    assert out.endswith("\r\n"), repr(out[-10:])
+    recs = list(csv.reader(io.StringIO(out, newline="")))
+    assert recs[0] == COLUMNS, recs[0]
+    rows = []
+    for r in recs[1:]:
+        rows.append((r[0], int(r[1]), r[2], r[3], int(r[4]), int(r[5]), int(r[6]),
+                     int(r[7]) if r[7] else None, int(r[8]) if r[8] else None, r[9]))
+    return rows
+
+
+def rows_from_json(out):
+    data = json.loads(out)
+    assert isinstance(data, list)
+    for o in data:
+        assert list(o.keys()) == COLUMNS, list(o.keys())
+    return [tuple(o[k] for k in COLUMNS) for o in data]
+
+
+def rows_from_text(out):
+    """The aligned table: columns are separated by two or more spaces and only
+    the last column (outcome) may contain a run of single spaces."""
+    lines = out.splitlines()
+    assert lines[0].startswith("=====") and lines[-1].startswith("====="), out
+    n = int(lines[1].rsplit(":", 1)[1])
+    header = lines[2]
+    starts = [header.index(h) for h in ["host", "port", "kind", "found by", "sessions", "frames", "bytes",
+                                        "first frame", "last frame", "outcome"]]
+    rows = []
+    for line in lines[3:-1]:
+        # numeric columns are right-aligned: cut on the header's column starts,
+        # widened to the left for right-aligned numbers
+        cells = []
+        parts = [p for p in line.split("  ") if p.strip()]
+        cells = [p.strip() for p in parts[:9]] + ["  ".join(parts[9:]).strip()]
+        rows.append(tuple(cells))
+    assert len(rows) == n, (n, rows)
+    assert starts == sorted(starts)
+    return rows
+
+
+def as_text_cells(rows):
+    return [tuple("-" if v is None else str(v) for v in r) for r in rows]
+
+
+class SummaryRows(unittest.TestCase):
+    def check(self, pcap, extra, expected):
+        label = "%s %s" % (os.path.basename(pcap), " ".join(extra))
+        got = rows_from_csv(summary(pcap, extra, "csv"))
+        self.assertEqual(got, expected, label + " (csv)")
+        self.assertEqual(rows_from_json(summary(pcap, extra, "json")), expected, label + " (json)")
+        self.assertEqual(rows_from_text(summary(pcap, extra, "text")), as_text_cells(expected), label + " (text)")
+        # plain "-z exmta,endpoints" is the text form
+        self.assertEqual(it.tshark(list(extra) + ["-r", pcap, "-q", "-z", "exmta,endpoints"]),
+                         summary(pcap, extra, "text"), label)
+        self.assertEqual(rows_from_csv(summary(pcap, extra, "csv", two_pass=True)), expected, label + " (-2)")
+
+    def test_samples(self):
+        for name, extra, expected in SAMPLES:
+            with self.subTest(capture=name, extra=extra):
+                self.check(it.sample(name), extra, expected)
+
+    def test_public_captures(self):
+        for name, expected in SHARED:
+            with self.subTest(capture=name):
+                self.check(it.shared("wiki", name), [], expected)
+
+    def test_bind_names_without_q_and_without_tree_options(self):
+        # the listener asks for the tree and primes the P1 fields itself:
+        # no -V / -O / -Y is needed for the MTA names
+        out = it.tshark(["-r", it.shared("wiki", "x400-ping-success.pcap"), "-z", "exmta,endpoints,csv"])
+        self.assertIn("X.400 bind accepted (percival.smhs.co.uk -> guinevere.smhs.co.uk)", out)
+
+    def test_user_filter(self):
+        pcap = it.sample("conn-refused-102.pcap")
+        want = [("192.0.2.20", 102, "RFC1006 (not X.400)", "port preference", 1, 1, 54, 4, 4, "connection refused")]
+        self.assertEqual(rows_from_csv(summary(pcap, (), "csv,tcp.stream == 1")), want)
+        # a filter without a format: text
+        self.assertEqual(rows_from_text(it.tshark(["-r", pcap, "-q", "-z", "exmta,endpoints,tcp.stream == 1"])),
+                         as_text_cells(want))
+
+    def test_bad_argument(self):
+        out = it.tshark(["-r", it.sample("conn-refused-102.pcap"), "-q", "-z", "exmta,endpointsX"], check=False)
+        self.assertNotIn("Exchange MTA endpoints", out)
+
+    def test_statistics_table_same_rows(self):
+        """-z exmta,table is the GUI's table (Statistics > Exchange MTA
+        Endpoints) printed by tshark's generic simple-table printer."""
+        for name, extra, expected in SAMPLES:
+            if not expected:
+                continue
+            with self.subTest(capture=name, extra=extra):
+                out = it.tshark(list(extra) + ["-r", it.sample(name), "-q", "-z", "exmta,table"])
+                lines = out.splitlines()
+                i = lines.index("Exchange MTA Endpoints")
+                body = [l for l in lines[i + 1:] if l and not l.startswith("=====")]
+                got = [tuple(c.strip() for c in l.split("|")[:-1]) for l in body]
+                want = [tuple("0" if v is None else str(v) for v in r) for r in expected]
+                self.assertEqual(got, want)
+
+
+class SummaryUat(unittest.TestCase):
+    def test_uat_lines(self):
+        pcap = it.sample("rpc-multi-endpoints.pcap")
+        times = {}
+        for fr, t in it.fields(pcap, ["frame.number", "frame.time_epoch"], stock=True):
+            times[int(fr)] = t
+        out = it.tshark(["-o", "exmta.capture_name:site a, \"x\".pcap", "-r", pcap, "-q",
+                         "-z", "exmta,endpoints,uat"])
+
+        def iso(frame):
+            secs, frac = times[frame].split(".")
+            base = datetime.datetime.fromtimestamp(int(secs), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            return "%s.%sZ" % (base, frac[:6])
+
+        name = "site a, \\x22x\\x22.pcap"
+        want = [
+            ["127.10.0.2", "1032", MTA, "2.0", "MTA RPC", name, "19", iso(19)],
+            ["127.10.0.2", "1033", "38a94e72-a9bc-11d2-8faf-00c04fa378ff", "1.0", "MTA QAdmin RPC", name, "51",
+             iso(51)],
+            ["127.10.0.3", "1045", MTA, "2.0", "MTA RPC", name, "77", iso(77)],
+            ["127.10.0.3", "1050", "6f2a1e7c-3b5d-4c8e-9a01-5e4d3c2b1a00", "1.0", "other EPM-learned interface",
+             name, "103", iso(103)],
+            ["127.10.0.6", "1040", MTA, "2.0", "MTA RPC", name, "141", iso(141)],
+        ]
+        lines = out.splitlines()
+        self.assertEqual(len(lines), len(want), out)
+        for line, w in zip(lines, want):
+            self.assertEqual(line, ",".join('"%s"' % v for v in w))
+
+    def test_uat_without_capture_name_and_only_epm_rows(self):
+        # the static port and the RFC1006 rows are not learned from EPM: no line
+        out = it.tshark(["-o", "exmta.rpc_static_ports:5001", "-r", it.sample("rpc-static-port.pcap"), "-q",
+                         "-z", "exmta,endpoints,uat"])
+        self.assertEqual(out, "")
+        out = it.tshark(["-r", it.sample("rpc-epm-lookup-bind.pcap"), "-q", "-z", "exmta,endpoints,uat"])
+        self.assertRegex(out, r'^"127\.10\.0\.2","1032","%s","2\.0","MTA RPC","","9","\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"\n$'
+                         % MTA)
+        out = it.tshark(["-r", it.sample("rpc-epm-lookup-failed.pcap"), "-q", "-z", "exmta,endpoints,uat"])
+        self.assertEqual(out, "")
+
+
+if __name__ == "__main__":
+    it.main()

@@ -84,6 +84,7 @@ static GHashTable *learned_ports;           /* port -> count, the quick check */
 static GHashTable *sessions_per_endpoint;   /* const exmta_endpoint_t * -> session count */
 static wmem_map_t *requests;                /* request frame -> epm_request_t */
 static GHashTable *known_origin;            /* const exmta_endpoint_t * -> known_origin_t (KNOWN_TABLE) */
+static GHashTable *learned_when;            /* const exmta_endpoint_t * -> nstime_t * (EPM): time of its response */
 static gboolean known_conversations_pending;
 
 static dissector_handle_t dcerpc_tcp_handle;
@@ -336,8 +337,13 @@ learn_response(tvbuff_t *tvb, int offset, packet_info *pinfo, dcerpc_info *di, g
             }
             if (l->result == EXMTA_LEARN_NEW || l->result == EXMTA_LEARN_PORT_CHANGED ||
                 l->result == EXMTA_LEARN_IFACE_CHANGED || l->result == EXMTA_LEARN_RELEARNED) {
+                const exmta_endpoint_t *stored = exmta_endpoints_lookup(endpoints, l->ep.ip, l->ep.port,
+                                                                        pinfo->num + 1);
                 learned_port_add(l->ep.port);
                 expect_dcerpc_session(pinfo, l->ep.ip, l->ep.port);
+                if (stored)
+                    g_hash_table_insert(learned_when, (gpointer)stored,
+                                        wmem_memdup(wmem_file_scope(), &pinfo->abs_ts, sizeof(nstime_t)));
             }
             fr->n++;
         }
@@ -783,6 +789,36 @@ exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         queue_taps(pinfo, fr, rf);
 }
 
+typedef struct {
+    void (*fn)(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_data);
+    gpointer user_data;
+} foreach_learned_t;
+
+static void
+foreach_learned_one(const exmta_endpoint_t *ep, gpointer user_data)
+{
+    foreach_learned_t *f = (foreach_learned_t *)user_data;
+    const nstime_t *when;
+
+    if (ep->source != EXMTA_SRC_EPM || !learned_when)
+        return;
+    when = (const nstime_t *)g_hash_table_lookup(learned_when, ep);
+    f->fn(ep, when, f->user_data);
+}
+
+void
+exmta_epm_foreach_learned(void (*fn)(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_data),
+                          gpointer user_data)
+{
+    foreach_learned_t f;
+
+    if (!endpoints)
+        return;
+    f.fn = fn;
+    f.user_data = user_data;
+    exmta_endpoints_foreach(endpoints, foreach_learned_one, &f);
+}
+
 /* ---- lifetime ------------------------------------------------------------ */
 
 /* The known endpoints table seeds this file's table (learned_in 0, so every
@@ -826,6 +862,7 @@ epm_init(void)
     sessions_per_endpoint = g_hash_table_new(g_direct_hash, g_direct_equal);
     requests = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     known_origin = g_hash_table_new(g_direct_hash, g_direct_equal);
+    learned_when = g_hash_table_new(g_direct_hash, g_direct_equal);
     load_known_endpoints();
 }
 
@@ -845,6 +882,9 @@ epm_cleanup(void)
     if (known_origin)
         g_hash_table_destroy(known_origin);
     known_origin = NULL;
+    if (learned_when)
+        g_hash_table_destroy(learned_when);
+    learned_when = NULL;
     known_conversations_pending = FALSE;
 }
 

@@ -16,6 +16,10 @@
 
 #include <epan/prefs.h>
 #include <epan/uat.h>
+#include <epan/uat-int.h>
+#include <epan/plugin_if.h>
+#include <wsutil/report_message.h>
+#include <cfile.h>
 
 #include "known.h"
 
@@ -193,6 +197,114 @@ const char *
 exmta_capture_name(void)
 {
     return capture_name_pref ? capture_name_pref : "";
+}
+
+static gboolean
+same_row(const known_rec_t *a, const known_rec_t *b)
+{
+    return g_strcmp0(a->host, b->host) == 0 && g_strcmp0(a->port, b->port) == 0 &&
+           g_ascii_strcasecmp(a->iface ? a->iface : "", b->iface ? b->iface : "") == 0 &&
+           g_strcmp0(a->version, b->version) == 0;
+}
+
+typedef struct {
+    guint added;
+    const char *file;       /* what "learned in file" says */
+} add_ctx_t;
+
+static void
+add_one_learned(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_data)
+{
+    add_ctx_t *ctx = (add_ctx_t *)user_data;
+    known_rec_t rec;
+    char buf[64];
+    gboolean dup = FALSE;
+
+    memset(&rec, 0, sizeof(rec));
+    rec.host = g_strdup_printf("%u.%u.%u.%u", ep->ip[0], ep->ip[1], ep->ip[2], ep->ip[3]);
+    rec.port = g_strdup_printf("%u", ep->port);
+    exmta_uuid_to_string(&ep->iface, buf);
+    rec.iface = g_strdup(buf);
+    rec.version = g_strdup_printf("%u.%u", ep->ver_major, ep->ver_minor);
+    rec.kind = g_strdup(exmta_kind_str(ep->kind));
+    rec.file = g_strdup(ctx->file);
+    rec.frame = g_strdup_printf("%u", ep->learned_in);
+    if (when) {
+        GDateTime *dt = g_date_time_new_from_unix_utc((gint64)when->secs);
+        char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S") : NULL;
+        rec.time = g_strdup_printf("%s.%06dZ", s ? s : "", when->nsecs / 1000);
+        g_free(s);
+        if (dt)
+            g_date_time_unref(dt);
+    } else {
+        rec.time = g_strdup("");
+    }
+    for (guint i = 0; i < n_known_recs && !dup; i++)
+        dup = same_row(&known_recs[i], &rec);
+    if (!dup) {
+        uat_add_record(known_uat, &rec, TRUE);
+        ctx->added++;
+    }
+    known_free_cb(&rec);
+}
+
+/* Adds every endpoint learned from the endpoint mapper in the open file to
+ * the known endpoints table and saves it in the profile; returns how many
+ * rows were new. */
+static guint
+known_add_learned(const char *file, char **err)
+{
+    add_ctx_t ctx;
+
+    *err = NULL;
+    ctx.added = 0;
+    ctx.file = file && *file ? file : exmta_capture_name();
+    exmta_epm_foreach_learned(add_one_learned, &ctx);
+    if (ctx.added) {
+        known_uat->changed = TRUE;
+        uat_save(known_uat, err);
+    }
+    return ctx.added;
+}
+
+/* The base name of the open capture file (GUI only). */
+static void *
+open_file_name(capture_file *cf, void *user_data _U_)
+{
+    return cf && cf->filename ? g_path_get_basename(cf->filename) : NULL;
+}
+
+/* Tools > Exchange MTA > Add learned endpoints to Known endpoints: the
+ * GUI's way to carry this file's endpoints into the next file of a set. */
+static void
+add_learned_action(ext_menubar_gui_type gui_type _U_, gpointer gui_object _U_, gpointer user_data _U_)
+{
+    char *err = NULL;
+    char *file = (char *)plugin_if_get_capture_file(open_file_name, NULL);
+    guint added = known_add_learned(file, &err);
+
+    g_free(file);
+    if (err) {
+        report_failure("Exchange MTA: could not save the known endpoints table: %s", err);
+        g_free(err);
+    } else {
+        report_warning(
+            "Exchange MTA: %u endpoint%s learned in this file added to Known endpoints "
+            "(Preferences > Protocols > Exchange MTA). Open the next file of the set to use them.",
+            added, added == 1 ? "" : "s");
+    }
+}
+
+void
+exmta_uat_handoff(int proto)
+{
+    ext_menu_t *menu = ext_menubar_register_menu(proto, "Exchange MTA", TRUE);
+
+    ext_menubar_set_parentmenu(menu, "Tools");
+    ext_menubar_add_entry(menu, "Add learned endpoints to Known endpoints",
+        "Add every RPC endpoint learned from the endpoint mapper in this file to the known endpoints "
+        "table (exmta_endpoints), so the next file of a ring buffer flags sessions to them",
+        add_learned_action, NULL);
 }
 
 void

@@ -13,6 +13,7 @@
 
 #include "ws_compat.h"
 #include "epm_parse.h"
+#include "endpoints.h"
 
 /* Registration, called from plugin.c */
 void proto_register_exmta(void);
@@ -42,9 +43,14 @@ void exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 /* TRUE when port is one of exmta.rpc_static_ports or a learned endpoint port. */
 gboolean exmta_epm_port_interesting(guint16 port);
 
+/* Every endpoint learned from an ept_map response in the open file, in the
+ * order learned, with the time of its response. */
+void exmta_epm_foreach_learned(void (*fn)(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_data),
+                               gpointer user_data);
+
 /* Known endpoints (exmta-uat.c) */
-#include "endpoints.h"
 void exmta_uat_register(module_t *module);
+void exmta_uat_handoff(int proto);
 guint exmta_known_count(void);
 /* Row i as an endpoint (source KNOWN_TABLE, learned_in 0); FALSE if invalid. */
 gboolean exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame, const char **time);

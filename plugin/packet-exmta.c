@@ -778,4 +778,5 @@ proto_reg_handoff_exmta(void)
                        "exmta_tcp", proto_exmta, HEURISTIC_ENABLE);
     register_postdissector(create_dissector_handle(dissect_exmta_post, proto_exmta));
     exmta_epm_handoff();
+    exmta_uat_handoff(proto_exmta);
 }

@@ -118,4 +118,30 @@ if start_ws "exmta-endpoints-sample" -r "$merged"; then
     xdotool key Escape
     stop_ws
 fi
+
+# --- 6. Tools > Exchange MTA > Add learned endpoints to Known endpoints:
+# a fresh profile (default window geometry), the lookup capture, the menu
+# entry; the profile's exmta_endpoints must then hold the learned endpoint ---
+home2=$out/home2
+mkdir -p "$home2/.config/wireshark"
+cp "$src/sample-pcaps/rpc-epm-lookup-bind.pcap" "$out/lookup.pcap"
+old_home=$HOME; old_xdg=${XDG_CONFIG_HOME:-}
+export HOME="$home2" XDG_CONFIG_HOME="$home2/.config"
+start_ws "lookup" -r "$out/lookup.pcap" &&
+{
+    xdotool mousemove 555 30 click 1; sleep 1.5     # Tools
+    xdotool mousemove 612 127 click 1; sleep 1.5    # Exchange MTA >
+    xdotool key Down; sleep 0.3; xdotool key Return; sleep 3
+    shot "$out/gui-add-known-endpoints.png"
+    xdotool key Return; sleep 1
+    stop_ws
+}
+export HOME="$old_home" XDG_CONFIG_HOME="$old_xdg"
+table=$home2/.config/wireshark/exmta_endpoints
+want='"127.10.0.2","1032","9e8ee830-4459-11ce-979b-00aa005ffebe","2.0","MTA RPC","lookup.pcap","9",'
+if grep -q "^$want" "$table" 2>/dev/null; then
+    say "Add learned endpoints wrote: $(grep -v '^#' "$table")"
+else
+    bad "Add learned endpoints: $table does not hold the learned endpoint ($(cat "$table" 2>/dev/null))"
+fi
 exit $fail

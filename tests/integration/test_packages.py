@@ -98,10 +98,11 @@ class Packages(unittest.TestCase):
         return path
 
     def test_deb_contents_path(self):
-        files = [l.split()[-1] for l in run(["dpkg-deb", "-c", self.deb()]).splitlines()
-                 if not l.startswith("d")]
-        self.assertEqual(len(files), 1, files)
-        path = files[0].lstrip(".")
+        files = sorted(l.split()[-1] for l in run(["dpkg-deb", "-c", self.deb()]).splitlines()
+                       if not l.startswith("d"))
+        self.assertEqual(len(files), 2, files)
+        self.assertEqual(files[0], "./usr/bin/exmta-fileset")      # the file-set tool travels with it
+        path = files[1].lstrip(".")
         self.assertRegex(path, r"^/usr/lib/[^/]+/wireshark/plugins/%s/epan/exmta\.so$" % re.escape(self.ws))
         # the folder is the one Debian's Wireshark loads its own global plugins from
         folder = os.path.dirname(path)
@@ -135,7 +136,8 @@ class Packages(unittest.TestCase):
         names = run(["tar", "tzf", self.tgz()]).split()
         self.assertEqual(sorted(n for n in names if not n.endswith("/")),
                          sorted("%s/%s" % (self.stem, f) for f in
-                                ("README.md", "WIRESHARK_VERSION", "exmta.so", "install-personal.sh")))
+                                ("README.md", "WIRESHARK_VERSION", "exmta.so", "install-personal.sh",
+                                 "exmta-fileset")))
         unpack = os.path.join(self.tmp, "tgz")
         os.makedirs(unpack)
         run(["tar", "xzf", self.tgz(), "-C", unpack])

@@ -23,7 +23,9 @@ SHARED = os.path.normpath(os.path.join(SRC, "..", "shared", "captures"))
 OSI_LAYERS = ("tpkt", "cotp", "ses", "pres", "acse", "rtse", "p1", "mms", "s7comm", "rdp", "t125", "tls")
 
 # Warnings stock tshark prints by itself for some -d/-J uses; not ours.
-_BENIGN_STDERR = ('Protocol "tpkt" matched 2 dissectors',)
+_BENIGN_STDERR = ('Protocol "tpkt" matched 2 dissectors',
+                  # 4.6 on pcapng files mergecap made from captures with Darwin process info
+                  "cap_file_provider_get_dpib()", "cap_get_darwin_process_name()")
 
 
 def sample(name):

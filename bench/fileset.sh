@@ -1,0 +1,53 @@
+#!/bin/bash
+# fileset.sh - exmta-fileset on a ring-buffer-like set against one sequential
+# tshark over the whole capture, same machine, same run.
+#
+# The set: bench/gen_workloads.py's mixed traffic (FILESET_MIXED frames) and
+# EPM-heavy traffic (1,000,000 frames: ept_map lookups, then sessions to the
+# learned ports), concatenated and cut with `editcap -c` into files of
+# FILESET_PER_FILE frames (default: 5,000,000 frames in 50 files).
+# Both sides produce the endpoint summary: the sequential one is
+#   tools/exmta-tshark -r whole.pcap -q -z exmta,endpoints
+# the parallel one
+#   tools/exmta-fileset --jobs $(nproc) DIR
+# Prints wall times (median of FILESET_RUNS, alternating) and the ratio.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+DIR=${BENCH_DIR:-/var/tmp/exmta-bench}
+MIXED=${FILESET_MIXED:-4000000}
+PER_FILE=${FILESET_PER_FILE:-100000}
+RUNS=${FILESET_RUNS:-3}
+PY=/usr/bin/python3
+mkdir -p "$DIR/fileset-src" "$DIR/fileset"
+chmod 755 "$DIR" "$DIR/fileset-src" "$DIR/fileset"
+
+if [ ! -s "$DIR/fileset-whole.pcap" ]; then
+    $PY "$repo/bench/gen_workloads.py" "$DIR/fileset-src" --only mixed --frames "$MIXED" >&2
+    $PY "$repo/bench/gen_workloads.py" "$DIR/fileset-src" --only epm-heavy --frames 1000000 >&2
+    mergecap -a -F pcap -w "$DIR/fileset-whole.pcap" "$DIR/fileset-src/epm-heavy.pcap" "$DIR/fileset-src/mixed.pcap"
+    chmod 644 "$DIR/fileset-whole.pcap"
+    rm -f "$DIR"/fileset/*
+    editcap -c "$PER_FILE" "$DIR/fileset-whole.pcap" "$DIR/fileset/ring.pcap"
+    chmod 644 "$DIR"/fileset/*
+fi
+frames=$(capinfos -c -M -T -r "$DIR/fileset-whole.pcap" | cut -f2)
+files=$(ls "$DIR"/fileset/*.pcap | wc -l)
+echo "set: $files files, $frames frames ($(du -sh "$DIR/fileset" | cut -f1)); $(nproc) cores" >&2
+
+seq_times=() par_times=()
+for i in $(seq 1 "$RUNS"); do
+    t0=$(date +%s.%N)
+    "$repo/tools/exmta-tshark" -r "$DIR/fileset-whole.pcap" -q -z exmta,endpoints > "$DIR/fileset-seq.txt"
+    t1=$(date +%s.%N)
+    "$repo/tools/exmta-fileset" --progress none --jobs "$(nproc)" --json "$DIR/fileset-par.json" \
+        "$DIR/fileset" > "$DIR/fileset-par.txt"
+    t2=$(date +%s.%N)
+    seq_times+=("$(echo "$t1 - $t0" | bc)")
+    par_times+=("$(echo "$t2 - $t1" | bc)")
+    echo "run $i: sequential ${seq_times[-1]} s, exmta-fileset ${par_times[-1]} s" >&2
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+ms=$(median "${seq_times[@]}"); mp=$(median "${par_times[@]}")
+echo "| files | frames | cores | sequential tshark -z exmta,endpoints (s) | exmta-fileset (s) | ratio |"
+echo "|---|---|---|---|---|---|"
+printf '| %s | %s | %s | %.1f | %.1f | %.2fx |\n' "$files" "$frames" "$(nproc)" "$ms" "$mp" "$(echo "$mp / $ms" | bc -l)"

@@ -27,7 +27,7 @@ stage() { # stage NAME COMMAND...
     fi
 }
 
-stage "dependencies" tools/deps.sh --test || true
+stage "dependencies" tools/deps.sh --test --gui || true
 stage "build (Wireshark 4.0)" tools/build.sh
 stage "ctest (Wireshark 4.0)" ctest --test-dir build -j 2 --output-on-failure
 if [ "${EXMTA_SKIP_VERSIONS:-0}" != 1 ]; then
@@ -39,6 +39,8 @@ if [ "${EXMTA_SKIP_VERSIONS:-0}" != 1 ]; then
     fi
 fi
 if [ "${EXMTA_SKIP_FUZZ:-0}" != 1 ]; then
+    # bounded for CI; longer runs: FUZZ_CORE_SECONDS=300 FUZZ_SECONDS=1800
+    export FUZZ_CORE_SECONDS=${FUZZ_CORE_SECONDS:-10} FUZZ_SECONDS=${FUZZ_SECONDS:-60}
     for s in tests/robustness/fuzz-core.sh tests/robustness/fuzz-captures.sh; do
         [ -x "$s" ] && stage "$(basename "$s" .sh)" "$s"
     done

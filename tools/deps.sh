@@ -1,16 +1,17 @@
 #!/bin/sh
 # deps.sh - install what exmta needs on Debian 12 (or 13/sid), and nothing
 # that is already there. Needs root (or sudo).
-#   tools/deps.sh          build + run: tshark, Wireshark dev files, cmake, gcc
+#   tools/deps.sh          build + run: tshark, Wireshark dev files, cmake, gcc,
+#                          GNU parallel + tcpdump (exmta-fileset)
 #   tools/deps.sh --test   also what the tests use (clang/libFuzzer, valgrind,
 #                          mmdebstrap for the 4.4/4.6 roots, GNU parallel, time)
 #   tools/deps.sh --gui    also wireshark-qt, xvfb, imagemagick (GUI test)
 set -eu
-pkgs="tshark libwireshark-dev wireshark-dev cmake make gcc pkgconf libglib2.0-dev python3 util-linux"
+pkgs="tshark libwireshark-dev wireshark-dev cmake make gcc pkgconf libglib2.0-dev python3 util-linux parallel tcpdump"
 for a in "$@"; do
     case $a in
-        --test) pkgs="$pkgs clang libclang-rt-14-dev valgrind mmdebstrap parallel time" ;;
-        --gui)  pkgs="$pkgs wireshark-qt xvfb xauth imagemagick" ;;
+        --test) pkgs="$pkgs clang libclang-rt-14-dev valgrind mmdebstrap parallel time tcpdump" ;;
+        --gui)  pkgs="$pkgs wireshark-qt xvfb xauth imagemagick xdotool" ;;
         *) echo "deps.sh: unknown option $a" >&2; exit 2 ;;
     esac
 done

@@ -133,17 +133,33 @@ def as_text_cells(rows):
     return [tuple("-" if v is None else str(v) for v in r) for r in rows]
 
 
+def all_forms(pcap, extra=(), two_pass=False):
+    """One tshark run with -z exmta,endpoints,csv, ...,json and the plain
+    -z exmta,endpoints (text): the three outputs, told apart by their first
+    lines (CSV header, "[" ... "]", "=====" ... "=====")."""
+    args = (["-2"] if two_pass else []) + list(extra) + ["-r", pcap, "-q", "-z", "exmta,endpoints,csv",
+                                                          "-z", "exmta,endpoints,json", "-z", "exmta,endpoints"]
+    lines = it.tshark(args).split("\n")
+    a = next(i for i, l in enumerate(lines) if l in ("[", "[]"))
+    b = a if lines[a] == "[]" else lines.index("]", a)
+    t0 = next(i for i, l in enumerate(lines) if l.startswith("====="))
+    t1 = next(i for i in range(t0 + 1, len(lines)) if lines[i].startswith("====="))
+    c0 = next(i for i, l in enumerate(lines) if l.startswith(",".join(COLUMNS)))
+    c1 = next((i for i in range(c0 + 1, len(lines)) if i in (a, t0) or not lines[i]), len(lines))
+    return {"json": "\n".join(lines[a:b + 1]) + "\n", "text": "\n".join(lines[t0:t1 + 1]) + "\n",
+            "csv": "\n".join(lines[c0:c1]) + "\n"}
+
+
 class SummaryRows(unittest.TestCase):
     def check(self, pcap, extra, expected):
         label = "%s %s" % (os.path.basename(pcap), " ".join(extra))
-        got = rows_from_csv(summary(pcap, extra, "csv"))
+        forms = all_forms(pcap, extra)
+        got = rows_from_csv(forms["csv"])
         self.assertEqual(got, expected, label + " (csv)")
-        self.assertEqual(rows_from_json(summary(pcap, extra, "json")), expected, label + " (json)")
-        self.assertEqual(rows_from_text(summary(pcap, extra, "text")), as_text_cells(expected), label + " (text)")
+        self.assertEqual(rows_from_json(forms["json"]), expected, label + " (json)")
         # plain "-z exmta,endpoints" is the text form
-        self.assertEqual(it.tshark(list(extra) + ["-r", pcap, "-q", "-z", "exmta,endpoints"]),
-                         summary(pcap, extra, "text"), label)
-        self.assertEqual(rows_from_csv(summary(pcap, extra, "csv", two_pass=True)), expected, label + " (-2)")
+        self.assertEqual(rows_from_text(forms["text"]), as_text_cells(expected), label + " (text)")
+        self.assertEqual(rows_from_csv(all_forms(pcap, extra, two_pass=True)["csv"]), expected, label + " (-2)")
 
     def test_samples(self):
         for name, extra, expected in SAMPLES:

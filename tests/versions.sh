@@ -133,6 +133,21 @@ run_root() {
   fi
   t2=$(date +%s)
   result[$v]=PASS; detail[$v]="Wireshark $wsv ($suite, chroot; build $((t1-t0))s, ctest $((t2-t1))s)"
+  # EXMTA_PACKAGES_OUT=DIR: this release's .deb and tarball, built in the
+  # root, unpacked there and loaded by its own tshark as uid 65534
+  if [ -n "${EXMTA_PACKAGES_OUT:-}" ]; then
+    if ! chroot "$r" "${envv[@]}" sh -c "cd /exmta/build/$v && rm -f *.deb *.tar.gz &&
+          cpack -G DEB >/dev/null && cpack -G TGZ >/dev/null &&
+          rm -rf pkgcheck && mkdir pkgcheck && dpkg-deb -x exmta_*.deb pkgcheck && chmod -R a+rX pkgcheck &&
+          setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp \
+            WIRESHARK_PLUGIN_DIR=\$(ls -d /exmta/build/$v/pkgcheck/usr/lib/*/wireshark/plugins) \
+            tshark -G plugins | grep -q '^exmta.so' &&
+          echo \"package: \$(ls exmta_*.deb) Depends: \$(dpkg-deb -f exmta_*.deb Depends); loads in tshark $wsv\""; then
+      result[$v]=FAIL; detail[$v]="Wireshark $wsv ($suite): package build or load failed"; cleanup; return 1
+    fi
+    mkdir -p "$EXMTA_PACKAGES_OUT"
+    cp "$r/exmta/build/$v/"exmta_*.deb "$r/exmta/build/$v/"exmta_*.tar.gz "$EXMTA_PACKAGES_OUT/"
+  fi
   cleanup
 }
 

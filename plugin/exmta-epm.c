@@ -684,14 +684,14 @@ static guint8
 found_by_source(exmta_ep_source_t source)
 {
     switch (source) {
-    case EXMTA_SRC_STATIC_PREF: return EXMTA_FOUND_STATIC_PREF;
-    case EXMTA_SRC_KNOWN_TABLE: return EXMTA_FOUND_KNOWN_TABLE;
-    default:                    return EXMTA_FOUND_EPM;
+    case EXMTA_SRC_STATIC_PREF: return EXMTA_SUM_FOUND_STATIC_PREF;
+    case EXMTA_SRC_KNOWN_TABLE: return EXMTA_SUM_FOUND_KNOWN_TABLE;
+    default:                    return EXMTA_SUM_FOUND_EPM;
     }
 }
 
 static exmta_tap_info_t *
-tap_for_endpoint(packet_info *pinfo, exmta_tap_type_t type, const exmta_endpoint_t *ep)
+tap_for_endpoint(packet_info *pinfo, exmta_sum_type_t type, const exmta_endpoint_t *ep)
 {
     exmta_tap_info_t *ti = wmem_new0(pinfo->pool, exmta_tap_info_t);
     guint8 *ip = (guint8 *)wmem_memdup(pinfo->pool, ep->ip, 4);
@@ -718,16 +718,16 @@ queue_taps(packet_info *pinfo, const epm_frame_t *fr, const rpc_frame_t *rf)
         return;
     if (fr) {
         for (guint i = 0; i < fr->n; i++)
-            tap_queue_packet(exmta_tap, pinfo, tap_for_endpoint(pinfo, EXMTA_TAP_EPM_LEARNED, &fr->learned[i].ep));
+            tap_queue_packet(exmta_tap, pinfo, tap_for_endpoint(pinfo, EXMTA_SUM_EPM_LEARNED, &fr->learned[i].ep));
         if (fr->failed) {
             exmta_tap_info_t *ti = wmem_new0(pinfo->pool, exmta_tap_info_t);
             guint8 *ip = (guint8 *)wmem_memdup(pinfo->pool, fr->host, 4);
 
-            ti->type = EXMTA_TAP_EPM_FAILED;
+            ti->type = EXMTA_SUM_EPM_FAILED;
             set_address(&ti->host, AT_IPv4, 4, ip);
             ti->port = (guint16)pinfo->srcport;
             ti->kind = fr->has_iface ? (guint8)exmta_kind_of(&fr->iface, fr->ver_major) : EXMTA_KIND_OTHER_RPC;
-            ti->found_by = EXMTA_FOUND_EPM;
+            ti->found_by = EXMTA_SUM_FOUND_EPM;
             ti->learned_in = pinfo->num;
             ti->frame_len = pinfo->fd->pkt_len;
             ti->bind_error = -1;
@@ -742,7 +742,7 @@ queue_taps(packet_info *pinfo, const epm_frame_t *fr, const rpc_frame_t *rf)
         }
     }
     if (rf) {
-        exmta_tap_info_t *ti = tap_for_endpoint(pinfo, EXMTA_TAP_RPC, rf->ep);
+        exmta_tap_info_t *ti = tap_for_endpoint(pinfo, EXMTA_SUM_RPC, rf->ep);
         conversation_t *conv = find_conversation_pinfo(pinfo, 0);
         struct tcp_analysis *tcpd = conv ? get_tcp_conversation_data(conv, pinfo) : NULL;
 

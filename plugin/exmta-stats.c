@@ -30,16 +30,6 @@
 #include "summary.h"
 #include "epm_parse.h"
 
-/* The core's numbering follows exmta.h's. */
-G_STATIC_ASSERT((int)EXMTA_SUM_RFC1006 == (int)EXMTA_TAP_RFC1006);
-G_STATIC_ASSERT((int)EXMTA_SUM_RPC == (int)EXMTA_TAP_RPC);
-G_STATIC_ASSERT((int)EXMTA_SUM_EPM_LEARNED == (int)EXMTA_TAP_EPM_LEARNED);
-G_STATIC_ASSERT((int)EXMTA_SUM_EPM_FAILED == (int)EXMTA_TAP_EPM_FAILED);
-G_STATIC_ASSERT((int)EXMTA_SUM_FOUND_PORT_PREF == (int)EXMTA_FOUND_PORT_PREF);
-G_STATIC_ASSERT((int)EXMTA_SUM_FOUND_KNOWN_TABLE == (int)EXMTA_FOUND_KNOWN_TABLE);
-G_STATIC_ASSERT(EXMTA_SUM_KIND_X400 == EXMTA_KIND_X400);
-G_STATIC_ASSERT(EXMTA_SUM_KIND_RFC1006_OTHER == EXMTA_KIND_RFC1006_OTHER);
-G_STATIC_ASSERT((int)EXMTA_SUM_BIND_REFUSED == (int)EXMTA_BIND_REFUSED);
 
 /* Referencing the X.411 bind fields in a tap filter primes them: stock P1
  * then puts them in the tree even when nothing else asks for it, and the
@@ -86,12 +76,12 @@ rec_from_tap(exmta_summary_rec_t *rec, packet_info *pinfo, const exmta_tap_info_
     rec->found_by = ti->found_by;
     rec->learned_in = ti->learned_in;
     switch (ti->type) {
-    case EXMTA_TAP_RFC1006:
-    case EXMTA_TAP_RPC:
+    case EXMTA_SUM_RFC1006:
+    case EXMTA_SUM_RPC:
         rec->stream = ti->stream;
         rec->has_stream = TRUE;
         break;
-    case EXMTA_TAP_EPM_FAILED:
+    case EXMTA_SUM_EPM_FAILED:
         rec->stream = tcp_stream_of(pinfo, &rec->has_stream);
         break;
     default:
@@ -109,11 +99,11 @@ rec_from_tap(exmta_summary_rec_t *rec, packet_info *pinfo, const exmta_tap_info_
     rec->initiator = ti->initiator;
     rec->responder = ti->responder;
     rec->bind_error = ti->bind_error;
-    if (ti->bind == EXMTA_BIND_REFUSED && ti->bind_error >= 0)
+    if (ti->bind == EXMTA_SUM_BIND_REFUSED && ti->bind_error >= 0)
         rec->bind_error_str = exmta_bind_error_str(ti->bind_error);
     rec->epm_status = ti->epm_status;
     rec->interface_name = ti->interface_name;
-    if (ti->type != EXMTA_TAP_RFC1006 && !uuid_is_nil(&ti->iface)) {
+    if (ti->type != EXMTA_SUM_RFC1006 && !uuid_is_nil(&ti->iface)) {
         exmta_uuid_to_string(&ti->iface, uuid);
         rec->interface_uuid = uuid;
         rec->ver_major = ti->ver_major;

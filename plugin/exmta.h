@@ -14,6 +14,7 @@
 #include "ws_compat.h"
 #include "epm_parse.h"
 #include "endpoints.h"
+#include "summary.h"
 
 /* Registration, called from plugin.c */
 void proto_register_exmta(void);
@@ -67,37 +68,15 @@ proto_tree *exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
  * summary (-z exmta,endpoints and Statistics > Exchange MTA Endpoints). */
 #define EXMTA_TAP_NAME "exmta"
 
-typedef enum {
-    EXMTA_TAP_RFC1006 = 1,      /* a frame of an RFC1006 session (or its refused SYN/RST) */
-    EXMTA_TAP_RPC,              /* a frame of a session to an RPC endpoint */
-    EXMTA_TAP_EPM_LEARNED,      /* an ept_map response taught this endpoint */
-    EXMTA_TAP_EPM_FAILED,       /* an ept_map lookup gave no TCP endpoint */
-} exmta_tap_type_t;
-
-/* How an endpoint was found (summary column "found by"). */
-typedef enum {
-    EXMTA_FOUND_PORT_PREF = 1,  /* exmta.tcp.port */
-    EXMTA_FOUND_TPKT_PORT,      /* stock tpkt.tcp.port */
-    EXMTA_FOUND_HEURISTIC,
-    EXMTA_FOUND_DECODE_AS,
-    EXMTA_FOUND_EPM,            /* an ept_map response (learned_in says which) */
-    EXMTA_FOUND_STATIC_PREF,    /* exmta.rpc_static_ports */
-    EXMTA_FOUND_KNOWN_TABLE,    /* the exmta_endpoints UAT */
-} exmta_found_by_t;
-
-typedef enum {
-    EXMTA_BIND_NONE = 0,
-    EXMTA_BIND_REQUEST,         /* MTABindArgument in this frame */
-    EXMTA_BIND_ACCEPTED,        /* MTABindResult */
-    EXMTA_BIND_REFUSED,         /* MTABindError */
-} exmta_bind_state_t;
-
+/* Record types, "found by" values, bind states and the RFC1006 kinds are
+ * the summary model's (core/summary.h): defined once, for the tap and the
+ * pure code that aggregates it. */
 typedef struct {
-    exmta_tap_type_t type;
+    exmta_sum_type_t type;
     address host;               /* the server side: MTA, RPC endpoint, or endpoint mapper */
     guint16 port;
-    guint8 kind;                /* exmta_ep_kind_t for RPC/EPM; EXMTA_KIND_X400 for RFC1006 */
-    guint8 found_by;            /* exmta_found_by_t */
+    guint8 kind;                /* exmta_ep_kind_t for RPC/EPM; EXMTA_SUM_KIND_X400 for RFC1006 */
+    guint8 found_by;            /* exmta_sum_found_by_t */
     guint32 learned_in;         /* EPM response frame, 0 if none */
     guint32 stream;             /* tcp.stream: one session */
     guint32 frame_len;          /* bytes of this frame */
@@ -105,7 +84,7 @@ typedef struct {
     gboolean refused;           /* SYN answered by RST */
     gboolean has_dr;            /* COTP disconnect request */
     guint8 dr_reason;
-    exmta_bind_state_t bind;
+    int bind;
     const char *initiator;      /* MTA names from stock's X.411 decode, when in the tree */
     const char *responder;
     gint bind_error;            /* MTABindError value, -1 if none */
@@ -114,10 +93,6 @@ typedef struct {
     exmta_uuid_t iface;         /* RPC/EPM: interface UUID and version */
     guint16 ver_major, ver_minor;
 } exmta_tap_info_t;
-
-/* A kind beside exmta_ep_kind_t's RPC kinds, for RFC1006 endpoints. */
-#define EXMTA_KIND_X400 10
-#define EXMTA_KIND_RFC1006_OTHER 11     /* RFC1006 that has not carried X.400 (S7, MMS...) */
 
 extern int exmta_tap;
 

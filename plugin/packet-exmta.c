@@ -95,9 +95,9 @@ static const value_string detected_by_vals[] = {
 };
 
 static const value_string bind_state_vals[] = {
-    { EXMTA_BIND_REQUEST,  "MTA bind request" },
-    { EXMTA_BIND_ACCEPTED, "MTA bind accepted" },
-    { EXMTA_BIND_REFUSED,  "MTA bind refused" },
+    { EXMTA_SUM_BIND_REQUEST,  "MTA bind request" },
+    { EXMTA_SUM_BIND_ACCEPTED, "MTA bind accepted" },
+    { EXMTA_SUM_BIND_REFUSED,  "MTA bind refused" },
     { 0, NULL }
 };
 
@@ -458,11 +458,11 @@ read_bind(proto_tree *tree, packet_info *pinfo, exmta_tap_info_t *ti)
     if (!tree || !proto_is_frame_protocol(pinfo->layers, "p1"))
         return;
     if (first_finfo(tree, hf_p1_bind_argument))
-        ti->bind = EXMTA_BIND_REQUEST;
+        ti->bind = EXMTA_SUM_BIND_REQUEST;
     else if (first_finfo(tree, hf_p1_bind_result))
-        ti->bind = EXMTA_BIND_ACCEPTED;
+        ti->bind = EXMTA_SUM_BIND_ACCEPTED;
     else if ((fi = first_finfo(tree, hf_p1_bind_error)) != NULL) {
-        ti->bind = EXMTA_BIND_REFUSED;
+        ti->bind = EXMTA_SUM_BIND_REFUSED;
         ti->bind_error = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
     }
     if ((fi = first_finfo(tree, hf_p1_initiator_name)) != NULL)
@@ -477,7 +477,7 @@ add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_t
     proto_tree *et;
     proto_item *it;
 
-    if (ti->bind == EXMTA_BIND_NONE)
+    if (ti->bind == EXMTA_SUM_BIND_NONE)
         return;
     et = exmta_frame_tree(tvb, pinfo, tree);
     it = proto_tree_add_uint(et, hf_x400_bind, tvb, 0, 0, ti->bind);
@@ -490,7 +490,7 @@ add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_t
         it = proto_tree_add_string(et, hf_x400_responder, tvb, 0, 0, ti->responder);
         proto_item_set_generated(it);
     }
-    if (ti->bind == EXMTA_BIND_REFUSED) {
+    if (ti->bind == EXMTA_SUM_BIND_REFUSED) {
         it = proto_tree_add_int(et, hf_x400_bind_error, tvb, 0, 0, ti->bind_error);
         proto_item_set_generated(it);
     }
@@ -508,10 +508,10 @@ static guint8
 found_by_of(guint8 detected_by)
 {
     switch (detected_by) {
-    case DETECTED_PORT_PREF:    return EXMTA_FOUND_PORT_PREF;
-    case DETECTED_TPKT_PORT:    return EXMTA_FOUND_TPKT_PORT;
-    case DETECTED_DECODE_AS:    return EXMTA_FOUND_DECODE_AS;
-    default:                    return EXMTA_FOUND_HEURISTIC;
+    case DETECTED_PORT_PREF:    return EXMTA_SUM_FOUND_PORT_PREF;
+    case DETECTED_TPKT_PORT:    return EXMTA_SUM_FOUND_TPKT_PORT;
+    case DETECTED_DECODE_AS:    return EXMTA_SUM_FOUND_DECODE_AS;
+    default:                    return EXMTA_SUM_FOUND_HEURISTIC;
     }
 }
 
@@ -533,14 +533,14 @@ queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 de
 
     if (!have_tap_listener(exmta_tap))
         return;
-    ti->type = EXMTA_TAP_RFC1006;
+    ti->type = EXMTA_SUM_RFC1006;
     server_of(pinfo, port, &ti->host);
     ti->port = port;
     ti->found_by = found_by_of(detected_by);
     ti->stream = tcp_stream_of(pinfo);
     ti->frame_len = pinfo->fd->pkt_len;
     ti->mta = fd && fd->x400_frame;
-    ti->kind = ti->mta ? EXMTA_KIND_X400 : EXMTA_KIND_RFC1006_OTHER;
+    ti->kind = ti->mta ? EXMTA_SUM_KIND_X400 : EXMTA_SUM_KIND_RFC1006_OTHER;
     ti->refused = refused;
     if (fd && fd->has_dr) {
         ti->has_dr = TRUE;

@@ -16,7 +16,7 @@
 
 #include <glib.h>
 
-/* Record types: the same values as exmta_tap_type_t (exmta.h). */
+/* Record types of the exmta tap (the shell queues them, exmta.h). */
 typedef enum {
     EXMTA_SUM_RFC1006 = 1,      /* a frame of an RFC1006 session (or its refused SYN/RST) */
     EXMTA_SUM_RPC,              /* a frame of a session to an RPC endpoint */
@@ -24,7 +24,7 @@ typedef enum {
     EXMTA_SUM_EPM_FAILED,       /* an ept_map lookup gave no TCP endpoint */
 } exmta_sum_type_t;
 
-/* How an endpoint was found: the same values as exmta_found_by_t (exmta.h). */
+/* How an endpoint was found. */
 typedef enum {
     EXMTA_SUM_FOUND_PORT_PREF = 1,
     EXMTA_SUM_FOUND_TPKT_PORT,
@@ -36,11 +36,11 @@ typedef enum {
 } exmta_sum_found_by_t;
 
 /* Kinds: exmta_ep_kind_t (endpoints.h) for RPC, plus the two RFC1006 ones
- * (the same values as EXMTA_KIND_X400 / EXMTA_KIND_RFC1006_OTHER). */
+ * (X.400, or RFC1006 that has not carried X.411). */
 #define EXMTA_SUM_KIND_X400 10
 #define EXMTA_SUM_KIND_RFC1006_OTHER 11
 
-/* Bind states: the same values as exmta_bind_state_t (exmta.h). */
+/* MTA bind states, as read from stock X.411 in the tree. */
 enum {
     EXMTA_SUM_BIND_NONE = 0,
     EXMTA_SUM_BIND_REQUEST,

@@ -486,6 +486,17 @@ decide_conversation(conversation_t *conv, packet_info *pinfo)
     return rc;
 }
 
+/* A learned endpoint at either end of this frame (known at this frame). */
+static gboolean
+endpoint_at(packet_info *pinfo)
+{
+    guint8 ip[4];
+
+    if (ipv4_of(&pinfo->dst, ip) && exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->destport, pinfo->num))
+        return TRUE;
+    return ipv4_of(&pinfo->src, ip) && exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->srcport, pinfo->num);
+}
+
 static void
 rpc_first_pass(packet_info *pinfo)
 {
@@ -495,6 +506,11 @@ rpc_first_pass(packet_info *pinfo)
 
     if (!exmta_epm_port_interesting((guint16)pinfo->srcport) &&
         !exmta_epm_port_interesting((guint16)pinfo->destport))
+        return;
+    /* Dynamic RPC ports and client ports share 49152-65535: ask the table
+     * for the address and port before looking for the conversation. */
+    if (!endpoint_at(pinfo) && !(rpc_static_ports && (value_is_in_range(rpc_static_ports, pinfo->srcport) ||
+                                                      value_is_in_range(rpc_static_ports, pinfo->destport))))
         return;
     conv = find_conversation_pinfo(pinfo, 0);
     if (!conv)
@@ -571,20 +587,27 @@ ep_str(const exmta_endpoint_t *ep, wmem_allocator_t *scope)
 static void
 show_rpc_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rpc_frame_t *rf)
 {
-    proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
-    proto_item *ti = proto_tree_add_item(et, hf_rpc, tvb, 0, 0, ENC_NA);
-    proto_tree *rt = proto_item_add_subtree(ti, ett_rpc);
     const exmta_endpoint_t *ep = rf->ep;
+    proto_item *ti = NULL;
 
-    proto_item_append_text(ti, ": %s %s, %s", val_to_str_const(ep->kind, kind_vals, "?"),
-                           ep_str(ep, pinfo->pool),
-                           ep->source == EXMTA_SRC_EPM ?
-                               wmem_strdup_printf(pinfo->pool, "learned in frame %u", ep->learned_in) :
-                           ep->source == EXMTA_SRC_KNOWN_TABLE ? "from the known endpoints table" :
-                               val_to_str_const(ep->source, source_vals, "?"));
-    add_endpoint_fields(rt, tvb, pinfo, ep);
-    ti = proto_tree_add_uint(rt, hf_rpc_session_start, tvb, 0, 0, rf->session_start);
-    proto_item_set_generated(ti);
+    /* Without a tree only the expert info is wanted: no text is formatted
+     * for the many frames of a session. */
+    if (tree) {
+        proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
+        proto_tree *rt;
+
+        ti = proto_tree_add_item(et, hf_rpc, tvb, 0, 0, ENC_NA);
+        rt = proto_item_add_subtree(ti, ett_rpc);
+        proto_item_append_text(ti, ": %s %s, %s", val_to_str_const(ep->kind, kind_vals, "?"),
+                               ep_str(ep, pinfo->pool),
+                               ep->source == EXMTA_SRC_EPM ?
+                                   wmem_strdup_printf(pinfo->pool, "learned in frame %u", ep->learned_in) :
+                               ep->source == EXMTA_SRC_KNOWN_TABLE ? "from the known endpoints table" :
+                                   val_to_str_const(ep->source, source_vals, "?"));
+        add_endpoint_fields(rt, tvb, pinfo, ep);
+        ti = proto_tree_add_uint(rt, hf_rpc_session_start, tvb, 0, 0, rf->session_start);
+        proto_item_set_generated(ti);
+    }
 
     if (rf->first_session) {
         if (ep->source == EXMTA_SRC_STATIC_PREF)

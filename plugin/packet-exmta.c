@@ -152,19 +152,22 @@ port_in_exmta_range(guint16 port)
     return rfc1006_ports_registered && value_is_in_range(rfc1006_ports_registered, port);
 }
 
+/* Stock TPKT's preferences, found once at handoff (a lookup by name costs
+ * more than the rest of the per-frame work) and read live. */
+static pref_t *tpkt_ports_pref;
+static pref_t *tpkt_desegment_pref;
+
 static gboolean
 port_in_tpkt_range(guint16 port)
 {
-    range_t *r = prefs_get_range_value("tpkt", "tcp.port");
+    range_t *r = tpkt_ports_pref ? prefs_get_range_value_real(tpkt_ports_pref, pref_current) : NULL;
     return r && value_is_in_range(r, port);
 }
 
 static gboolean
 tpkt_desegment(void)
 {
-    module_t *m = prefs_find_module("tpkt");
-    pref_t *p = m ? prefs_find_preference(m, "desegment") : NULL;
-    return p ? prefs_get_bool_value(p, pref_current) : TRUE;
+    return tpkt_desegment_pref ? prefs_get_bool_value(tpkt_desegment_pref, pref_current) : TRUE;
 }
 
 static exmta_conv_t *
@@ -376,15 +379,14 @@ EXMTA_HEUR_CB(dissect_exmta_heur)
     guint16 port;
 
     (void)data;
-    if (len < 7)
+    /* The bytes first: almost every payload fails on its first octets. */
+    if (len < 7 || !exmta_rfc1006_check(tvb_get_ptr(tvb, 0, len), len, &info))
         return FALSE;
     /* The port preference and stock's own TPKT ports are decoded by port. */
     if (port_in_exmta_range((guint16)pinfo->srcport) || port_in_exmta_range((guint16)pinfo->destport) ||
         port_in_tpkt_range((guint16)pinfo->srcport) || port_in_tpkt_range((guint16)pinfo->destport))
         return FALSE;
     if (port_owned_elsewhere(pinfo->srcport) || port_owned_elsewhere(pinfo->destport))
-        return FALSE;
-    if (!exmta_rfc1006_check(tvb_get_ptr(tvb, 0, len), len, &info))
         return FALSE;
 
     conv = find_or_create_conversation(pinfo);
@@ -572,11 +574,8 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         exmta_tcp_frame_t tmp;
 
         memset(&tmp, 0, sizeof(tmp));
-        if (!r1006 && !tpkt) {
-            conv = find_conversation_pinfo(pinfo, 0);
-            cd = conv ? (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta) : NULL;
-            r1006 = cd && cd->first_frame;
-        }
+        /* Only RFC1006 ports can have a refusal or stock-TPKT frames to
+         * annotate: every other TCP frame costs nothing more here. */
         if (r1006 || tpkt) {
             struct tcp_analysis *tcpd;
 
@@ -653,17 +652,64 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 
 /* (Re)register exmta on exactly the ports of exmta.tcp.port: called at
  * handoff and whenever the preference changes, so no restart is needed. */
+/* What tcp.port had on a port before exmta took it (stock TPKT on 102):
+ * given back when the port leaves exmta.tcp.port. */
+static GHashTable *replaced_handles;
+
+static void
+take_port(guint32 port)
+{
+    dissector_handle_t prev = dissector_get_uint_handle(tcp_port_table, port);
+
+    if (prev && prev != exmta_port_handle)
+        g_hash_table_insert(replaced_handles, GUINT_TO_POINTER(port), prev);
+    dissector_add_uint("tcp.port", port, exmta_port_handle);
+}
+
+static void
+give_back_port(guint32 port)
+{
+    dissector_handle_t prev = (dissector_handle_t)g_hash_table_lookup(replaced_handles, GUINT_TO_POINTER(port));
+
+    if (dissector_get_uint_handle(tcp_port_table, port) != exmta_port_handle)
+        return;     /* Decode As or another dissector has it now */
+    if (prev) {
+        dissector_change_uint("tcp.port", port, prev);
+        g_hash_table_remove(replaced_handles, GUINT_TO_POINTER(port));
+    } else {
+        dissector_delete_uint("tcp.port", port, exmta_port_handle);
+    }
+}
+
+static void
+foreach_port(const range_t *r, void (*fn)(guint32 port))
+{
+    for (guint i = 0; r && i < r->nranges; i++)
+        for (guint32 p = r->ranges[i].low; p <= r->ranges[i].high && p <= 65535; p++)
+            fn(p);
+}
+
+static void
+free_replaced_handles(void)
+{
+    if (replaced_handles)
+        g_hash_table_destroy(replaced_handles);
+    replaced_handles = NULL;
+}
+
 static void
 apply_exmta_prefs(void)
 {
+    if (!replaced_handles)
+        replaced_handles = g_hash_table_new(g_direct_hash, g_direct_equal);
     if (rfc1006_ports_registered) {
-        dissector_delete_uint_range("tcp.port", rfc1006_ports_registered, exmta_port_handle);
+        foreach_port(rfc1006_ports_registered, give_back_port);
         wmem_free(wmem_epan_scope(), rfc1006_ports_registered);
         rfc1006_ports_registered = NULL;
     }
     if (rfc1006_ports) {
         rfc1006_ports_registered = range_copy(wmem_epan_scope(), rfc1006_ports);
-        dissector_add_uint_range("tcp.port", rfc1006_ports_registered, exmta_port_handle);
+        foreach_port(rfc1006_ports_registered, take_port);
     }
 }
 
@@ -755,6 +801,7 @@ proto_register_exmta(void)
     exmta_epm_register(proto_exmta, module);
     exmta_uat_register(module);
     exmta_tap = register_tap(EXMTA_TAP_NAME);
+    register_shutdown_routine(free_replaced_handles);
 }
 
 void
@@ -764,6 +811,11 @@ proto_reg_handoff_exmta(void)
     proto_tpkt = proto_get_id_by_filter_name("tpkt");
     proto_p1 = proto_get_id_by_filter_name("p1");
     tcp_port_table = find_dissector_table("tcp.port");
+    {
+        module_t *tpkt = prefs_find_module("tpkt");
+        tpkt_ports_pref = tpkt ? prefs_find_preference(tpkt, "tcp.port") : NULL;
+        tpkt_desegment_pref = tpkt ? prefs_find_preference(tpkt, "desegment") : NULL;
+    }
     hf_p1_bind_argument = proto_registrar_get_id_byname("p1.MTABindArgument");
     hf_p1_bind_result = proto_registrar_get_id_byname("p1.MTABindResult");
     hf_p1_bind_error = proto_registrar_get_id_byname("p1.MTABindError");

@@ -69,6 +69,15 @@ class Port102(unittest.TestCase):
             ["9", PORT_PREF, "102", "1", "4", "1", "6"],
         ])
 
+    def test_102_given_back_to_stock_tpkt(self):
+        # exmta.tcp.port without 102: stock TPKT has 102 again (exmta had
+        # taken it over), decodes it as always, and exmta still annotates it
+        pcap = it.shared("wiki", "x400-ping-success.pcap")
+        extra = ["-o", "exmta.tcp.port:10102"]
+        self.assertEqual(it.layers_json(pcap, extra=extra), it.layers_json(pcap, stock=True))
+        rows = it.fields(pcap, ["frame.number", "exmta.rfc1006.detected_by"], filt="exmta.rfc1006", extra=extra)
+        self.assertEqual(rows, [[str(n), TPKT_PORT] for n in range(4, 10)])
+
     def test_not_x400_is_not_an_mta(self):
         for name, first in (("mms.pcap.gz", "4"), ("s7comm_reading_plc_status.pcap", "4")):
             pcap = it.shared("wiki", name)

@@ -151,14 +151,18 @@ typedef struct {
     const char *time;
 } known_origin_t;
 
-/* Per TCP conversation: decided at the first frame exmta looks at. */
+/* Per TCP conversation: decided at the first frame exmta looks at, on the
+ * first pass. Nothing is kept per frame: a frame of the session is flagged
+ * on any pass from this record, so memory grows with sessions, not frames. */
 typedef struct {
     const exmta_endpoint_t *ep; /* NULL: not an RPC endpoint session */
     guint32 first_frame;
+    guint32 first_session_frame;/* = first_frame if this is the endpoint's first session, else 0 */
+    guint32 refused_frame;      /* the RST that refused it, 0 if none */
     gboolean refused_reported;
 } rpc_conv_t;
 
-/* Per flagged TCP frame. */
+/* What one frame of a flagged session shows (built on the stack). */
 typedef struct {
     const exmta_endpoint_t *ep;
     guint32 session_start;
@@ -497,38 +501,61 @@ endpoint_at(packet_info *pinfo)
     return ipv4_of(&pinfo->src, ip) && exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->srcport, pinfo->num);
 }
 
-static void
-rpc_first_pass(packet_info *pinfo)
+/* The conversation record of this frame if it is (or may be) a session to
+ * an RPC endpoint: cheap hash checks first, the conversation last. */
+static rpc_conv_t *
+rpc_conv_of(packet_info *pinfo, conversation_t **convp)
 {
     conversation_t *conv;
-    rpc_conv_t *rc;
-    rpc_frame_t *rf;
 
     if (!exmta_epm_port_interesting((guint16)pinfo->srcport) &&
         !exmta_epm_port_interesting((guint16)pinfo->destport))
-        return;
+        return NULL;
     /* Dynamic RPC ports and client ports share 49152-65535: ask the table
      * for the address and port before looking for the conversation. */
     if (!endpoint_at(pinfo) && !(rpc_static_ports && (value_is_in_range(rpc_static_ports, pinfo->srcport) ||
                                                       value_is_in_range(rpc_static_ports, pinfo->destport))))
-        return;
+        return NULL;
     conv = find_conversation_pinfo(pinfo, 0);
     if (!conv)
-        return;
-    rc = decide_conversation(conv, pinfo);
-    if (!rc->ep)
-        return;
+        return NULL;
+    if (convp)
+        *convp = conv;
+    if (!PINFO_FD_VISITED(pinfo))
+        return decide_conversation(conv, pinfo);
+    return (rpc_conv_t *)conversation_get_proto_data(conv, proto_mta_rpc);
+}
 
-    rf = wmem_new0(wmem_file_scope(), rpc_frame_t);
-    rf->ep = rc->ep;
-    rf->session_start = rc->first_frame;
+static void
+rpc_first_pass(packet_info *pinfo)
+{
+    conversation_t *conv = NULL;
+    rpc_conv_t *rc = rpc_conv_of(pinfo, &conv);
+
+    if (!rc || !rc->ep)
+        return;
     if (rc->first_frame == pinfo->num) {
         guint n = GPOINTER_TO_UINT(g_hash_table_lookup(sessions_per_endpoint, rc->ep)) + 1;
         g_hash_table_insert(sessions_per_endpoint, (gpointer)rc->ep, GUINT_TO_POINTER(n));
-        rf->first_session = n == 1;
+        if (n == 1)
+            rc->first_session_frame = pinfo->num;
     }
-    rf->refused = exmta_tcp_refused_now(conv, pinfo, &rc->refused_reported);
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_RPC, rf);
+    if (exmta_tcp_refused_now(conv, pinfo, &rc->refused_reported))
+        rc->refused_frame = pinfo->num;
+}
+
+static gboolean
+rpc_frame_of(packet_info *pinfo, rpc_frame_t *rf)
+{
+    rpc_conv_t *rc = endpoints ? rpc_conv_of(pinfo, NULL) : NULL;
+
+    if (!rc || !rc->ep || pinfo->num < rc->first_frame)
+        return FALSE;
+    rf->ep = rc->ep;
+    rf->session_start = rc->first_frame;
+    rf->first_session = rc->first_session_frame == pinfo->num;
+    rf->refused = rc->refused_frame == pinfo->num;
+    return TRUE;
 }
 
 static void
@@ -793,21 +820,21 @@ expect_known_sessions(packet_info *pinfo)
 void
 exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    rpc_frame_t *rf;
+    rpc_frame_t rfs, *rf = NULL;
     epm_frame_t *fr;
 
     if (!PINFO_FD_VISITED(pinfo) && known_conversations_pending)
         expect_known_sessions(pinfo);
-    if (!PINFO_FD_VISITED(pinfo) && endpoints &&
-        !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_RPC))
+    if (!PINFO_FD_VISITED(pinfo) && endpoints)
         rpc_first_pass(pinfo);
 
     fr = (epm_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM);
     if (fr)
         show_epm_frame(tvb, pinfo, tree, fr);
-    rf = (rpc_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_RPC);
-    if (rf)
+    if (rpc_frame_of(pinfo, &rfs)) {
+        rf = &rfs;
         show_rpc_frame(tvb, pinfo, tree, rf);
+    }
     if (fr || rf)
         queue_taps(pinfo, fr, rf);
 }

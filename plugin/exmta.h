@@ -26,7 +26,6 @@ extern int proto_exmta;
 enum {
     EXMTA_KEY_RFC1006 = 0,      /* exmta_rfc1006_frame_t: the RFC1006 dissector */
     EXMTA_KEY_TCP = 1,          /* exmta_tcp_frame_t: the postdissector (RST, tpkt ports) */
-    EXMTA_KEY_RPC = 2,          /* rpc_frame_t: a session to a learned RPC endpoint */
     EXMTA_KEY_EPM = 3,          /* epm_frame_t: what an ept_map response taught */
     EXMTA_KEY_TREE = 4,         /* pinfo->pool: this dissection's exmta subtree */
 };

@@ -6,7 +6,8 @@
 #   3. ctest on Wireshark 4.0 (native): unit tests of the pure core, corpus
 #      replays, and integration tests that run the real tshark with the plugin
 #   4. the same build + ctest inside Debian 13 (4.4) and unstable (4.6) roots
-#      (tests/versions.sh; EXMTA_SKIP_VERSIONS=1 to skip, e.g. without root)
+#      (tests/versions.sh; EXMTA_SKIP_VERSIONS=1 to skip, e.g. without root),
+#      and each release's .deb + tarball, load-checked, in build/dist/
 #   5. bounded fuzzing: libFuzzer on the pure core, mutated captures through
 #      tshark with the plugin (tests/robustness/; EXMTA_SKIP_FUZZ=1 to skip)
 #
@@ -30,6 +31,10 @@ stage() { # stage NAME COMMAND...
 stage "dependencies" tools/deps.sh --test --gui || true
 stage "build (Wireshark 4.0)" tools/build.sh
 stage "ctest (Wireshark 4.0)" ctest --test-dir build -j 2 --output-on-failure
+# the packages to hand around, one per Wireshark release, in build/dist/
+export EXMTA_PACKAGES_OUT=$here/build/dist
+stage "packages (Wireshark 4.0)" sh -c 'cd build && rm -f exmta_*.deb exmta_*.tar.gz &&
+    cpack -G DEB >/dev/null && cpack -G TGZ >/dev/null && mkdir -p dist && cp exmta_*.deb exmta_*.tar.gz dist/'
 if [ "${EXMTA_SKIP_VERSIONS:-0}" != 1 ]; then
     if [ "$(id -u)" = 0 ]; then
         stage "Wireshark 4.4 (Debian 13 root)" tests/versions.sh 4.4
@@ -45,6 +50,7 @@ if [ "${EXMTA_SKIP_FUZZ:-0}" != 1 ]; then
         [ -x "$s" ] && stage "$(basename "$s" .sh)" "$s"
     done
 fi
+[ -d build/dist ] && { echo; echo "packages:"; ls -1 build/dist | sed 's/^/  /'; }
 echo
 echo "stages: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -17,7 +17,7 @@ for f in sample-pcaps/*.pcap; do
     case $name in rpc-static-port.pcap) extra="-o exmta.rpc_static_ports:5001" ;; esac
     echo
     echo "=== $name${extra:+   ($extra)}"
-    if $T -z help 2>/dev/null | grep -q '^ *exmta,endpoints'; then
+    if $T -z help 2>&1 | grep -q '^ *exmta,endpoints'; then
         $T -r "$f" $extra -q -z exmta,endpoints | sed '/^=*$/d'
     fi
     $T -r "$f" $extra -Y "$experts" -T fields -e frame.number -e _ws.expert.message \

@@ -80,7 +80,7 @@ static range_t *rpc_static_ports;           /* exmta.rpc_static_ports */
 
 /* File scope state: created by the init routine, freed by the cleanup one. */
 static exmta_endpoints_t *endpoints;        /* learned in this file */
-static GHashTable *learned_ports;           /* port -> count, the quick check */
+static guint8 *learned_ports;               /* bitmap of 65536 ports: the quick check, a few instructions */
 static GHashTable *sessions_per_endpoint;   /* const exmta_endpoint_t * -> session count */
 static wmem_map_t *requests;                /* request frame -> epm_request_t */
 static GHashTable *known_origin;            /* const exmta_endpoint_t * -> known_origin_t (KNOWN_TABLE) */
@@ -259,9 +259,7 @@ wrap_map_rqst(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, d
 static void
 learned_port_add(guint16 port)
 {
-    gpointer key = GUINT_TO_POINTER((guint)port);
-    g_hash_table_insert(learned_ports, key,
-                        GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(learned_ports, key)) + 1));
+    learned_ports[port >> 3] |= (guint8)(1u << (port & 7));
 }
 
 /* A session to a learned endpoint is DCE/RPC even when its bind is not in
@@ -433,7 +431,7 @@ exmta_epm_port_interesting(guint16 port)
 {
     if (rpc_static_ports && value_is_in_range(rpc_static_ports, port))
         return TRUE;
-    return learned_ports && g_hash_table_contains(learned_ports, GUINT_TO_POINTER((guint)port));
+    return learned_ports && (learned_ports[port >> 3] & (1u << (port & 7)));
 }
 
 static const exmta_endpoint_t *
@@ -908,7 +906,7 @@ static void
 epm_init(void)
 {
     endpoints = exmta_endpoints_new();
-    learned_ports = g_hash_table_new(g_direct_hash, g_direct_equal);
+    learned_ports = (guint8 *)g_malloc0(65536 / 8);
     sessions_per_endpoint = g_hash_table_new(g_direct_hash, g_direct_equal);
     requests = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     known_origin = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -922,8 +920,7 @@ epm_cleanup(void)
     if (endpoints)
         exmta_endpoints_free(endpoints);
     endpoints = NULL;
-    if (learned_ports)
-        g_hash_table_destroy(learned_ports);
+    g_free(learned_ports);
     learned_ports = NULL;
     if (sessions_per_endpoint)
         g_hash_table_destroy(sessions_per_endpoint);

@@ -575,8 +575,9 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 
         memset(&tmp, 0, sizeof(tmp));
         /* Only RFC1006 ports can have a refusal or stock-TPKT frames to
-         * annotate: every other TCP frame costs nothing more here. */
-        if (r1006 || tpkt) {
+         * annotate: every other TCP frame costs nothing more here, and
+         * neither can a frame whose RFC1006 payload exmta itself dissected. */
+        if ((r1006 || tpkt) && !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006)) {
             struct tcp_analysis *tcpd;
 
             if (!conv)
@@ -588,8 +589,7 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
                     tmp.port = tcpd->server_port ? tcpd->server_port : dp;
                 }
                 /* Stock TPKT on a tpkt.tcp.port port outside ours: annotate. */
-                if (tpkt && !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006) &&
-                    proto_is_frame_protocol(pinfo->layers, "tpkt")) {
+                if (tpkt && proto_is_frame_protocol(pinfo->layers, "tpkt")) {
                     tmp.tpkt_port = TRUE;
                     tmp.port = port_in_tpkt_range(dp) ? dp : sp;
                     if (!cd->first_frame) {

@@ -1,0 +1,728 @@
+#!/usr/bin/python3
+"""Deterministic generator of the three large exmta benchmark captures.
+
+Usage: gen_workloads.py [OUTDIR] [--only NAME[,NAME...]] [--frames N]
+
+    OUTDIR    where the captures go (default /var/tmp/exmta-bench; not the repo)
+    --only    mixed, rfc1006-heavy, epm-heavy (default: all three)
+    --frames  minimum frames per capture (default 1000000; the last sessions
+              are finished, so a file ends a little above N)
+
+Writes classic libpcap (Ethernet, microsecond timestamps), world-readable
+(tools/exmta-tshark runs tshark as uid 65534 when started by root):
+
+  mixed.pcap          mostly unrelated traffic: HTTP on 80/8080, DNS over UDP,
+                      random TCP payloads on many unregistered ports (about one
+                      session in eight starts every payload with 0x03, half of
+                      those with a TPKT-looking header whose length matches, so
+                      the RFC1006 heuristic really inspects them), a little
+                      random UDP; plus five X.400 MTA sessions on TCP 102 and
+                      one on TCP 10102 (found only by the heuristic).
+  rfc1006-heavy.pcap  X.400 MTA sessions on TCP 102 only: CR/CC, bind, several
+                      messages of 1.5 kB .. 150 kB (activity start, one data
+                      TSDU over many 2048-octet COTP DT TPDUs and 1460-octet
+                      TCP segments, activity end / ack), release, close.  PDUs
+                      come from tools/gen_x400_pcaps.py.
+  epm-heavy.pcap      DCE/RPC: one TCP 135 connection per server host (EPM
+                      bind, then two ept_map request/response pairs: Exchange
+                      MTA and MTA QAdmin interfaces), then sessions to the two
+                      dynamic ports (bind, 2-6 requests/responses).  PDUs are
+                      the bytes of sample-pcaps/rpc-epm-lookup-bind.pcap frames
+                      4/6/8/9/16/18/20-23 with call_id, interface, tower port
+                      and tower IP (0.0.0.0 or the server's own) changed.
+                      First half of the file: every server is new (tens of
+                      thousands of distinct endpoints); second half: lookups
+                      of servers already seen (the same endpoints again) and
+                      their sessions, so that a 25 % / 50 % / 100 % cut has
+                      E/2, E, E endpoints for F/4, F/2, F frames.  One session
+                      in ten goes to a dynamic port that was never looked up.
+                      Sidecar epm-heavy.endpoints.tsv: one line per distinct
+                      (ip, port) endpoint: frame of the response that first
+                      announced it, ip, port, interface.
+
+Everything is derived from fixed seeds: two runs give byte-identical files.
+Frames are written as they are made (nothing is held in memory); TCP
+sequence/ack numbers are consistent; IP, TCP and UDP checksums are correct.
+"""
+
+import array
+import os
+import random
+import struct
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO, "tools"))
+import gen_x400_pcaps as x4  # noqa: E402
+
+DEFAULT_OUT = "/var/tmp/exmta-bench"
+DEFAULT_FRAMES = 1000000
+BASE_TIME_US = 1700000000 * 1000000
+MSS = 1460
+
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+SYN_OPTIONS = bytes.fromhex("020405b4") + bytes.fromhex("01010402")   # MSS 1460, NOP NOP SACK_PERM
+
+# Ports that stock Wireshark 4.0 does not register on TCP (see
+# tools/gen_nearmiss.py): servers 35000-43999, clients 49152-65535 except 57000.
+CLIENT_PORT_LO, CLIENT_PORT_HI = 49152, 65535
+
+
+def unregistered_client_port(p):
+    return p + 1 if p == 57000 else p
+
+
+# ---------------------------------------------------------------------------
+# Checksums: ones' complement sums, computed with C-level loops
+# ---------------------------------------------------------------------------
+
+def psum(data):
+    """Ones' complement sum of data as big-endian 16-bit words (not inverted)."""
+    if len(data) & 1:
+        data = data + b"\x00"
+    s = sum(array.array("H", data))          # native (little-endian) words
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    if sys.byteorder == "little":
+        s = ((s & 0xFF) << 8) | (s >> 8)    # byte-order independence (RFC 1071)
+    return s
+
+
+def fold(s):
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def ip4(dotted):
+    return bytes(int(x) for x in dotted.split("."))
+
+
+def ipsum(b4):
+    return (b4[0] << 8 | b4[1]) + (b4[2] << 8 | b4[3])
+
+
+class Seg:
+    """A payload with its checksum contribution, computed once."""
+    __slots__ = ("data", "sum")
+
+    def __init__(self, data):
+        self.data = data
+        self.sum = psum(data)
+
+
+def segments(stream, mss=MSS):
+    return [Seg(stream[i:i + mss]) for i in range(0, len(stream), mss)]
+
+
+# ---------------------------------------------------------------------------
+# Streaming pcap writer and fast TCP/UDP frame builders
+# ---------------------------------------------------------------------------
+
+_REC = struct.Struct("<IIII")
+_IP = struct.Struct("!BBHHHBBH4s4s")
+_TCP = struct.Struct("!HHIIBBHHH")
+_UDP = struct.Struct("!HHHH")
+
+
+class Writer:
+    def __init__(self, path):
+        self.path = path
+        self.tmp = path + ".part"
+        self.f = open(self.tmp, "wb", buffering=16 << 20)
+        self.f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        self.n = 0
+        self.now = BASE_TIME_US
+
+    def emit(self, frame, dt):
+        self.now += dt
+        t = self.now
+        self.f.write(_REC.pack(t // 1000000, t % 1000000, len(frame), len(frame)))
+        self.f.write(frame)
+        self.n += 1
+
+    def close(self):
+        self.f.close()
+        os.chmod(self.tmp, 0o644)
+        os.replace(self.tmp, self.path)
+
+
+class Host:
+    __slots__ = ("ip", "ipb", "mac", "ip_id", "ttl")
+
+    def __init__(self, dotted, mac, ip_id, ttl=128):
+        self.ip, self.ipb, self.mac, self.ip_id, self.ttl = dotted, ip4(dotted), mac, ip_id, ttl
+
+
+def mac_for(ipb):
+    return b"\x02\x00" + ipb
+
+
+class Side:
+    """Everything constant for one direction of one flow."""
+    __slots__ = ("eth", "src", "dst", "sport", "dport", "ipconst", "tcpconst", "win")
+
+    def __init__(self, src, dst, sport, dport, win, proto=6):
+        self.src, self.dst, self.sport, self.dport, self.win = src, dst, sport, dport, win
+        self.eth = dst.mac + src.mac + b"\x08\x00"
+        # IP header sum without total length and id
+        self.ipconst = (0x4500 + 0x4000 + (src.ttl << 8 | proto) + ipsum(src.ipb) + ipsum(dst.ipb))
+        # pseudo header (without length) + ports
+        self.tcpconst = ipsum(src.ipb) + ipsum(dst.ipb) + proto + sport + dport
+
+
+def ip_header(side, total):
+    src = side.src
+    ipid = src.ip_id & 0xFFFF
+    src.ip_id += 1
+    c = (~fold(side.ipconst + total + ipid)) & 0xFFFF
+    return _IP.pack(0x45, 0, total, ipid, 0x4000, src.ttl, 6 if side.tcpconst else 17, c,
+                    src.ipb, side.dst.ipb)
+
+
+class Flow:
+    """One TCP connection (client = initiator); frames go straight to the writer."""
+    __slots__ = ("w", "cs", "sc", "c_seq", "s_seq", "rtt")
+
+    def __init__(self, w, client, server, cport, sport, c_isn, s_isn, cwin=64240, swin=65535, rtt=400):
+        self.w = w
+        self.cs = Side(client, server, cport, sport, cwin)
+        self.sc = Side(server, client, sport, cport, swin)
+        self.c_seq, self.s_seq = c_isn, s_isn
+        self.rtt = rtt
+
+    def pkt(self, from_client, flags, seg=None, dt=100, options=b""):
+        if from_client:
+            side, seq, ack = self.cs, self.c_seq, self.s_seq
+        else:
+            side, seq, ack = self.sc, self.s_seq, self.c_seq
+        if not flags & ACK:
+            ack = 0
+        plen = len(seg.data) if seg else 0
+        thl = 20 + len(options)
+        win = 0 if flags & RST else side.win
+        seq &= 0xFFFFFFFF
+        ack &= 0xFFFFFFFF
+        s = (side.tcpconst + thl + plen + (seq >> 16) + (seq & 0xFFFF) + (ack >> 16) + (ack & 0xFFFF)
+             + ((thl // 4) << 12 | flags) + win)
+        if options:
+            s += psum(options)
+        if seg:
+            s += seg.sum
+        c = (~fold(s)) & 0xFFFF
+        tcp = _TCP.pack(side.sport, side.dport, seq, ack, (thl // 4) << 4, flags, win, c, 0)
+        ip = ip_header(side, 20 + thl + plen)
+        if seg:
+            self.w.emit(side.eth + ip + tcp + options + seg.data, dt)
+        else:
+            self.w.emit(side.eth + ip + tcp + options, dt)
+        adv = plen + (1 if flags & (SYN | FIN) else 0)
+        if from_client:
+            self.c_seq += adv
+        else:
+            self.s_seq += adv
+
+    def handshake(self, dt=0):
+        self.pkt(True, SYN, dt=dt, options=SYN_OPTIONS)
+        self.pkt(False, SYN | ACK, dt=self.rtt, options=SYN_OPTIONS)
+        self.pkt(True, ACK, dt=40)
+
+    def close(self, client_first=True, dt=300):
+        self.pkt(client_first, FIN | ACK, dt=dt)
+        self.pkt(not client_first, FIN | ACK, dt=self.rtt)
+        self.pkt(client_first, ACK, dt=40)
+
+
+def send(flow, from_client, segs, dt=150, ack_every=2):
+    """Generator: one yield per frame. Peer ACKs every ack_every full segments."""
+    n = len(segs)
+    for i, seg in enumerate(segs):
+        last = i == n - 1
+        flow.pkt(from_client, ACK | (PSH if last else 0), seg, dt=dt if i == 0 else 30)
+        yield
+        if not last and ack_every and (i + 1) % ack_every == 0:
+            flow.pkt(not from_client, ACK, dt=flow.rtt // 2)
+            yield
+
+
+def udp(w, src, dst, sport, dport, seg, dt):
+    side = Side(src, dst, sport, dport, 0, proto=17)
+    side.tcpconst = 0
+    ulen = 8 + len(seg.data)
+    s = ipsum(src.ipb) + ipsum(dst.ipb) + 17 + ulen + sport + dport + ulen + seg.sum
+    c = (~fold(s)) & 0xFFFF or 0xFFFF
+    ip = ip_header(side, 20 + ulen)
+    w.emit(side.eth + ip + _UDP.pack(sport, dport, ulen, c) + seg.data, dt)
+
+
+# ---------------------------------------------------------------------------
+# Scheduler: a few concurrent sessions, interleaved frame by frame
+# ---------------------------------------------------------------------------
+
+def run_sessions(w, rng, new_session, target, concurrency):
+    """new_session() -> generator (one yield per frame) or None when done."""
+    active = []
+    while len(active) < concurrency:
+        g = new_session()
+        if g is None:
+            break
+        active.append(g)
+    while active:
+        i = rng.randrange(len(active))
+        try:
+            next(active[i])
+        except StopIteration:
+            g = new_session() if w.n < target else None
+            if g is None:
+                active.pop(i)
+            else:
+                active[i] = g
+
+
+# ---------------------------------------------------------------------------
+# X.400 (RFC1006) sessions, built from tools/gen_x400_pcaps.py
+# ---------------------------------------------------------------------------
+
+class X400Templates:
+    def __init__(self, sizes):
+        zr = x4.zero_reserved()
+        st = lambda tsdu: x4.tsdu_stream(tsdu, zr)   # noqa: E731
+        self.cr = Seg(x4.tpkt(x4.cotp_cr(x4.CLIENT_REF)))
+        self.cc = Seg(x4.tpkt(x4.cotp_cc(x4.CLIENT_REF, x4.SERVER_REF)))
+        self.bind_req = segments(st(x4.bind_request_tsdu()))
+        self.bind_acc = segments(st(x4.bind_accept_tsdu()))
+        self.rel_req = segments(st(x4.release_request_tsdu()))
+        self.rel_rsp = segments(st(x4.release_response_tsdu()))
+        self.act_start = segments(st(x4.ses_as(b"0001")))
+        self.act_end = segments(st(x4.ses_ae(b"1")))
+        self.act_end_ack = segments(st(x4.ses_aea(b"1")))
+        self.messages = []
+        for k, size in enumerate(sizes):
+            content = x4.p22_ipm(x4.body_text(size), "exmta benchmark message %d (%d octets)" % (k, size))
+            external = x4.EXTERNAL(x4.INT(x4.PCI_MTSE), x4.ctx(0, x4.p1_message(content)))
+            data = x4.ses_dt(x4.pres_user_data(x4.PCI_RTSE, x4.rtse_rttr(external)))
+            self.messages.append(segments(st(data)))
+
+
+def x400_session(flow, t, message_ids):
+    flow.handshake(dt=500)
+    yield
+    flow.pkt(True, ACK | PSH, t.cr, dt=120)
+    yield
+    flow.pkt(False, ACK | PSH, t.cc, dt=2100)
+    yield
+    yield from send(flow, True, t.bind_req, dt=180)
+    yield from send(flow, False, t.bind_acc, dt=3400)
+    for m in message_ids:
+        yield from send(flow, True, t.act_start, dt=1200)
+        yield from send(flow, True, t.messages[m], dt=200)
+        yield from send(flow, True, t.act_end, dt=80)
+        yield from send(flow, False, t.act_end_ack, dt=4200)
+    yield from send(flow, True, t.rel_req, dt=900)
+    yield from send(flow, False, t.rel_rsp, dt=700)
+    flow.close(True, dt=250)
+    yield
+
+
+# ---------------------------------------------------------------------------
+# 1. mixed.pcap
+# ---------------------------------------------------------------------------
+
+HTTP_SIZES = [0, 120, 900, 2500, 6000, 14000, 45000]
+RANDOM_SERVER_PORTS = list(range(35000, 44000))
+DNS_NAMES = ["www", "mail", "api", "cdn", "login", "static", "files", "intranet", "vpn", "time"]
+DNS_DOMAINS = ["example.test", "corp.example", "exmta.test", "mta.example.org"]
+
+
+def gen_mixed(path, target):
+    rng = random.Random(0x6D6978)
+    w = Writer(path)
+    pool = rng.randbytes(1 << 22)
+
+    def rnd_payload(n, first=None):
+        o = rng.randrange(len(pool) - n)
+        b = pool[o:o + n]
+        if first is not None:
+            b = first + b[len(first):]
+        return Seg(b)
+
+    clients = [Host("10.%d.%d.%d" % (1 + i // 62500, (i // 250) % 250 + 1, i % 250 + 1),
+                    None, rng.randrange(65536), ttl=64) for i in range(2000)]
+    for h in clients:
+        h.mac = mac_for(h.ipb)
+    servers = [Host("198.51.%d.%d" % (100 + i // 250, i % 250 + 1), None, rng.randrange(65536))
+               for i in range(300)]
+    for h in servers:
+        h.mac = mac_for(h.ipb)
+    dns_server = Host("192.0.2.53", mac_for(ip4("192.0.2.53")), 0x3000, ttl=64)
+    next_cport = {}
+
+    def cport_of(h):
+        p = next_cport.get(h.ip, CLIENT_PORT_LO + rng.randrange(4000))
+        p = unregistered_client_port(p)
+        next_cport[h.ip] = CLIENT_PORT_LO if p >= CLIENT_PORT_HI else p + 1
+        return p
+
+    # HTTP templates
+    http = []
+    for k, size in enumerate(HTTP_SIZES * 2):
+        path_ = "/app/%d/resource-%d.html" % (k, size)
+        req = ("GET %s HTTP/1.1\r\nHost: www%d.example.test\r\nUser-Agent: Mozilla/5.0 (exmta bench)\r\n"
+               "Accept: text/html,*/*\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n"
+               % (path_, k)).encode()
+        body = (x4.body_text(size) if size else "").encode()
+        status = "200 OK" if size else "304 Not Modified"
+        resp = ("HTTP/1.1 %s\r\nServer: exmta-bench/1.0\r\nContent-Type: text/html\r\n"
+                "Content-Length: %d\r\nConnection: close\r\n\r\n" % (status, len(body))).encode() + body
+        http.append((segments(req), segments(resp)))
+
+    def http_session():
+        c, s = rng.choice(clients), rng.choice(servers)
+        f = Flow(w, c, s, cport_of(c), rng.choice((80, 80, 80, 8080)), rng.getrandbits(32), rng.getrandbits(32))
+        req, resp = rng.choice(http)
+        f.handshake(dt=rng.randrange(50, 3000))
+        yield
+        yield from send(f, True, req, dt=150)
+        yield from send(f, False, resp, dt=rng.randrange(300, 20000))
+        f.close(False, dt=200)
+        yield
+
+    # DNS templates (UDP 53)
+    dns = []
+    for k in range(len(DNS_NAMES) * len(DNS_DOMAINS)):
+        label = DNS_NAMES[k % len(DNS_NAMES)]
+        domain = DNS_DOMAINS[k // len(DNS_NAMES)]
+        qname = b"".join(bytes([len(p)]) + p.encode() for p in (label + "." + domain).split(".")) + b"\x00"
+        question = qname + struct.pack(">HH", 1, 1)
+        nans = 1 + k % 3
+        answers = b"".join(b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 300, 4) + bytes([203, 0, 113, 1 + (k * 3 + j) % 250])
+                           for j in range(nans))
+        dns.append((question, nans, answers))
+
+    def dns_exchange():
+        c = rng.choice(clients)
+        question, nans, answers = rng.choice(dns)
+        txid = rng.randrange(65536)
+        sport = unregistered_client_port(rng.randrange(CLIENT_PORT_LO, CLIENT_PORT_HI + 1))
+        q = struct.pack(">HHHHHH", txid, 0x0100, 1, 0, 0, 0) + question
+        r = struct.pack(">HHHHHH", txid, 0x8180, 1, nans, 0, 0) + question + answers
+        udp(w, c, dns_server, sport, 53, Seg(q), rng.randrange(50, 3000))
+        yield
+        udp(w, dns_server, c, 53, sport, Seg(r), rng.randrange(200, 9000))
+        yield
+
+    def random_udp():
+        c, s = rng.choice(clients), rng.choice(servers)
+        for _ in range(rng.randrange(1, 4)):
+            udp(w, c, s, unregistered_client_port(rng.randrange(CLIENT_PORT_LO, CLIENT_PORT_HI + 1)),
+                rng.choice(RANDOM_SERVER_PORTS), rnd_payload(rng.randrange(20, 600)), rng.randrange(50, 2000))
+            yield
+
+    def random_tcp():
+        c, s = rng.choice(clients), rng.choice(servers)
+        f = Flow(w, c, s, cport_of(c), rng.choice(RANDOM_SERVER_PORTS), rng.getrandbits(32), rng.getrandbits(32))
+        kind = rng.random()
+        if kind < 0.0625:
+            first = lambda n: b"\x03\x00" + struct.pack(">H", n)   # noqa: E731  TPKT-looking, length matches
+        elif kind < 0.125:
+            first = lambda n: b"\x03"                              # noqa: E731  starts with 0x03
+        else:
+            first = lambda n: None                                 # noqa: E731
+        f.handshake(dt=rng.randrange(50, 3000))
+        yield
+        for _ in range(rng.randrange(1, 8)):
+            for from_client, nseg in ((True, rng.randrange(1, 3)), (False, rng.randrange(1, 6))):
+                segs = []
+                for _ in range(nseg):
+                    n = MSS if rng.random() < 0.4 else rng.randrange(7, MSS)
+                    segs.append(rnd_payload(n, first(n)))
+                yield from send(f, from_client, segs, dt=rng.randrange(100, 5000))
+            f.pkt(True, ACK, dt=200)
+            yield
+        f.close(True, dt=300)
+        yield
+
+    # MTA sessions: five on 102 and one on 10102 (heuristic), at fixed points
+    x400 = X400Templates([4000, 30000, 10000])
+    mta_host_a = Host("192.0.2.10", bytes.fromhex("02000000000a"), 0x1a00)
+    mta_host_b = Host("192.0.2.20", bytes.fromhex("020000000014"), 0x5b00)
+    mta_at = [(int(target * p), port) for p, port in
+              ((0.10, 102), (0.30, 102), (0.50, 102), (0.60, 10102), (0.70, 102), (0.90, 102))]
+
+    def mta_session(port):
+        f = Flow(w, mta_host_a, mta_host_b, 49700 + len(mta_at), port, rng.getrandbits(32), rng.getrandbits(32))
+        return x400_session(f, x400, [0, 1, 2])
+
+    kinds = [http_session] * 30 + [dns_exchange] * 40 + [random_tcp] * 22 + [random_udp] * 8
+
+    def new_session():
+        if mta_at and w.n >= mta_at[0][0]:
+            return mta_session(mta_at.pop(0)[1])
+        return rng.choice(kinds)()
+
+    run_sessions(w, rng, new_session, target, concurrency=8)
+    while mta_at:                                  # only if target was tiny
+        run_sessions(w, rng, lambda: mta_session(mta_at.pop(0)[1]) if mta_at else None, 0, 1)
+    w.close()
+    return w.n
+
+
+# ---------------------------------------------------------------------------
+# 2. rfc1006-heavy.pcap
+# ---------------------------------------------------------------------------
+
+X400_SIZES = [1500, 6000, 20000, 60000, 150000]
+X400_WEIGHTS = [30, 30, 22, 13, 5]
+X400_MSGS = (20, 81)            # messages per association (MTAs keep them open)
+
+
+def gen_rfc1006(path, target):
+    rng = random.Random(0x1006)
+    w = Writer(path)
+    t = X400Templates(X400_SIZES)
+    pairs = []
+    for i in range(64):
+        a = Host("10.102.%d.%d" % (i // 8, 10 + i % 8), None, rng.randrange(65536))
+        b = Host("10.102.%d.%d" % (100 + i // 8, 20 + i % 8), None, rng.randrange(65536))
+        a.mac, b.mac = mac_for(a.ipb), mac_for(b.ipb)
+        pairs.append((a, b))
+    cport = [CLIENT_PORT_LO + 37 * i for i in range(len(pairs))]
+    ids = list(range(len(X400_SIZES)))
+
+    def new_session():
+        i = rng.randrange(len(pairs))
+        a, b = pairs[i]
+        if rng.random() < 0.5:          # either MTA may initiate
+            a, b = b, a
+        cport[i] = unregistered_client_port(cport[i] + 1 if cport[i] < CLIENT_PORT_HI else CLIENT_PORT_LO)
+        f = Flow(w, a, b, cport[i], 102, rng.getrandbits(32), rng.getrandbits(32))
+        msgs = rng.choices(ids, X400_WEIGHTS, k=rng.randrange(X400_MSGS[0], X400_MSGS[1]))
+        return x400_session(f, t, msgs)
+
+    run_sessions(w, rng, new_session, target, concurrency=4)
+    w.close()
+    return w.n
+
+
+# ---------------------------------------------------------------------------
+# 3. epm-heavy.pcap
+# ---------------------------------------------------------------------------
+
+SAMPLE_EPM = os.path.join(REPO, "sample-pcaps", "rpc-epm-lookup-bind.pcap")
+MTA_UUID_LE = bytes.fromhex("30e88e9e5944ce11979b00aa005ffebe")      # 9e8ee830-4459-11ce-979b-00aa005ffebe
+QADMIN_UUID_LE = bytes.fromhex("724ea938bca9d2118faf00c04fa378ff")   # 38a94e72-a9bc-11d2-8faf-00c04fa378ff
+IFACES = {"mta": (MTA_UUID_LE, 2), "qadmin": (QADMIN_UUID_LE, 1)}
+
+
+def read_pcap_payloads(path):
+    """TCP payloads of every frame (Ethernet/IPv4/TCP), by frame number."""
+    d = open(path, "rb").read()
+    assert struct.unpack("<I", d[:4])[0] == 0xA1B2C3D4, "expected classic little-endian pcap"
+    off, n, out = 24, 0, {}
+    while off < len(d):
+        _ts, _us, cl, _ol = _REC.unpack_from(d, off)
+        off += 16
+        n += 1
+        f = d[off:off + cl]
+        off += cl
+        ihl = (f[14] & 15) * 4
+        thl = (f[14 + ihl + 12] >> 4) * 4
+        out[n] = f[14 + ihl + thl:]
+    return out
+
+
+class EpmTemplates:
+    def __init__(self):
+        p = read_pcap_payloads(SAMPLE_EPM)
+        for k, ptype in ((4, 11), (6, 12), (8, 0), (9, 2), (16, 11), (18, 12), (20, 0), (21, 2), (22, 0), (23, 2)):
+            assert p[k][:3] == bytes([5, 0, ptype]), "unexpected PDU in frame %d of %s" % (k, SAMPLE_EPM)
+        self.epm_bind, self.epm_bind_ack = Seg(p[4]), Seg(p[6])
+        self.map_req, self.map_resp = p[8], p[9]
+        self.sess_bind, self.sess_bind_ack = p[16], p[18]
+        self.calls = [(p[20], p[21]), (p[22], p[23])]
+        # where the varying fields are
+        self.req_if = self.map_req.index(MTA_UUID_LE + b"\x02\x00")
+        self.resp_if = self.map_resp.index(MTA_UUID_LE + b"\x02\x00")
+        self.resp_port = self.map_resp.index(b"\x01\x00\x07\x02\x00\x04\x08") + 5     # floor 4: TCP 1032
+        self.resp_ip = self.map_resp.index(b"\x01\x00\x09\x04\x00", self.resp_port) + 5  # floor 5: IP
+        self.bind_if = self.sess_bind.index(MTA_UUID_LE + b"\x02\x00")
+        assert self.sess_bind_ack[24:31] == b"\x05\x001032\x00"
+        self._cache = {}
+
+    @staticmethod
+    def with_call_id(pdu, call_id):
+        return pdu[:12] + struct.pack("<I", call_id) + pdu[16:]
+
+    @staticmethod
+    def put(pdu, off, b):
+        return pdu[:off] + b + pdu[off + len(b):]
+
+    def map_request(self, iface, call_id):
+        key = ("req", iface, call_id)
+        if key not in self._cache:
+            uuid, major = IFACES[iface]
+            r = self.put(self.map_req, self.req_if, uuid + struct.pack("<H", major))
+            self._cache[key] = Seg(self.with_call_id(r, call_id))
+        return self._cache[key]
+
+    def map_response(self, iface, call_id, port, ipb):
+        uuid, major = IFACES[iface]
+        r = self.put(self.map_resp, self.resp_if, uuid + struct.pack("<H", major))
+        r = self.put(r, self.resp_port, struct.pack(">H", port))
+        r = self.put(r, self.resp_ip, ipb)
+        return Seg(self.with_call_id(r, call_id))
+
+    def bind(self, iface):
+        key = ("bind", iface)
+        if key not in self._cache:
+            uuid, major = IFACES[iface]
+            self._cache[key] = Seg(self.put(self.sess_bind, self.bind_if, uuid + struct.pack("<H", major)))
+        return self._cache[key]
+
+    def bind_ack(self, port):
+        a = self.sess_bind_ack
+        assert 10000 <= port <= 65535
+        # secondary address "NNNNN\0" (6 octets) fills the 5 + 1 pad of "1032\0"
+        return Seg(a[:24] + struct.pack("<H", 6) + b"%d\x00" % port + a[32:])
+
+    def call(self, n, call_id):
+        key = ("call", n, call_id)
+        if key not in self._cache:
+            req, resp = self.calls[n % 2]
+            self._cache[key] = (Seg(self.with_call_id(req, call_id)), Seg(self.with_call_id(resp, call_id)))
+        return self._cache[key]
+
+
+def gen_epm(path, target, sidecar):
+    rng = random.Random(0x135)
+    w = Writer(path)
+    t = EpmTemplates()
+    clients = [Host("172.16.%d.%d" % (i // 250, i % 250 + 1), None, rng.randrange(65536), ttl=128)
+               for i in range(500)]
+    for h in clients:
+        h.mac = mac_for(h.ipb)
+    cport = {h.ip: CLIENT_PORT_LO + rng.randrange(8000) for h in clients}
+    servers = []            # (Host, {"mta": port, "qadmin": port}, tower ip is 0.0.0.0)
+    learned = set()
+    side = open(sidecar + ".part", "w")
+    side.write("# frame\tip\tport\tinterface  (first ept_map response announcing this endpoint)\n")
+
+    def next_cport(h):
+        p = unregistered_client_port(cport[h.ip])
+        cport[h.ip] = CLIENT_PORT_LO if p >= CLIENT_PORT_HI else p + 1
+        return p
+
+    def dyn_port():
+        return unregistered_client_port(rng.randrange(CLIENT_PORT_LO, CLIENT_PORT_HI + 1))
+
+    def new_server():
+        i = len(servers)
+        h = Host("10.%d.%d.%d" % (20 + i // 62500, (i // 250) % 250 + 1, i % 250 + 1), None,
+                 rng.randrange(65536))
+        h.mac = mac_for(h.ipb)
+        ports = {"mta": dyn_port(), "qadmin": dyn_port()}
+        while ports["qadmin"] == ports["mta"]:
+            ports["qadmin"] = dyn_port()
+        servers.append((h, ports, rng.random() < 0.5))
+        return servers[-1]
+
+    def rpc_session(c, s, iface, port):
+        f = Flow(w, c, s, next_cport(c), port, rng.getrandbits(32), rng.getrandbits(32), rtt=300)
+        f.handshake(dt=rng.randrange(200, 5000))
+        yield
+        f.pkt(True, ACK | PSH, t.bind(iface), dt=600)
+        yield
+        f.pkt(False, ACK, dt=20)
+        yield
+        f.pkt(False, ACK | PSH, t.bind_ack(port), dt=3000)
+        yield
+        f.pkt(True, ACK, dt=20)
+        yield
+        for n in range(rng.randrange(2, 7)):
+            req, resp = t.call(n, n + 1)
+            f.pkt(True, ACK | PSH, req, dt=rng.randrange(500, 3000))
+            yield
+            f.pkt(False, ACK | PSH, resp, dt=rng.randrange(1000, 4000))
+            yield
+        f.close(True, dt=800)
+        yield
+
+    def lookup_then_sessions():
+        phase1 = w.n < target // 2
+        c = rng.choice(clients)
+        h, ports, zero_ip = new_server() if phase1 else rng.choice(servers)
+        f = Flow(w, c, h, next_cport(c), 135, rng.getrandbits(32), rng.getrandbits(32), rtt=300)
+        f.handshake(dt=rng.randrange(200, 5000))
+        yield
+        f.pkt(True, ACK | PSH, t.epm_bind, dt=700)
+        yield
+        f.pkt(False, ACK, dt=20)
+        yield
+        f.pkt(False, ACK | PSH, t.epm_bind_ack, dt=2800)
+        yield
+        f.pkt(True, ACK, dt=20)
+        yield
+        for call_id, iface in ((1, "mta"), (2, "qadmin")):
+            f.pkt(True, ACK | PSH, t.map_request(iface, call_id), dt=2300)
+            yield
+            port = ports[iface]
+            f.pkt(False, ACK | PSH, t.map_response(iface, call_id, port, b"\0\0\0\0" if zero_ip else h.ipb),
+                  dt=4400)
+            if (h.ip, port) not in learned:
+                learned.add((h.ip, port))
+                side.write("%d\t%s\t%d\t%s\n" % (w.n, h.ip, port, iface))
+            yield
+        f.close(True, dt=1800)
+        yield
+        yield from rpc_session(c, h, "mta", ports["mta"])
+        if rng.random() < 0.7:
+            yield from rpc_session(c, h, "qadmin", ports["qadmin"])
+        if rng.random() < 0.1:                     # a dynamic port nobody looked up
+            yield from rpc_session(c, h, "mta", dyn_port())
+
+    run_sessions(w, rng, lookup_then_sessions, target, concurrency=6)
+    w.close()
+    side.close()
+    os.chmod(sidecar + ".part", 0o644)
+    os.replace(sidecar + ".part", sidecar)
+    return w.n, len(learned)
+
+
+# ---------------------------------------------------------------------------
+
+def main(argv):
+    args = argv[1:]
+    outdir, only, target = DEFAULT_OUT, None, DEFAULT_FRAMES
+    while args:
+        a = args.pop(0)
+        if a == "--only":
+            only = set(args.pop(0).split(","))
+        elif a == "--frames":
+            target = int(args.pop(0))
+        elif a.startswith("-"):
+            sys.stderr.write(__doc__)
+            return 2
+        else:
+            outdir = a
+    os.makedirs(outdir, exist_ok=True)
+    os.chmod(outdir, 0o755)
+    jobs = [("mixed", lambda p: gen_mixed(p, target)),
+            ("rfc1006-heavy", lambda p: gen_rfc1006(p, target)),
+            ("epm-heavy", lambda p: gen_epm(p, target, os.path.join(outdir, "epm-heavy.endpoints.tsv")))]
+    for name, fn in jobs:
+        if only and name not in only:
+            continue
+        t0 = time.time()
+        res = fn(os.path.join(outdir, name + ".pcap"))
+        extra = ""
+        if isinstance(res, tuple):
+            res, eps = res
+            extra = ", %d distinct endpoints" % eps
+        print("%s.pcap: %d frames%s, %.1f s" % (name, res, extra, time.time() - t0), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,371 @@
+#!/bin/bash
+# bench/run.sh - time stock tshark against tshark with the exmta plugin.
+#
+# Usage (from anywhere, as root or a normal user):
+#   bash bench/run.sh
+#
+# Environment:
+#   BENCH_RUNS=3          timed runs per (workload, variant) of a plain read; the median is reported
+#   BENCH_FIELDS_RUNS=2   the same for -T fields (about 3x slower per run than a plain read)
+#   BENCH_DIR=/var/tmp/exmta-bench   workloads and results (never the repo)
+#   BENCH_WORKLOADS="mixed rfc1006-heavy epm-heavy"
+#   BENCH_MODES="plain fields"
+#   BENCH_HEUR=1          also run "heuristic alone" (plugin with -o 'exmta.tcp.port: ')
+#   BENCH_HEUR_MODES=plain  the modes in which heuristic-alone runs ("plain fields" for both)
+#   BENCH_MEMCHECK=1      memory-growth check on epm-heavy cut to 25 / 50 / 100 %
+#   BENCH_BUILD=1         (re)build the plugin first (cmake); 0 = use build/ as it is
+#   BENCH_FRAMES=1000000  frames per generated workload (only used when generating)
+#   BENCH_CALLGRIND=0     1 = also count instructions with valgrind --tool=callgrind on the
+#                         first 50,000 frames of each workload (stock vs plugin, minus a
+#                         1-frame start-up baseline) and list the plugin's costliest
+#                         functions; deterministic, unlike times on a shared machine (~6 min)
+#
+# Per run: /usr/bin/time -f "%e %U %S %M" around tools/exmta-tshark (wall s,
+# user s, sys s, peak RSS KiB of tshark). Variants of one workload/mode are run
+# alternately (stock, plugin, heuristic-alone, then the reverse order on the
+# next round) so that drift hits all of them alike. Ratios are
+# median(plugin) / median(stock). Raw numbers go to $BENCH_DIR/results-*/raw.tsv,
+# the markdown tables to table.md next to it and to stdout.
+#
+# Variants:
+#   stock   tools/exmta-tshark --stock -r F          (rfc1006-heavy: + -d tcp.port==102,tpkt)
+#   plugin  tools/exmta-tshark -r F
+#   heur    tools/exmta-tshark -o 'exmta.tcp.port: ' -r F   (empty range: heuristic and
+#           postdissector paths only)
+# Modes:
+#   plain   -r F > /dev/null
+#   fields  -r F -T fields -e frame.number -e tcp.stream > /dev/null
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${BENCH_RUNS:-3}
+FIELDS_RUNS=${BENCH_FIELDS_RUNS:-2}
+DIR=${BENCH_DIR:-/var/tmp/exmta-bench}
+WORKLOADS=${BENCH_WORKLOADS:-mixed rfc1006-heavy epm-heavy}
+MODES=${BENCH_MODES:-plain fields}
+HEUR=${BENCH_HEUR:-1}
+HEUR_MODES=${BENCH_HEUR_MODES:-plain}
+MEMCHECK=${BENCH_MEMCHECK:-1}
+BUILD=${BENCH_BUILD:-1}
+CALLGRIND=${BENCH_CALLGRIND:-0}
+FRAMES=${BENCH_FRAMES:-1000000}
+WRAP=$repo/tools/exmta-tshark
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+HEUR_OPT="exmta.tcp.port: "
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# --- prerequisites ---------------------------------------------------------
+command -v tshark >/dev/null || die "tshark not found"
+command -v editcap >/dev/null || die "editcap not found (wireshark-common)"
+command -v capinfos >/dev/null || die "capinfos not found (wireshark-common)"
+if [ ! -x /usr/bin/time ]; then
+    if [ "$(id -u)" = 0 ]; then
+        log "installing GNU time (/usr/bin/time)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y time >/dev/null || die "apt-get install time failed"
+    else
+        die "/usr/bin/time missing: apt-get install time"
+    fi
+fi
+
+plugin_so=$(ls "$repo"/build/plugins/*/epan/exmta.so 2>/dev/null | head -1 || true)
+if [ "$BUILD" = 1 ]; then
+    log "building the plugin"
+    ok=0
+    for attempt in 1 2 3; do
+        if cmake -S "$repo" -B "$repo/build" >/dev/null && cmake --build "$repo/build" --target exmta >/dev/null; then
+            ok=1; break
+        fi
+        log "build failed (attempt $attempt; someone may be mid-edit), retrying in 60 s"
+        sleep 60
+    done
+    plugin_so=$(ls "$repo"/build/plugins/*/epan/exmta.so 2>/dev/null | head -1 || true)
+    [ $ok = 1 ] || [ -n "$plugin_so" ] || die "plugin does not build and there is no previous build"
+    [ $ok = 1 ] || log "WARNING: build failed; benchmarking the previous build $plugin_so"
+fi
+[ -n "$plugin_so" ] || die "no build/plugins/*/epan/exmta.so; run with BENCH_BUILD=1"
+
+# --- workloads --------------------------------------------------------------
+mkdir -p "$DIR"
+missing=""
+for w in $WORKLOADS; do
+    [ -s "$DIR/$w.pcap" ] || missing="$missing${missing:+,}$w"
+    if [ "$w" = epm-heavy ] && [ ! -s "$DIR/epm-heavy.endpoints.tsv" ]; then
+        case ",$missing," in *,epm-heavy,*) ;; *) missing="$missing${missing:+,}epm-heavy";; esac
+    fi
+done
+if [ -n "$missing" ]; then
+    log "generating workloads: $missing (into $DIR)"
+    "$PY" "$repo/bench/gen_workloads.py" "$DIR" --only "$missing" --frames "$FRAMES" >&2
+fi
+# tools/exmta-tshark runs tshark as uid 65534 when we are root
+if [ "$(id -u)" = 0 ]; then
+    chmod a+rx "$DIR"
+    chmod a+r "$DIR"/*.pcap
+    d=$DIR
+    while [ "$d" != / ]; do
+        if ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$d" 2>/dev/null; then
+            die "$d is not searchable by uid 65534: choose another BENCH_DIR"
+        fi
+        d=$(dirname "$d")
+    done
+fi
+
+stamp=$(date +%Y%m%d-%H%M%S)
+RES=$DIR/results-$stamp
+mkdir -p "$RES"
+RAW=$RES/raw.tsv
+ERRLOG=$RES/stderr.log
+printf 'workload\tmode\tvariant\trun\twall_s\tuser_s\tsys_s\tmaxrss_kib\tframes\tload1\n' > "$RAW"
+: > "$ERRLOG"
+
+# Benchmark a private copy of the plugin: a rebuild in build/ during the run
+# (someone else working in the tree) must not change what is measured.
+cp -r "$(dirname "$(dirname "$(dirname "$plugin_so")")")" "$RES/plugins"
+chmod -R a+rX "$RES"
+export EXMTA_PLUGIN_ROOT=$RES/plugins
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    echo "commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')$( [ -n "$(git -C "$repo" status --porcelain -- plugin CMakeLists.txt 2>/dev/null)" ] && echo ' + uncommitted changes in plugin/')"
+    echo "plugin: $plugin_so (md5 $(md5sum < "$plugin_so" | cut -c1-32))"
+    echo "tshark: $(tshark --version 2>/dev/null | head -1)"
+    echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); memory $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+    echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "runs: plain $RUNS, fields $FIELDS_RUNS; heuristic-alone in: $( [ "$HEUR" = 1 ] && echo "$HEUR_MODES" || echo none)"
+} > "$RES/info.txt"
+
+# sanity: does the heuristic-alone setting leave TCP 102 decoded (stock TPKT)?
+heur_102=ok
+if [ "$HEUR" = 1 ]; then
+    p=$("$WRAP" -o "$HEUR_OPT" -r "$repo/sample-pcaps/x400-bind-accepted.pcap" -Y frame.number==4 \
+        -T fields -e _ws.col.Protocol 2>/dev/null || true)
+    if [ "$p" != COTP ]; then
+        heur_102=broken
+        log "WARNING: with -o '$HEUR_OPT' TCP 102 is no longer decoded (frame 4 of x400-bind-accepted.pcap is '$p', stock says COTP): heuristic-alone on port 102 traffic is not comparable to stock"
+    fi
+fi
+echo "$heur_102" > "$RES/heur_102"
+
+# one timed run: workload mode variant round
+run_one() {
+    local w=$1 mode=$2 v=$3 r=$4 f=$DIR/$1.pcap t
+    local -a args=()
+    case $v in
+        stock)  args=(--stock); [ "$w" = rfc1006-heavy ] && args+=(-d tcp.port==102,tpkt) ;;
+        plugin) args=() ;;
+        heur)   args=(-o "$HEUR_OPT") ;;
+    esac
+    args+=(-r "$f")
+    [ "$mode" = fields ] && args+=(-T fields -e frame.number -e tcp.stream)
+    t=$(mktemp)
+    load1=$(cut -d' ' -f1 /proc/loadavg)
+    echo "== $w $mode $v $r: tshark ${args[*]}" >> "$ERRLOG"
+    /usr/bin/time -f "%e %U %S %M" -o "$t" "$WRAP" "${args[@]}" > /dev/null 2>> "$ERRLOG" \
+        || { cat "$t" >> "$ERRLOG"; rm -f "$t"; die "tshark failed ($w $mode $v), see $ERRLOG"; }
+    read -r wall user sys rss < <(tail -1 "$t")
+    rm -f "$t"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$mode" "$v" "$r" "$wall" "$user" "$sys" "$rss" \
+        "${NFRAMES[$w]}" "$load1" >> "$RAW"
+    log "  $w $mode $v #$r: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')s rss ${rss}KiB"
+}
+
+declare -A NFRAMES
+for w in $WORKLOADS; do
+    NFRAMES[$w]=$(capinfos -c -M "$DIR/$w.pcap" | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
+    cat "$DIR/$w.pcap" > /dev/null         # warm the page cache; untimed
+done
+
+log "plugin: $plugin_so; plain $RUNS / fields $FIELDS_RUNS run(s) each; results in $RES"
+for w in $WORKLOADS; do
+    for mode in $MODES; do
+        variants="stock plugin"
+        if [ "$HEUR" = 1 ]; then
+            case " $HEUR_MODES " in *" $mode "*) variants="stock plugin heur" ;; esac
+        fi
+        rev_variants=$(echo $variants | tr ' ' '\n' | tac | tr '\n' ' ')
+        n=$RUNS
+        [ "$mode" = fields ] && n=$FIELDS_RUNS
+        log "$w ($mode), ${NFRAMES[$w]} frames"
+        for r in $(seq 1 "$n"); do
+            if [ $((r % 2)) = 1 ]; then order=$variants; else order=$rev_variants; fi
+            for v in $order; do run_one "$w" "$mode" "$v" "$r"; done
+        done
+    done
+done
+
+# --- memory growth on epm-heavy -----------------------------------------------
+MEM=$RES/memgrowth.tsv
+printf 'cut\tframes\tendpoints\tstock_rss_kib\tplugin_rss_kib\tplugin_learned\n' > "$MEM"
+if [ "$MEMCHECK" = 1 ]; then
+    total=$(capinfos -c -M "$DIR/epm-heavy.pcap" | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
+    for pct in 25 50 100; do
+        n=$((total * pct / 100))
+        f=$DIR/epm-heavy-$pct.pcap
+        if [ "$pct" = 100 ]; then
+            f=$DIR/epm-heavy.pcap
+        elif [ ! -s "$f" ] || [ "$f" -ot "$DIR/epm-heavy.pcap" ]; then
+            editcap -r "$DIR/epm-heavy.pcap" "$f" "1-$n"
+            chmod a+r "$f"
+        fi
+        eps=$(awk -v n="$n" '!/^#/ && $1 <= n' "$DIR/epm-heavy.endpoints.tsv" | wc -l)
+        t=$(mktemp)
+        /usr/bin/time -f "%M" -o "$t" "$WRAP" --stock -r "$f" > /dev/null 2>> "$ERRLOG"
+        srss=$(tail -1 "$t")
+        /usr/bin/time -f "%M" -o "$t" "$WRAP" -r "$f" > /dev/null 2>> "$ERRLOG"
+        prss=$(tail -1 "$t")
+        rm -f "$t"
+        learned=-
+        if [ "$pct" = 25 ]; then
+            # what the plugin itself says it learned (exmta.epm.result 0 = new endpoint)
+            learned=$("$WRAP" -r "$f" -Y exmta.epm.endpoint -T fields -e exmta.epm.result 2>> "$ERRLOG" \
+                      | tr ',' '\n' | grep -c '^0$' || true)
+        fi
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$pct" "$n" "$eps" "$srss" "$prss" "$learned" >> "$MEM"
+        log "  epm-heavy $pct%: $n frames, $eps endpoints, rss stock ${srss}KiB plugin ${prss}KiB"
+    done
+fi
+
+# --- instruction counts (optional) ---------------------------------------------
+CG=$RES/callgrind.tsv
+printf 'workload\tframes\tstock_ir\tplugin_ir\tstock_base_ir\tplugin_base_ir\n' > "$CG"
+if [ "$CALLGRIND" = 1 ]; then
+    command -v valgrind >/dev/null || die "valgrind missing: apt-get install valgrind"
+    cgdir=$RES/callgrind
+    mkdir -p "$cgdir/bin"
+    real_tshark=$(command -v tshark)
+    # tools/exmta-tshark runs "tshark" from PATH (as uid 65534 under root): a shim puts valgrind in front
+    printf '#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file="$CG_OUT" %s "$@"\n' "$real_tshark" > "$cgdir/bin/tshark"
+    chmod -R a+rwX "$cgdir"
+    chmod a+x "$cgdir/bin/tshark"
+    cg_ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ && !d {gsub(/,/, "", $1); print $1; d = 1}'; }
+    cg_pair() {   # name file stock-extra-args...
+        local name=$1 f=$2; shift 2
+        CG_OUT=$cgdir/$name-stock.out PATH=$cgdir/bin:$PATH "$WRAP" --stock "$@" -r "$f" > /dev/null 2>> "$ERRLOG" &
+        CG_OUT=$cgdir/$name-plugin.out PATH=$cgdir/bin:$PATH "$WRAP" -r "$f" > /dev/null 2>> "$ERRLOG"
+        wait
+    }
+    first=$(set -- $WORKLOADS; echo "$1")
+    editcap -r "$DIR/$first.pcap" "$cgdir/one.pcap" 1
+    chmod a+r "$cgdir/one.pcap"
+    log "callgrind: start-up baseline (1 frame)"
+    cg_pair base "$cgdir/one.pcap"
+    sb=$(cg_ir "$cgdir/base-stock.out"); pb=$(cg_ir "$cgdir/base-plugin.out")
+    for w in $WORKLOADS; do
+        n=${NFRAMES[$w]}; [ "$n" -gt 50000 ] && n=50000
+        editcap -r "$DIR/$w.pcap" "$cgdir/$w-50k.pcap" "1-$n"
+        chmod a+r "$cgdir/$w-50k.pcap"
+        log "callgrind: $w, first $n frames"
+        if [ "$w" = rfc1006-heavy ]; then cg_pair "$w" "$cgdir/$w-50k.pcap" -d tcp.port==102,tpkt
+        else cg_pair "$w" "$cgdir/$w-50k.pcap"; fi
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$n" "$(cg_ir "$cgdir/$w-stock.out")" \
+            "$(cg_ir "$cgdir/$w-plugin.out")" "$sb" "$pb" >> "$CG"
+        callgrind_annotate --inclusive=yes --threshold=100 "$cgdir/$w-plugin.out" > "$cgdir/$w-inclusive.txt" 2>/dev/null || true
+    done
+fi
+
+# --- summary ------------------------------------------------------------------
+"$PY" - "$RAW" "$MEM" "$RES/heur_102" "plain $RUNS / fields $FIELDS_RUNS" "$CG" > "$RES/table.md" <<'EOF'
+import csv, os, statistics, sys
+raw, mem, heur_flag, runs = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().strip(), sys.argv[4]
+cgfile = sys.argv[5]
+TARGET = {"mixed": 1.03, "rfc1006-heavy": 1.05, "epm-heavy": 1.10}
+rows = list(csv.DictReader(open(raw), delimiter="\t"))
+data, frames, order = {}, {}, []
+for r in rows:
+    k = (r["workload"], r["mode"])
+    if k not in order:
+        order.append(k)
+    frames[r["workload"]] = int(r["frames"])
+    d = data.setdefault(k, {}).setdefault(r["variant"], {"wall": [], "cpu": [], "rss": []})
+    d["wall"].append(float(r["wall_s"]))
+    d["cpu"].append(float(r["user_s"]) + float(r["sys_s"]))
+    d["rss"].append(int(r["maxrss_kib"]))
+med = statistics.median
+mib = lambda kib: "%.0f" % (kib / 1024.0)
+print("Medians of %s run(s) per variant; ratio = plugin / stock; CPU = user + sys; RSS = peak resident set of tshark (MiB).\n" % runs)
+print("| workload | frames | mode | stock wall s | plugin wall s | **wall ratio** | stock CPU s | plugin CPU s | **CPU ratio** | CPU ratio of minima | heur-alone wall / CPU ratio | RSS stock / plugin / heur MiB | target | met |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+for w, mode in order:
+    d = data[(w, mode)]
+    s, p, h = d.get("stock"), d.get("plugin"), d.get("heur")
+    if not s or not p:
+        continue
+    sw, pw, sc, pc = med(s["wall"]), med(p["wall"]), med(s["cpu"]), med(p["cpu"])
+    rw, rc = pw / sw, pc / sc
+    if h:
+        hr = "%.3f / %.3f" % (med(h["wall"]) / sw, med(h["cpu"]) / sc)
+        if w == "rfc1006-heavy" and heur_flag != "ok":
+            hr += " †"
+        hrss = mib(max(h["rss"]))
+    else:
+        hr, hrss = "-", "-"
+    t = TARGET.get(w)
+    if t is None:
+        met = "-"
+    elif rw <= t and rc <= t:
+        met = "yes"
+    elif rc <= t:
+        met = "CPU only"
+    elif rw <= t:
+        met = "wall only"
+    else:
+        met = "**no**"
+    print("| %s | %d | %s | %.2f | %.2f | **%.3f** | %.2f | %.2f | **%.3f** | %.3f | %s | %s / %s / %s | ≤%.2f | %s |" % (
+        w, frames[w], mode, sw, pw, rw, sc, pc, rc, min(p["cpu"]) / min(s["cpu"]), hr,
+        mib(max(s["rss"])), mib(max(p["rss"])), hrss,
+        t or 0, met))
+if heur_flag != "ok":
+    print("\n† with `-o 'exmta.tcp.port: '` the plugin leaves TCP 102 undecoded (stock TPKT is not restored), "
+          "so heuristic-alone on rfc1006-heavy does far less work than stock: not comparable.")
+mrows = list(csv.DictReader(open(mem), delimiter="\t"))
+if mrows:
+    print("\nMemory growth, epm-heavy cut with `editcap -r` (first half of the file: new endpoints only; second half: the same endpoints again):\n")
+    print("| cut | frames | distinct endpoints | stock RSS MiB | plugin RSS MiB | plugin − stock MiB | bytes / endpoint | bytes / frame |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for m in mrows:
+        n, e, srss, prss = int(m["frames"]), int(m["endpoints"]), int(m["stock_rss_kib"]), int(m["plugin_rss_kib"])
+        delta = (prss - srss) * 1024
+        learned = m["plugin_learned"]
+        es = "%d" % e + ("" if learned in ("-", "") else " (plugin: %s)" % learned)
+        print("| %s %% | %d | %s | %s | %s | %.1f | %s | %.1f |" % (
+            m["cut"], n, es, mib(srss), mib(prss), delta / 1048576.0,
+            "%.0f" % (delta / e) if e else "-", delta / n))
+cg = list(csv.DictReader(open(cgfile), delimiter="\t"))
+if cg:
+    print("\nInstructions (callgrind, plain read of the first %s frames, minus the 1-frame start-up cost):\n" % cg[0]["frames"])
+    print("| workload | stock Ir / frame | plugin Ir / frame | Ir ratio | target |")
+    print("|---|---:|---:|---:|---:|")
+    for c in cg:
+        n = int(c["frames"])
+        s_ = (int(c["stock_ir"]) - int(c["stock_base_ir"])) / n
+        p_ = (int(c["plugin_ir"]) - int(c["plugin_base_ir"])) / n
+        print("| %s | %.0f | %.0f | %.3f | ≤%.2f |" % (c["workload"], s_, p_, p_ / s_, TARGET.get(c["workload"], 0)))
+    import re
+    line_re = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(?:\*\s+)?(\S*?):(\S+)(?:\s+\[(.*)\])?\s*$")
+    for c in cg:
+        incl = os.path.join(os.path.dirname(cgfile), "callgrind", c["workload"] + "-inclusive.txt")
+        if not os.path.exists(incl):
+            continue
+        best, ours = {}, set()
+        for line in open(incl):
+            m = line_re.match(line)
+            if not m:
+                continue
+            ir, fn, obj = int(m.group(1).replace(",", "")), m.group(3), m.group(4) or ""
+            if "exmta.so" in obj:
+                ours.add(fn)
+            best[fn] = max(best.get(fn, 0), ir)
+        n = int(c["frames"])
+        total = int(c["plugin_ir"]) - int(c["plugin_base_ir"])
+        print("\nCostliest exmta functions on %s (inclusive Ir: callees included, so the RFC1006 "
+              "dissectors include the stock TPKT/COTP work they hand off):\n" % c["workload"])
+        print("| function | Ir | Ir / frame | % of all Ir after start-up |")
+        print("|---|---:|---:|---:|")
+        for fn in sorted(ours, key=lambda f: -best[f])[:10]:
+            print("| %s | %d | %.0f | %.1f |" % (fn, best[fn], best[fn] / n, 100.0 * best[fn] / total))
+EOF
+{ sed 's/^/    /' "$RES/info.txt"; echo; cat "$RES/table.md"; } > "$RES/report.md"
+cat "$RES/report.md"
+log "raw: $RAW; report: $RES/report.md"

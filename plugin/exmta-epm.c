@@ -481,7 +481,10 @@ decide_conversation(conversation_t *conv, packet_info *pinfo)
         rc->ep = exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->destport, pinfo->num);
     if (!rc->ep && ipv4_of(&pinfo->src, ip))
         rc->ep = exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->srcport, pinfo->num);
-    if (rc->ep && conv->setup_frame <= rc->ep->learned_in)
+    /* A session cloned from the conversation exmta expected carries that
+     * conversation's setup frame, the response that taught the endpoint
+     * itself; one that began before it has an earlier setup frame. */
+    if (rc->ep && conv->setup_frame < rc->ep->learned_in)
         rc->ep = NULL;
     if (!rc->ep && rpc_static_ports)
         rc->ep = static_endpoint(pinfo);
@@ -538,7 +541,7 @@ rpc_first_pass(packet_info *pinfo)
         if (n == 1)
             rc->first_session_frame = pinfo->num;
     }
-    if (exmta_tcp_refused_now(conv, pinfo, &rc->refused_reported))
+    if (exmta_tcp_refused_now(conv, pinfo, &rc->refused_reported, TRUE))
         rc->refused_frame = pinfo->num;
 }
 
@@ -1083,8 +1086,11 @@ exmta_epm_handoff(void)
     e_guid_t g;
     dissector_table_t tcp_port = find_dissector_table("tcp.port");
 
-    /* The DCE/RPC handle that stock puts on TCP 135 decodes any DCE/RPC over TCP. */
-    dcerpc_tcp_handle = tcp_port ? dissector_get_uint_handle(tcp_port, 135) : NULL;
+    /* Stock decodes DCE/RPC over TCP by heuristic and offers its TCP handle
+     * to Decode As in the tcp.port table: that handle, by its name. */
+    dcerpc_tcp_handle = tcp_port ? dissector_table_get_dissector_handle(tcp_port, "DCERPC") : NULL;
+    if (!dcerpc_tcp_handle)
+        ws_warning("exmta: no DCE/RPC handle in tcp.port; sessions without a bind rely on stock's heuristic");
 
     uuid_to_guid(&mta_uuid, &g);
     dcerpc_init_uuid(proto_mta_rpc, ett_mta_rpc, &g, 2, mta_procs, hf_mta_opnum);

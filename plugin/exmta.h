@@ -32,8 +32,9 @@ enum {
 
 /* TRUE in the one frame where TCP first records an RST for a session whose
  * SYN was never answered by a SYN/ACK (a refused connection); *reported
- * (per conversation) makes it once. First pass only. */
-gboolean exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *reported);
+ * (per conversation) makes it once; expected: the conversation was cloned
+ * from one exmta expected (TCP then records no SYN). First pass only. */
+gboolean exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *reported, gboolean expected);
 
 /* EPM correlation (exmta-epm.c) */
 void exmta_epm_register(int proto, module_t *module);

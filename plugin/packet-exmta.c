@@ -29,6 +29,7 @@
  * itself; the values are the ones tcp.completeness shows). */
 #define EXMTA_TCP_SYNSENT 0x01
 #define EXMTA_TCP_SYNACK  0x02
+#define EXMTA_TCP_DATA    0x08
 #define EXMTA_TCP_RST     0x20
 
 int proto_exmta = -1;
@@ -412,7 +413,7 @@ EXMTA_HEUR_CB(dissect_exmta_heur)
 }
 
 gboolean
-exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *reported)
+exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *reported, gboolean expected)
 {
     struct tcp_analysis *tcpd;
     guint8 c;
@@ -420,7 +421,11 @@ exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *report
     if (*reported || !conv || !(tcpd = get_tcp_conversation_data(conv, pinfo)))
         return FALSE;
     c = tcpd->conversation_completeness;
-    if ((c & EXMTA_TCP_SYNSENT) && (c & EXMTA_TCP_RST) && !(c & EXMTA_TCP_SYNACK)) {
+    /* TCP records the SYN only in a conversation it creates itself; in one
+     * cloned from a conversation exmta expected (a learned endpoint) the SYN
+     * is not recorded, so there "no SYN/ACK and no data before the RST" says it. */
+    if (((c & EXMTA_TCP_SYNSENT) || (expected && !(c & EXMTA_TCP_DATA))) &&
+        (c & EXMTA_TCP_RST) && !(c & EXMTA_TCP_SYNACK)) {
         *reported = TRUE;
         return TRUE;
     }
@@ -584,7 +589,7 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
                 conv = find_conversation_pinfo(pinfo, 0);
             if (conv && (tcpd = get_tcp_conversation_data(conv, pinfo)) != NULL) {
                 cd = get_conv_data(conv);
-                if (exmta_tcp_refused_now(conv, pinfo, &cd->refused_reported)) {
+                if (exmta_tcp_refused_now(conv, pinfo, &cd->refused_reported, FALSE)) {
                     tmp.refused = TRUE;
                     tmp.port = tcpd->server_port ? tcpd->server_port : dp;
                 }

@@ -87,6 +87,18 @@ class LookupNoBind(unittest.TestCase):
         self.assertIn("No bind info for interface Context ID 0 - capture start too late?", req[0][3])
 
 
+    def test_decoded_through_the_expected_conversation(self):
+        # without stock's DCE/RPC heuristic (EPM on 135 by Decode As), only
+        # the conversation exmta expects when it learns the endpoint makes
+        # the session on 1032 DCE/RPC
+        pcap = it.sample("rpc-epm-lookup-nobind.pcap")
+        extra = ["--disable-heuristic", "dcerpc_tcp", "-d", "tcp.port==135,dcerpc"]
+        stock = it.fields(pcap, ["frame.number"], filt="dcerpc && tcp.stream == 1", extra=extra, stock=True)
+        self.assertEqual(stock, [])
+        mine = it.fields(pcap, ["frame.number", "dcerpc.pkt_type"], filt="dcerpc && tcp.stream == 1", extra=extra)
+        self.assertEqual(mine, [["16", "0"], ["18", "2"], ["20", "0"], ["21", "2"]])
+
+
 class LookupFailed(unittest.TestCase):
     def test_not_registered_warning(self):
         pcap = it.sample("rpc-epm-lookup-failed.pcap")

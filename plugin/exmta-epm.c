@@ -527,14 +527,10 @@ rpc_conv_of(packet_info *pinfo, conversation_t **convp)
     return (rpc_conv_t *)conversation_get_proto_data(conv, proto_mta_rpc);
 }
 
+/* First pass: count the endpoint's sessions and note a refusal. */
 static void
-rpc_first_pass(packet_info *pinfo)
+rpc_first_pass(packet_info *pinfo, rpc_conv_t *rc, conversation_t *conv)
 {
-    conversation_t *conv = NULL;
-    rpc_conv_t *rc = rpc_conv_of(pinfo, &conv);
-
-    if (!rc || !rc->ep)
-        return;
     if (rc->first_frame == pinfo->num) {
         guint n = GPOINTER_TO_UINT(g_hash_table_lookup(sessions_per_endpoint, rc->ep)) + 1;
         g_hash_table_insert(sessions_per_endpoint, (gpointer)rc->ep, GUINT_TO_POINTER(n));
@@ -546,10 +542,8 @@ rpc_first_pass(packet_info *pinfo)
 }
 
 static gboolean
-rpc_frame_of(packet_info *pinfo, rpc_frame_t *rf)
+rpc_frame_of(packet_info *pinfo, const rpc_conv_t *rc, rpc_frame_t *rf)
 {
-    rpc_conv_t *rc = endpoints ? rpc_conv_of(pinfo, NULL) : NULL;
-
     if (!rc || !rc->ep || pinfo->num < rc->first_frame)
         return FALSE;
     rf->ep = rc->ep;
@@ -823,16 +817,20 @@ exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     rpc_frame_t rfs, *rf = NULL;
     epm_frame_t *fr;
+    conversation_t *conv = NULL;
+    rpc_conv_t *rc;
 
     if (!PINFO_FD_VISITED(pinfo) && known_conversations_pending)
         expect_known_sessions(pinfo);
-    if (!PINFO_FD_VISITED(pinfo) && endpoints)
-        rpc_first_pass(pinfo);
+    /* one lookup serves the first pass's bookkeeping and the display */
+    rc = endpoints ? rpc_conv_of(pinfo, &conv) : NULL;
+    if (!PINFO_FD_VISITED(pinfo) && rc && rc->ep)
+        rpc_first_pass(pinfo, rc, conv);
 
     fr = (epm_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM);
     if (fr)
         show_epm_frame(tvb, pinfo, tree, fr);
-    if (rpc_frame_of(pinfo, &rfs)) {
+    if (rpc_frame_of(pinfo, rc, &rfs)) {
         rf = &rfs;
         show_rpc_frame(tvb, pinfo, tree, rf);
     }

@@ -86,6 +86,8 @@ static wmem_map_t *requests;                /* request frame -> epm_request_t */
 static GHashTable *known_origin;            /* const exmta_endpoint_t * -> known_origin_t (KNOWN_TABLE) */
 static GHashTable *learned_when;            /* const exmta_endpoint_t * -> nstime_t * (EPM): time of its response */
 static gboolean known_conversations_pending;
+static gboolean rpc_state_present;          /* an endpoint was learned or loaded, or an EPM frame stored:
+                                             * until then exmta_epm_tcp_frame returns at once */
 
 static dissector_handle_t dcerpc_tcp_handle;
 static exmta_uuid_t mta_uuid, qadmin_uuid;
@@ -260,6 +262,7 @@ static void
 learned_port_add(guint16 port)
 {
     learned_ports[port >> 3] |= (guint8)(1u << (port & 7));
+    rpc_state_present = TRUE;
 }
 
 /* A session to a learned endpoint is DCE/RPC even when its bind is not in
@@ -353,6 +356,7 @@ learn_response(tvbuff_t *tvb, int offset, packet_info *pinfo, dcerpc_info *di, g
     fr->failed = usable == 0 || (resp.status_present && resp.status != 0);
     exmta_map_response_clear(&resp);
     p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM, fr);
+    rpc_state_present = TRUE;
 }
 
 /* Learn first: the pure parser takes what is valid even where stock's EPM
@@ -820,6 +824,10 @@ exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     conversation_t *conv = NULL;
     rpc_conv_t *rc;
 
+    /* Most captures have no EPM traffic and no static RPC ports: nothing to do. */
+    if (!rpc_state_present && !known_conversations_pending &&
+        !(rpc_static_ports && rpc_static_ports->nranges))
+        return;
     if (!PINFO_FD_VISITED(pinfo) && known_conversations_pending)
         expect_known_sessions(pinfo);
     /* one lookup serves the first pass's bookkeeping and the display */
@@ -908,6 +916,7 @@ epm_init(void)
 {
     endpoints = exmta_endpoints_new();
     learned_ports = (guint8 *)g_malloc0(65536 / 8);
+    rpc_state_present = FALSE;
     sessions_per_endpoint = g_hash_table_new(g_direct_hash, g_direct_equal);
     requests = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     known_origin = g_hash_table_new(g_direct_hash, g_direct_equal);

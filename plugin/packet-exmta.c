@@ -137,6 +137,7 @@ typedef struct {
     gboolean has_dr;
     guint8  dr_reason;
     gboolean nonstandard_port;  /* heuristic hit outside exmta.tcp.port */
+    exmta_conv_t *conv;         /* the session's record (file scope, like this) */
 } exmta_rfc1006_frame_t;
 
 typedef struct {
@@ -169,6 +170,21 @@ static gboolean
 tpkt_desegment(void)
 {
     return tpkt_desegment_pref ? prefs_get_bool_value(tpkt_desegment_pref, pref_current) : TRUE;
+}
+
+/* Whether this frame went through a protocol: proto_is_frame_protocol()
+ * looks the name up on every call; the ids are found once at handoff. */
+static gboolean
+frame_has_proto(packet_info *pinfo, int proto_id)
+{
+    wmem_list_frame_t *f;
+
+    if (proto_id <= 0)
+        return FALSE;
+    for (f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f))
+        if (GPOINTER_TO_INT(wmem_list_frame_data(f)) == proto_id)
+            return TRUE;
+    return FALSE;
 }
 
 static exmta_conv_t *
@@ -237,7 +253,10 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     proto_item *ti;
 
     /* Expert info is added even without a tree: tshark -z expert and the
-     * Expert Information dialog rely on it. */
+     * Expert Information dialog rely on it. Without a tree nothing else is
+     * needed, and most RFC1006 frames have no expert info at all. */
+    if (!tree && !fd->nonstandard_port && !fd->tpkt_reserved && !fd->has_dr)
+        return;
     et = exmta_frame_tree(tvb, pinfo, tree);
     ti = proto_tree_add_item(et, hf_rfc1006, tvb, 0, 0, ENC_NA);
     rt = proto_item_add_subtree(ti, ett_rfc1006);
@@ -290,23 +309,33 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
  * reassembled PDU) shows the same exmta item on every pass. */
 static int
 dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detected_by,
-                guint16 port)
+                guint16 port, exmta_conv_t *cd)
 {
     exmta_rfc1006_frame_t *fd = NULL;
-    exmta_conv_t *cd = NULL;
     guint32 len = tvb_captured_length(tvb);
 
     if (!PINFO_FD_VISITED(pinfo)) {
-        cd = get_conv_data(find_or_create_conversation(pinfo));
+        /* TCP can call us more than once for a frame (a segment, then the
+         * PDU it completes): the conversation is looked up only once. */
         fd = (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta,
                                                        EXMTA_KEY_RFC1006);
         if (!fd) {
+            if (!cd) {
+                conversation_t *conv = find_or_create_conversation(pinfo);
+                cd = get_conv_data(conv);
+                /* From now on TCP hands this session straight to exmta
+                 * (one conversation lookup, none in the port table), as it
+                 * does for every session stock TPKT's heuristic claims. */
+                if (!cd->first_frame && detected_by == DETECTED_PORT_PREF)
+                    conversation_set_dissector(conv, exmta_port_handle);
+            }
             if (!cd->first_frame) {
                 cd->first_frame = pinfo->num;
                 cd->detected_by = detected_by;
                 cd->port = port;
             }
             fd = wmem_new0(wmem_file_scope(), exmta_rfc1006_frame_t);
+            fd->conv = cd;
             fd->detected_by = detected_by;
             fd->port = cd->port ? cd->port : port;
             fd->session_start = cd->first_frame;
@@ -325,9 +354,9 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
     /* Not reached when stock throws (malformed PDU): the frame keeps what
      * the session had so far. */
     if (fd) {
-        if (!cd->x400_frame && proto_is_frame_protocol(pinfo->layers, "p1"))
-            cd->x400_frame = pinfo->num;
-        fd->x400_frame = cd->x400_frame;
+        if (!fd->conv->x400_frame && frame_has_proto(pinfo, proto_p1))
+            fd->conv->x400_frame = pinfo->num;
+        fd->x400_frame = fd->conv->x400_frame;
     }
     return len;
 }
@@ -349,16 +378,20 @@ dissect_exmta_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         port = (guint16)MIN(pinfo->srcport, pinfo->destport);
         how = DETECTED_DECODE_AS;
     }
-    return dissect_rfc1006(tvb, pinfo, tree, how, port);
+    return dissect_rfc1006(tvb, pinfo, tree, how, port, NULL);
 }
 
 /* A session the heuristic recognised: every later frame comes here. */
 static int
 dissect_exmta_conv(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    exmta_conv_t *cd = get_conv_data(conv);
-    return dissect_rfc1006(tvb, pinfo, tree, DETECTED_CONVERSATION, cd->port);
+    exmta_conv_t *cd;
+
+    /* Only the first call for a frame on the first pass decides anything. */
+    if (PINFO_FD_VISITED(pinfo) || p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006))
+        return dissect_rfc1006(tvb, pinfo, tree, DETECTED_CONVERSATION, 0, NULL);
+    cd = get_conv_data(find_or_create_conversation(pinfo));
+    return dissect_rfc1006(tvb, pinfo, tree, DETECTED_CONVERSATION, cd->port, cd);
 }
 
 /* A port some other dissector owns is left alone by the heuristic, even with
@@ -408,7 +441,7 @@ EXMTA_HEUR_CB(dissect_exmta_heur)
         cd->port = port;
     }
     conversation_set_dissector(conv, exmta_conv_handle);
-    dissect_rfc1006(tvb, pinfo, tree, DETECTED_HEURISTIC, port);
+    dissect_rfc1006(tvb, pinfo, tree, DETECTED_HEURISTIC, port, cd);
     return TRUE;
 }
 
@@ -462,7 +495,7 @@ read_bind(proto_tree *tree, packet_info *pinfo, exmta_tap_info_t *ti)
     field_info *fi;
 
     ti->bind_error = -1;
-    if (!tree || !proto_is_frame_protocol(pinfo->layers, "p1"))
+    if (!tree || !frame_has_proto(pinfo, proto_p1))
         return;
     if (first_finfo(tree, hf_p1_bind_argument))
         ti->bind = EXMTA_SUM_BIND_REQUEST;
@@ -564,13 +597,17 @@ queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 de
 static int
 dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    exmta_tcp_frame_t *tf;
+    exmta_rfc1006_frame_t *fd;
+    exmta_tcp_frame_t *tf = NULL;
 
     if (pinfo->ptype != PT_TCP)
         return 0;
 
-    tf = (exmta_tcp_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_TCP);
-    if (!PINFO_FD_VISITED(pinfo) && !tf) {
+    fd = (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006);
+    if (PINFO_FD_VISITED(pinfo)) {
+        tf = fd ? NULL : (exmta_tcp_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta,
+                                                               EXMTA_KEY_TCP);
+    } else if (!fd) {
         guint16 sp = (guint16)pinfo->srcport, dp = (guint16)pinfo->destport;
         gboolean r1006 = port_in_exmta_range(sp) || port_in_exmta_range(dp);
         gboolean tpkt = port_in_tpkt_range(sp) || port_in_tpkt_range(dp);
@@ -582,7 +619,7 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         /* Only RFC1006 ports can have a refusal or stock-TPKT frames to
          * annotate: every other TCP frame costs nothing more here, and
          * neither can a frame whose RFC1006 payload exmta itself dissected. */
-        if ((r1006 || tpkt) && !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006)) {
+        if (r1006 || tpkt) {
             struct tcp_analysis *tcpd;
 
             if (!conv)
@@ -594,7 +631,7 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
                     tmp.port = tcpd->server_port ? tcpd->server_port : dp;
                 }
                 /* Stock TPKT on a tpkt.tcp.port port outside ours: annotate. */
-                if (tpkt && proto_is_frame_protocol(pinfo->layers, "tpkt")) {
+                if (tpkt && frame_has_proto(pinfo, proto_tpkt)) {
                     tmp.tpkt_port = TRUE;
                     tmp.port = port_in_tpkt_range(dp) ? dp : sp;
                     if (!cd->first_frame) {
@@ -612,33 +649,29 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         }
     }
 
-    {
-        exmta_rfc1006_frame_t *fd = (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo,
-                                                                               proto_exmta, EXMTA_KEY_RFC1006);
-        if (fd) {
-            exmta_tap_info_t *bind = wmem_new0(pinfo->pool, exmta_tap_info_t);
+    if (fd) {
+        exmta_tap_info_t *bind = wmem_new0(pinfo->pool, exmta_tap_info_t);
 
-            add_rfc1006_tree(tvb, pinfo, tree, fd);
-            if (fd->x400_frame) {
-                read_bind(tree, pinfo, bind);
-                add_bind_tree(tvb, pinfo, tree, bind);
-            } else {
-                bind->bind_error = -1;
-            }
-            queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port, bind);
+        add_rfc1006_tree(tvb, pinfo, tree, fd);
+        if (fd->x400_frame) {
+            read_bind(tree, pinfo, bind);
+            add_bind_tree(tvb, pinfo, tree, bind);
+        } else {
+            bind->bind_error = -1;
         }
+        queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port, bind);
     }
     if (tf && tf->tpkt_port) {
         conversation_t *conv = find_conversation_pinfo(pinfo, 0);
         exmta_conv_t *cd = conv ? (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta) : NULL;
-        exmta_rfc1006_frame_t fd;
+        exmta_rfc1006_frame_t pfd;
 
-        memset(&fd, 0, sizeof(fd));
-        fd.detected_by = DETECTED_TPKT_PORT;
-        fd.port = tf->port;
-        fd.session_start = cd ? cd->first_frame : pinfo->num;
-        add_rfc1006_tree(tvb, pinfo, tree, &fd);
-        queue_rfc1006_tap(pinfo, &fd, DETECTED_TPKT_PORT, FALSE, tf->port, NULL);
+        memset(&pfd, 0, sizeof(pfd));
+        pfd.detected_by = DETECTED_TPKT_PORT;
+        pfd.port = tf->port;
+        pfd.session_start = cd ? cd->first_frame : pinfo->num;
+        add_rfc1006_tree(tvb, pinfo, tree, &pfd);
+        queue_rfc1006_tap(pinfo, &pfd, DETECTED_TPKT_PORT, FALSE, tf->port, NULL);
     }
     if (tf && tf->refused) {
         proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);

@@ -792,10 +792,8 @@ queue_taps(packet_info *pinfo, const epm_frame_t *fr, const rpc_frame_t *rf)
     }
     if (rf) {
         exmta_tap_info_t *ti = tap_for_endpoint(pinfo, EXMTA_SUM_RPC, rf->ep);
-        conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-        struct tcp_analysis *tcpd = conv ? get_tcp_conversation_data(conv, pinfo) : NULL;
 
-        ti->stream = tcpd ? tcpd->stream : 0;
+        ti->stream = exmta_tcp_stream_of(pinfo, &ti->syn_in_file);
         ti->refused = rf->refused;
         tap_queue_packet(exmta_tap, pinfo, ti);
     }

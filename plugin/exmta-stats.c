@@ -41,6 +41,7 @@
 
 #define ENDPOINTS_CLI "exmta,endpoints"
 #define TABLE_CLI "exmta,table"
+#define SESSIONS_CLI "exmta,sessions"
 #define TABLE_TITLE "Exchange MTA Endpoints"
 
 /* ---- tap record -> summary record ---------------------------------------- */
@@ -80,6 +81,15 @@ rec_from_tap(exmta_summary_rec_t *rec, packet_info *pinfo, const exmta_tap_info_
     case EXMTA_SUM_RPC:
         rec->stream = ti->stream;
         rec->has_stream = TRUE;
+        rec->syn_in_file = ti->syn_in_file;
+        /* the client is the end that is not the server's port */
+        if (pinfo->destport == ti->port) {
+            rec->client = address_to_str(pinfo->pool, &pinfo->src);
+            rec->client_port = (guint16)pinfo->srcport;
+        } else {
+            rec->client = address_to_str(pinfo->pool, &pinfo->dst);
+            rec->client_port = (guint16)pinfo->destport;
+        }
         break;
     case EXMTA_SUM_EPM_FAILED:
         rec->stream = tcp_stream_of(pinfo, &rec->has_stream);
@@ -149,6 +159,7 @@ typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_UAT } endpoints_fmt_t;
 
 typedef struct {
     endpoints_fmt_t fmt;
+    gboolean sessions;          /* -z exmta,sessions: one line per TCP session */
     exmta_summary_t *model;
 } endpoints_tap_t;
 
@@ -174,9 +185,21 @@ static void
 endpoints_draw(void *tapdata)
 {
     endpoints_tap_t *t = (endpoints_tap_t *)tapdata;
-    GPtrArray *rows = exmta_summary_rows(t->model);
+    GPtrArray *rows;
     GString *s = g_string_new(NULL);
 
+    if (t->sessions) {
+        switch (t->fmt) {
+        case FMT_CSV:   exmta_summary_format_sessions_csv(s, t->model); break;
+        case FMT_JSON:  exmta_summary_format_sessions_json(s, t->model); break;
+        default:        exmta_summary_format_sessions_text(s, t->model); break;
+        }
+        fputs(s->str, stdout);
+        fflush(stdout);
+        g_string_free(s, TRUE);
+        return;
+    }
+    rows = exmta_summary_rows(t->model);
     switch (t->fmt) {
     case FMT_CSV:   exmta_summary_format_csv(s, rows); break;
     case FMT_JSON:  exmta_summary_format_json(s, rows); break;
@@ -201,29 +224,30 @@ endpoints_finish(void *tapdata)
     g_free(t);
 }
 
-/* -z exmta,endpoints[,text|csv|json|uat][,FILTER] */
-static EXMTA_STAT_TAP_INIT_CB(endpoints_init)
+/* -z exmta,endpoints[,text|csv|json|uat][,FILTER] and
+ * -z exmta,sessions[,text|csv|json][,FILTER] */
+static gboolean
+summary_tap_init(const char *opt_arg, const char *cli, gboolean sessions)
 {
     static const struct { const char *name; endpoints_fmt_t fmt; } formats[] = {
         { "text", FMT_TEXT }, { "csv", FMT_CSV }, { "json", FMT_JSON }, { "uat", FMT_UAT },
     };
-    const char *rest = opt_arg + strlen(ENDPOINTS_CLI);
+    const char *rest = opt_arg + strlen(cli);
+    const char *formats_help = sessions ? "text|csv|json" : "text|csv|json|uat";
     const char *user_filter = NULL;
     endpoints_fmt_t fmt = FMT_TEXT;
     endpoints_tap_t *t;
     GString *err;
     char *filter;
 
-    (void)userdata;
     if (*rest != '\0' && *rest != ',') {
-        fprintf(stderr, "tshark: invalid \"-z %s\": use -z " ENDPOINTS_CLI "[,text|csv|json|uat][,filter]\n",
-                opt_arg);
-        EXMTA_STAT_TAP_INIT_FAIL();
+        fprintf(stderr, "tshark: invalid \"-z %s\": use -z %s[,%s][,filter]\n", opt_arg, cli, formats_help);
+        return FALSE;
     }
     if (*rest == ',') {
         rest++;
         user_filter = rest;
-        for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
+        for (size_t i = 0; i < G_N_ELEMENTS(formats) - (sessions ? 1 : 0); i++) {
             size_t n = strlen(formats[i].name);
 
             if (strncmp(rest, formats[i].name, n) == 0 && (rest[n] == '\0' || rest[n] == ',')) {
@@ -238,6 +262,7 @@ static EXMTA_STAT_TAP_INIT_CB(endpoints_init)
 
     t = g_new0(endpoints_tap_t, 1);
     t->fmt = fmt;
+    t->sessions = sessions;
     t->model = exmta_summary_new();
     filter = user_filter ? g_strdup_printf("(" EXMTA_SUMMARY_FILTER ") && (%s)", user_filter)
                          : g_strdup(EXMTA_SUMMARY_FILTER);
@@ -245,14 +270,32 @@ static EXMTA_STAT_TAP_INIT_CB(endpoints_init)
                                 endpoints_reset, endpoints_packet, endpoints_draw, endpoints_finish);
     g_free(filter);
     if (err) {
-        fprintf(stderr, "tshark: couldn't register the " ENDPOINTS_CLI " tap: %s\n", err->str);
+        fprintf(stderr, "tshark: couldn't register the %s tap: %s\n", cli, err->str);
         g_string_free(err, TRUE);
         exmta_summary_free(t->model);
         g_free(t);
-        EXMTA_STAT_TAP_INIT_FAIL();
+        return FALSE;
     }
+    return TRUE;
+}
+
+static EXMTA_STAT_TAP_INIT_CB(endpoints_init)
+{
+    (void)userdata;
+    if (!summary_tap_init(opt_arg, ENDPOINTS_CLI, FALSE))
+        EXMTA_STAT_TAP_INIT_FAIL();
     EXMTA_STAT_TAP_INIT_RETURN(true);
 }
+
+static EXMTA_STAT_TAP_INIT_CB(sessions_init)
+{
+    (void)userdata;
+    if (!summary_tap_init(opt_arg, SESSIONS_CLI, TRUE))
+        EXMTA_STAT_TAP_INIT_FAIL();
+    EXMTA_STAT_TAP_INIT_RETURN(true);
+}
+
+
 
 /* ---- Statistics > Exchange MTA Endpoints (-z exmta,table) ----------------- */
 
@@ -465,7 +508,17 @@ exmta_stats_register(void)
         0,
     };
 
+    static stat_tap_ui sessions_ui = {
+        REGISTER_STAT_GROUP_GENERIC,
+        "Exchange MTA Sessions",
+        SESSIONS_CLI,
+        sessions_init,
+        0,
+        NULL,
+    };
+
     register_stat_tap_ui(&endpoints_ui, NULL);
+    register_stat_tap_ui(&sessions_ui, NULL);
     register_stat_tap_table_ui(&table_ui);
     table_ui_registered = &table_ui;
     register_cleanup_routine(primer_cleanup);

@@ -79,6 +79,7 @@ typedef struct {
     guint8 found_by;            /* exmta_sum_found_by_t */
     guint32 learned_in;         /* EPM response frame, 0 if none */
     guint32 stream;             /* tcp.stream: one session */
+    gboolean syn_in_file;       /* TCP saw this session's SYN or SYN/ACK in this file */
     guint32 frame_len;          /* bytes of this frame */
     gboolean mta;               /* RFC1006: the session carries X.400 (P1) */
     gboolean refused;           /* SYN answered by RST */
@@ -95,6 +96,9 @@ typedef struct {
 } exmta_tap_info_t;
 
 extern int exmta_tap;
+
+/* tcp.stream of this frame; *syn_in_file: its SYN or SYN/ACK is in the file. */
+guint32 exmta_tcp_stream_of(packet_info *pinfo, gboolean *syn_in_file);
 
 /* X.411 MTABindError values (stock names them in p1.MTABindError). */
 const char *exmta_bind_error_str(gint v);

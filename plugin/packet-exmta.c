@@ -536,11 +536,16 @@ add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_t
     }
 }
 
-static guint32
-tcp_stream_of(packet_info *pinfo)
+/* tcp.stream of this frame, and whether its SYN or SYN/ACK is in the file
+ * (TCP notes the server port from either; a session cut by a file boundary
+ * has neither in its continuation). */
+guint32
+exmta_tcp_stream_of(packet_info *pinfo, gboolean *syn_in_file)
 {
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
     struct tcp_analysis *tcpd = conv ? get_tcp_conversation_data(conv, pinfo) : NULL;
+
+    *syn_in_file = tcpd && tcpd->server_port != 0;
     return tcpd ? tcpd->stream : 0;
 }
 
@@ -577,7 +582,7 @@ queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 de
     server_of(pinfo, port, &ti->host);
     ti->port = port;
     ti->found_by = found_by_of(detected_by);
-    ti->stream = tcp_stream_of(pinfo);
+    ti->stream = exmta_tcp_stream_of(pinfo, &ti->syn_in_file);
     ti->frame_len = pinfo->fd->pkt_len;
     ti->mta = fd && fd->x400_frame;
     ti->kind = ti->mta ? EXMTA_SUM_KIND_X400 : EXMTA_SUM_KIND_RFC1006_OTHER;

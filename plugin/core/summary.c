@@ -30,6 +30,11 @@ typedef struct {
     char *initiator, *responder;
     GArray *dr_reasons;         /* guint8, distinct, in order */
     GArray *epm_status;         /* guint32, distinct, in order (EPM failures) */
+    char *client;               /* first client seen for the stream */
+    guint16 client_port;
+    gboolean syn_in_file;
+    guint32 first, last;
+    guint64 frames;
 } sess_t;
 
 typedef struct {
@@ -69,6 +74,7 @@ sess_free(gpointer p)
     if (!se)
         return;
     g_free(se->bind_error_str);
+    g_free(se->client);
     g_free(se->initiator);
     g_free(se->responder);
     if (se->dr_reasons)
@@ -255,6 +261,22 @@ session_of(acc_t *a, const exmta_summary_rec_t *rec)
 }
 
 static void
+count_session_frame(sess_t *se, const exmta_summary_rec_t *rec)
+{
+    if (rec->client && !se->client) {
+        se->client = g_strdup(rec->client);
+        se->client_port = rec->client_port;
+    }
+    if (rec->syn_in_file)
+        se->syn_in_file = TRUE;
+    se->frames++;
+    if (!se->first || rec->frame < se->first)
+        se->first = rec->frame;
+    if (rec->frame > se->last)
+        se->last = rec->frame;
+}
+
+static void
 count_frame(acc_t *a, const exmta_summary_rec_t *rec)
 {
     a->frames++;
@@ -287,6 +309,7 @@ exmta_summary_add(exmta_summary_t *s, const exmta_summary_rec_t *rec)
         sess_t *se = session_of(a, rec);
 
         count_frame(a, rec);
+        count_session_frame(se, rec);
         if (rec->mta || rec->kind == EXMTA_SUM_KIND_X400)
             a->any_mta = TRUE;
         if (rec->refused)
@@ -330,6 +353,7 @@ exmta_summary_add(exmta_summary_t *s, const exmta_summary_rec_t *rec)
         sess_t *se = session_of(a, rec);
 
         count_frame(a, rec);
+        count_session_frame(se, rec);
         if (rec->refused)
             se->refused = TRUE;
         if (rec->found_by == EXMTA_SUM_FOUND_EPM && rec->learned_in &&
@@ -736,4 +760,130 @@ exmta_summary_format_uat(GString *out, const GPtrArray *rows, const char *captur
         g_free(frame);
         g_free(when);
     }
+}
+
+/* ---- sessions ------------------------------------------------------------ */
+
+#define SESSION_NCOLS 10
+static const char *const session_keys[SESSION_NCOLS] = {
+    "host", "port", "group", "stream", "client", "client_port", "syn_in_file", "first_frame", "last_frame",
+    "frames",
+};
+
+/* The cells of every listed session, row by row: a GPtrArray of char *[SESSION_NCOLS]. */
+static GPtrArray *
+session_cells(const exmta_summary_t *s)
+{
+    GPtrArray *out = g_ptr_array_new();
+
+    for (guint i = 0; i < s->rows->len; i++) {
+        const acc_t *a = (const acc_t *)g_ptr_array_index(s->rows, i);
+
+        if (a->group != GROUP_RFC1006 && a->group != GROUP_RPC)
+            continue;
+        for (guint j = 0; j < a->sessions->len; j++) {
+            const sess_t *se = (const sess_t *)g_ptr_array_index(a->sessions, j);
+            char **c = g_new0(char *, SESSION_NCOLS);
+
+            c[0] = g_strdup(a->host);
+            c[1] = g_strdup_printf("%u", a->port);
+            c[2] = g_strdup(a->group == GROUP_RFC1006 ? "RFC1006" : "RPC");
+            c[3] = g_strdup_printf("%u", se->stream);
+            c[4] = g_strdup(se->client ? se->client : "");
+            c[5] = se->client ? g_strdup_printf("%u", se->client_port) : g_strdup("");
+            c[6] = g_strdup(se->syn_in_file ? "1" : "0");
+            c[7] = g_strdup_printf("%u", se->first);
+            c[8] = g_strdup_printf("%u", se->last);
+            c[9] = g_strdup_printf("%" G_GUINT64_FORMAT, se->frames);
+            g_ptr_array_add(out, c);
+        }
+    }
+    return out;
+}
+
+static void
+session_cells_free(GPtrArray *cells)
+{
+    for (guint i = 0; i < cells->len; i++)
+        g_strfreev((char **)g_ptr_array_index(cells, i));
+    g_ptr_array_free(cells, TRUE);
+}
+
+void
+exmta_summary_format_sessions_text(GString *out, const exmta_summary_t *s)
+{
+    GPtrArray *cells = session_cells(s);
+    size_t w[SESSION_NCOLS];
+
+    for (int c = 0; c < SESSION_NCOLS; c++) {
+        w[c] = strlen(session_keys[c]);
+        for (guint i = 0; i < cells->len; i++)
+            w[c] = MAX(w[c], strlen(((char **)g_ptr_array_index(cells, i))[c]));
+    }
+    g_string_append(out, "Exchange MTA sessions\n");
+    for (int c = 0; c < SESSION_NCOLS; c++)
+        g_string_append_printf(out, c ? "  %-*s" : "%-*s", c == SESSION_NCOLS - 1 ? 0 : (int)w[c],
+                               session_keys[c]);
+    g_string_append_c(out, '\n');
+    for (guint i = 0; i < cells->len; i++) {
+        char **r = (char **)g_ptr_array_index(cells, i);
+
+        for (int c = 0; c < SESSION_NCOLS; c++)
+            g_string_append_printf(out, c ? "  %-*s" : "%-*s", c == SESSION_NCOLS - 1 ? 0 : (int)w[c], r[c]);
+        g_string_append_c(out, '\n');
+    }
+    session_cells_free(cells);
+}
+
+void
+exmta_summary_format_sessions_csv(GString *out, const exmta_summary_t *s)
+{
+    GPtrArray *cells = session_cells(s);
+
+    for (int c = 0; c < SESSION_NCOLS; c++) {
+        if (c)
+            g_string_append_c(out, ',');
+        csv_field(out, session_keys[c]);
+    }
+    g_string_append(out, "\r\n");
+    for (guint i = 0; i < cells->len; i++) {
+        char **r = (char **)g_ptr_array_index(cells, i);
+
+        for (int c = 0; c < SESSION_NCOLS; c++) {
+            if (c)
+                g_string_append_c(out, ',');
+            csv_field(out, r[c]);
+        }
+        g_string_append(out, "\r\n");
+    }
+    session_cells_free(cells);
+}
+
+void
+exmta_summary_format_sessions_json(GString *out, const exmta_summary_t *s)
+{
+    GPtrArray *cells = session_cells(s);
+
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < cells->len; i++) {
+        char **r = (char **)g_ptr_array_index(cells, i);
+
+        g_string_append(out, i ? ",\n  {" : "\n  {");
+        for (int c = 0; c < SESSION_NCOLS; c++) {
+            gboolean text = c == 0 || c == 2 || c == 4;
+
+            g_string_append_printf(out, "%s\"%s\": ", c ? ", " : "", session_keys[c]);
+            if ((c == 4 || c == 5) && !*r[c])
+                g_string_append(out, "null");
+            else if (c == 6)
+                g_string_append(out, *r[c] == '1' ? "true" : "false");
+            else if (text)
+                json_string(out, r[c]);
+            else
+                g_string_append(out, r[c]);
+        }
+        g_string_append_c(out, '}');
+    }
+    g_string_append(out, cells->len ? "\n]\n" : "]\n");
+    session_cells_free(cells);
 }

@@ -58,6 +58,9 @@ typedef struct {
     guint32 learned_in;         /* EPM response frame, 0 if none */
     guint32 stream;             /* tcp.stream */
     gboolean has_stream;
+    const char *client;         /* the other end of the session, as text (NULL: unknown) */
+    guint16 client_port;
+    gboolean syn_in_file;       /* the session's SYN or SYN/ACK is in this file */
     guint32 frame;              /* frame number */
     guint32 frame_len;
     gint64 time_sec;            /* absolute time of the frame (UTC) */
@@ -126,6 +129,15 @@ void exmta_summary_format_json(GString *out, const GPtrArray *rows);    /* an ar
 /* One line per RPC row learned from EPM:
  * "host","port","interface_uuid","version","kind","learned_in_file","learned_in_frame","learned_time" */
 void exmta_summary_format_uat(GString *out, const GPtrArray *rows, const char *capture_name);
+
+/* One line per TCP session of an RFC1006 or RPC row, in order of first
+ * frame within its row, rows in order: host, port, group ("RFC1006" or
+ * "RPC"), stream, client, client_port, syn_in_file, first_frame,
+ * last_frame, frames. What -z exmta,sessions prints, and what exmta-fileset
+ * joins across files (a piece without syn_in_file continues a session). */
+void exmta_summary_format_sessions_text(GString *out, const exmta_summary_t *s);
+void exmta_summary_format_sessions_csv(GString *out, const exmta_summary_t *s);   /* RFC 4180, CRLF */
+void exmta_summary_format_sessions_json(GString *out, const exmta_summary_t *s);  /* an array of objects */
 
 /* Column titles of the table, in order (for the GUI). */
 #define EXMTA_SUMMARY_NCOLS 10

@@ -8,6 +8,7 @@ import datetime
 import io
 import json
 import os
+import subprocess
 import sys
 import unittest
 
@@ -244,6 +245,73 @@ class SummaryUat(unittest.TestCase):
                          % MTA)
         out = it.tshark(["-r", it.sample("rpc-epm-lookup-failed.pcap"), "-q", "-z", "exmta,endpoints,uat"])
         self.assertEqual(out, "")
+
+
+class Sessions(unittest.TestCase):
+    """-z exmta,sessions: one line per TCP session of an RFC1006/RPC row.
+    Expected from per-frame fields: the frames exmta marks (its own items),
+    and for their streams what stock TCP decodes (addresses, ports, SYN)."""
+    CASES = [("x400-transfer-segmented.pcap", []), ("x400-bind-refused.pcap", []),
+             ("conn-refused-102.pcap", []), ("x400-bind-accepted-10102.pcap", ["-o", "exmta.tcp.port:102,10102"]),
+             ("rpc-epm-lookup-nobind.pcap", []), ("rpc-multi-endpoints.pcap", []),
+             ("rpc-endpoint-port-change.pcap", [])]
+
+    def expected(self, pcap, extra):
+        marked = it.fields(pcap, ["frame.number", "tcp.stream", "exmta.rfc1006.port", "exmta.tcp.refused",
+                                  "exmta.rpc.ip", "exmta.rpc.port"],
+                           filt="exmta.rfc1006 || exmta.tcp.refused || exmta.rpc", extra=extra)
+        stock = {int(r[0]): r[1:] for r in it.fields(pcap, ["frame.number", "tcp.stream", "ip.src", "tcp.srcport",
+                                                            "ip.dst", "tcp.dstport", "tcp.flags.syn"], stock=True)}
+        syn_streams = {v[0] for v in stock.values() if v[5] == "1"}
+        sess = {}
+        for num, stream, rport, refused, rip, rpport in marked:
+            num = int(num)
+            _s, src, sport, dst, dport, _syn = stock[num]
+            port = rpport or rport or refused
+            group = "RPC" if rpport else "RFC1006"
+            host = rip if rip else (dst if dport == port else src)
+            client = (src, sport) if dport == port else (dst, dport)
+            key = (host, port, group, stream)
+            e = sess.setdefault(key, {"client": client, "first": num, "last": num, "frames": 0})
+            e["last"] = num
+            e["frames"] += 1
+        return sorted([h, p, g, s, e["client"][0], e["client"][1], "1" if s in syn_streams else "0",
+                       str(e["first"]), str(e["last"]), str(e["frames"])] for (h, p, g, s), e in sess.items())
+
+    def test_sessions_match_per_frame_fields(self):
+        for name, extra in self.CASES:
+            pcap = it.sample(name)
+            with self.subTest(capture=name):
+                out = it.tshark(["-r", pcap, "-q", "-z", "exmta,sessions,csv"] + extra)
+                rows = list(csv.reader(io.StringIO(out)))
+                self.assertEqual(rows[0], ["host", "port", "group", "stream", "client", "client_port",
+                                           "syn_in_file", "first_frame", "last_frame", "frames"])
+                want = self.expected(pcap, extra)
+                self.assertTrue(want, name)
+                self.assertEqual(sorted(rows[1:]), want)
+                # the same sessions as JSON, and on two passes
+                js = json.loads(it.tshark(["-r", pcap, "-2", "-q", "-z", "exmta,sessions,json"] + extra))
+                self.assertEqual(sorted([str(j[k]) if not isinstance(j[k], bool) else str(int(j[k]))
+                                         for k in rows[0]] for j in js), want)
+
+    def test_cut_session_has_no_syn(self):
+        # the second half of a cut X.400 session: no SYN in that piece
+        d = it.TempDir()
+        self.addCleanup(d.cleanup)
+        part = d.file("part2.pcap")
+        subprocess.run(["editcap", "-r", it.sample("x400-transfer-segmented.pcap"), part, "20-1000"], check=True)
+        it.readable(part)
+        out = it.tshark(["-r", part, "-q", "-z", "exmta,sessions,csv"])
+        rows = list(csv.reader(io.StringIO(out)))[1:]
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0][6], "0")
+        whole = list(csv.reader(io.StringIO(it.tshark(["-r", it.sample("x400-transfer-segmented.pcap"), "-q",
+                                                       "-z", "exmta,sessions,csv"]))))[1:]
+        self.assertEqual(whole[0][6], "1")
+
+    def test_bad_format(self):
+        out = it.tshark(["-r", it.sample("x400-bind-refused.pcap"), "-q", "-z", "exmta,sessionsx"], check=False)
+        self.assertNotIn("Exchange MTA sessions", out)
 
 
 if __name__ == "__main__":

@@ -269,6 +269,68 @@ test_formats(void)
     exmta_summary_free(s);
 }
 
+/* Sessions: one line per stream of an RFC1006 or RPC row, the first client
+ * seen, SYN anywhere in the stream, first/last frame; EPM-failure rows and
+ * records without a stream are not sessions. */
+static void
+test_sessions(void)
+{
+    exmta_summary_t *s = exmta_summary_new();
+    exmta_summary_rec_t r;
+    GString *out = g_string_new(NULL);
+
+    r = r1006("192.0.2.20", 102, 0, 5, 60);
+    r.client = "192.0.2.10";
+    r.client_port = 49736;
+    exmta_summary_add(s, &r);
+    r = r1006("192.0.2.20", 102, 0, 9, 60);
+    r.client = "192.0.2.10";
+    r.client_port = 49736;
+    r.syn_in_file = TRUE;               /* TCP saw the SYN/ACK by now */
+    exmta_summary_add(s, &r);
+    r = r1006("192.0.2.20", 102, 3, 2, 60);   /* a continuation: no SYN, earlier frame */
+    r.client = "192.0.2.11";
+    r.client_port = 50000;
+    exmta_summary_add(s, &r);
+    r = rrpc(EXMTA_SUM_RPC, "10.0.0.5", 1032, EXMTA_KIND_MTA_RPC, 7, 700);
+    r.client = "10.0.0.9";
+    r.client_port = 1500;
+    r.syn_in_file = TRUE;
+    exmta_summary_add(s, &r);
+    r = rrpc(EXMTA_SUM_EPM_FAILED, "10.0.0.6", 135, EXMTA_KIND_MTA_RPC, 0, 800);
+    exmta_summary_add(s, &r);
+    r = r1006("192.0.2.30", 102, 0, 11, 60);
+    r.has_stream = FALSE;                /* not a session */
+    exmta_summary_add(s, &r);
+
+    exmta_summary_format_sessions_csv(out, s);
+    g_assert_cmpstr(out->str, ==,
+        "host,port,group,stream,client,client_port,syn_in_file,first_frame,last_frame,frames\r\n"
+        "192.0.2.20,102,RFC1006,0,192.0.2.10,49736,1,5,9,2\r\n"
+        "192.0.2.20,102,RFC1006,3,192.0.2.11,50000,0,2,2,1\r\n"
+        "10.0.0.5,1032,RPC,7,10.0.0.9,1500,1,700,700,1\r\n");
+    g_string_truncate(out, 0);
+    exmta_summary_format_sessions_json(out, s);
+    g_assert_nonnull(strstr(out->str,
+        "{\"host\": \"10.0.0.5\", \"port\": 1032, \"group\": \"RPC\", \"stream\": 7, "
+        "\"client\": \"10.0.0.9\", \"client_port\": 1500, \"syn_in_file\": true, "
+        "\"first_frame\": 700, \"last_frame\": 700, \"frames\": 1}"));
+    g_assert_nonnull(strstr(out->str, "\"stream\": 3, \"client\": \"192.0.2.11\", \"client_port\": 50000, "
+                                      "\"syn_in_file\": false"));
+    g_string_truncate(out, 0);
+    exmta_summary_format_sessions_text(out, s);
+    g_assert_true(g_str_has_prefix(out->str, "Exchange MTA sessions\nhost        port  group    stream"));
+    g_assert_nonnull(strstr(out->str, "\n10.0.0.5    1032  RPC      7       10.0.0.9    1500         1"));
+
+    /* no sessions: an empty JSON array, a CSV header */
+    exmta_summary_reset(s);
+    g_string_truncate(out, 0);
+    exmta_summary_format_sessions_json(out, s);
+    g_assert_cmpstr(out->str, ==, "[]\n");
+    g_string_free(out, TRUE);
+    exmta_summary_free(s);
+}
+
 static void
 test_iso_time(void)
 {
@@ -287,5 +349,6 @@ main(int argc, char **argv)
     g_test_add_func("/summary/rpc_rows", test_rpc_rows);
     g_test_add_func("/summary/formats", test_formats);
     g_test_add_func("/summary/iso_time", test_iso_time);
+    g_test_add_func("/summary/sessions", test_sessions);
     return g_test_run();
 }

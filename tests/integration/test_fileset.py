@@ -156,5 +156,54 @@ class FileSet(unittest.TestCase):
         self.assertTrue(hosts <= {"hostA", "hostB"} and hosts, hosts)
 
 
+class FirstPacketTime(unittest.TestCase):
+    """exmta-fileset orders files by the time of their first packet, read from
+    the first record of a pcap/pcapng file: it must equal the time stock tshark
+    shows for frame 1 (nanosecond and other resolutions, both byte orders)."""
+
+    def test_same_as_stock_frame_1(self):
+        from importlib.machinery import SourceFileLoader
+        fs = SourceFileLoader("exmta_fileset", FILESET).load_module()
+        files = [it.sample(n) for n in sorted(os.listdir(os.path.join(it.SRC, "sample-pcaps")))
+                 if n.endswith(".pcap")]
+        try:
+            shared = [f for f in it.shared_all() if not f.endswith(".gz")]
+            # every pcapng (resolutions, byte orders) and a few classic pcap files
+            files += [f for f in shared if f.endswith(".pcapng")] + [f for f in shared if f.endswith(".pcap")][:8]
+        except unittest.SkipTest:
+            pass
+        checked = 0
+        for f in files:
+            with self.subTest(capture=f):
+                first = it.tshark(["-r", f, "-c", "1", "-T", "fields", "-e", "frame.time_epoch"], stock=True,
+                                  check=False).strip()
+                t = fs.first_packet_time(f)
+                if not first:
+                    continue            # no packets (stock shows none either)
+                self.assertIsNotNone(t, f)
+                self.assertAlmostEqual(t, float(first), delta=1e-6)
+                checked += 1
+        self.assertGreater(checked, 10)
+
+    def test_empty_file_is_skipped_with_a_message(self):
+        need_tools()
+        d = it.TempDir()
+        self.addCleanup(d.cleanup)
+        set_dir = d.file("set")
+        os.makedirs(set_dir)
+        os.chmod(set_dir, 0o755)
+        pcap = it.sample("x400-bind-refused.pcap")
+        editcap([pcap, os.path.join(set_dir, "a.pcap")])                              # pcapng
+        editcap(["-r", pcap, os.path.join(set_dir, "b-empty.pcap"), "1000000"])   # no packets
+        for f in os.listdir(set_dir):
+            it.readable(os.path.join(set_dir, f))
+        e = dict(os.environ, EXMTA_PLUGIN_ROOT=it.PLUGIN_ROOT)
+        p = subprocess.run([FILESET, "--progress", "none", set_dir], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, env=e, timeout=600)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("skipping %s" % os.path.join(set_dir, "b-empty.pcap"), p.stderr)
+        self.assertIn("exmta endpoints in 1 files (a.pcap .. a.pcap)", p.stdout)
+
+
 if __name__ == "__main__":
     it.main()

@@ -18,7 +18,9 @@
 #   BENCH_CALLGRIND=0     1 = also count instructions with valgrind --tool=callgrind on the
 #                         first 50,000 frames of each workload (stock vs plugin, minus a
 #                         1-frame start-up baseline) and list the plugin's costliest
-#                         functions; deterministic, unlike times on a shared machine (~6 min)
+#                         functions; deterministic, unlike times on a shared machine (~6 min
+#                         per mode)
+#   BENCH_CALLGRIND_MODES="plain fields"   the modes counted with callgrind
 #
 # Per run: /usr/bin/time -f "%e %U %S %M" around tools/exmta-tshark (wall s,
 # user s, sys s, peak RSS KiB of tshark). Variants of one workload/mode are run
@@ -48,6 +50,7 @@ HEUR_MODES=${BENCH_HEUR_MODES:-plain}
 MEMCHECK=${BENCH_MEMCHECK:-1}
 BUILD=${BENCH_BUILD:-1}
 CALLGRIND=${BENCH_CALLGRIND:-0}
+CALLGRIND_MODES=${BENCH_CALLGRIND_MODES:-plain fields}
 FRAMES=${BENCH_FRAMES:-1000000}
 WRAP=$repo/tools/exmta-tshark
 PY=/usr/bin/python3
@@ -229,7 +232,7 @@ fi
 
 # --- instruction counts (optional) ---------------------------------------------
 CG=$RES/callgrind.tsv
-printf 'workload\tframes\tstock_ir\tplugin_ir\tstock_base_ir\tplugin_base_ir\n' > "$CG"
+printf 'workload\tmode\tframes\tstock_ir\tplugin_ir\tstock_base_ir\tplugin_base_ir\n' > "$CG"
 if [ "$CALLGRIND" = 1 ]; then
     command -v valgrind >/dev/null || die "valgrind missing: apt-get install valgrind"
     cgdir=$RES/callgrind
@@ -240,10 +243,12 @@ if [ "$CALLGRIND" = 1 ]; then
     chmod -R a+rwX "$cgdir"
     chmod a+x "$cgdir/bin/tshark"
     cg_ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ && !d {gsub(/,/, "", $1); print $1; d = 1}'; }
-    cg_pair() {   # name file stock-extra-args...
+    cg_pair() {   # name file [-d ...] [mode args...]: stock gets all, the plugin all but -d
         local name=$1 f=$2; shift 2
+        local pargs=("$@")
+        [ "${1:-}" = -d ] && pargs=("${@:3}")
         CG_OUT=$cgdir/$name-stock.out PATH=$cgdir/bin:$PATH "$WRAP" --stock "$@" -r "$f" > /dev/null 2>> "$ERRLOG" &
-        CG_OUT=$cgdir/$name-plugin.out PATH=$cgdir/bin:$PATH "$WRAP" -r "$f" > /dev/null 2>> "$ERRLOG"
+        CG_OUT=$cgdir/$name-plugin.out PATH=$cgdir/bin:$PATH "$WRAP" "${pargs[@]}" -r "$f" > /dev/null 2>> "$ERRLOG"
         wait
     }
     first=$(set -- $WORKLOADS; echo "$1")
@@ -256,12 +261,17 @@ if [ "$CALLGRIND" = 1 ]; then
         n=${NFRAMES[$w]}; [ "$n" -gt 50000 ] && n=50000
         editcap -r "$DIR/$w.pcap" "$cgdir/$w-50k.pcap" "1-$n"
         chmod a+r "$cgdir/$w-50k.pcap"
-        log "callgrind: $w, first $n frames"
-        if [ "$w" = rfc1006-heavy ]; then cg_pair "$w" "$cgdir/$w-50k.pcap" -d tcp.port==102,tpkt
-        else cg_pair "$w" "$cgdir/$w-50k.pcap"; fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$n" "$(cg_ir "$cgdir/$w-stock.out")" \
-            "$(cg_ir "$cgdir/$w-plugin.out")" "$sb" "$pb" >> "$CG"
-        callgrind_annotate --inclusive=yes --threshold=100 "$cgdir/$w-plugin.out" > "$cgdir/$w-inclusive.txt" 2>/dev/null || true
+        for mode in $CALLGRIND_MODES; do
+            log "callgrind: $w, $mode, first $n frames"
+            margs=()
+            [ "$mode" = fields ] && margs=(-T fields -e frame.number -e tcp.stream)
+            if [ "$w" = rfc1006-heavy ]; then cg_pair "$w-$mode" "$cgdir/$w-50k.pcap" -d tcp.port==102,tpkt "${margs[@]}"
+            else cg_pair "$w-$mode" "$cgdir/$w-50k.pcap" "${margs[@]}"; fi
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$mode" "$n" "$(cg_ir "$cgdir/$w-$mode-stock.out")" \
+                "$(cg_ir "$cgdir/$w-$mode-plugin.out")" "$sb" "$pb" >> "$CG"
+            [ "$mode" = plain ] && callgrind_annotate --inclusive=yes --threshold=100 "$cgdir/$w-$mode-plugin.out" \
+                > "$cgdir/$w-inclusive.txt" 2>/dev/null || true
+        done
     done
 fi
 
@@ -334,14 +344,17 @@ if mrows:
             "%.0f" % (delta / e) if e else "-", delta / n))
 cg = list(csv.DictReader(open(cgfile), delimiter="\t"))
 if cg:
-    print("\nInstructions (callgrind, plain read of the first %s frames, minus the 1-frame start-up cost):\n" % cg[0]["frames"])
-    print("| workload | stock Ir / frame | plugin Ir / frame | Ir ratio | target |")
-    print("|---|---:|---:|---:|---:|")
+    print("\nInstructions (callgrind, the first %s frames, minus the 1-frame start-up cost):\n" % cg[0]["frames"])
+    print("| workload | mode | stock Ir / frame | plugin Ir / frame | Ir ratio | target | met |")
+    print("|---|---|---:|---:|---:|---:|---|")
     for c in cg:
         n = int(c["frames"])
         s_ = (int(c["stock_ir"]) - int(c["stock_base_ir"])) / n
         p_ = (int(c["plugin_ir"]) - int(c["plugin_base_ir"])) / n
-        print("| %s | %.0f | %.0f | %.3f | ≤%.2f |" % (c["workload"], s_, p_, p_ / s_, TARGET.get(c["workload"], 0)))
+        t = TARGET.get(c["workload"], 0)
+        print("| %s | %s | %.0f | %.0f | %.3f | ≤%.2f | %s |" % (c["workload"], c["mode"], s_, p_, p_ / s_, t,
+                                                           "yes" if p_ / s_ <= t else "**no**"))
+    cg = [c for c in cg if c["mode"] == "plain"]
     import re
     line_re = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(?:\*\s+)?(\S*?):(\S+)(?:\s+\[(.*)\])?\s*$")
     for c in cg:

@@ -141,6 +141,46 @@ class FileSet(unittest.TestCase):
         self.assertEqual(len(rpc), 1)
         self.assertEqual(int(rpc[0]["sessions"]), 0)       # learned, and no later session
 
+    def test_cut_of_unrelated_traffic_keeps_every_reference(self):
+        # an RPC lookup and session with unrelated TCP traffic interleaved:
+        # pass 2 dissects only the frames that can matter, and every number
+        # it reports is the file's own frame number, as with --no-cut
+        pcap = it.sample("rpc-epm-lookup-bind.pcap")
+        d = self.tmp.file("noisy-src")
+        os.makedirs(d)
+        os.chmod(d, 0o755)
+        t0 = int(float(it.tshark(["-r", pcap, "-c", "1", "-T", "fields", "-e", "frame.time_epoch"],
+                                 stock=True).strip()))
+        noise = []
+        for i in range(6):
+            f = it.TcpFlow("198.51.100.%d" % (i + 1), "203.0.113.5", 40000 + i, 80 if i % 2 else 443,
+                           t0=t0 - 1 + i).handshake()
+            for _ in range(20):
+                f.send(True, b"GET / HTTP/1.1\r\n\r\n").send(False, b"HTTP/1.1 200 OK\r\n\r\n" + b"x" * 300)
+            noise += f.close().frames
+        it.write_pcap(os.path.join(d, "noise.pcap"), sorted(noise))
+        noisy = os.path.join(d, "noisy.pcap")
+        subprocess.run(["mergecap", "-F", "pcap", "-w", noisy, pcap, os.path.join(d, "noise.pcap")], check=True)
+        it.readable(noisy)
+        total = int(subprocess.run(["capinfos", "-c", "-M", "-T", "-r", noisy], stdout=subprocess.PIPE,
+                                   universal_newlines=True, check=True).stdout.split("\t")[1])
+        self.assertGreater(total, 200)
+        sd = self.split(noisy, "noisy", total // 2)
+        _out, cut, _csv = self.run_set(sd)
+        _out, whole_read, _csv = self.run_set(sd, extra=["--no-cut"])
+        self.assertEqual(cut["endpoints"], whole_read["endpoints"])
+        self.assertEqual(comparable(cut["endpoints"]), comparable(whole_summary(noisy)))
+        # the references are the files' own frame numbers, as stock numbers them
+        rpc = [r for r in cut["endpoints"] if str(r["port"]) == "1032"][0]
+        for ref, which in ((rpc["first_frame"], 0), (rpc["last_frame"], -1)):
+            name, frame = ref.split(":")
+            nums = it.fields(os.path.join(sd, name), ["frame.number"], filt="tcp.port == 1032", stock=True)
+            self.assertEqual(frame, nums[which][0])
+        name, frame = rpc["found_by"][len("EPM "):].split(":")
+        resp = it.fields(os.path.join(sd, name), ["frame.number"], filt="epm.opnum == 3 && dcerpc.pkt_type == 2",
+                         stock=True)
+        self.assertEqual(frame, resp[0][0])
+
     def test_sshlogin_path(self):
         pcap = it.sample("rpc-epm-lookup-nobind.pcap")
         d = self.split(pcap, "ssh", 12)

@@ -7,7 +7,7 @@
 # learned ports), concatenated and cut with `editcap -c` into files of
 # FILESET_PER_FILE frames (default: 5,000,000 frames in 50 files).
 # Both sides produce the endpoint summary: the sequential one is
-#   tools/exmta-tshark -r whole.pcap -q -z exmta,endpoints
+#   tools/exmta-tshark -r whole.pcap -q -z exmta,endpoints,json
 # the parallel one
 #   tools/exmta-fileset --jobs $(nproc) DIR
 # Prints wall times (median of FILESET_RUNS, alternating) and the ratio.
@@ -37,7 +37,7 @@ echo "set: $files files, $frames frames ($(du -sh "$DIR/fileset" | cut -f1)); $(
 seq_times=() par_times=()
 for i in $(seq 1 "$RUNS"); do
     t0=$(date +%s.%N)
-    "$repo/tools/exmta-tshark" -r "$DIR/fileset-whole.pcap" -q -z exmta,endpoints > "$DIR/fileset-seq.txt"
+    "$repo/tools/exmta-tshark" -r "$DIR/fileset-whole.pcap" -q -z exmta,endpoints,json > "$DIR/fileset-seq.json"
     t1=$(date +%s.%N)
     "$repo/tools/exmta-fileset" --progress none --jobs "$(nproc)" --json "$DIR/fileset-par.json" \
         "$DIR/fileset" > "$DIR/fileset-par.txt"
@@ -48,6 +48,23 @@ for i in $(seq 1 "$RUNS"); do
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ms=$(median "${seq_times[@]}"); mp=$(median "${par_times[@]}")
+# the two summaries must agree: endpoints, kinds, session counts, outcomes
+# (frames/bytes of a session whose PDU a file boundary cuts may differ: README)
+$PY - "$DIR/fileset-seq.json" "$DIR/fileset-par.json" >&2 <<'PYEOF'
+import json, sys
+seq = json.load(open(sys.argv[1]))
+par = json.load(open(sys.argv[2]))["endpoints"]
+key = lambda r: (str(r["host"]), str(r["port"]), r["kind"], int(r["sessions"]), r["outcome"])
+a, b = sorted(map(key, seq)), sorted(map(key, par))
+fb = lambda rows: sorted((str(r["host"]), str(r["port"]), int(r["frames"]), int(r["bytes"])) for r in rows)
+same_fb = sum(1 for x, y in zip(fb(seq), fb(par)) if x == y)
+print("summaries: %d rows sequential, %d rows exmta-fileset; endpoints/kinds/sessions/outcomes %s; "
+      "frames+bytes equal in %d of %d rows" % (len(a), len(b), "EQUAL" if a == b else "DIFFER", same_fb, len(a)))
+if a != b:
+    for x in sorted(set(a) ^ set(b))[:10]:
+        print("  differs:", x, "(sequential)" if x in a else "(exmta-fileset)")
+    sys.exit(1)
+PYEOF
 echo "| files | frames | cores | sequential tshark -z exmta,endpoints (s) | exmta-fileset (s) | ratio |"
 echo "|---|---|---|---|---|---|"
 printf '| %s | %s | %s | %.1f | %.1f | %.2fx |\n' "$files" "$frames" "$(nproc)" "$ms" "$mp" "$(echo "$mp / $ms" | bc -l)"

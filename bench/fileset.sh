@@ -4,7 +4,7 @@
 #
 # The set: bench/gen_workloads.py's mixed traffic (FILESET_MIXED frames) and
 # EPM-heavy traffic (1,000,000 frames: ept_map lookups, then sessions to the
-# learned ports), concatenated and cut with `editcap -c` into files of
+# learned ports), merged in time order and cut with `editcap -c` into files of
 # FILESET_PER_FILE frames (default: 5,000,000 frames in 50 files).
 # Both sides produce the endpoint summary: the sequential one is
 #   tools/exmta-tshark -r whole.pcap -q -z exmta,endpoints,json
@@ -21,14 +21,17 @@ PY=/usr/bin/python3
 mkdir -p "$DIR/fileset-src" "$DIR/fileset"
 chmod 755 "$DIR" "$DIR/fileset-src" "$DIR/fileset"
 
-if [ ! -s "$DIR/fileset-whole.pcap" ]; then
-    $PY "$repo/bench/gen_workloads.py" "$DIR/fileset-src" --only mixed --frames "$MIXED" >&2
-    $PY "$repo/bench/gen_workloads.py" "$DIR/fileset-src" --only epm-heavy --frames 1000000 >&2
-    mergecap -a -F pcap -w "$DIR/fileset-whole.pcap" "$DIR/fileset-src/epm-heavy.pcap" "$DIR/fileset-src/mixed.pcap"
+if [ ! -s "$DIR/fileset-whole.pcap" ] || [ "$(cat "$DIR/fileset.version" 2>/dev/null)" != 2 ]; then
+    [ -s "$DIR/fileset-src/mixed.pcap" ] || $PY "$repo/bench/gen_workloads.py" "$DIR/fileset-src" --only mixed --frames "$MIXED" >&2
+    [ -s "$DIR/fileset-src/epm-heavy.pcap" ] || $PY "$repo/bench/gen_workloads.py" "$DIR/fileset-src" --only epm-heavy --frames 1000000 >&2
+    # merged in time order, as one capture is: the two workloads cover the same
+    # period, and a ring buffer's files follow each other in time
+    mergecap -F pcap -w "$DIR/fileset-whole.pcap" "$DIR/fileset-src/epm-heavy.pcap" "$DIR/fileset-src/mixed.pcap"
     chmod 644 "$DIR/fileset-whole.pcap"
     rm -f "$DIR"/fileset/*
     editcap -c "$PER_FILE" "$DIR/fileset-whole.pcap" "$DIR/fileset/ring.pcap"
     chmod 644 "$DIR"/fileset/*
+    echo 2 > "$DIR/fileset.version"
 fi
 frames=$(capinfos -c -M -T -r "$DIR/fileset-whole.pcap" | cut -f2)
 files=$(ls "$DIR"/fileset/*.pcap | wc -l)

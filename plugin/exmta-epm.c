@@ -22,6 +22,7 @@
 
 #include "epm_parse.h"
 #include "endpoints.h"
+#include "known.h"
 
 #define EPM_V3_UUID "e1af8308-5d1f-11c9-91a4-08002b14a0fa"
 #define EPM_OPNUM_MAP 3
@@ -151,6 +152,8 @@ typedef struct {
     const char *file;
     guint32 frame;
     const char *time;
+    gboolean has_when;          /* time parsed: sessions that start earlier are not flagged */
+    nstime_t when;
 } known_origin_t;
 
 /* Per TCP conversation: decided at the first frame exmta looks at, on the
@@ -490,6 +493,15 @@ decide_conversation(conversation_t *conv, packet_info *pinfo)
      * itself; one that began before it has an earlier setup frame. */
     if (rc->ep && conv->setup_frame < rc->ep->learned_in)
         rc->ep = NULL;
+    /* Likewise a known-table endpoint whose learned time is later than the
+     * session's start (a table from a later file, or exmta-fileset handing a
+     * file the endpoints learned within it): "after it was learned" holds
+     * for both sources. */
+    if (rc->ep && rc->ep->source == EXMTA_SRC_KNOWN_TABLE && known_origin) {
+        const known_origin_t *o = (const known_origin_t *)g_hash_table_lookup(known_origin, rc->ep);
+        if (o && o->has_when && nstime_cmp(&pinfo->abs_ts, &o->when) < 0)
+            rc->ep = NULL;
+    }
     if (!rc->ep && rpc_static_ports)
         rc->ep = static_endpoint(pinfo);
     return rc;
@@ -904,6 +916,14 @@ load_known_endpoints(void)
         o->file = wmem_strdup(wmem_file_scope(), file);
         o->frame = frame;
         o->time = wmem_strdup(wmem_file_scope(), time);
+        {
+            gint64 secs;
+            int nsecs;
+
+            o->has_when = exmta_known_parse_time(time, &secs, &nsecs);
+            o->when.secs = (time_t)(o->has_when ? secs : 0);
+            o->when.nsecs = o->has_when ? nsecs : 0;
+        }
         g_hash_table_insert(known_origin, (gpointer)stored, o);
         known_conversations_pending = TRUE;
     }

@@ -159,3 +159,24 @@ exmta_known_format_line(const guint8 ip[4], guint16 port, const exmta_uuid_t *if
     append_quoted(out, time);
     return g_string_free(out, FALSE);
 }
+
+gboolean
+exmta_known_parse_time(const char *s, gint64 *secs, int *nsecs)
+{
+    GTimeZone *utc;
+    GDateTime *dt;
+    gint64 us;
+
+    if (!s || !*s)
+        return FALSE;
+    utc = g_time_zone_new_utc();
+    dt = g_date_time_new_from_iso8601(s, utc);
+    g_time_zone_unref(utc);
+    if (!dt)
+        return FALSE;
+    us = g_date_time_to_unix(dt) * G_USEC_PER_SEC + (gint64)g_date_time_get_microsecond(dt);
+    g_date_time_unref(dt);
+    *secs = us / G_USEC_PER_SEC;
+    *nsecs = (int)(us % G_USEC_PER_SEC) * 1000;
+    return TRUE;
+}

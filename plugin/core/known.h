@@ -22,6 +22,12 @@ gboolean exmta_known_parse_version(const char *s, gsize len, guint16 *major, gui
 /* Frame numbers: empty is allowed (0 = unknown). */
 gboolean exmta_known_parse_frame(const char *s, gsize len, guint32 *out, char **err);
 
+/* The "learned at" time of a row: ISO 8601 as the table writes it
+ * ("2023-11-14T22:13:20.123456Z", fraction and zone optional, UTC when no
+ * zone). FALSE for an empty or unreadable string: the row then flags every
+ * session, as a row without a time always did. */
+gboolean exmta_known_parse_time(const char *s, gint64 *secs, int *nsecs);
+
 /* One UAT line for an endpoint, in the table's own file format (each field
  * double-quoted, '"' and '\' escaped as \x22 and \x5c like Wireshark's UAT). */
 char *exmta_known_format_line(const guint8 ip[4], guint16 port, const exmta_uuid_t *iface,

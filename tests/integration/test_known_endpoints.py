@@ -45,6 +45,28 @@ class KnownEndpoints(unittest.TestCase):
         self.assertIn("[Endpoint mapper] First session to MTA RPC endpoint 127.10.0.2:1032 (Exchange MTA), from the "
                       "known endpoints table", exp[0][1])
 
+    def test_learned_time_after_the_session_start_does_not_flag_it(self):
+        # "only sessions after it was learned", as for EPM in the open file:
+        # a row learned after the session began (a table from a later file)
+        # does not flag it; one learned just before does
+        import datetime
+        t = float(it.tshark(["-r", self.later, "-c", "1", "-T", "fields", "-e", "frame.time_epoch"],
+                            stock=True).strip())
+
+        def row(when):
+            iso = datetime.datetime.fromtimestamp(when, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            return '"127.10.0.2","1032","%s","2.0","MTA RPC","part1.pcap","9","%s"' % (MTA, iso)
+        later = it.fields(self.later, ["frame.number"], filt="exmta.rpc",
+                          extra=["-o", "uat:exmta_endpoints:" + row(t + 0.5)])
+        self.assertEqual(later, [])
+        before = it.fields(self.later, ["frame.number"], filt="exmta.rpc",
+                           extra=["-o", "uat:exmta_endpoints:" + row(t - 0.000001)])
+        self.assertEqual(len(before), self.session_frames)
+        # no time: every session, as before
+        no_time = it.fields(self.later, ["frame.number"], filt="exmta.rpc",
+                            extra=["-o", "uat:exmta_endpoints:" + ROW[:ROW.rindex(',')] + ',""'])
+        self.assertEqual(len(no_time), self.session_frames)
+
     def test_table_from_profile_and_bad_rows(self):
         table = self.tmp.file("exmta_endpoints")
         with open(table, "w") as f:

@@ -96,10 +96,33 @@ test_format_line(void)
     g_free(line);
 }
 
+static void
+test_time(void)
+{
+    gint64 secs = 0;
+    int nsecs = 0;
+
+    g_assert_true(exmta_known_parse_time("2023-11-14T22:13:20.123456Z", &secs, &nsecs));
+    g_assert_cmpint(secs, ==, 1700000000);
+    g_assert_cmpint(nsecs, ==, 123456000);
+    g_assert_true(exmta_known_parse_time("2023-11-14T22:13:20Z", &secs, &nsecs));
+    g_assert_cmpint(secs, ==, 1700000000);
+    g_assert_cmpint(nsecs, ==, 0);
+    g_assert_true(exmta_known_parse_time("2023-11-14T23:13:20+01:00", &secs, &nsecs));
+    g_assert_cmpint(secs, ==, 1700000000);
+    g_assert_true(exmta_known_parse_time("2023-11-14T22:13:20", &secs, &nsecs));   /* no zone: UTC */
+    g_assert_cmpint(secs, ==, 1700000000);
+    g_assert_false(exmta_known_parse_time("", &secs, &nsecs));
+    g_assert_false(exmta_known_parse_time(NULL, &secs, &nsecs));
+    g_assert_false(exmta_known_parse_time("yesterday", &secs, &nsecs));
+    g_assert_false(exmta_known_parse_time("2023-13-40T99:00:00Z", &secs, &nsecs));
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/known/time", test_time);
     g_test_add_func("/known/ipv4", test_ipv4);
     g_test_add_func("/known/port", test_port);
     g_test_add_func("/known/uuid_version_frame", test_uuid_version_frame);

@@ -141,6 +141,21 @@ class FileSet(unittest.TestCase):
         self.assertEqual(len(rpc), 1)
         self.assertEqual(int(rpc[0]["sessions"]), 0)       # learned, and no later session
 
+    def test_lookup_whose_bind_is_in_the_previous_file(self):
+        # the EPM connection's DCE/RPC bind (frames 4/6) in part1, the map
+        # request/response (8/9) and the session in part2: part2 alone cannot
+        # decode the lookup (stock needs the bind); the set learns it as the
+        # whole capture does, flags the session, and refers to part2's frame 2
+        pcap = it.sample("rpc-epm-lookup-bind.pcap")
+        d = self.split(pcap, "bindsplit", 7)
+        alone = it.tshark(["-r", os.path.join(d, "part2.pcap"), "-q", "-z", "exmta,endpoints,uat"])
+        self.assertEqual(alone, "")
+        _out, data, _csv = self.run_set(d)
+        self.assertEqual(comparable(data["endpoints"]), comparable(whole_summary(pcap)))
+        rpc = [r for r in data["endpoints"] if str(r["port"]) == "1032"][0]
+        self.assertEqual(rpc["found_by"], "EPM part2.pcap:2")
+        self.assertEqual(int(rpc["sessions"]), 1)
+
     def test_cut_of_unrelated_traffic_keeps_every_reference(self):
         # an RPC lookup and session with unrelated TCP traffic interleaved:
         # pass 2 dissects only the frames that can matter, and every number

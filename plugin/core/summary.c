@@ -632,15 +632,22 @@ csv_field(GString *out, const char *v)
     g_string_append_c(out, '"');
 }
 
+/* One CSV record of n fields, CRLF-terminated. */
+static void
+csv_record(GString *out, const char *const *fields, int n)
+{
+    for (int c = 0; c < n; c++) {
+        if (c)
+            g_string_append_c(out, ',');
+        csv_field(out, fields[c]);
+    }
+    g_string_append(out, "\r\n");
+}
+
 void
 exmta_summary_format_csv(GString *out, const GPtrArray *rows)
 {
-    for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++) {
-        if (c)
-            g_string_append_c(out, ',');
-        csv_field(out, col_keys[c]);
-    }
-    g_string_append(out, "\r\n");
+    csv_record(out, col_keys, EXMTA_SUMMARY_NCOLS);
     for (guint i = 0; i < rows->len; i++) {
         for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++) {
             char *v = cell((const exmta_summary_row_t *)g_ptr_array_index(rows, i), c);
@@ -840,22 +847,9 @@ exmta_summary_format_sessions_csv(GString *out, const exmta_summary_t *s)
 {
     GPtrArray *cells = session_cells(s);
 
-    for (int c = 0; c < SESSION_NCOLS; c++) {
-        if (c)
-            g_string_append_c(out, ',');
-        csv_field(out, session_keys[c]);
-    }
-    g_string_append(out, "\r\n");
-    for (guint i = 0; i < cells->len; i++) {
-        char **r = (char **)g_ptr_array_index(cells, i);
-
-        for (int c = 0; c < SESSION_NCOLS; c++) {
-            if (c)
-                g_string_append_c(out, ',');
-            csv_field(out, r[c]);
-        }
-        g_string_append(out, "\r\n");
-    }
+    csv_record(out, session_keys, SESSION_NCOLS);
+    for (guint i = 0; i < cells->len; i++)
+        csv_record(out, (const char *const *)g_ptr_array_index(cells, i), SESSION_NCOLS);
     session_cells_free(cells);
 }
 

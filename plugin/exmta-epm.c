@@ -805,7 +805,7 @@ queue_taps(packet_info *pinfo, const epm_frame_t *fr, const rpc_frame_t *rf)
     if (rf) {
         exmta_tap_info_t *ti = tap_for_endpoint(pinfo, EXMTA_SUM_RPC, rf->ep);
 
-        ti->stream = exmta_tcp_stream_of(pinfo, &ti->syn_in_file);
+        ti->stream = exmta_tcp_stream_of(pinfo, NULL, &ti->syn_in_file);
         ti->refused = rf->refused;
         tap_queue_packet(exmta_tap, pinfo, ti);
     }

@@ -46,16 +46,6 @@
 
 /* ---- tap record -> summary record ---------------------------------------- */
 
-static guint32
-tcp_stream_of(packet_info *pinfo, gboolean *found)
-{
-    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-    struct tcp_analysis *tcpd = conv ? get_tcp_conversation_data(conv, pinfo) : NULL;
-
-    *found = tcpd != NULL;
-    return tcpd ? tcpd->stream : 0;
-}
-
 static gboolean
 uuid_is_nil(const exmta_uuid_t *u)
 {
@@ -92,7 +82,7 @@ rec_from_tap(exmta_summary_rec_t *rec, packet_info *pinfo, const exmta_tap_info_
         }
         break;
     case EXMTA_SUM_EPM_FAILED:
-        rec->stream = tcp_stream_of(pinfo, &rec->has_stream);
+        rec->stream = exmta_tcp_stream_of(pinfo, &rec->has_stream, NULL);
         break;
     default:
         break;
@@ -143,16 +133,6 @@ capture_name_pref(void)
     return v ? v : "";
 }
 
-void
-exmta_summary_print_uat(FILE *out, const GPtrArray *rows)
-{
-    GString *s = g_string_new(NULL);
-
-    exmta_summary_format_uat(s, rows, capture_name_pref());
-    fputs(s->str, out);
-    g_string_free(s, TRUE);
-}
-
 /* ---- -z exmta,endpoints --------------------------------------------------- */
 
 typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_UAT } endpoints_fmt_t;
@@ -185,7 +165,7 @@ static void
 endpoints_draw(void *tapdata)
 {
     endpoints_tap_t *t = (endpoints_tap_t *)tapdata;
-    GPtrArray *rows;
+    GPtrArray *rows = t->sessions ? NULL : exmta_summary_rows(t->model);
     GString *s = g_string_new(NULL);
 
     if (t->sessions) {
@@ -194,25 +174,19 @@ endpoints_draw(void *tapdata)
         case FMT_JSON:  exmta_summary_format_sessions_json(s, t->model); break;
         default:        exmta_summary_format_sessions_text(s, t->model); break;
         }
-        fputs(s->str, stdout);
-        fflush(stdout);
-        g_string_free(s, TRUE);
-        return;
+    } else {
+        switch (t->fmt) {
+        case FMT_CSV:   exmta_summary_format_csv(s, rows); break;
+        case FMT_JSON:  exmta_summary_format_json(s, rows); break;
+        case FMT_UAT:   exmta_summary_format_uat(s, rows, capture_name_pref()); break;
+        default:        exmta_summary_format_text(s, rows); break;
+        }
     }
-    rows = exmta_summary_rows(t->model);
-    switch (t->fmt) {
-    case FMT_CSV:   exmta_summary_format_csv(s, rows); break;
-    case FMT_JSON:  exmta_summary_format_json(s, rows); break;
-    case FMT_UAT:   break;
-    default:        exmta_summary_format_text(s, rows); break;
-    }
-    if (t->fmt == FMT_UAT)
-        exmta_summary_print_uat(stdout, rows);
-    else
-        fputs(s->str, stdout);
+    fputs(s->str, stdout);
     fflush(stdout);
     g_string_free(s, TRUE);
-    g_ptr_array_unref(rows);
+    if (rows)
+        g_ptr_array_unref(rows);
 }
 
 static void

@@ -97,8 +97,9 @@ typedef struct {
 
 extern int exmta_tap;
 
-/* tcp.stream of this frame; *syn_in_file: its SYN or SYN/ACK is in the file. */
-guint32 exmta_tcp_stream_of(packet_info *pinfo, gboolean *syn_in_file);
+/* tcp.stream of this frame; *found: TCP has the session; *syn_in_file: its
+ * SYN or SYN/ACK is in the file (either pointer may be NULL). */
+guint32 exmta_tcp_stream_of(packet_info *pinfo, gboolean *found, gboolean *syn_in_file);
 
 /* X.411 MTABindError values (stock names them in p1.MTABindError). */
 const char *exmta_bind_error_str(gint v);

@@ -385,13 +385,9 @@ dissect_exmta_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 static int
 dissect_exmta_conv(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    exmta_conv_t *cd;
-
-    /* Only the first call for a frame on the first pass decides anything. */
-    if (PINFO_FD_VISITED(pinfo) || p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006))
-        return dissect_rfc1006(tvb, pinfo, tree, DETECTED_CONVERSATION, 0, NULL);
-    cd = get_conv_data(find_or_create_conversation(pinfo));
-    return dissect_rfc1006(tvb, pinfo, tree, DETECTED_CONVERSATION, cd->port, cd);
+    /* The heuristic recorded the session (first frame, port): dissect_rfc1006
+     * finds that record once per frame, on the first pass only. */
+    return dissect_rfc1006(tvb, pinfo, tree, DETECTED_CONVERSATION, 0, NULL);
 }
 
 /* A port some other dissector owns is left alone by the heuristic, even with
@@ -536,16 +532,20 @@ add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_t
     }
 }
 
-/* tcp.stream of this frame, and whether its SYN or SYN/ACK is in the file
- * (TCP notes the server port from either; a session cut by a file boundary
- * has neither in its continuation). */
+/* tcp.stream of this frame; *found: TCP has the session; *syn_in_file: its
+ * SYN or SYN/ACK is in the file (TCP notes the server port from either; a
+ * session cut by a file boundary has neither in its continuation). Either
+ * out-pointer may be NULL. */
 guint32
-exmta_tcp_stream_of(packet_info *pinfo, gboolean *syn_in_file)
+exmta_tcp_stream_of(packet_info *pinfo, gboolean *found, gboolean *syn_in_file)
 {
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
     struct tcp_analysis *tcpd = conv ? get_tcp_conversation_data(conv, pinfo) : NULL;
 
-    *syn_in_file = tcpd && tcpd->server_port != 0;
+    if (found)
+        *found = tcpd != NULL;
+    if (syn_in_file)
+        *syn_in_file = tcpd && tcpd->server_port != 0;
     return tcpd ? tcpd->stream : 0;
 }
 
@@ -582,7 +582,7 @@ queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 de
     server_of(pinfo, port, &ti->host);
     ti->port = port;
     ti->found_by = found_by_of(detected_by);
-    ti->stream = exmta_tcp_stream_of(pinfo, &ti->syn_in_file);
+    ti->stream = exmta_tcp_stream_of(pinfo, NULL, &ti->syn_in_file);
     ti->frame_len = pinfo->fd->pkt_len;
     ti->mta = fd && fd->x400_frame;
     ti->kind = ti->mta ? EXMTA_SUM_KIND_X400 : EXMTA_SUM_KIND_RFC1006_OTHER;
@@ -616,8 +616,6 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         guint16 sp = (guint16)pinfo->srcport, dp = (guint16)pinfo->destport;
         gboolean r1006 = port_in_exmta_range(sp) || port_in_exmta_range(dp);
         gboolean tpkt = port_in_tpkt_range(sp) || port_in_tpkt_range(dp);
-        conversation_t *conv = NULL;
-        exmta_conv_t *cd = NULL;
         exmta_tcp_frame_t tmp;
 
         memset(&tmp, 0, sizeof(tmp));
@@ -625,12 +623,12 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
          * annotate: every other TCP frame costs nothing more here, and
          * neither can a frame whose RFC1006 payload exmta itself dissected. */
         if (r1006 || tpkt) {
+            conversation_t *conv = find_conversation_pinfo(pinfo, 0);
             struct tcp_analysis *tcpd;
 
-            if (!conv)
-                conv = find_conversation_pinfo(pinfo, 0);
             if (conv && (tcpd = get_tcp_conversation_data(conv, pinfo)) != NULL) {
-                cd = get_conv_data(conv);
+                exmta_conv_t *cd = get_conv_data(conv);
+
                 if (exmta_tcp_refused_now(conv, pinfo, &cd->refused_reported, FALSE)) {
                     tmp.refused = TRUE;
                     tmp.port = tcpd->server_port ? tcpd->server_port : dp;
@@ -693,8 +691,6 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     return 0;
 }
 
-/* (Re)register exmta on exactly the ports of exmta.tcp.port: called at
- * handoff and whenever the preference changes, so no restart is needed. */
 /* What tcp.port had on a port before exmta took it (stock TPKT on 102):
  * given back when the port leaves exmta.tcp.port. */
 static GHashTable *replaced_handles;
@@ -740,6 +736,8 @@ free_replaced_handles(void)
     replaced_handles = NULL;
 }
 
+/* (Re)register exmta on exactly the ports of exmta.tcp.port: called at
+ * handoff and whenever the preference changes, so no restart is needed. */
 static void
 apply_exmta_prefs(void)
 {

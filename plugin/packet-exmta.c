@@ -21,6 +21,7 @@
 #include <epan/dissectors/packet-tcp.h>
 
 #include "rfc1006.h"
+#include "flowcache.h"
 
 #define EXMTA_DEFAULT_RFC1006_PORT 102
 #define EXMTA_DEFAULT_RFC1006_PORT_STR "102"
@@ -75,6 +76,13 @@ static dissector_handle_t ositp_handle;
 static dissector_table_t tcp_port_table;
 static int proto_tpkt = -1;
 static int proto_p1 = -1;
+static int proto_tcp = -1;
+
+/* Session records by directed flow, valid while TCP's stream count stands
+ * (core/flowcache.h): on the first pass most frames of a session find their
+ * record without a conversation lookup. */
+#define EXMTA_SESSION_CACHE_SLOTS 4096
+static exmta_flowcache_t *session_cache;
 
 /* How an RFC1006 frame was attributed to exmta (exmta.rfc1006.detected_by).
  * Values are part of the public filter contract: append, never renumber. */
@@ -125,6 +133,8 @@ typedef struct {
     guint32 first_frame;        /* frame in which it was attributed */
     guint32 x400_frame;         /* first frame that carried X.411 (P1), 0 = none yet */
     gboolean refused_reported;  /* SYN answered by RST already reported */
+    conversation_t *conv;       /* the TCP conversation this record belongs to */
+    struct tcp_analysis *tcpd;  /* TCP's data of that conversation */
 } exmta_conv_t;
 
 /* Per frame, decided on the first pass, read on every later one. */
@@ -193,8 +203,50 @@ get_conv_data(conversation_t *conv)
     exmta_conv_t *cd = (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta);
     if (!cd) {
         cd = wmem_new0(wmem_file_scope(), exmta_conv_t);
+        cd->conv = conv;
         conversation_add_proto_data(conv, proto_exmta, cd);
     }
+    /* read without get_tcp_conversation_data(), which also resets TCP's
+     * per-frame analysis pointer */
+    if (!cd->tcpd)
+        cd->tcpd = (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp);
+    return cd;
+}
+
+/* The record of this TCP frame's conversation (first pass only): TCP's
+ * stream count grows whenever TCP sets up a conversation (a new session, a
+ * reused port, a template made real), so while it stands every flow still
+ * leads to the conversation it led to, and the cache may answer. create:
+ * find_or_create_conversation() as a payload dissector does; otherwise NULL
+ * when the frame has no conversation. */
+static exmta_conv_t *
+session_of(packet_info *pinfo, gboolean create)
+{
+    /* IPv4 and IPv6 flows; other addresses are looked up every time */
+    gboolean cacheable = (pinfo->src.type == AT_IPv4 || pinfo->src.type == AT_IPv6) &&
+                         pinfo->dst.type == pinfo->src.type && pinfo->dst.len == pinfo->src.len;
+    const guint8 *src = (const guint8 *)pinfo->src.data, *dst = (const guint8 *)pinfo->dst.data;
+    guint16 sport = (guint16)pinfo->srcport, dport = (guint16)pinfo->destport;
+    guint32 generation = get_tcp_stream_count();
+    exmta_conv_t *cd = NULL;
+    conversation_t *conv;
+
+    if (cacheable)
+        cd = (exmta_conv_t *)exmta_flowcache_get(session_cache, src, dst, (guint)pinfo->src.len,
+                                                 sport, dport, generation);
+
+    if (cd) {
+        /* as find_conversation_pinfo() would have done */
+        if (pinfo->num > cd->conv->last_frame)
+            cd->conv->last_frame = pinfo->num;
+        return cd;
+    }
+    conv = create ? find_or_create_conversation(pinfo) : find_conversation_pinfo(pinfo, 0);
+    if (!conv)
+        return NULL;
+    cd = get_conv_data(conv);
+    if (cacheable)
+        exmta_flowcache_put(session_cache, src, dst, (guint)pinfo->src.len, sport, dport, generation, cd);
     return cd;
 }
 
@@ -302,6 +354,26 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
 }
 
+/* The RFC1006 record made for the frame the first pass is dissecting: TCP
+ * may hand that frame over twice and the postdissector reads the record
+ * too, without searching the frame's proto data. On the first pass a frame
+ * can have a record only from its own dissection, so any other frame has
+ * none yet; later passes read the proto data. Known by frame number (tshark
+ * reuses one frame_data for every frame of a single pass); reset with each
+ * file. */
+static struct {
+    guint32 num;                /* 0 = none */
+    exmta_rfc1006_frame_t *fd;
+} first_pass_frame;
+
+static exmta_rfc1006_frame_t *
+rfc1006_frame_of(packet_info *pinfo)
+{
+    if (!PINFO_FD_VISITED(pinfo))
+        return first_pass_frame.num == pinfo->num ? first_pass_frame.fd : NULL;
+    return (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006);
+}
+
 /* Common path of every RFC1006 frame exmta owns: decide on the first pass
  * and store it for the frame, then let stock TPKT/COTP dissect. The exmta
  * item itself is added by the postdissector from what was stored, so that
@@ -317,17 +389,15 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
     if (!PINFO_FD_VISITED(pinfo)) {
         /* TCP can call us more than once for a frame (a segment, then the
          * PDU it completes): the conversation is looked up only once. */
-        fd = (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta,
-                                                       EXMTA_KEY_RFC1006);
+        fd = rfc1006_frame_of(pinfo);
         if (!fd) {
             if (!cd) {
-                conversation_t *conv = find_or_create_conversation(pinfo);
-                cd = get_conv_data(conv);
+                cd = session_of(pinfo, TRUE);
                 /* From now on TCP hands this session straight to exmta
-                 * (one conversation lookup, none in the port table), as it
-                 * does for every session stock TPKT's heuristic claims. */
+                 * (no lookup in the port table), as it does for every
+                 * session stock TPKT's heuristic claims. */
                 if (!cd->first_frame && detected_by == DETECTED_PORT_PREF)
-                    conversation_set_dissector(conv, exmta_port_handle);
+                    conversation_set_dissector(cd->conv, exmta_port_handle);
             }
             if (!cd->first_frame) {
                 cd->first_frame = pinfo->num;
@@ -341,6 +411,8 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
             fd->session_start = cd->first_frame;
             fd->nonstandard_port = detected_by == DETECTED_HEURISTIC && !port_in_exmta_range(port);
             p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006, fd);
+            first_pass_frame.num = pinfo->num;
+            first_pass_frame.fd = fd;
         }
         {
             walk_ctx_t ctx;
@@ -441,13 +513,12 @@ EXMTA_HEUR_CB(dissect_exmta_heur)
     return TRUE;
 }
 
-gboolean
-exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *reported, gboolean expected)
+static gboolean
+tcp_refused_in(const struct tcp_analysis *tcpd, gboolean *reported, gboolean expected)
 {
-    struct tcp_analysis *tcpd;
     guint8 c;
 
-    if (*reported || !conv || !(tcpd = get_tcp_conversation_data(conv, pinfo)))
+    if (*reported || !tcpd)
         return FALSE;
     c = tcpd->conversation_completeness;
     /* TCP records the SYN only in a conversation it creates itself; in one
@@ -459,6 +530,13 @@ exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *report
         return TRUE;
     }
     return FALSE;
+}
+
+gboolean
+exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo _U_, gboolean *reported, gboolean expected)
+{
+    return conv && tcp_refused_in((const struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp),
+                                  reported, expected);
 }
 
 /* The first field_info of hfid in this frame's tree: primed fields through
@@ -608,7 +686,7 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     if (pinfo->ptype != PT_TCP)
         return 0;
 
-    fd = (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006);
+    fd = rfc1006_frame_of(pinfo);
     if (PINFO_FD_VISITED(pinfo)) {
         tf = fd ? NULL : (exmta_tcp_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta,
                                                                EXMTA_KEY_TCP);
@@ -623,15 +701,12 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
          * annotate: every other TCP frame costs nothing more here, and
          * neither can a frame whose RFC1006 payload exmta itself dissected. */
         if (r1006 || tpkt) {
-            conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-            struct tcp_analysis *tcpd;
+            exmta_conv_t *cd = session_of(pinfo, FALSE);
 
-            if (conv && (tcpd = get_tcp_conversation_data(conv, pinfo)) != NULL) {
-                exmta_conv_t *cd = get_conv_data(conv);
-
-                if (exmta_tcp_refused_now(conv, pinfo, &cd->refused_reported, FALSE)) {
+            if (cd && cd->tcpd) {
+                if (tcp_refused_in(cd->tcpd, &cd->refused_reported, FALSE)) {
                     tmp.refused = TRUE;
-                    tmp.port = tcpd->server_port ? tcpd->server_port : dp;
+                    tmp.port = cd->tcpd->server_port ? cd->tcpd->server_port : dp;
                 }
                 /* Stock TPKT on a tpkt.tcp.port port outside ours: annotate. */
                 if (tpkt && frame_has_proto(pinfo, proto_tpkt)) {
@@ -653,16 +728,19 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     }
 
     if (fd) {
-        exmta_tap_info_t *bind = wmem_new0(pinfo->pool, exmta_tap_info_t);
-
         add_rfc1006_tree(tvb, pinfo, tree, fd);
-        if (fd->x400_frame) {
-            read_bind(tree, pinfo, bind);
-            add_bind_tree(tvb, pinfo, tree, bind);
-        } else {
-            bind->bind_error = -1;
+        /* the bind is read from the tree, for the tree and the tap */
+        if (tree || have_tap_listener(exmta_tap)) {
+            exmta_tap_info_t *bind = wmem_new0(pinfo->pool, exmta_tap_info_t);
+
+            if (fd->x400_frame) {
+                read_bind(tree, pinfo, bind);
+                add_bind_tree(tvb, pinfo, tree, bind);
+            } else {
+                bind->bind_error = -1;
+            }
+            queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port, bind);
         }
-        queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port, bind);
     }
     if (tf && tf->tpkt_port) {
         conversation_t *conv = find_conversation_pinfo(pinfo, 0);
@@ -734,6 +812,19 @@ free_replaced_handles(void)
     if (replaced_handles)
         g_hash_table_destroy(replaced_handles);
     replaced_handles = NULL;
+    exmta_flowcache_free(session_cache);
+    session_cache = NULL;
+}
+
+/* Session and frame records live in file scope: a new file (and the end of
+ * one) starts with an empty cache, as TCP's stream count starts again at 0,
+ * and with no first-pass frame. */
+static void
+forget_sessions(void)
+{
+    exmta_flowcache_clear(session_cache);
+    first_pass_frame.num = 0;
+    first_pass_frame.fd = NULL;
 }
 
 /* (Re)register exmta on exactly the ports of exmta.tcp.port: called at
@@ -842,6 +933,9 @@ proto_register_exmta(void)
     exmta_epm_register(proto_exmta, module);
     exmta_uat_register(module);
     exmta_tap = register_tap(EXMTA_TAP_NAME);
+    session_cache = exmta_flowcache_new(EXMTA_SESSION_CACHE_SLOTS);
+    register_init_routine(forget_sessions);
+    register_cleanup_routine(forget_sessions);
     register_shutdown_routine(free_replaced_handles);
 }
 
@@ -851,6 +945,7 @@ proto_reg_handoff_exmta(void)
     ositp_handle = find_dissector_add_dependency("ositp", proto_exmta);
     proto_tpkt = proto_get_id_by_filter_name("tpkt");
     proto_p1 = proto_get_id_by_filter_name("p1");
+    proto_tcp = proto_get_id_by_filter_name("tcp");
     tcp_port_table = find_dissector_table("tcp.port");
     {
         module_t *tpkt = prefs_find_module("tpkt");

@@ -24,7 +24,7 @@ extern int proto_exmta;
 
 /* Keys of the per-frame data exmta stores with p_add_proto_data(). */
 enum {
-    EXMTA_KEY_RFC1006 = 0,      /* exmta_rfc1006_frame_t: the RFC1006 dissector */
+    /* 0 was the RFC1006 record, now in packet-exmta.c's own frame index */
     EXMTA_KEY_TCP = 1,          /* exmta_tcp_frame_t: the postdissector (RST, tpkt ports) */
     EXMTA_KEY_EPM = 3,          /* epm_frame_t: what an ept_map response taught */
     EXMTA_KEY_TREE = 4,         /* pinfo->pool: this dissection's exmta subtree */

@@ -22,6 +22,7 @@
 
 #include "rfc1006.h"
 #include "flowcache.h"
+#include "frameidx.h"
 
 #define EXMTA_DEFAULT_RFC1006_PORT 102
 #define EXMTA_DEFAULT_RFC1006_PORT_STR "102"
@@ -135,10 +136,12 @@ typedef struct {
     gboolean refused_reported;  /* SYN answered by RST already reported */
     conversation_t *conv;       /* the TCP conversation this record belongs to */
     struct tcp_analysis *tcpd;  /* TCP's data of that conversation */
+    const struct exmta_rfc1006_frame *last_rec; /* the record its last RFC1006 frame kept */
 } exmta_conv_t;
 
-/* Per frame, decided on the first pass, read on every later one. */
-typedef struct {
+/* Per frame, decided on the first pass, read on every later one; frames
+ * that decided alike share one (see keep_first_pass_frame). */
+typedef struct exmta_rfc1006_frame {
     guint8  detected_by;
     guint16 port;
     guint32 session_start;
@@ -354,24 +357,64 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
 }
 
-/* The RFC1006 record made for the frame the first pass is dissecting: TCP
- * may hand that frame over twice and the postdissector reads the record
- * too, without searching the frame's proto data. On the first pass a frame
- * can have a record only from its own dissection, so any other frame has
- * none yet; later passes read the proto data. Known by frame number (tshark
- * reuses one frame_data for every frame of a single pass); reset with each
- * file. */
+/* RFC1006 records: the first pass builds the record of the frame it is
+ * dissecting in first_pass_frame (TCP may hand that frame over twice); the
+ * postdissector, last to run for the frame, keeps it: the session's previous
+ * record if they are equal (most frames of a session decide alike), else a
+ * copy in file scope, and notes it in rfc1006_frames, which later passes
+ * read. On the first pass a frame can have a record only from its own
+ * dissection, so any other frame has none yet. Frames are known by number
+ * (tshark reuses one frame_data for every frame of a single pass); all of it
+ * is reset with each file. */
 static struct {
-    guint32 num;                /* 0 = none */
-    exmta_rfc1006_frame_t *fd;
+    guint32 num;                        /* 0 = none */
+    gboolean kept;
+    exmta_rfc1006_frame_t rec;          /* being decided */
+    exmta_rfc1006_frame_t *fd;          /* &rec until kept, then the kept record */
 } first_pass_frame;
+
+static exmta_frameidx_t *rfc1006_frames;
+
+static exmta_rfc1006_frame_t *
+keep_first_pass_frame(void)
+{
+    exmta_rfc1006_frame_t *rec = &first_pass_frame.rec;
+    exmta_conv_t *cd = rec->conv;
+    exmta_rfc1006_frame_t *kept;
+
+    if (!first_pass_frame.num || first_pass_frame.kept)
+        return first_pass_frame.fd;
+    /* rec was zeroed before it was filled in, so padding compares too */
+    kept = (exmta_rfc1006_frame_t *)cd->last_rec;
+    if (!kept || memcmp(kept, rec, sizeof(*rec)) != 0) {
+        kept = (exmta_rfc1006_frame_t *)wmem_memdup(wmem_file_scope(), rec, sizeof(*rec));
+        cd->last_rec = kept;
+    }
+    exmta_frameidx_set(rfc1006_frames, first_pass_frame.num, kept);
+    first_pass_frame.kept = TRUE;
+    first_pass_frame.fd = kept;
+    return kept;
+}
+
+static exmta_rfc1006_frame_t *
+new_first_pass_frame(packet_info *pinfo)
+{
+    /* kept by its postdissector call; unless a postdissector before ours threw */
+    keep_first_pass_frame();
+    memset(&first_pass_frame.rec, 0, sizeof(first_pass_frame.rec));
+    first_pass_frame.num = pinfo->num;
+    first_pass_frame.kept = FALSE;
+    first_pass_frame.fd = &first_pass_frame.rec;
+    return first_pass_frame.fd;
+}
 
 static exmta_rfc1006_frame_t *
 rfc1006_frame_of(packet_info *pinfo)
 {
     if (!PINFO_FD_VISITED(pinfo))
         return first_pass_frame.num == pinfo->num ? first_pass_frame.fd : NULL;
-    return (exmta_rfc1006_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006);
+    keep_first_pass_frame();
+    return (exmta_rfc1006_frame_t *)exmta_frameidx_get(rfc1006_frames, pinfo->num);
 }
 
 /* Common path of every RFC1006 frame exmta owns: decide on the first pass
@@ -404,15 +447,12 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
                 cd->detected_by = detected_by;
                 cd->port = port;
             }
-            fd = wmem_new0(wmem_file_scope(), exmta_rfc1006_frame_t);
+            fd = new_first_pass_frame(pinfo);
             fd->conv = cd;
             fd->detected_by = detected_by;
             fd->port = cd->port ? cd->port : port;
             fd->session_start = cd->first_frame;
             fd->nonstandard_port = detected_by == DETECTED_HEURISTIC && !port_in_exmta_range(port);
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_RFC1006, fd);
-            first_pass_frame.num = pinfo->num;
-            first_pass_frame.fd = fd;
         }
         {
             walk_ctx_t ctx;
@@ -683,6 +723,9 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     exmta_rfc1006_frame_t *fd;
     exmta_tcp_frame_t *tf = NULL;
 
+    /* the last to run for this frame: its RFC1006 record is final */
+    if (!PINFO_FD_VISITED(pinfo) && first_pass_frame.num == pinfo->num)
+        keep_first_pass_frame();
     if (pinfo->ptype != PT_TCP)
         return 0;
 
@@ -814,6 +857,8 @@ free_replaced_handles(void)
     replaced_handles = NULL;
     exmta_flowcache_free(session_cache);
     session_cache = NULL;
+    exmta_frameidx_free(rfc1006_frames);
+    rfc1006_frames = NULL;
 }
 
 /* Session and frame records live in file scope: a new file (and the end of
@@ -823,8 +868,8 @@ static void
 forget_sessions(void)
 {
     exmta_flowcache_clear(session_cache);
-    first_pass_frame.num = 0;
-    first_pass_frame.fd = NULL;
+    memset(&first_pass_frame, 0, sizeof(first_pass_frame));
+    exmta_frameidx_clear(rfc1006_frames);
 }
 
 /* (Re)register exmta on exactly the ports of exmta.tcp.port: called at
@@ -934,6 +979,7 @@ proto_register_exmta(void)
     exmta_uat_register(module);
     exmta_tap = register_tap(EXMTA_TAP_NAME);
     session_cache = exmta_flowcache_new(EXMTA_SESSION_CACHE_SLOTS);
+    rfc1006_frames = exmta_frameidx_new();
     register_init_routine(forget_sessions);
     register_cleanup_routine(forget_sessions);
     register_shutdown_routine(free_replaced_handles);

@@ -8,13 +8,26 @@ struct exmta_frameidx {
     GPtrArray *values;          /* values->pdata[i] belongs to frames[i] */
 };
 
+static void
+new_arrays(exmta_frameidx_t *fi)
+{
+    fi->frames = g_array_new(FALSE, FALSE, sizeof(guint32));
+    fi->values = g_ptr_array_new();
+}
+
+static void
+free_arrays(exmta_frameidx_t *fi)
+{
+    g_array_free(fi->frames, TRUE);
+    g_ptr_array_free(fi->values, TRUE);
+}
+
 exmta_frameidx_t *
 exmta_frameidx_new(void)
 {
     exmta_frameidx_t *fi = g_new0(exmta_frameidx_t, 1);
 
-    fi->frames = g_array_new(FALSE, FALSE, sizeof(guint32));
-    fi->values = g_ptr_array_new();
+    new_arrays(fi);
     return fi;
 }
 
@@ -23,8 +36,7 @@ exmta_frameidx_free(exmta_frameidx_t *fi)
 {
     if (!fi)
         return;
-    g_array_free(fi->frames, TRUE);
-    g_ptr_array_free(fi->values, TRUE);
+    free_arrays(fi);
     g_free(fi);
 }
 
@@ -34,10 +46,8 @@ exmta_frameidx_clear(exmta_frameidx_t *fi)
     if (!fi)
         return;
     /* new arrays rather than a length of 0: a large file's index is freed */
-    g_array_free(fi->frames, TRUE);
-    g_ptr_array_free(fi->values, TRUE);
-    fi->frames = g_array_new(FALSE, FALSE, sizeof(guint32));
-    fi->values = g_ptr_array_new();
+    free_arrays(fi);
+    new_arrays(fi);
 }
 
 /* The position of the first frame >= frame. */

@@ -282,6 +282,52 @@ class ExpertInfo(unittest.TestCase):
                                 ["24", "0x01", HEURISTIC], ["25", "0x01", CONVERSATION]])
 
 
+class PortReuse(unittest.TestCase):
+    """A session's ports used again: exmta finds each frame's session through
+    a cache that must forget it when TCP sets up the new conversation."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = it.TempDir()
+        frames = []
+        f = it.TcpFlow("192.0.2.1", "192.0.2.2", 41005, 102).handshake()           # 1..3
+        f.send(True, CR).send(False, CC).close()                                  # CR 4, CC 5, 6..8
+        frames += f.frames
+        # the same ports again, a new initial sequence number: refused
+        f = it.TcpFlow("192.0.2.1", "192.0.2.2", 41005, 102, t0=1700000010)
+        f.seq = {True: 900000, False: 950000}
+        frames += f.refused().frames                                              # SYN 9, RST 10
+        # and once more, accepted this time: a new session from frame 14
+        f = it.TcpFlow("192.0.2.1", "192.0.2.2", 41005, 102, t0=1700000020)
+        f.seq = {True: 1900000, False: 1950000}
+        f.handshake().send(True, CR).send(False, CC)                              # 11..13, CR 14, CC 15
+        frames += f.frames
+        cls.pcap = it.write_pcap(cls.tmp.file("reuse.pcap"), frames)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_stock_sees_three_sessions(self):
+        rows = it.fields(self.pcap, ["frame.number", "tcp.stream"], filt="tcp.flags.syn == 1 && tcp.flags.ack == 0",
+                         stock=True)
+        self.assertEqual(rows, [["1", "0"], ["9", "1"], ["11", "2"]])
+
+    def test_refusal_after_reuse(self):
+        for extra in ([], ["-2"]):
+            with self.subTest(passes=extra or "one"):
+                rows = it.fields(self.pcap, ["frame.number", "exmta.tcp.refused"],
+                                 filt="exmta.expert.rfc1006_refused", extra=extra)
+                self.assertEqual(rows, [["10", "102"]])
+
+    def test_each_session_starts_where_it_began(self):
+        for extra in ([], ["-2"]):
+            with self.subTest(passes=extra or "one"):
+                rows = it.fields(self.pcap, ["frame.number", "tcp.stream", "exmta.rfc1006.session_start"],
+                                 filt="exmta.rfc1006", extra=extra)
+                self.assertEqual(rows, [["4", "0", "4"], ["5", "0", "4"], ["14", "2", "14"], ["15", "2", "14"]])
+
+
 class TwoPass(unittest.TestCase):
     """tshark -2 gives the same exmta output as one pass."""
 

@@ -26,7 +26,9 @@
 # user s, sys s, peak RSS KiB of tshark). Variants of one workload/mode are run
 # alternately (stock, plugin, heuristic-alone, then the reverse order on the
 # next round) so that drift hits all of them alike. Ratios are
-# median(plugin) / median(stock). Raw numbers go to $BENCH_DIR/results-*/raw.tsv,
+# median(plugin) / median(stock); "paired wall ratio" is the median of
+# plugin run k / stock run k (the two ran next to each other, so the drift
+# between rounds cancels). Raw numbers go to $BENCH_DIR/results-*/raw.tsv,
 # the markdown tables to table.md next to it and to stdout.
 #
 # Variants:
@@ -295,8 +297,8 @@ for r in rows:
 med = statistics.median
 mib = lambda kib: "%.0f" % (kib / 1024.0)
 print("Medians of %s run(s) per variant; ratio = plugin / stock; CPU = user + sys; RSS = peak resident set of tshark (MiB).\n" % runs)
-print("| workload | frames | mode | stock wall s | plugin wall s | **wall ratio** | stock CPU s | plugin CPU s | **CPU ratio** | CPU ratio of minima | heur-alone wall / CPU ratio | RSS stock / plugin / heur MiB | target | met |")
-print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+print("| workload | frames | mode | stock wall s | plugin wall s | **wall ratio** | stock CPU s | plugin CPU s | **CPU ratio** | CPU ratio of minima | paired wall ratio | heur-alone wall / CPU ratio | RSS stock / plugin / heur MiB | target | met |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for w, mode in order:
     d = data[(w, mode)]
     s, p, h = d.get("stock"), d.get("plugin"), d.get("heur")
@@ -304,6 +306,9 @@ for w, mode in order:
         continue
     sw, pw, sc, pc = med(s["wall"]), med(p["wall"]), med(s["cpu"]), med(p["cpu"])
     rw, rc = pw / sw, pc / sc
+    # run k of stock and of plugin ran next to each other: their ratio is
+    # free of the drift between rounds that widens each variant's spread
+    paired = med([b / a for a, b in zip(s["wall"], p["wall"])])
     if h:
         hr = "%.3f / %.3f" % (med(h["wall"]) / sw, med(h["cpu"]) / sc)
         if w == "rfc1006-heavy" and heur_flag != "ok":
@@ -322,8 +327,8 @@ for w, mode in order:
         met = "wall only"
     else:
         met = "**no**"
-    print("| %s | %d | %s | %.2f | %.2f | **%.3f** | %.2f | %.2f | **%.3f** | %.3f | %s | %s / %s / %s | ≤%.2f | %s |" % (
-        w, frames[w], mode, sw, pw, rw, sc, pc, rc, min(p["cpu"]) / min(s["cpu"]), hr,
+    print("| %s | %d | %s | %.2f | %.2f | **%.3f** | %.2f | %.2f | **%.3f** | %.3f | %.3f | %s | %s / %s / %s | ≤%.2f | %s |" % (
+        w, frames[w], mode, sw, pw, rw, sc, pc, rc, min(p["cpu"]) / min(s["cpu"]), paired, hr,
         mib(max(s["rss"])), mib(max(p["rss"])), hrss,
         t or 0, met))
 if heur_flag != "ok":

@@ -253,16 +253,6 @@ session_of(packet_info *pinfo, gboolean create)
     return cd;
 }
 
-/* The TCP server port of this session: the SYN's destination if TCP saw it. */
-static guint16
-server_port_of(conversation_t *conv, packet_info *pinfo, guint16 fallback)
-{
-    struct tcp_analysis *tcpd = get_tcp_conversation_data(conv, pinfo);
-    if (tcpd && tcpd->server_port)
-        return tcpd->server_port;
-    return fallback;
-}
-
 /* One "Exchange MTA" item per frame, whatever adds to it: remembered for
  * the current dissection only (pinfo->pool). */
 proto_tree *
@@ -543,8 +533,10 @@ EXMTA_HEUR_CB(dissect_exmta_heur)
         port = (guint16)MIN(pinfo->srcport, pinfo->destport);
         break;
     }
-    port = server_port_of(conv, pinfo, port);
     cd = get_conv_data(conv);
+    /* the SYN's destination, if TCP saw it */
+    if (cd->tcpd && cd->tcpd->server_port)
+        port = cd->tcpd->server_port;
     if (!PINFO_FD_VISITED(pinfo) && !cd->first_frame) {
         cd->port = port;
     }

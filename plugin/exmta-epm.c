@@ -553,7 +553,7 @@ rpc_first_pass(packet_info *pinfo, rpc_conv_t *rc, conversation_t *conv)
         if (n == 1)
             rc->first_session_frame = pinfo->num;
     }
-    if (exmta_tcp_refused_now(conv, pinfo, &rc->refused_reported, TRUE))
+    if (exmta_tcp_refused_now(conv, &rc->refused_reported, TRUE))
         rc->refused_frame = pinfo->num;
 }
 

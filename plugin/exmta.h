@@ -34,7 +34,7 @@ enum {
  * SYN was never answered by a SYN/ACK (a refused connection); *reported
  * (per conversation) makes it once; expected: the conversation was cloned
  * from one exmta expected (TCP then records no SYN). First pass only. */
-gboolean exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo, gboolean *reported, gboolean expected);
+gboolean exmta_tcp_refused_now(conversation_t *conv, gboolean *reported, gboolean expected);
 
 /* EPM correlation (exmta-epm.c) */
 void exmta_epm_register(int proto, module_t *module);

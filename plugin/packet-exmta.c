@@ -565,7 +565,7 @@ tcp_refused_in(const struct tcp_analysis *tcpd, gboolean *reported, gboolean exp
 }
 
 gboolean
-exmta_tcp_refused_now(conversation_t *conv, packet_info *pinfo _U_, gboolean *reported, gboolean expected)
+exmta_tcp_refused_now(conversation_t *conv, gboolean *reported, gboolean expected)
 {
     return conv && tcp_refused_in((const struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp),
                                   reported, expected);

@@ -847,10 +847,6 @@ free_replaced_handles(void)
     if (replaced_handles)
         g_hash_table_destroy(replaced_handles);
     replaced_handles = NULL;
-    exmta_flowcache_free(session_cache);
-    session_cache = NULL;
-    exmta_frameidx_free(rfc1006_frames);
-    rfc1006_frames = NULL;
 }
 
 /* Session and frame records live in file scope: a new file (and the end of
@@ -862,6 +858,15 @@ forget_sessions(void)
     exmta_flowcache_clear(session_cache);
     memset(&first_pass_frame, 0, sizeof(first_pass_frame));
     exmta_frameidx_clear(rfc1006_frames);
+}
+
+static void
+free_sessions(void)
+{
+    exmta_flowcache_free(session_cache);
+    session_cache = NULL;
+    exmta_frameidx_free(rfc1006_frames);
+    rfc1006_frames = NULL;
 }
 
 /* (Re)register exmta on exactly the ports of exmta.tcp.port: called at
@@ -974,6 +979,7 @@ proto_register_exmta(void)
     rfc1006_frames = exmta_frameidx_new();
     register_init_routine(forget_sessions);
     register_cleanup_routine(forget_sessions);
+    register_shutdown_routine(free_sessions);
     register_shutdown_routine(free_replaced_handles);
 }
 

@@ -579,12 +579,18 @@ add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const e
     uuid_to_guid(&ep->iface, &g);
     ti = proto_tree_add_guid(tree, hf_rpc_interface, tvb, 0, 0, &g);
     proto_item_set_generated(ti);
-    ti = proto_tree_add_string(tree, hf_rpc_interface_name, tvb, 0, 0,
-                               interface_name(&ep->iface, ep->ver_major, pinfo->pool));
-    proto_item_set_generated(ti);
-    snprintf(ver, sizeof(ver), "%u.%u", ep->ver_major, ep->ver_minor);
-    ti = proto_tree_add_string(tree, hf_rpc_version, tvb, 0, 0, ver);
-    proto_item_set_generated(ti);
+    /* strings are formatted only for a tree that shows them or a filter,
+     * column or -e that asks for them (not for -T fields of other fields) */
+    if (proto_field_is_referenced(tree, hf_rpc_interface_name)) {
+        ti = proto_tree_add_string(tree, hf_rpc_interface_name, tvb, 0, 0,
+                                   interface_name(&ep->iface, ep->ver_major, pinfo->pool));
+        proto_item_set_generated(ti);
+    }
+    if (proto_field_is_referenced(tree, hf_rpc_version)) {
+        snprintf(ver, sizeof(ver), "%u.%u", ep->ver_major, ep->ver_minor);
+        ti = proto_tree_add_string(tree, hf_rpc_version, tvb, 0, 0, ver);
+        proto_item_set_generated(ti);
+    }
     ti = proto_tree_add_uint(tree, hf_rpc_kind, tvb, 0, 0, ep->kind);
     proto_item_set_generated(ti);
     ti = proto_tree_add_ipv4(tree, hf_rpc_ip, tvb, 0, 0, (ws_in4_addr)(ep->ip[0] | ep->ip[1] << 8 | ep->ip[2] << 16 | (guint32)ep->ip[3] << 24));
@@ -636,12 +642,13 @@ show_rpc_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rpc_fr
 
         ti = proto_tree_add_item(et, hf_rpc, tvb, 0, 0, ENC_NA);
         rt = proto_item_add_subtree(ti, ett_rpc);
-        proto_item_append_text(ti, ": %s %s, %s", val_to_str_const(ep->kind, kind_vals, "?"),
-                               ep_str(ep, pinfo->pool),
-                               ep->source == EXMTA_SRC_EPM ?
-                                   wmem_strdup_printf(pinfo->pool, "learned in frame %u", ep->learned_in) :
-                               ep->source == EXMTA_SRC_KNOWN_TABLE ? "from the known endpoints table" :
-                                   val_to_str_const(ep->source, source_vals, "?"));
+        if (proto_field_is_referenced(tree, hf_rpc))
+            proto_item_append_text(ti, ": %s %s, %s", val_to_str_const(ep->kind, kind_vals, "?"),
+                                   ep_str(ep, pinfo->pool),
+                                   ep->source == EXMTA_SRC_EPM ?
+                                       wmem_strdup_printf(pinfo->pool, "learned in frame %u", ep->learned_in) :
+                                   ep->source == EXMTA_SRC_KNOWN_TABLE ? "from the known endpoints table" :
+                                       val_to_str_const(ep->source, source_vals, "?"));
         add_endpoint_fields(rt, tvb, pinfo, ep);
         ti = proto_tree_add_uint(rt, hf_rpc_session_start, tvb, 0, 0, rf->session_start);
         proto_item_set_generated(ti);
@@ -679,14 +686,16 @@ show_epm_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const epm_fr
     char host[16];
 
     snprintf(host, sizeof(host), "%u.%u.%u.%u", fr->host[0], fr->host[1], fr->host[2], fr->host[3]);
-    proto_item_append_text(ti, ": %u endpoint%s from the endpoint mapper on %s", fr->n,
-                           fr->n == 1 ? "" : "s", host);
+    if (proto_field_is_referenced(tree, hf_epm))
+        proto_item_append_text(ti, ": %u endpoint%s from the endpoint mapper on %s", fr->n,
+                               fr->n == 1 ? "" : "s", host);
     if (fr->has_iface) {
         e_guid_t g;
         uuid_to_guid(&fr->iface, &g);
         ti = proto_tree_add_guid(mt, hf_epm_requested, tvb, 0, 0, &g);
-        proto_item_append_text(ti, " (%s v%u.%u)", interface_name(&fr->iface, fr->ver_major, pinfo->pool),
-                               fr->ver_major, fr->ver_minor);
+        if (proto_field_is_referenced(tree, hf_epm_requested))
+            proto_item_append_text(ti, " (%s v%u.%u)", interface_name(&fr->iface, fr->ver_major, pinfo->pool),
+                                   fr->ver_major, fr->ver_minor);
         proto_item_set_generated(ti);
     }
     ti = proto_tree_add_uint(mt, hf_epm_status, tvb, 0, 0, fr->status);
@@ -696,8 +705,9 @@ show_epm_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const epm_fr
         proto_item *li = proto_tree_add_item(mt, hf_epm_endpoint, tvb, 0, 0, ENC_NA);
         proto_tree *lt = proto_item_add_subtree(li, ett_epm_endpoint);
 
-        proto_item_append_text(li, ": %s %s (%s)", val_to_str_const(l->ep.kind, kind_vals, "?"),
-                               ep_str(&l->ep, pinfo->pool), val_to_str_const(l->result, result_vals, "?"));
+        if (proto_field_is_referenced(tree, hf_epm_endpoint))
+            proto_item_append_text(li, ": %s %s (%s)", val_to_str_const(l->ep.kind, kind_vals, "?"),
+                                   ep_str(&l->ep, pinfo->pool), val_to_str_const(l->result, result_vals, "?"));
         add_endpoint_fields(lt, tvb, pinfo, &l->ep);
         ti = proto_tree_add_uint(lt, hf_epm_result, tvb, 0, 0, l->result);
         proto_item_set_generated(ti);

@@ -235,5 +235,35 @@ class NoTree(unittest.TestCase):
         self.assertEqual(len(with_tree), 58)
 
 
+class Labels(unittest.TestCase):
+    """Item texts and string fields are formatted only where somebody can see
+    or asked for them: a shown tree (-V, the GUI's details), a filter, a
+    column or -e. -T fields of other fields builds a tree that shows nothing,
+    and skips that work; what is shown or asked for must not change."""
+
+    def setUp(self):
+        self.pcap = it.sample("rpc-epm-lookup-bind.pcap")
+
+    def test_texts_in_shown_tree(self):
+        out = it.tshark(["-r", self.pcap, "-V", "-O", "exmta", "-Y", "frame.number == 9 || frame.number == 13"])
+        lines = [l.strip() for l in out.splitlines()]
+        for want in ["Endpoint mapper lookup: 1 endpoint from the endpoint mapper on 127.10.0.2",
+                     "[Requested interface: 9e8ee830-4459-11ce-979b-00aa005ffebe (Exchange MTA v2.0)]",
+                     "Learned endpoint: MTA RPC 127.10.0.2:1032 (new endpoint)",
+                     "MTA RPC endpoint session: MTA RPC 127.10.0.2:1032, learned in frame 9"]:
+            self.assertIn(want, lines)
+        # once under frame 9's learned endpoint, once under frame 13's session
+        self.assertEqual(lines.count("[Interface name: Exchange MTA]"), 2)
+        self.assertEqual(lines.count("[Interface version: 2.0]"), 2)
+
+    def test_string_fields_asked_for(self):
+        # asked for by -e alone, and by a filter alone
+        rows = it.fields(self.pcap, ["frame.number", "exmta.rpc.version"], filt="exmta.rpc.session_start")
+        self.assertEqual(rows[0], ["13", "2.0"])
+        rows = it.fields(self.pcap, ["frame.number"],
+                         filt='exmta.rpc.interface_name == "Exchange MTA" && exmta.rpc.version == "2.0"')
+        self.assertEqual(it.column(rows), ["9"] + stream_frames(self.pcap, 1))
+
+
 if __name__ == "__main__":
     it.main()

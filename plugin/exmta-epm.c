@@ -866,6 +866,23 @@ exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         queue_taps(pinfo, fr, rf);
 }
 
+/* An ept_map response over connectionless DCE/RPC (UDP) teaches endpoints
+ * like one over TCP: show and tap it like one. No RPC session is flagged on
+ * UDP: the endpoints learned are TCP ports. */
+void
+exmta_epm_udp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    epm_frame_t *fr;
+
+    if (!rpc_state_present)
+        return;
+    fr = (epm_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM);
+    if (fr) {
+        show_epm_frame(tvb, pinfo, tree, fr);
+        queue_taps(pinfo, fr, NULL);
+    }
+}
+
 typedef struct {
     void (*fn)(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_data);
     gpointer user_data;

@@ -39,8 +39,10 @@ gboolean exmta_tcp_refused_now(conversation_t *conv, gboolean *reported, gboolea
 /* EPM correlation (exmta-epm.c) */
 void exmta_epm_register(int proto, module_t *module);
 void exmta_epm_handoff(void);
-/* Called by the postdissector for every TCP frame; adds the exmta.rpc item. */
+/* Called by the postdissector for every TCP frame; adds the exmta.rpc item.
+ * The UDP one shows and taps an ept_map response over UDP. */
 void exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+void exmta_epm_udp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 /* TRUE when port is one of exmta.rpc_static_ports or a learned endpoint port. */
 gboolean exmta_epm_port_interesting(guint16 port);
 

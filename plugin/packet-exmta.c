@@ -645,12 +645,15 @@ add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_t
 /* tcp.stream of this frame; *found: TCP has the session; *syn_in_file: its
  * SYN or SYN/ACK is in the file (TCP notes the server port from either; a
  * session cut by a file boundary has neither in its continuation). Either
- * out-pointer may be NULL. */
+ * out-pointer may be NULL. TCP's data is only read: get_tcp_conversation_data()
+ * would give a conversation without any (an ept_map exchange over UDP) a
+ * new tcp.stream, renumbering every later TCP session. */
 guint32
 exmta_tcp_stream_of(packet_info *pinfo, gboolean *found, gboolean *syn_in_file)
 {
-    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-    struct tcp_analysis *tcpd = conv ? get_tcp_conversation_data(conv, pinfo) : NULL;
+    conversation_t *conv = pinfo->ptype == PT_TCP ? find_conversation_pinfo(pinfo, 0) : NULL;
+    const struct tcp_analysis *tcpd =
+        conv ? (const struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
 
     if (found)
         *found = tcpd != NULL;
@@ -718,8 +721,11 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     /* the last to run for this frame: its RFC1006 record is final */
     if (!PINFO_FD_VISITED(pinfo) && first_pass_frame.num == pinfo->num)
         keep_first_pass_frame();
-    if (pinfo->ptype != PT_TCP)
+    if (pinfo->ptype != PT_TCP) {
+        if (pinfo->ptype == PT_UDP)
+            exmta_epm_udp_frame(tvb, pinfo, tree);
         return 0;
+    }
 
     fd = rfc1006_frame_of(pinfo);
     if (PINFO_FD_VISITED(pinfo)) {

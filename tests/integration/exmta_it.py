@@ -195,6 +195,23 @@ def _csum(data):
     return ~s & 0xFFFF
 
 
+def _ip4(a):
+    return bytes(int(x) for x in a.split("."))
+
+
+def udp_frame(src, dst, sport, dport, payload, usec_since_epoch):
+    """One Ethernet/IPv4/UDP frame (checksums right) as a read_pcap() record."""
+    ip4 = _ip4
+    udp = struct.pack(">HHHH", sport, dport, 8 + len(payload), 0)
+    pseudo = ip4(src) + ip4(dst) + struct.pack(">BBH", 0, 17, len(udp) + len(payload))
+    udp = udp[:6] + struct.pack(">H", _csum(pseudo + udp + payload) or 0xFFFF)
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp) + len(payload), 1, 0x4000, 64, 17, 0,
+                     ip4(src), ip4(dst))
+    ip = ip[:10] + struct.pack(">H", _csum(ip)) + ip[12:]
+    raw = b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00" + ip + udp + payload
+    return (usec_since_epoch // 1000000, usec_since_epoch % 1000000, raw, len(raw))
+
+
 class TcpFlow:
     """Builds one TCP connection's frames (Ethernet/IPv4/TCP) with correct
     sequence numbers, for hostile payloads that real stacks would not send."""
@@ -205,20 +222,17 @@ class TcpFlow:
         self.t = t0 * 1000000
         self.frames = []
 
-    def _ip(self, a):
-        return bytes(int(x) for x in a.split("."))
-
     def _frame(self, from_cli, flags, payload=b""):
         src, dst = (self.cli, self.srv) if from_cli else (self.srv, self.cli)
         sp, dp = (self.cport, self.sport) if from_cli else (self.sport, self.cport)
         seq = self.seq[from_cli]
         ack = self.seq[not from_cli] if flags & 0x10 else 0
         tcp = struct.pack(">HHIIBBHHH", sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0)
-        pseudo = self._ip(src) + self._ip(dst) + struct.pack(">BBH", 0, 6, len(tcp) + len(payload))
+        pseudo = _ip4(src) + _ip4(dst) + struct.pack(">BBH", 0, 6, len(tcp) + len(payload))
         c = _csum(pseudo + tcp + payload)
         tcp = tcp[:16] + struct.pack(">H", c) + tcp[18:]
         ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 1, 0x4000, 64, 6, 0,
-                         self._ip(src), self._ip(dst))
+                         _ip4(src), _ip4(dst))
         ip = ip[:10] + struct.pack(">H", _csum(ip)) + ip[12:]
         eth = b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00"
         if not from_cli:

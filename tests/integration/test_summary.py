@@ -8,6 +8,7 @@ import datetime
 import io
 import json
 import os
+import struct
 import subprocess
 import sys
 import unittest
@@ -312,6 +313,64 @@ class Sessions(unittest.TestCase):
     def test_bad_format(self):
         out = it.tshark(["-r", it.sample("x400-bind-refused.pcap"), "-q", "-z", "exmta,sessionsx"], check=False)
         self.assertNotIn("Exchange MTA sessions", out)
+
+
+class EpmOverUdp(unittest.TestCase):
+    """An ept_map exchange over connectionless DCE/RPC (UDP 135) that fails,
+    then an unrelated TCP session. The request and response stubs are the
+    real ones of rpc-epm-lookup-failed.pcap (impacket over TCP), carried in
+    connectionless headers: impacket has no connectionless client.
+    exmta shows and taps the failure as it does over TCP, and the summary's
+    tap must not give the UDP exchange a tcp.stream (TCP would then number
+    every later TCP session one higher than stock)."""
+    EPM_IF_LE = bytes.fromhex("0883afe11f5dc91191a408002b14a0fa")   # e1af8308-5d1f-11c9-91a4-08002b14a0fa
+    ACTIVITY = bytes.fromhex("00112233445566778899aabbccddeeff")
+
+    @classmethod
+    def cl_pdu(cls, ptype, flags1, stub):
+        # version 4, little-endian drep, no object, EPM v3, seqnum 1, opnum 3 (ept_map)
+        return struct.pack("<BBBB3sB16s16s16sIIIHHHHHBB", 4, ptype, flags1, 0, b"\x10\x00\x00", 0, b"\0" * 16,
+                           cls.EPM_IF_LE, cls.ACTIVITY, 0, 3, 1, 3, 0xFFFF, 0xFFFF, len(stub), 0, 0, 0) + stub
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = it.TempDir()
+        stubs = {}
+        for _s, _u, raw, _o in it.read_pcap(it.sample("rpc-epm-lookup-failed.pcap"))[1]:
+            t = 14 + (raw[14] & 0x0F) * 4
+            pl = raw[t + (raw[t + 12] >> 4) * 4:]
+            if len(pl) > 24 and pl[0] == 5 and pl[2] in (0, 2):    # CO request / response
+                stubs[pl[2]] = pl[24:]
+        t0 = 1700000000 * 1000000
+        pkts = [it.udp_frame("127.10.0.1", "127.10.0.2", 50135, 135, cls.cl_pdu(0, 0x20, stubs[0]), t0),
+                it.udp_frame("127.10.0.2", "127.10.0.1", 135, 50135, cls.cl_pdu(2, 0x08, stubs[2]), t0 + 500)]
+        flow = it.TcpFlow("127.10.0.1", "127.10.0.7", 40001, 8080, t0=1700000001)
+        pkts += flow.handshake().send(True, b"hello").close().frames
+        cls.pcap = it.write_pcap(cls.tmp.file("epm-udp.pcap"), pkts)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_failure_learned_over_udp(self):
+        rows = it.fields(self.pcap, ["frame.number", "udp.srcport", "dcerpc.ver", "exmta.epm.status"],
+                         filt="exmta.epm")
+        self.assertEqual(rows, [["2", "135", "4", "0x16c9a0d6"]])
+        # the row of the TCP sample's failure (test_samples), but no TCP session: 0 sessions
+        self.assertEqual(rows_from_csv(summary(self.pcap)), [
+            ("127.10.0.2", 135, "MTA RPC", "EPM frame 2", 0, 1, 162, 2, 2,
+             "EPM lookup failed: EPT_S_NOT_REGISTERED (0x16c9a0d6)")])
+        self.assertEqual(rows_from_csv(summary(self.pcap, two_pass=True)), rows_from_csv(summary(self.pcap)))
+
+    def test_tcp_streams_numbered_as_stock_with_the_summary(self):
+        want = it.fields(self.pcap, ["frame.number", "tcp.stream"], filt="tcp", stock=True)
+        self.assertEqual(it.column(want, 1), ["0"] * 7)
+        for two_pass in (False, True):
+            out = it.tshark((["-2"] if two_pass else []) +
+                            ["-r", self.pcap, "-Y", "tcp", "-T", "fields", "-e", "frame.number", "-e", "tcp.stream",
+                             "-z", "exmta,endpoints,csv", "-z", "exmta,sessions,csv"])
+            got = [l.split("\t") for l in out.splitlines() if l[:1].isdigit() and "\t" in l]
+            self.assertEqual(got, want, "-2" if two_pass else "one pass")
 
 
 if __name__ == "__main__":

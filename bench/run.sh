@@ -21,6 +21,12 @@
 #                         functions; deterministic, unlike times on a shared machine (~6 min
 #                         per mode)
 #   BENCH_CALLGRIND_MODES="plain fields"   the modes counted with callgrind
+#   BENCH_PAIRING=sequential   "concurrent": each round runs stock and plugin at the
+#                         same time, each pinned to its own CPU (taskset; swapped
+#                         every round), so both see the same moments of a shared
+#                         host; the lane that ends first runs its command again,
+#                         untimed, until the other ends, so the last one never runs
+#                         alone. Needs 2 CPUs and twice the memory; no heur variant.
 #
 # Per run: /usr/bin/time -f "%e %U %S %M" around tools/exmta-tshark (wall s,
 # user s, sys s, peak RSS KiB of tshark). Variants of one workload/mode are run
@@ -53,6 +59,7 @@ MEMCHECK=${BENCH_MEMCHECK:-1}
 BUILD=${BENCH_BUILD:-1}
 CALLGRIND=${BENCH_CALLGRIND:-0}
 CALLGRIND_MODES=${BENCH_CALLGRIND_MODES:-plain fields}
+PAIRING=${BENCH_PAIRING:-sequential}
 FRAMES=${BENCH_FRAMES:-1000000}
 WRAP=$repo/tools/exmta-tshark
 PY=/usr/bin/python3
@@ -91,6 +98,14 @@ if [ "$BUILD" = 1 ]; then
     [ $ok = 1 ] || log "WARNING: build failed; benchmarking the previous build $plugin_so"
 fi
 [ -n "$plugin_so" ] || die "no build/plugins/*/epan/exmta.so; run with BENCH_BUILD=1"
+case $PAIRING in
+    sequential) ;;
+    concurrent)
+        command -v taskset >/dev/null || die "taskset missing (util-linux)"
+        [ "$(nproc)" -ge 2 ] || die "BENCH_PAIRING=concurrent needs 2 CPUs"
+        [ "$HEUR" = 1 ] && { log "BENCH_PAIRING=concurrent: no heuristic-alone variant"; HEUR=0; } ;;
+    *) die "BENCH_PAIRING must be sequential or concurrent" ;;
+esac
 
 # --- workloads --------------------------------------------------------------
 mkdir -p "$DIR"
@@ -139,6 +154,7 @@ export EXMTA_PLUGIN_ROOT=$RES/plugins
     echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); memory $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "runs: plain $RUNS, fields $FIELDS_RUNS; heuristic-alone in: $( [ "$HEUR" = 1 ] && echo "$HEUR_MODES" || echo none)"
+    echo "pairing: $PAIRING"
 } > "$RES/info.txt"
 
 # sanity: does the heuristic-alone setting leave TCP 102 decoded (stock TPKT)?
@@ -153,27 +169,58 @@ if [ "$HEUR" = 1 ]; then
 fi
 echo "$heur_102" > "$RES/heur_102"
 
-# one timed run: workload mode variant round
-run_one() {
-    local w=$1 mode=$2 v=$3 r=$4 f=$DIR/$1.pcap t
-    local -a args=()
+# the tshark arguments of a variant: workload mode variant -> ARGS
+variant_args() {
+    local w=$1 mode=$2 v=$3
+    ARGS=()
     case $v in
-        stock)  args=(--stock); [ "$w" = rfc1006-heavy ] && args+=(-d tcp.port==102,tpkt) ;;
-        plugin) args=() ;;
-        heur)   args=(-o "$HEUR_OPT") ;;
+        stock)  ARGS=(--stock); [ "$w" = rfc1006-heavy ] && ARGS+=(-d tcp.port==102,tpkt) ;;
+        plugin) ARGS=() ;;
+        heur)   ARGS=(-o "$HEUR_OPT") ;;
     esac
-    args+=(-r "$f")
-    [ "$mode" = fields ] && args+=(-T fields -e frame.number -e tcp.stream)
+    ARGS+=(-r "$DIR/$w.pcap")
+    [ "$mode" = fields ] && ARGS+=(-T fields -e frame.number -e tcp.stream)
+    return 0
+}
+
+# one timed run: workload mode variant round [cpu]
+run_one() {
+    local w=$1 mode=$2 v=$3 r=$4 cpu=${5:-} t
+    local -a args pin=()
+    variant_args "$w" "$mode" "$v"
+    args=("${ARGS[@]}")
+    [ -n "$cpu" ] && pin=(taskset -c "$cpu")
     t=$(mktemp)
     load1=$(cut -d' ' -f1 /proc/loadavg)
-    echo "== $w $mode $v $r: tshark ${args[*]}" >> "$ERRLOG"
-    /usr/bin/time -f "%e %U %S %M" -o "$t" "$WRAP" "${args[@]}" > /dev/null 2>> "$ERRLOG" \
+    echo "== $w $mode $v $r${cpu:+ cpu $cpu}: tshark ${args[*]}" >> "$ERRLOG"
+    "${pin[@]}" /usr/bin/time -f "%e %U %S %M" -o "$t" "$WRAP" "${args[@]}" > /dev/null 2>> "$ERRLOG" \
         || { cat "$t" >> "$ERRLOG"; rm -f "$t"; die "tshark failed ($w $mode $v), see $ERRLOG"; }
     read -r wall user sys rss < <(tail -1 "$t")
     rm -f "$t"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$mode" "$v" "$r" "$wall" "$user" "$sys" "$rss" \
         "${NFRAMES[$w]}" "$load1" >> "$RAW"
-    log "  $w $mode $v #$r: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')s rss ${rss}KiB"
+    log "  $w $mode $v #$r${cpu:+ (cpu $cpu)}: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')s rss ${rss}KiB"
+}
+
+# one concurrent round: stock and plugin at once on CPUs 0 and 1 (swapped on
+# even rounds); the lane that ends first repeats its command, untimed, in its
+# own process group until the other lane ends
+run_pair_concurrent() {
+    local w=$1 mode=$2 r=$3 cs=0 cp=1 ps pp first other cpu v filler
+    [ $((r % 2)) = 0 ] && { cs=1; cp=0; }
+    run_one "$w" "$mode" stock "$r" "$cs" & ps=$!
+    run_one "$w" "$mode" plugin "$r" "$cp" & pp=$!
+    wait -n "$ps" "$pp" || die "a concurrent run failed ($w $mode #$r)"
+    if kill -0 "$ps" 2>/dev/null; then other=$ps; cpu=$cp; v=plugin; else other=$pp; cpu=$cs; v=stock; fi
+    variant_args "$w" "$mode" "$v"
+    # the loop also ends by itself once the other lane has ended (it may start
+    # after that, when the kill below has no process group to find yet)
+    setsid bash -c 'o=$1; shift; while kill -0 "$o" 2>/dev/null; do "$@" > /dev/null 2>&1; done' \
+        filler "$other" taskset -c "$cpu" "$WRAP" "${ARGS[@]}" &
+    filler=$!
+    wait "$other" || { kill -- -"$filler" 2>/dev/null; die "a concurrent run failed ($w $mode #$r)"; }
+    kill -- -"$filler" 2>/dev/null || true
+    wait "$filler" 2>/dev/null || true
 }
 
 declare -A NFRAMES
@@ -182,7 +229,7 @@ for w in $WORKLOADS; do
     cat "$DIR/$w.pcap" > /dev/null         # warm the page cache; untimed
 done
 
-log "plugin: $plugin_so; plain $RUNS / fields $FIELDS_RUNS run(s) each; results in $RES"
+log "plugin: $plugin_so; plain $RUNS / fields $FIELDS_RUNS run(s) each, $PAIRING; results in $RES"
 for w in $WORKLOADS; do
     for mode in $MODES; do
         variants="stock plugin"
@@ -194,6 +241,7 @@ for w in $WORKLOADS; do
         [ "$mode" = fields ] && n=$FIELDS_RUNS
         log "$w ($mode), ${NFRAMES[$w]} frames"
         for r in $(seq 1 "$n"); do
+            if [ "$PAIRING" = concurrent ]; then run_pair_concurrent "$w" "$mode" "$r"; continue; fi
             if [ $((r % 2)) = 1 ]; then order=$variants; else order=$rev_variants; fi
             for v in $order; do run_one "$w" "$mode" "$v" "$r"; done
         done
@@ -278,7 +326,7 @@ if [ "$CALLGRIND" = 1 ]; then
 fi
 
 # --- summary ------------------------------------------------------------------
-"$PY" - "$RAW" "$MEM" "$RES/heur_102" "plain $RUNS / fields $FIELDS_RUNS" "$CG" > "$RES/table.md" <<'EOF'
+"$PY" - "$RAW" "$MEM" "$RES/heur_102" "plain $RUNS / fields $FIELDS_RUNS ($PAIRING pairs)" "$CG" > "$RES/table.md" <<'EOF'
 import csv, os, statistics, sys
 raw, mem, heur_flag, runs = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().strip(), sys.argv[4]
 cgfile = sys.argv[5]

@@ -200,6 +200,16 @@ frame_has_proto(packet_info *pinfo, int proto_id)
     return FALSE;
 }
 
+/* TCP's data of a conversation, only read: get_tcp_conversation_data()
+ * resets TCP's per-frame analysis pointer, and on a conversation without
+ * TCP data (an ept_map exchange over UDP) creates some, with a new
+ * tcp.stream that renumbers every later TCP session. NULL when TCP has none. */
+static struct tcp_analysis *
+tcp_data_of(conversation_t *conv)
+{
+    return conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
+}
+
 static exmta_conv_t *
 get_conv_data(conversation_t *conv)
 {
@@ -209,10 +219,8 @@ get_conv_data(conversation_t *conv)
         cd->conv = conv;
         conversation_add_proto_data(conv, proto_exmta, cd);
     }
-    /* read without get_tcp_conversation_data(), which also resets TCP's
-     * per-frame analysis pointer */
     if (!cd->tcpd)
-        cd->tcpd = (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp);
+        cd->tcpd = tcp_data_of(conv);
     return cd;
 }
 
@@ -567,8 +575,7 @@ tcp_refused_in(const struct tcp_analysis *tcpd, gboolean *reported, gboolean exp
 gboolean
 exmta_tcp_refused_now(conversation_t *conv, gboolean *reported, gboolean expected)
 {
-    return conv && tcp_refused_in((const struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp),
-                                  reported, expected);
+    return tcp_refused_in(tcp_data_of(conv), reported, expected);
 }
 
 /* The first field_info of hfid in this frame's tree: primed fields through
@@ -645,15 +652,12 @@ add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_t
 /* tcp.stream of this frame; *found: TCP has the session; *syn_in_file: its
  * SYN or SYN/ACK is in the file (TCP notes the server port from either; a
  * session cut by a file boundary has neither in its continuation). Either
- * out-pointer may be NULL. TCP's data is only read: get_tcp_conversation_data()
- * would give a conversation without any (an ept_map exchange over UDP) a
- * new tcp.stream, renumbering every later TCP session. */
+ * out-pointer may be NULL. */
 guint32
 exmta_tcp_stream_of(packet_info *pinfo, gboolean *found, gboolean *syn_in_file)
 {
-    conversation_t *conv = pinfo->ptype == PT_TCP ? find_conversation_pinfo(pinfo, 0) : NULL;
     const struct tcp_analysis *tcpd =
-        conv ? (const struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
+        pinfo->ptype == PT_TCP ? tcp_data_of(find_conversation_pinfo(pinfo, 0)) : NULL;
 
     if (found)
         *found = tcpd != NULL;

@@ -186,14 +186,13 @@ variant_args() {
 # one timed run: workload mode variant round [cpu]
 run_one() {
     local w=$1 mode=$2 v=$3 r=$4 cpu=${5:-} t
-    local -a args pin=()
+    local -a pin=()
     variant_args "$w" "$mode" "$v"
-    args=("${ARGS[@]}")
     [ -n "$cpu" ] && pin=(taskset -c "$cpu")
     t=$(mktemp)
     load1=$(cut -d' ' -f1 /proc/loadavg)
-    echo "== $w $mode $v $r${cpu:+ cpu $cpu}: tshark ${args[*]}" >> "$ERRLOG"
-    "${pin[@]}" /usr/bin/time -f "%e %U %S %M" -o "$t" "$WRAP" "${args[@]}" > /dev/null 2>> "$ERRLOG" \
+    echo "== $w $mode $v $r${cpu:+ cpu $cpu}: tshark ${ARGS[*]}" >> "$ERRLOG"
+    "${pin[@]}" /usr/bin/time -f "%e %U %S %M" -o "$t" "$WRAP" "${ARGS[@]}" > /dev/null 2>> "$ERRLOG" \
         || { cat "$t" >> "$ERRLOG"; rm -f "$t"; die "tshark failed ($w $mode $v), see $ERRLOG"; }
     read -r wall user sys rss < <(tail -1 "$t")
     rm -f "$t"
@@ -206,7 +205,7 @@ run_one() {
 # even rounds); the lane that ends first repeats its command, untimed, in its
 # own process group until the other lane ends
 run_pair_concurrent() {
-    local w=$1 mode=$2 r=$3 cs=0 cp=1 ps pp first other cpu v filler
+    local w=$1 mode=$2 r=$3 cs=0 cp=1 ps pp other cpu v filler
     [ $((r % 2)) = 0 ] && { cs=1; cp=0; }
     run_one "$w" "$mode" stock "$r" "$cs" & ps=$!
     run_one "$w" "$mode" plugin "$r" "$cp" & pp=$!

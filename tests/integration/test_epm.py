@@ -3,6 +3,7 @@ to them (issue 3), with the real tshark and the built plugin, on real
 DCE/RPC captures: the project's impacket captures (sample-pcaps/rpc-*.pcap,
 see sample-pcaps/README-rpc.md) and the public mapi.cap / dcerpc_witness."""
 import os
+import struct
 import sys
 import unittest
 
@@ -183,6 +184,82 @@ class PortChange(unittest.TestCase):
         streams = by_stream(it.fields(pcap, RPC_FIELDS, filt="exmta.rpc"))
         self.assertEqual({s: (v[0], sorted(e[5:7] for e in v[2])) for s, v in streams.items()},
                          {"1": (13, [("1032", "9")]), "3": (39, [("1034", "35")])})
+
+
+class FlowReuse(unittest.TestCase):
+    """exmta remembers, per TCP flow, whether it leads to an endpoint, until TCP
+    sets up a new conversation. Built from the real EPM exchange of
+    rpc-epm-lookup-nobind.pcap (the tower names no host: the responder's
+    address is the endpoint's) replayed with two responders, and the real
+    request/response of its session. Port 1032 is learned for 127.10.0.2
+    first, so flows to 127.10.0.5:1032 are looked at, and found wanting,
+    before 127.10.0.5:1032 is learned."""
+
+    @staticmethod
+    def payloads(pcap, port):
+        out = []
+        for _s, _u, raw, _o in it.read_pcap(pcap)[1]:
+            t = 14 + (raw[14] & 0x0F) * 4
+            sp, dp = struct.unpack(">HH", raw[t:t + 4])
+            pl = raw[t + (raw[t + 12] >> 4) * 4:]
+            if pl and port in (sp, dp):
+                out.append((dp == port, pl))
+        return out
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = it.TempDir()
+        src = it.sample("rpc-epm-lookup-nobind.pcap")
+        epm, rpc = cls.payloads(src, 135), cls.payloads(src, 1032)
+        t = [1700000000]
+
+        def flow(srv, cport, sport):
+            t[0] += 1
+            return it.TcpFlow("127.10.0.1", srv, cport, sport, t0=t[0])
+
+        def replay(f, pdus):
+            for from_cli, pl in pdus:
+                f.send(from_cli, pl)
+            return f
+
+        frames = replay(flow("127.10.0.2", 46001, 135).handshake(), epm).close().frames          # 1..10
+        frames += replay(flow("127.10.0.5", 40000, 1032).handshake(), rpc).close().frames        # 11..20
+        y = replay(flow("127.10.0.5", 40001, 1032).handshake(), rpc[:2])                         # 21..25
+        frames += y.frames
+        frames += replay(flow("127.10.0.5", 46002, 135).handshake(), epm).close().frames         # 26..35, 32 learns
+        n = len(y.frames)
+        frames += replay(y, rpc[2:]).close().frames[n:]                                          # 36..40
+        again = flow("127.10.0.5", 40000, 1032)                                                  # 11's ports again
+        again.seq = {True: 700000, False: 750000}
+        frames += replay(again.handshake(), rpc).close().frames                                  # 41..50
+        cls.pcap = it.write_pcap(cls.tmp.file("flow-reuse.pcap"), frames)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_stock_sees_the_ports_reused(self):
+        rows = it.fields(self.pcap, ["frame.number", "tcp.stream", "ip.dst", "tcp.dstport"],
+                         filt="tcp.flags.syn == 1 && tcp.flags.ack == 0", stock=True)
+        self.assertEqual(rows, [["1", "0", "127.10.0.2", "135"], ["11", "1", "127.10.0.5", "1032"],
+                                ["21", "2", "127.10.0.5", "1032"], ["26", "3", "127.10.0.5", "135"],
+                                ["41", "4", "127.10.0.5", "1032"]])
+        self.assertEqual(it.fields(self.pcap, ["frame.number", "dcerpc.pkt_type"], filt="epm.opnum == 3",
+                                   stock=True), [["6", "0"], ["7", "2"], ["31", "0"], ["32", "2"]])
+
+    def test_only_the_session_after_learning_is_flagged(self):
+        # not stream 1 (nothing learned for 127.10.0.5 yet), nor stream 2 (it
+        # began before frame 32 taught 127.10.0.5:1032, and goes on after it),
+        # but stream 4, on stream 1's ports again, from its SYN on
+        want = [[n, "4", "127.10.0.5", "1032", "32", "41"] for n in stream_frames(self.pcap, 4)]
+        self.assertEqual([r[0] for r in want], [str(n) for n in range(41, 51)])
+        self.assertEqual(stream_frames(self.pcap, 2)[-5:], ["36", "37", "38", "39", "40"])
+        for extra in ([], ["-2"]):
+            with self.subTest(passes=extra or "one"):
+                rows = it.fields(self.pcap, ["frame.number", "tcp.stream", "exmta.rpc.ip", "exmta.rpc.port",
+                                             "exmta.rpc.learned_in", "exmta.rpc.session_start"],
+                                 filt="exmta.rpc && !exmta.epm", extra=extra)
+                self.assertEqual(rows, want)
 
 
 class PublicCaptures(unittest.TestCase):

@@ -23,6 +23,7 @@
 #include "epm_parse.h"
 #include "endpoints.h"
 #include "known.h"
+#include "flowcache.h"
 
 #define EPM_V3_UUID "e1af8308-5d1f-11c9-91a4-08002b14a0fa"
 #define EPM_OPNUM_MAP 3
@@ -161,6 +162,7 @@ typedef struct {
  * on any pass from this record, so memory grows with sessions, not frames. */
 typedef struct {
     const exmta_endpoint_t *ep; /* NULL: not an RPC endpoint session */
+    conversation_t *conv;       /* the TCP conversation this record belongs to */
     guint32 first_frame;
     guint32 first_session_frame;/* = first_frame if this is the endpoint's first session, else 0 */
     guint32 refused_frame;      /* the RST that refused it, 0 if none */
@@ -481,6 +483,7 @@ decide_conversation(conversation_t *conv, packet_info *pinfo)
     if (rc)
         return rc;
     rc = wmem_new0(wmem_file_scope(), rpc_conv_t);
+    rc->conv = conv;
     rc->first_frame = pinfo->num;
     conversation_add_proto_data(conv, proto_mta_rpc, rc);
 
@@ -521,13 +524,10 @@ endpoint_at(packet_info *pinfo)
 /* The conversation record of this frame if it is (or may be) a session to
  * an RPC endpoint: cheap hash checks first, the conversation last. */
 static rpc_conv_t *
-rpc_conv_of(packet_info *pinfo, conversation_t **convp)
+rpc_conv_lookup(packet_info *pinfo)
 {
     conversation_t *conv;
 
-    if (!exmta_epm_port_interesting((guint16)pinfo->srcport) &&
-        !exmta_epm_port_interesting((guint16)pinfo->destport))
-        return NULL;
     /* Dynamic RPC ports and client ports share 49152-65535: ask the table
      * for the address and port before looking for the conversation. */
     if (!endpoint_at(pinfo) && !(rpc_static_ports && (value_is_in_range(rpc_static_ports, pinfo->srcport) ||
@@ -536,16 +536,55 @@ rpc_conv_of(packet_info *pinfo, conversation_t **convp)
     conv = find_conversation_pinfo(pinfo, 0);
     if (!conv)
         return NULL;
-    if (convp)
-        *convp = conv;
     if (!PINFO_FD_VISITED(pinfo))
         return decide_conversation(conv, pinfo);
     return (rpc_conv_t *)conversation_get_proto_data(conv, proto_mta_rpc);
 }
 
+/* First pass: the answer for a flow stands while TCP's stream count does
+ * (the flow still leads to the same conversation, see flowcache.h), so
+ * every frame after a session's first costs one cache probe. A flow with
+ * no endpoint at either end is remembered too: an endpoint learned while
+ * that flow lasts cannot flag it (its conversation began before), and a
+ * new conversation on the same ports bumps the stream count. */
+#define EXMTA_RPC_FLOW_SLOTS 4096
+static exmta_flowcache_t *rpc_flows;
+static rpc_conv_t not_rpc;              /* the remembered "no endpoint here" */
+
+static rpc_conv_t *
+rpc_conv_of(packet_info *pinfo)
+{
+    gboolean cacheable = !PINFO_FD_VISITED(pinfo) && pinfo->src.type == AT_IPv4 && pinfo->dst.type == AT_IPv4;
+    guint32 generation = 0;
+    rpc_conv_t *rc;
+
+    if (!exmta_epm_port_interesting((guint16)pinfo->srcport) &&
+        !exmta_epm_port_interesting((guint16)pinfo->destport))
+        return NULL;
+    if (cacheable) {
+        generation = get_tcp_stream_count();
+        rc = (rpc_conv_t *)exmta_flowcache_get(rpc_flows, (const guint8 *)pinfo->src.data,
+                                               (const guint8 *)pinfo->dst.data, 4, (guint16)pinfo->srcport,
+                                               (guint16)pinfo->destport, generation);
+        if (rc == &not_rpc)
+            return NULL;
+        if (rc) {
+            /* as find_conversation_pinfo() would have done */
+            if (pinfo->num > rc->conv->last_frame)
+                rc->conv->last_frame = pinfo->num;
+            return rc;
+        }
+    }
+    rc = rpc_conv_lookup(pinfo);
+    if (cacheable)
+        exmta_flowcache_put(rpc_flows, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data, 4,
+                            (guint16)pinfo->srcport, (guint16)pinfo->destport, generation, rc ? rc : &not_rpc);
+    return rc;
+}
+
 /* First pass: count the endpoint's sessions and note a refusal. */
 static void
-rpc_first_pass(packet_info *pinfo, rpc_conv_t *rc, conversation_t *conv)
+rpc_first_pass(packet_info *pinfo, rpc_conv_t *rc)
 {
     if (rc->first_frame == pinfo->num) {
         guint n = GPOINTER_TO_UINT(g_hash_table_lookup(sessions_per_endpoint, rc->ep)) + 1;
@@ -553,7 +592,7 @@ rpc_first_pass(packet_info *pinfo, rpc_conv_t *rc, conversation_t *conv)
         if (n == 1)
             rc->first_session_frame = pinfo->num;
     }
-    if (exmta_tcp_refused_now(conv, &rc->refused_reported, TRUE))
+    if (exmta_tcp_refused_now(rc->conv, &rc->refused_reported, TRUE))
         rc->refused_frame = pinfo->num;
 }
 
@@ -841,7 +880,6 @@ exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     rpc_frame_t rfs, *rf = NULL;
     epm_frame_t *fr;
-    conversation_t *conv = NULL;
     rpc_conv_t *rc;
 
     /* Most captures have no EPM traffic and no static RPC ports: nothing to do. */
@@ -851,9 +889,9 @@ exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!PINFO_FD_VISITED(pinfo) && known_conversations_pending)
         expect_known_sessions(pinfo);
     /* one lookup serves the first pass's bookkeeping and the display */
-    rc = endpoints ? rpc_conv_of(pinfo, &conv) : NULL;
+    rc = endpoints ? rpc_conv_of(pinfo) : NULL;
     if (!PINFO_FD_VISITED(pinfo) && rc && rc->ep)
-        rpc_first_pass(pinfo, rc, conv);
+        rpc_first_pass(pinfo, rc);
 
     fr = (epm_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM);
     if (fr)
@@ -967,6 +1005,7 @@ epm_init(void)
     known_origin = g_hash_table_new(g_direct_hash, g_direct_equal);
     learned_when = g_hash_table_new(g_direct_hash, g_direct_equal);
     load_known_endpoints();
+    exmta_flowcache_clear(rpc_flows);
 }
 
 static void
@@ -988,6 +1027,15 @@ epm_cleanup(void)
         g_hash_table_destroy(learned_when);
     learned_when = NULL;
     known_conversations_pending = FALSE;
+    exmta_flowcache_clear(rpc_flows);   /* its records were file scope */
+}
+
+static void
+epm_shutdown(void)
+{
+    unhook_epm();
+    exmta_flowcache_free(rpc_flows);
+    rpc_flows = NULL;
 }
 
 /* No operation names are public for the Exchange MTA interfaces: stock shows
@@ -1129,7 +1177,8 @@ exmta_epm_register(int proto, module_t *module)
     exmta_uuid_from_string(QADMIN_UUID, &qadmin_uuid);
     register_init_routine(epm_init);
     register_cleanup_routine(epm_cleanup);
-    register_shutdown_routine(unhook_epm);
+    rpc_flows = exmta_flowcache_new(EXMTA_RPC_FLOW_SLOTS);
+    register_shutdown_routine(epm_shutdown);
 }
 
 void

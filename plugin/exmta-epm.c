@@ -87,6 +87,7 @@ static GHashTable *sessions_per_endpoint;   /* const exmta_endpoint_t * -> sessi
 static wmem_map_t *requests;                /* request frame -> epm_request_t */
 static GHashTable *known_origin;            /* const exmta_endpoint_t * -> known_origin_t (KNOWN_TABLE) */
 static GHashTable *learned_when;            /* const exmta_endpoint_t * -> nstime_t * (EPM): time of its response */
+static GHashTable *ep_texts;                /* const exmta_endpoint_t * -> ep_texts_t (shown trees) */
 static gboolean known_conversations_pending;
 static gboolean rpc_state_present;          /* an endpoint was learned or loaded, or an EPM frame stored:
                                              * until then exmta_epm_tcp_frame returns at once */
@@ -608,12 +609,46 @@ rpc_frame_of(packet_info *pinfo, const rpc_conv_t *rc, rpc_frame_t *rf)
     return TRUE;
 }
 
+static const char *
+ep_str(const exmta_endpoint_t *ep, wmem_allocator_t *scope)
+{
+    return wmem_strdup_printf(scope, "%u.%u.%u.%u:%u", ep->ip[0], ep->ip[1], ep->ip[2], ep->ip[3], ep->port);
+}
+
+/* What a shown tree says about an endpoint on every frame of its sessions
+ * (an entry's fields never change once learned): formatted once, not for
+ * each frame. tshark 4.0's -T fields shows the whole tree. */
+typedef struct {
+    const char *version;        /* "2.0" */
+    const char *session_text;   /* the exmta.rpc item of a session's frame */
+} ep_texts_t;
+
+static const ep_texts_t *
+texts_of(const exmta_endpoint_t *ep)
+{
+    ep_texts_t *t = (ep_texts_t *)g_hash_table_lookup(ep_texts, ep);
+
+    if (!t) {
+        wmem_allocator_t *scope = wmem_file_scope();
+
+        t = wmem_new(scope, ep_texts_t);
+        t->version = wmem_strdup_printf(scope, "%u.%u", ep->ver_major, ep->ver_minor);
+        t->session_text = wmem_strdup_printf(scope, "%s: %s %s, %s", proto_registrar_get_name(hf_rpc),
+                                             val_to_str_const(ep->kind, kind_vals, "?"), ep_str(ep, scope),
+                                             ep->source == EXMTA_SRC_EPM ?
+                                                 wmem_strdup_printf(scope, "learned in frame %u", ep->learned_in) :
+                                             ep->source == EXMTA_SRC_KNOWN_TABLE ? "from the known endpoints table" :
+                                                 val_to_str_const(ep->source, source_vals, "?"));
+        g_hash_table_insert(ep_texts, (gpointer)ep, t);
+    }
+    return t;
+}
+
 static void
 add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const exmta_endpoint_t *ep)
 {
     e_guid_t g;
     proto_item *ti;
-    char ver[16];
 
     uuid_to_guid(&ep->iface, &g);
     ti = proto_tree_add_guid(tree, hf_rpc_interface, tvb, 0, 0, &g);
@@ -626,8 +661,7 @@ add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const e
         proto_item_set_generated(ti);
     }
     if (proto_field_is_referenced(tree, hf_rpc_version)) {
-        snprintf(ver, sizeof(ver), "%u.%u", ep->ver_major, ep->ver_minor);
-        ti = proto_tree_add_string(tree, hf_rpc_version, tvb, 0, 0, ver);
+        ti = proto_tree_add_string(tree, hf_rpc_version, tvb, 0, 0, texts_of(ep)->version);
         proto_item_set_generated(ti);
     }
     ti = proto_tree_add_uint(tree, hf_rpc_kind, tvb, 0, 0, ep->kind);
@@ -661,12 +695,6 @@ add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const e
     }
 }
 
-static const char *
-ep_str(const exmta_endpoint_t *ep, wmem_allocator_t *scope)
-{
-    return wmem_strdup_printf(scope, "%u.%u.%u.%u:%u", ep->ip[0], ep->ip[1], ep->ip[2], ep->ip[3], ep->port);
-}
-
 static void
 show_rpc_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rpc_frame_t *rf)
 {
@@ -679,15 +707,11 @@ show_rpc_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rpc_fr
         proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
         proto_tree *rt;
 
-        ti = proto_tree_add_item(et, hf_rpc, tvb, 0, 0, ENC_NA);
-        rt = proto_item_add_subtree(ti, ett_rpc);
         if (proto_field_is_referenced(tree, hf_rpc))
-            proto_item_append_text(ti, ": %s %s, %s", val_to_str_const(ep->kind, kind_vals, "?"),
-                                   ep_str(ep, pinfo->pool),
-                                   ep->source == EXMTA_SRC_EPM ?
-                                       wmem_strdup_printf(pinfo->pool, "learned in frame %u", ep->learned_in) :
-                                   ep->source == EXMTA_SRC_KNOWN_TABLE ? "from the known endpoints table" :
-                                       val_to_str_const(ep->source, source_vals, "?"));
+            ti = proto_tree_add_none_format(et, hf_rpc, tvb, 0, 0, "%s", texts_of(ep)->session_text);
+        else
+            ti = proto_tree_add_item(et, hf_rpc, tvb, 0, 0, ENC_NA);
+        rt = proto_item_add_subtree(ti, ett_rpc);
         add_endpoint_fields(rt, tvb, pinfo, ep);
         ti = proto_tree_add_uint(rt, hf_rpc_session_start, tvb, 0, 0, rf->session_start);
         proto_item_set_generated(ti);
@@ -1004,6 +1028,7 @@ epm_init(void)
     requests = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     known_origin = g_hash_table_new(g_direct_hash, g_direct_equal);
     learned_when = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ep_texts = g_hash_table_new(g_direct_hash, g_direct_equal);   /* values: file scope */
     load_known_endpoints();
     exmta_flowcache_clear(rpc_flows);
 }
@@ -1026,6 +1051,9 @@ epm_cleanup(void)
     if (learned_when)
         g_hash_table_destroy(learned_when);
     learned_when = NULL;
+    if (ep_texts)
+        g_hash_table_destroy(ep_texts);
+    ep_texts = NULL;
     known_conversations_pending = FALSE;
     exmta_flowcache_clear(rpc_flows);   /* its records were file scope */
 }

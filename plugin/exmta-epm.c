@@ -82,7 +82,7 @@ static range_t *rpc_static_ports;           /* exmta.rpc_static_ports */
 
 /* File scope state: created by the init routine, freed by the cleanup one. */
 static exmta_endpoints_t *endpoints;        /* learned in this file */
-static guint8 *learned_ports;               /* bitmap of 65536 ports: the quick check, a few instructions */
+static guint8 *rpc_ports;                   /* bitmap of 65536 ports, learned or static: the quick check */
 static GHashTable *sessions_per_endpoint;   /* const exmta_endpoint_t * -> session count */
 static wmem_map_t *requests;                /* request frame -> epm_request_t */
 static GHashTable *known_origin;            /* const exmta_endpoint_t * -> known_origin_t (KNOWN_TABLE) */
@@ -267,7 +267,7 @@ wrap_map_rqst(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, d
 static void
 learned_port_add(guint16 port)
 {
-    learned_ports[port >> 3] |= (guint8)(1u << (port & 7));
+    rpc_ports[port >> 3] |= (guint8)(1u << (port & 7));
     rpc_state_present = TRUE;
 }
 
@@ -439,9 +439,7 @@ unhook_epm(void)
 gboolean
 exmta_epm_port_interesting(guint16 port)
 {
-    if (rpc_static_ports && value_is_in_range(rpc_static_ports, port))
-        return TRUE;
-    return learned_ports && (learned_ports[port >> 3] & (1u << (port & 7)));
+    return rpc_ports && (rpc_ports[port >> 3] & (1u << (port & 7)));
 }
 
 static const exmta_endpoint_t *
@@ -1022,7 +1020,9 @@ static void
 epm_init(void)
 {
     endpoints = exmta_endpoints_new();
-    learned_ports = (guint8 *)g_malloc0(65536 / 8);
+    rpc_ports = (guint8 *)g_malloc(EXMTA_PORT_BITS);
+    /* a preference change redissects, which comes through here again */
+    exmta_fill_port_bits(rpc_ports, rpc_static_ports);
     rpc_state_present = FALSE;
     sessions_per_endpoint = g_hash_table_new(g_direct_hash, g_direct_equal);
     requests = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
@@ -1039,8 +1039,8 @@ epm_cleanup(void)
     if (endpoints)
         exmta_endpoints_free(endpoints);
     endpoints = NULL;
-    g_free(learned_ports);
-    learned_ports = NULL;
+    g_free(rpc_ports);
+    rpc_ports = NULL;
     if (sessions_per_endpoint)
         g_hash_table_destroy(sessions_per_endpoint);
     sessions_per_endpoint = NULL;

@@ -46,6 +46,12 @@ void exmta_epm_udp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 /* TRUE when port is one of exmta.rpc_static_ports or a learned endpoint port. */
 gboolean exmta_epm_port_interesting(guint16 port);
 
+/* A set of TCP ports as one bit per port (EXMTA_PORT_BITS bytes), tested on
+ * every frame where value_is_in_range() would walk a range: filled from r
+ * (NULL: empty). */
+#define EXMTA_PORT_BITS (65536 / 8)
+void exmta_fill_port_bits(guint8 *bits, const range_t *r);
+
 /* Every endpoint learned from an ept_map response in the open file, in the
  * order learned, with the time of its response. */
 void exmta_epm_foreach_learned(void (*fn)(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_data),

@@ -159,24 +159,52 @@ typedef struct {
     gboolean tpkt_port;         /* stock TPKT decoded it on a tpkt.tcp.port port */
 } exmta_tcp_frame_t;
 
+/* Port sets tested on every TCP frame (TPKT's range would also be a
+ * preference lookup first). */
+void
+exmta_fill_port_bits(guint8 *bits, const range_t *r)
+{
+    memset(bits, 0, EXMTA_PORT_BITS);
+    for (guint i = 0; r && i < r->nranges; i++)
+        for (guint32 p = r->ranges[i].low; p <= r->ranges[i].high && p <= 65535; p++)
+            bits[p >> 3] |= (guint8)(1u << (p & 7));
+}
+
+static inline gboolean
+port_bit(const guint8 *bits, guint16 port)
+{
+    return (bits[port >> 3] & (1u << (port & 7))) != 0;
+}
+
 /* The ports exmta is registered on now (not the preference's value, which a
- * front end may change without applying it, as sharkd's setconf does). */
+ * front end may change without applying it, as sharkd's setconf does):
+ * rfc1006_ports_registered, kept in step by apply_exmta_prefs(). */
+static guint8 exmta_port_bits[EXMTA_PORT_BITS];
+
 static gboolean
 port_in_exmta_range(guint16 port)
 {
-    return rfc1006_ports_registered && value_is_in_range(rfc1006_ports_registered, port);
+    return port_bit(exmta_port_bits, port);
 }
 
 /* Stock TPKT's preferences, found once at handoff (a lookup by name costs
- * more than the rest of the per-frame work) and read live. */
+ * more than the rest of the per-frame work). Its ports are read when a file's
+ * dissection starts (a preference change redissects, which starts it again);
+ * its desegmentation setting live. */
 static pref_t *tpkt_ports_pref;
 static pref_t *tpkt_desegment_pref;
+static guint8 tpkt_port_bits[EXMTA_PORT_BITS];
 
 static gboolean
 port_in_tpkt_range(guint16 port)
 {
-    range_t *r = tpkt_ports_pref ? prefs_get_range_value_real(tpkt_ports_pref, pref_current) : NULL;
-    return r && value_is_in_range(r, port);
+    return port_bit(tpkt_port_bits, port);
+}
+
+static void
+read_tpkt_ports(void)
+{
+    exmta_fill_port_bits(tpkt_port_bits, tpkt_ports_pref ? prefs_get_range_value_real(tpkt_ports_pref, pref_current) : NULL);
 }
 
 static gboolean
@@ -865,6 +893,7 @@ free_replaced_handles(void)
 static void
 forget_sessions(void)
 {
+    read_tpkt_ports();
     exmta_flowcache_clear(session_cache);
     memset(&first_pass_frame, 0, sizeof(first_pass_frame));
     exmta_frameidx_clear(rfc1006_frames);
@@ -895,6 +924,7 @@ apply_exmta_prefs(void)
         rfc1006_ports_registered = range_copy(wmem_epan_scope(), rfc1006_ports);
         foreach_port(rfc1006_ports_registered, take_port);
     }
+    exmta_fill_port_bits(exmta_port_bits, rfc1006_ports_registered);
 }
 
 void

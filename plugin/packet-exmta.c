@@ -744,8 +744,8 @@ queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 de
 /* Postdissector: TCP frames without RFC1006 payload that still matter. It
  * asks for no fields, so it never forces a protocol tree, and returns at once
  * for a frame whose ports are not interesting. */
-static int
-dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static void
+post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     exmta_rfc1006_frame_t *fd;
     exmta_tcp_frame_t *tf = NULL;
@@ -756,7 +756,7 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     if (pinfo->ptype != PT_TCP) {
         if (pinfo->ptype == PT_UDP)
             exmta_epm_udp_frame(tvb, pinfo, tree);
-        return 0;
+        return;
     }
 
     fd = rfc1006_frame_of(pinfo);
@@ -839,6 +839,26 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     }
 
     exmta_epm_tcp_frame(tvb, pinfo, tree);
+}
+
+/* Called for every frame of every capture, so its handle has no protocol:
+ * with one, call_dissector_only() pushes and pops an exmta layer around the
+ * call (a list entry and a map update each way), which cost more than all of
+ * post_frame() on most frames. What it did that matters is done here: skip
+ * when exmta is disabled, name exmta as the current protocol meanwhile. */
+static protocol_t *exmta_protocol;
+static const char *exmta_short_name;
+
+static int
+dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    const char *saved_proto = pinfo->current_proto;
+
+    if (!proto_is_protocol_enabled(exmta_protocol))
+        return 0;
+    pinfo->current_proto = exmta_short_name;
+    post_frame(tvb, pinfo, tree);
+    pinfo->current_proto = saved_proto;
     return 0;
 }
 
@@ -1048,7 +1068,9 @@ proto_reg_handoff_exmta(void)
     apply_exmta_prefs();
     heur_dissector_add("tcp", dissect_exmta_heur, "RFC1006 (TPKT + COTP) for Exchange MTAs",
                        "exmta_tcp", proto_exmta, HEURISTIC_ENABLE);
-    register_postdissector(create_dissector_handle(dissect_exmta_post, proto_exmta));
+    exmta_protocol = find_protocol_by_id(proto_exmta);
+    exmta_short_name = proto_get_protocol_short_name(exmta_protocol);
+    register_postdissector(create_dissector_handle(dissect_exmta_post, -1));
     exmta_epm_handoff();
     exmta_uat_handoff(proto_exmta);
 }

@@ -275,6 +275,14 @@ class ExpertInfo(unittest.TestCase):
                          extra=["-o", "exmta.tcp.port:102,10102"])
         self.assertEqual(rows, [["10", "102"], ["12", "10102"]])
 
+    def test_nothing_when_disabled(self):
+        # the refusal is the postdissector's alone: disabling exmta must stop it too
+        self.assertEqual(it.fields(self.pcap, ["frame.number"], filt="exmta.tcp.refused"), [["10"]])
+        for filt in ("exmta", "exmta.tcp.refused"):
+            with self.subTest(filt=filt):
+                self.assertEqual(it.fields(self.pcap, ["frame.number"], filt=filt,
+                                           extra=["--disable-protocol", "exmta"]), [])
+
     def test_reserved_byte(self):
         rows = it.fields(self.pcap, ["frame.number", "exmta.rfc1006.tpkt_reserved", "exmta.rfc1006.detected_by"],
                          filt="exmta.expert.tpkt_reserved_nonzero")

@@ -267,7 +267,7 @@ wrap_map_rqst(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, d
 static void
 learned_port_add(guint16 port)
 {
-    rpc_ports[port >> 3] |= (guint8)(1u << (port & 7));
+    exmta_set_port_bit(rpc_ports, port);
     rpc_state_present = TRUE;
 }
 
@@ -439,7 +439,7 @@ unhook_epm(void)
 gboolean
 exmta_epm_port_interesting(guint16 port)
 {
-    return rpc_ports && (rpc_ports[port >> 3] & (1u << (port & 7)));
+    return rpc_ports && exmta_port_bit(rpc_ports, port);
 }
 
 static const exmta_endpoint_t *

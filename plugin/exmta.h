@@ -52,6 +52,18 @@ gboolean exmta_epm_port_interesting(guint16 port);
 #define EXMTA_PORT_BITS (65536 / 8)
 void exmta_fill_port_bits(guint8 *bits, const range_t *r);
 
+static inline gboolean
+exmta_port_bit(const guint8 *bits, guint16 port)
+{
+    return (bits[port >> 3] & (1u << (port & 7))) != 0;
+}
+
+static inline void
+exmta_set_port_bit(guint8 *bits, guint16 port)
+{
+    bits[port >> 3] |= (guint8)(1u << (port & 7));
+}
+
 /* Every endpoint learned from an ept_map response in the open file, in the
  * order learned, with the time of its response. */
 void exmta_epm_foreach_learned(void (*fn)(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_data),

@@ -159,23 +159,6 @@ typedef struct {
     gboolean tpkt_port;         /* stock TPKT decoded it on a tpkt.tcp.port port */
 } exmta_tcp_frame_t;
 
-/* Port sets tested on every TCP frame (TPKT's range would also be a
- * preference lookup first). */
-void
-exmta_fill_port_bits(guint8 *bits, const range_t *r)
-{
-    memset(bits, 0, EXMTA_PORT_BITS);
-    for (guint i = 0; r && i < r->nranges; i++)
-        for (guint32 p = r->ranges[i].low; p <= r->ranges[i].high && p <= 65535; p++)
-            bits[p >> 3] |= (guint8)(1u << (p & 7));
-}
-
-static inline gboolean
-port_bit(const guint8 *bits, guint16 port)
-{
-    return (bits[port >> 3] & (1u << (port & 7))) != 0;
-}
-
 /* The ports exmta is registered on now (not the preference's value, which a
  * front end may change without applying it, as sharkd's setconf does):
  * rfc1006_ports_registered, kept in step by apply_exmta_prefs(). */
@@ -184,7 +167,7 @@ static guint8 exmta_port_bits[EXMTA_PORT_BITS];
 static gboolean
 port_in_exmta_range(guint16 port)
 {
-    return port_bit(exmta_port_bits, port);
+    return exmta_port_bit(exmta_port_bits, port);
 }
 
 /* Stock TPKT's preferences, found once at handoff (a lookup by name costs
@@ -198,7 +181,7 @@ static guint8 tpkt_port_bits[EXMTA_PORT_BITS];
 static gboolean
 port_in_tpkt_range(guint16 port)
 {
-    return port_bit(tpkt_port_bits, port);
+    return exmta_port_bit(tpkt_port_bits, port);
 }
 
 static void
@@ -867,7 +850,7 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 static GHashTable *replaced_handles;
 
 static void
-take_port(guint32 port)
+take_port(guint32 port, gpointer unused _U_)
 {
     dissector_handle_t prev = dissector_get_uint_handle(tcp_port_table, port);
 
@@ -877,7 +860,7 @@ take_port(guint32 port)
 }
 
 static void
-give_back_port(guint32 port)
+give_back_port(guint32 port, gpointer unused _U_)
 {
     dissector_handle_t prev = (dissector_handle_t)g_hash_table_lookup(replaced_handles, GUINT_TO_POINTER(port));
 
@@ -892,11 +875,26 @@ give_back_port(guint32 port)
 }
 
 static void
-foreach_port(const range_t *r, void (*fn)(guint32 port))
+foreach_port(const range_t *r, void (*fn)(guint32 port, gpointer user_data), gpointer user_data)
 {
     for (guint i = 0; r && i < r->nranges; i++)
         for (guint32 p = r->ranges[i].low; p <= r->ranges[i].high && p <= 65535; p++)
-            fn(p);
+            fn(p, user_data);
+}
+
+static void
+set_port_bit(guint32 port, gpointer bits)
+{
+    exmta_set_port_bit((guint8 *)bits, (guint16)port);
+}
+
+/* Port sets tested on every TCP frame (TPKT's range would also be a
+ * preference lookup first). */
+void
+exmta_fill_port_bits(guint8 *bits, const range_t *r)
+{
+    memset(bits, 0, EXMTA_PORT_BITS);
+    foreach_port(r, set_port_bit, bits);
 }
 
 static void
@@ -936,13 +934,13 @@ apply_exmta_prefs(void)
     if (!replaced_handles)
         replaced_handles = g_hash_table_new(g_direct_hash, g_direct_equal);
     if (rfc1006_ports_registered) {
-        foreach_port(rfc1006_ports_registered, give_back_port);
+        foreach_port(rfc1006_ports_registered, give_back_port, NULL);
         wmem_free(wmem_epan_scope(), rfc1006_ports_registered);
         rfc1006_ports_registered = NULL;
     }
     if (rfc1006_ports) {
         rfc1006_ports_registered = range_copy(wmem_epan_scope(), rfc1006_ports);
-        foreach_port(rfc1006_ports_registered, take_port);
+        foreach_port(rfc1006_ports_registered, take_port, NULL);
     }
     exmta_fill_port_bits(exmta_port_bits, rfc1006_ports_registered);
 }

@@ -23,7 +23,6 @@
 #include "epm_parse.h"
 #include "endpoints.h"
 #include "known.h"
-#include "flowcache.h"
 
 #define EPM_V3_UUID "e1af8308-5d1f-11c9-91a4-08002b14a0fa"
 #define EPM_OPNUM_MAP 3
@@ -553,31 +552,22 @@ static rpc_conv_t not_rpc;              /* the remembered "no endpoint here" */
 static rpc_conv_t *
 rpc_conv_of(packet_info *pinfo)
 {
-    gboolean cacheable = !PINFO_FD_VISITED(pinfo) && pinfo->src.type == AT_IPv4 && pinfo->dst.type == AT_IPv4;
-    guint32 generation = 0;
     rpc_conv_t *rc;
 
     if (!exmta_epm_port_interesting((guint16)pinfo->srcport) &&
         !exmta_epm_port_interesting((guint16)pinfo->destport))
         return NULL;
-    if (cacheable) {
-        generation = get_tcp_stream_count();
-        rc = (rpc_conv_t *)exmta_flowcache_get(rpc_flows, (const guint8 *)pinfo->src.data,
-                                               (const guint8 *)pinfo->dst.data, 4, (guint16)pinfo->srcport,
-                                               (guint16)pinfo->destport, generation);
-        if (rc == &not_rpc)
-            return NULL;
-        if (rc) {
-            /* as find_conversation_pinfo() would have done */
-            if (pinfo->num > rc->conv->last_frame)
-                rc->conv->last_frame = pinfo->num;
-            return rc;
-        }
+    if (PINFO_FD_VISITED(pinfo))
+        return rpc_conv_lookup(pinfo);
+    rc = (rpc_conv_t *)exmta_frame_flow_get(rpc_flows, pinfo);
+    if (rc == &not_rpc)
+        return NULL;
+    if (rc) {
+        exmta_conv_seen(rc->conv, pinfo);
+        return rc;
     }
     rc = rpc_conv_lookup(pinfo);
-    if (cacheable)
-        exmta_flowcache_put(rpc_flows, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data, 4,
-                            (guint16)pinfo->srcport, (guint16)pinfo->destport, generation, rc ? rc : &not_rpc);
+    exmta_frame_flow_put(rpc_flows, pinfo, rc ? rc : &not_rpc);
     return rc;
 }
 

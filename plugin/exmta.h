@@ -15,6 +15,7 @@
 #include "epm_parse.h"
 #include "endpoints.h"
 #include "summary.h"
+#include "flowcache.h"
 
 /* Registration, called from plugin.c */
 void proto_register_exmta(void);
@@ -63,6 +64,13 @@ exmta_set_port_bit(guint8 *bits, guint16 port)
 {
     bits[port >> 3] |= (guint8)(1u << (port & 7));
 }
+
+/* The flow cache (flowcache.h) keyed by this TCP frame's directed flow in
+ * TCP's current generation (its stream count); first pass only. */
+gpointer exmta_frame_flow_get(const exmta_flowcache_t *fc, const packet_info *pinfo);
+void exmta_frame_flow_put(exmta_flowcache_t *fc, const packet_info *pinfo, gpointer answer);
+/* What find_conversation_pinfo() does to the conversation a cached answer stands for. */
+void exmta_conv_seen(conversation_t *conv, const packet_info *pinfo);
 
 /* Every endpoint learned from an ept_map response in the open file, in the
  * order learned, with the time of its response. */

@@ -235,6 +235,44 @@ get_conv_data(conversation_t *conv)
     return cd;
 }
 
+/* A flow cache keyed by this TCP frame's directed flow, in TCP's current
+ * generation: IPv4 and IPv6 flows; for other addresses get answers NULL and
+ * put does nothing (they are looked up every time). */
+static gboolean
+frame_flow_cacheable(const packet_info *pinfo)
+{
+    return (pinfo->src.type == AT_IPv4 || pinfo->src.type == AT_IPv6) &&
+           pinfo->dst.type == pinfo->src.type && pinfo->dst.len == pinfo->src.len;
+}
+
+gpointer
+exmta_frame_flow_get(const exmta_flowcache_t *fc, const packet_info *pinfo)
+{
+    if (!frame_flow_cacheable(pinfo))
+        return NULL;
+    return exmta_flowcache_get(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
+                               (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
+                               get_tcp_stream_count());
+}
+
+void
+exmta_frame_flow_put(exmta_flowcache_t *fc, const packet_info *pinfo, gpointer answer)
+{
+    if (frame_flow_cacheable(pinfo))
+        exmta_flowcache_put(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
+                            (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
+                            get_tcp_stream_count(), answer);
+}
+
+/* A cached answer stands for the conversation lookup: do what
+ * find_conversation_pinfo() would have done to it. */
+void
+exmta_conv_seen(conversation_t *conv, const packet_info *pinfo)
+{
+    if (pinfo->num > conv->last_frame)
+        conv->last_frame = pinfo->num;
+}
+
 /* The record of this TCP frame's conversation (first pass only): TCP's
  * stream count grows whenever TCP sets up a conversation (a new session, a
  * reused port, a template made real), so while it stands every flow still
@@ -244,31 +282,18 @@ get_conv_data(conversation_t *conv)
 static exmta_conv_t *
 session_of(packet_info *pinfo, gboolean create)
 {
-    /* IPv4 and IPv6 flows; other addresses are looked up every time */
-    gboolean cacheable = (pinfo->src.type == AT_IPv4 || pinfo->src.type == AT_IPv6) &&
-                         pinfo->dst.type == pinfo->src.type && pinfo->dst.len == pinfo->src.len;
-    const guint8 *src = (const guint8 *)pinfo->src.data, *dst = (const guint8 *)pinfo->dst.data;
-    guint16 sport = (guint16)pinfo->srcport, dport = (guint16)pinfo->destport;
-    guint32 generation = get_tcp_stream_count();
-    exmta_conv_t *cd = NULL;
+    exmta_conv_t *cd = (exmta_conv_t *)exmta_frame_flow_get(session_cache, pinfo);
     conversation_t *conv;
 
-    if (cacheable)
-        cd = (exmta_conv_t *)exmta_flowcache_get(session_cache, src, dst, (guint)pinfo->src.len,
-                                                 sport, dport, generation);
-
     if (cd) {
-        /* as find_conversation_pinfo() would have done */
-        if (pinfo->num > cd->conv->last_frame)
-            cd->conv->last_frame = pinfo->num;
+        exmta_conv_seen(cd->conv, pinfo);
         return cd;
     }
     conv = create ? find_or_create_conversation(pinfo) : find_conversation_pinfo(pinfo, 0);
     if (!conv)
         return NULL;
     cd = get_conv_data(conv);
-    if (cacheable)
-        exmta_flowcache_put(session_cache, src, dst, (guint)pinfo->src.len, sport, dport, generation, cd);
+    exmta_frame_flow_put(session_cache, pinfo, cd);
     return cd;
 }
 

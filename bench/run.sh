@@ -34,7 +34,9 @@
 # next round) so that drift hits all of them alike. Ratios are
 # median(plugin) / median(stock); "paired wall ratio" is the median of
 # plugin run k / stock run k (the two ran next to each other, so the drift
-# between rounds cancels). Raw numbers go to $BENCH_DIR/results-*/raw.tsv,
+# between rounds cancels); "plugin slower in" counts the pairs in which the
+# plugin run took longer (a sign test: about half when the plugin costs
+# nothing). Raw numbers go to $BENCH_DIR/results-*/raw.tsv,
 # the markdown tables to table.md next to it and to stdout.
 #
 # Variants:
@@ -344,8 +346,8 @@ for r in rows:
 med = statistics.median
 mib = lambda kib: "%.0f" % (kib / 1024.0)
 print("Medians of %s run(s) per variant; ratio = plugin / stock; CPU = user + sys; RSS = peak resident set of tshark (MiB).\n" % runs)
-print("| workload | frames | mode | stock wall s | plugin wall s | **wall ratio** | stock CPU s | plugin CPU s | **CPU ratio** | CPU ratio of minima | paired wall ratio | heur-alone wall / CPU ratio | RSS stock / plugin / heur MiB | target | met |")
-print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+print("| workload | frames | mode | stock wall s | plugin wall s | **wall ratio** | stock CPU s | plugin CPU s | **CPU ratio** | CPU ratio of minima | paired wall ratio | plugin slower in | heur-alone wall / CPU ratio | RSS stock / plugin / heur MiB | target | met |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for w, mode in order:
     d = data[(w, mode)]
     s, p, h = d.get("stock"), d.get("plugin"), d.get("heur")
@@ -356,6 +358,8 @@ for w, mode in order:
     # run k of stock and of plugin ran next to each other: their ratio is
     # free of the drift between rounds that widens each variant's spread
     paired = med([b / a for a, b in zip(s["wall"], p["wall"])])
+    # sign test: in how many of those pairs the plugin run took longer
+    slower = "%d/%d" % (sum(b > a for a, b in zip(s["wall"], p["wall"])), min(len(s["wall"]), len(p["wall"])))
     if h:
         hr = "%.3f / %.3f" % (med(h["wall"]) / sw, med(h["cpu"]) / sc)
         if w == "rfc1006-heavy" and heur_flag != "ok":
@@ -374,8 +378,8 @@ for w, mode in order:
         met = "wall only"
     else:
         met = "**no**"
-    print("| %s | %d | %s | %.2f | %.2f | **%.3f** | %.2f | %.2f | **%.3f** | %.3f | %.3f | %s | %s / %s / %s | ≤%.2f | %s |" % (
-        w, frames[w], mode, sw, pw, rw, sc, pc, rc, min(p["cpu"]) / min(s["cpu"]), paired, hr,
+    print("| %s | %d | %s | %.2f | %.2f | **%.3f** | %.2f | %.2f | **%.3f** | %.3f | %.3f | %s | %s | %s / %s / %s | ≤%.2f | %s |" % (
+        w, frames[w], mode, sw, pw, rw, sc, pc, rc, min(p["cpu"]) / min(s["cpu"]), paired, slower, hr,
         mib(max(s["rss"])), mib(max(p["rss"])), hrss,
         t or 0, met))
 if heur_flag != "ok":

@@ -212,6 +212,35 @@ def udp_frame(src, dst, sport, dport, payload, usec_since_epoch):
     return (usec_since_epoch // 1000000, usec_since_epoch % 1000000, raw, len(raw))
 
 
+def tcp_payload(raw):
+    """(source port, destination port, payload) of an Ethernet/IPv4/TCP frame."""
+    t = 14 + (raw[14] & 0x0F) * 4
+    sp, dp = struct.unpack(">HH", raw[t:t + 4])
+    return sp, dp, raw[t + (raw[t + 12] >> 4) * 4:]
+
+
+EPM_IF_LE = bytes.fromhex("0883afe11f5dc91191a408002b14a0fa")   # e1af8308-5d1f-11c9-91a4-08002b14a0fa v3
+
+
+def epm_map_stubs(pcap):
+    """The stub data of the connection-oriented DCE/RPC request (0) and
+    response (2) of a sample's ept_map exchange over TCP 135 -> {0: .., 2: ..}."""
+    stubs = {}
+    for _s, _u, raw, _o in read_pcap(pcap)[1]:
+        sp, dp, pl = tcp_payload(raw)
+        if 135 in (sp, dp) and len(pl) > 24 and pl[0] == 5 and pl[2] in (0, 2):
+            stubs[pl[2]] = pl[24:]
+    return stubs
+
+
+def epm_cl_pdu(ptype, flags1, stub, activity=bytes.fromhex("00112233445566778899aabbccddeeff")):
+    """A connectionless DCE/RPC PDU (UDP 135) carrying an ept_map stub:
+    version 4, little-endian drep, no object, EPM v3, seqnum 1, opnum 3.
+    ptype 0 request (flags1 0x20: idempotent), 2 response (0x08: last fragment)."""
+    return struct.pack("<BBBB3sB16s16s16sIIIHHHHHBB", 4, ptype, flags1, 0, b"\x10\x00\x00", 0, b"\0" * 16,
+                       EPM_IF_LE, activity, 0, 3, 1, 3, 0xFFFF, 0xFFFF, len(stub), 0, 0, 0) + stub
+
+
 class TcpFlow:
     """Builds one TCP connection's frames (Ethernet/IPv4/TCP) with correct
     sequence numbers, for hostile payloads that real stacks would not send."""

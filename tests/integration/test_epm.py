@@ -3,7 +3,6 @@ to them (issue 3), with the real tshark and the built plugin, on real
 DCE/RPC captures: the project's impacket captures (sample-pcaps/rpc-*.pcap,
 see sample-pcaps/README-rpc.md) and the public mapi.cap / dcerpc_witness."""
 import os
-import struct
 import sys
 import unittest
 
@@ -199,9 +198,7 @@ class FlowReuse(unittest.TestCase):
     def payloads(pcap, port):
         out = []
         for _s, _u, raw, _o in it.read_pcap(pcap)[1]:
-            t = 14 + (raw[14] & 0x0F) * 4
-            sp, dp = struct.unpack(">HH", raw[t:t + 4])
-            pl = raw[t + (raw[t + 12] >> 4) * 4:]
+            sp, dp, pl = it.tcp_payload(raw)
             if pl and port in (sp, dp):
                 out.append((dp == port, pl))
         return out

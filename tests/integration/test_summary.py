@@ -8,7 +8,6 @@ import datetime
 import io
 import json
 import os
-import struct
 import subprocess
 import sys
 import unittest
@@ -323,27 +322,14 @@ class EpmOverUdp(unittest.TestCase):
     exmta shows and taps the failure as it does over TCP, and the summary's
     tap must not give the UDP exchange a tcp.stream (TCP would then number
     every later TCP session one higher than stock)."""
-    EPM_IF_LE = bytes.fromhex("0883afe11f5dc91191a408002b14a0fa")   # e1af8308-5d1f-11c9-91a4-08002b14a0fa
-    ACTIVITY = bytes.fromhex("00112233445566778899aabbccddeeff")
-
-    @classmethod
-    def cl_pdu(cls, ptype, flags1, stub):
-        # version 4, little-endian drep, no object, EPM v3, seqnum 1, opnum 3 (ept_map)
-        return struct.pack("<BBBB3sB16s16s16sIIIHHHHHBB", 4, ptype, flags1, 0, b"\x10\x00\x00", 0, b"\0" * 16,
-                           cls.EPM_IF_LE, cls.ACTIVITY, 0, 3, 1, 3, 0xFFFF, 0xFFFF, len(stub), 0, 0, 0) + stub
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = it.TempDir()
-        stubs = {}
-        for _s, _u, raw, _o in it.read_pcap(it.sample("rpc-epm-lookup-failed.pcap"))[1]:
-            t = 14 + (raw[14] & 0x0F) * 4
-            pl = raw[t + (raw[t + 12] >> 4) * 4:]
-            if len(pl) > 24 and pl[0] == 5 and pl[2] in (0, 2):    # CO request / response
-                stubs[pl[2]] = pl[24:]
+        stubs = it.epm_map_stubs(it.sample("rpc-epm-lookup-failed.pcap"))
         t0 = 1700000000 * 1000000
-        pkts = [it.udp_frame("127.10.0.1", "127.10.0.2", 50135, 135, cls.cl_pdu(0, 0x20, stubs[0]), t0),
-                it.udp_frame("127.10.0.2", "127.10.0.1", 135, 50135, cls.cl_pdu(2, 0x08, stubs[2]), t0 + 500)]
+        pkts = [it.udp_frame("127.10.0.1", "127.10.0.2", 50135, 135, it.epm_cl_pdu(0, 0x20, stubs[0]), t0),
+                it.udp_frame("127.10.0.2", "127.10.0.1", 135, 50135, it.epm_cl_pdu(2, 0x08, stubs[2]), t0 + 500)]
         flow = it.TcpFlow("127.10.0.1", "127.10.0.7", 40001, 8080, t0=1700000001)
         pkts += flow.handshake().send(True, b"hello").close().frames
         cls.pcap = it.write_pcap(cls.tmp.file("epm-udp.pcap"), pkts)

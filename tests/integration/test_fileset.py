@@ -106,6 +106,30 @@ class FileSet(unittest.TestCase):
         self.assertTrue(csv_text.startswith("host,port,kind,found_by,sessions,frames,bytes,first_frame,"
                                             "last_frame,outcome"))
 
+    def test_epm_over_udp_in_an_earlier_file(self):
+        """pass 1 keeps UDP 135 too: an endpoint learned from an ept_map over
+        connectionless DCE/RPC flags the session in the next file. The stubs
+        are the real ones of the nobind sample's TCP exchange, in
+        connectionless headers (impacket has no connectionless client), then
+        that sample's real session to 127.10.0.2:1032."""
+        src = it.sample("rpc-epm-lookup-nobind.pcap")
+        stubs = it.epm_map_stubs(src)
+        frames = it.read_pcap(src)[1]
+        t = frames[7][0] * 1000000 + frames[7][1]          # when the TCP request was sent
+        pkts = [it.udp_frame("127.10.0.1", "127.10.0.2", 46493, 135, it.epm_cl_pdu(0, 0x20, stubs[0]), t),
+                it.udp_frame("127.10.0.2", "127.10.0.1", 135, 46493, it.epm_cl_pdu(2, 0x08, stubs[2]), t + 500)]
+        pkts += frames[12:24]                                # frames 13-24: the session to port 1032
+        pcap = it.write_pcap(self.tmp.file("udp-lookup.pcap"), pkts)
+        whole = [r for r in whole_summary(pcap) if str(r["port"]) == "1032"]
+        self.assertEqual([(r["found_by"], int(r["sessions"]), int(r["frames"])) for r in whole],
+                         [("EPM frame 2", 1, 12)])
+        d = self.split(pcap, "udp", 2)
+        _out, data, _csv = self.run_set(d)
+        self.assertEqual(comparable(data["endpoints"]), comparable(whole_summary(pcap)))
+        rpc = [r for r in data["endpoints"] if str(r["port"]) == "1032"]
+        self.assertEqual([(r["found_by"], r["first_frame"], r["last_frame"], int(r["sessions"])) for r in rpc],
+                         [("EPM part1.pcap:2", "part2.pcap:1", "part2.pcap:12", 1)])
+
     def test_session_cut_by_a_file_boundary_counted_once(self):
         pcap = it.sample("rpc-epm-lookup-bind.pcap")
         d = self.split(pcap, "cut", 20)        # the session (13..26) is cut after its first request

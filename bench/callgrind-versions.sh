@@ -1,0 +1,178 @@
+#!/bin/bash
+# bench/callgrind-versions.sh - what the plugin costs in instructions on each
+# Wireshark release line (4.0 natively, 4.4 and 4.6 in the Debian roots that
+# tests/versions.sh uses), stock tshark against tshark with the plugin.
+#
+# Usage (as root for 4.4/4.6: chroot, mounts):
+#   bash bench/callgrind-versions.sh [4.0 4.4 4.6]      (default: all three)
+#
+# Environment:
+#   BENCH_DIR=/var/tmp/exmta-bench   where bench/run.sh keeps its workloads
+#   BENCH_CG_WORKLOADS=epm-heavy     workloads to count (cut to their first frames)
+#   BENCH_CG_MODES="plain fields"    plain: -r F; fields: -T fields -e frame.number -e tcp.stream
+#   BENCH_CG_FRAMES=50000            frames of each cut
+#
+# Per version, workload and mode: valgrind --tool=callgrind around tshark,
+# stock and with the plugin, on the first N frames; minus a 1-frame start-up
+# run of each, divided by N. rfc1006-heavy's stock run gets
+# -d tcp.port==102,tpkt, as in bench/run.sh. Instruction counts are
+# deterministic, so they compare releases where timing on a shared machine
+# cannot. 4.0 uses build/ (bench/run.sh's plugin); 4.4 and 4.6 build the
+# plugin inside their root (tools/mkroot.sh) from this tree, read-only, and
+# run the host's valgrind there. Results: $BENCH_DIR/cgversions-*/table.md.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src=$(cd "$here/.." && pwd)
+script="$here/$(basename "${BASH_SOURCE[0]}")"
+versions=("$@")
+[ ${#versions[@]} = 0 ] && versions=(4.0 4.4 4.6)
+for v in "${versions[@]}"; do
+    case $v in 4.0|4.4|4.6) ;; *) echo "usage: $0 [4.0 4.4 4.6]" >&2; exit 2 ;; esac
+done
+
+DIR=${BENCH_DIR:-/var/tmp/exmta-bench}
+WORKLOADS=${BENCH_CG_WORKLOADS:-epm-heavy}
+MODES=${BENCH_CG_MODES:-plain fields}
+N=${BENCH_CG_FRAMES:-50000}
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (tshark drops to uid 65534; 4.4/4.6 need chroot)"
+command -v valgrind >/dev/null || die "valgrind missing: apt-get install valgrind"
+vbin=$(command -v valgrind.bin 2>/dev/null || true)
+[ -n "$vbin" ] || vbin=$(command -v valgrind)
+vlib=/usr/libexec/valgrind
+[ -d "$vlib" ] || vlib=/usr/lib/x86_64-linux-gnu/valgrind
+[ -d "$vlib" ] || die "valgrind's tool folder not found"
+for w in $WORKLOADS; do
+    [ -s "$DIR/$w.pcap" ] || die "$DIR/$w.pcap missing: run bench/run.sh once (it generates the workloads)"
+done
+
+# mounts into the roots die with a private mount namespace
+if [ -z "${EXMTA_CGV_NS:-}" ]; then
+    exec env EXMTA_CGV_NS=1 unshare --mount --propagation private bash "$script" "${versions[@]}"
+fi
+
+OUT=$DIR/cgversions-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT/cuts"
+chmod 755 "$OUT" "$OUT/cuts"
+for w in $WORKLOADS; do
+    editcap -r "$DIR/$w.pcap" "$OUT/cuts/$w.pcap" "1-$N"
+done
+editcap -r "$DIR/$(set -- $WORKLOADS; echo "$1").pcap" "$OUT/cuts/one.pcap" 1
+chmod a+r "$OUT"/cuts/*.pcap
+printf 'version\tworkload\tmode\tframes\tstock_ir\tplugin_ir\tstock_base_ir\tplugin_base_ir\n' > "$OUT/ir.tsv"
+
+ir_of() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ && !d {gsub(/,/, "", $1); print $1; d = 1}'; }
+
+# run_cg ROOT INNER PLUGIN_DIR OUTFILE CUT [tshark args]: one callgrind run as
+# uid 65534 in ROOT ("/" = the host), whose work folder is INNER there;
+# PLUGIN_DIR "" = stock (an empty plugin folder)
+run_cg() {
+    local r=$1 inner=$2 pdir=$3 out=$4 cut=$5; shift 5
+    chroot "$r" setpriv --reuid=65534 --regid=65534 --clear-groups \
+        env -i PATH=/usr/bin:/bin HOME="$inner/home" LANG=C.UTF-8 \
+        WIRESHARK_PLUGIN_DIR="${pdir:-$inner/noplugins}" VALGRIND_LIB="$inner/valgrind" \
+        "$inner/valgrind.bin" --tool=callgrind --callgrind-out-file="$inner/out/$out" \
+        tshark -r "$inner/cuts/$cut" "$@" > /dev/null 2>> "$OUT/stderr.log"
+}
+
+count_version() {
+    local v=$1 r inner base pdir sb pb w mode a
+    if [ "$v" = 4.0 ]; then
+        r=/
+        pdir=$src/build/plugins
+        [ -e "$pdir/4.0/epan/exmta.so" ] || die "no $pdir/4.0/epan/exmta.so: build first (cmake --build build)"
+        inner=$OUT/work-4.0
+        base=$inner
+        mkdir -p "$base"
+    else
+        r=$("$src/tools/mkroot.sh" "$v" | tail -n 1) || die "no $v root (tools/mkroot.sh $v)"
+        mount -t proc proc "$r/proc"
+        mkdir -p "$r/exmta/src/main" "$r/exmta/build"
+        mount --bind "$src" "$r/exmta/src/main"
+        mount -o remount,bind,ro "$r/exmta/src/main"
+        log "$v: building the plugin in $r"
+        rm -rf "$r/exmta/build/$v-cg"
+        { chroot "$r" env -i PATH=/usr/bin:/bin HOME=/root cmake -S /exmta/src/main -B "/exmta/build/$v-cg" &&
+          chroot "$r" env -i PATH=/usr/bin:/bin HOME=/root cmake --build "/exmta/build/$v-cg" --target exmta -j "$(nproc)"; } \
+            > "$OUT/build-$v.log" 2>&1 || die "$v: plugin build failed, see $OUT/build-$v.log"
+        chmod -R a+rX "$r/exmta/build/$v-cg/plugins"
+        pdir=/exmta/build/$v-cg/plugins
+        inner=/exmta/cgv
+        base=$r$inner
+        mkdir -p "$base"
+        mount -t tmpfs -o mode=755 tmpfs "$base"
+    fi
+    # the cuts, valgrind and the outputs, at INNER inside the root
+    mkdir -p "$base/cuts" "$base/out" "$base/home" "$base/noplugins" "$base/valgrind"
+    chmod 755 "$base"
+    chmod 777 "$base/out" "$base/home"
+    mount --bind "$OUT/cuts" "$base/cuts"
+    mount --bind "$vlib" "$base/valgrind"
+    cp "$vbin" "$base/valgrind.bin"
+    chmod 755 "$base/valgrind.bin"
+
+    # what is measured: the plugin loaded in one variant and only there
+    # (a globally installed exmta.so would turn "stock" into the plugin)
+    local loads
+    for loads in "$inner/noplugins":no "$pdir":yes; do
+        if chroot "$r" setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/bin:/bin \
+               HOME="$inner/home" WIRESHARK_PLUGIN_DIR="${loads%:*}" tshark -G plugins 2>/dev/null |
+               grep -q '^exmta\.so'; then
+            [ "${loads#*:}" = yes ] || die "$v: stock tshark loads an exmta.so (installed globally?)"
+        else
+            [ "${loads#*:}" = no ] || die "$v: tshark does not load the plugin from $pdir"
+        fi
+    done
+
+    log "$v: start-up baseline"
+    run_cg "$r" "$inner" "" base-stock.out one.pcap
+    run_cg "$r" "$inner" "$pdir" base-plugin.out one.pcap
+    sb=$(ir_of "$base/out/base-stock.out"); pb=$(ir_of "$base/out/base-plugin.out")
+    for w in $WORKLOADS; do
+        for mode in $MODES; do
+            a=()
+            [ "$mode" = fields ] && a=(-T fields -e frame.number -e tcp.stream)
+            log "$v: $w $mode, $N frames (stock and plugin side by side)"
+            if [ "$w" = rfc1006-heavy ]; then
+                run_cg "$r" "$inner" "" "$w-$mode-stock.out" "$w.pcap" -d tcp.port==102,tpkt "${a[@]}" &
+            else
+                run_cg "$r" "$inner" "" "$w-$mode-stock.out" "$w.pcap" "${a[@]}" &
+            fi
+            run_cg "$r" "$inner" "$pdir" "$w-$mode-plugin.out" "$w.pcap" "${a[@]}" ||
+                die "$v: plugin callgrind run failed, see $OUT/stderr.log"
+            wait $! || die "$v: stock callgrind run failed, see $OUT/stderr.log"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$w" "$mode" "$N" \
+                "$(ir_of "$base/out/$w-$mode-stock.out")" "$(ir_of "$base/out/$w-$mode-plugin.out")" \
+                "$sb" "$pb" >> "$OUT/ir.tsv"
+        done
+    done
+    mkdir -p "$OUT/callgrind-$v"
+    cp "$base"/out/*.out "$OUT/callgrind-$v/"
+    umount "$base/valgrind" "$base/cuts"
+    if [ "$v" != 4.0 ]; then
+        umount "$base" "$r/exmta/src/main" "$r/proc"
+    else
+        rm -rf "$base"
+    fi
+}
+
+for v in "${versions[@]}"; do
+    count_version "$v"
+done
+
+python3 - "$OUT/ir.tsv" > "$OUT/table.md" <<'EOF'
+import csv, sys
+print("| Wireshark | workload | mode | stock Ir / frame | plugin Ir / frame | ratio |")
+print("|---|---|---|---:|---:|---:|")
+for r in csv.DictReader(open(sys.argv[1]), delimiter="\t"):
+    n = int(r["frames"])
+    s = (int(r["stock_ir"]) - int(r["stock_base_ir"])) / n
+    p = (int(r["plugin_ir"]) - int(r["plugin_base_ir"])) / n
+    print("| %s | %s | %s | %.0f | %.0f | %.4f |" % (r["version"], r["workload"], r["mode"], s, p, p / s))
+EOF
+cat "$OUT/table.md"
+log "results: $OUT"

@@ -67,15 +67,20 @@ printf 'version\tworkload\tmode\tframes\tstock_ir\tplugin_ir\tstock_base_ir\tplu
 
 ir_of() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ && !d {gsub(/,/, "", $1); print $1; d = 1}'; }
 
-# run_cg ROOT INNER PLUGIN_DIR OUTFILE CUT [tshark args]: one callgrind run as
-# uid 65534 in ROOT ("/" = the host), whose work folder is INNER there;
-# PLUGIN_DIR "" = stock (an empty plugin folder)
-run_cg() {
-    local r=$1 inner=$2 pdir=$3 out=$4 cut=$5; shift 5
+# as_nobody ROOT INNER PLUGIN_DIR CMD...: CMD as uid 65534 in ROOT ("/" = the
+# host), whose work folder is INNER there, with tshark's plugins from
+# PLUGIN_DIR ("" = stock: an empty plugin folder)
+as_nobody() {
+    local r=$1 inner=$2 pdir=$3; shift 3
     chroot "$r" setpriv --reuid=65534 --regid=65534 --clear-groups \
         env -i PATH=/usr/bin:/bin HOME="$inner/home" LANG=C.UTF-8 \
-        WIRESHARK_PLUGIN_DIR="${pdir:-$inner/noplugins}" VALGRIND_LIB="$inner/valgrind" \
-        "$inner/valgrind.bin" --tool=callgrind --callgrind-out-file="$inner/out/$out" \
+        WIRESHARK_PLUGIN_DIR="${pdir:-$inner/noplugins}" VALGRIND_LIB="$inner/valgrind" "$@"
+}
+
+# run_cg ROOT INNER PLUGIN_DIR OUTFILE CUT [tshark args]: one callgrind run
+run_cg() {
+    local r=$1 inner=$2 pdir=$3 out=$4 cut=$5; shift 5
+    as_nobody "$r" "$inner" "$pdir" "$inner/valgrind.bin" --tool=callgrind --callgrind-out-file="$inner/out/$out" \
         tshark -r "$inner/cuts/$cut" "$@" > /dev/null 2>> "$OUT/stderr.log"
 }
 
@@ -118,10 +123,8 @@ count_version() {
     # what is measured: the plugin loaded in one variant and only there
     # (a globally installed exmta.so would turn "stock" into the plugin)
     local loads
-    for loads in "$inner/noplugins":no "$pdir":yes; do
-        if chroot "$r" setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/bin:/bin \
-               HOME="$inner/home" WIRESHARK_PLUGIN_DIR="${loads%:*}" tshark -G plugins 2>/dev/null |
-               grep -q '^exmta\.so'; then
+    for loads in :no "$pdir":yes; do
+        if as_nobody "$r" "$inner" "${loads%:*}" tshark -G plugins 2>/dev/null | grep -q '^exmta\.so'; then
             [ "${loads#*:}" = yes ] || die "$v: stock tshark loads an exmta.so (installed globally?)"
         else
             [ "${loads#*:}" = no ] || die "$v: tshark does not load the plugin from $pdir"

@@ -25,6 +25,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/.." && pwd)
 script="$here/$(basename "${BASH_SOURCE[0]}")"
+. "$here/common.sh"
 versions=("$@")
 [ ${#versions[@]} = 0 ] && versions=(4.0 4.4 4.6)
 for v in "${versions[@]}"; do
@@ -65,8 +66,6 @@ editcap -r "$DIR/$(set -- $WORKLOADS; echo "$1").pcap" "$OUT/cuts/one.pcap" 1
 chmod a+r "$OUT"/cuts/*.pcap
 printf 'version\tworkload\tmode\tframes\tstock_ir\tplugin_ir\tstock_base_ir\tplugin_base_ir\n' > "$OUT/ir.tsv"
 
-ir_of() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ && !d {gsub(/,/, "", $1); print $1; d = 1}'; }
-
 # as_nobody ROOT INNER PLUGIN_DIR CMD...: CMD as uid 65534 in ROOT ("/" = the
 # host), whose work folder is INNER there, with tshark's plugins from
 # PLUGIN_DIR ("" = stock: an empty plugin folder)
@@ -85,7 +84,7 @@ run_cg() {
 }
 
 count_version() {
-    local v=$1 r inner base pdir sb pb w mode a
+    local v=$1 r inner base pdir sb pb w mode
     if [ "$v" = 4.0 ]; then
         r=/
         pdir=$src/build/plugins
@@ -134,22 +133,18 @@ count_version() {
     log "$v: start-up baseline"
     run_cg "$r" "$inner" "" base-stock.out one.pcap
     run_cg "$r" "$inner" "$pdir" base-plugin.out one.pcap
-    sb=$(ir_of "$base/out/base-stock.out"); pb=$(ir_of "$base/out/base-plugin.out")
+    sb=$(cg_ir "$base/out/base-stock.out"); pb=$(cg_ir "$base/out/base-plugin.out")
     for w in $WORKLOADS; do
         for mode in $MODES; do
-            a=()
-            [ "$mode" = fields ] && a=(-T fields -e frame.number -e tcp.stream)
+            bench_stock_args "$w"
+            bench_mode_args "$mode"
             log "$v: $w $mode, $N frames (stock and plugin side by side)"
-            if [ "$w" = rfc1006-heavy ]; then
-                run_cg "$r" "$inner" "" "$w-$mode-stock.out" "$w.pcap" -d tcp.port==102,tpkt "${a[@]}" &
-            else
-                run_cg "$r" "$inner" "" "$w-$mode-stock.out" "$w.pcap" "${a[@]}" &
-            fi
-            run_cg "$r" "$inner" "$pdir" "$w-$mode-plugin.out" "$w.pcap" "${a[@]}" ||
+            run_cg "$r" "$inner" "" "$w-$mode-stock.out" "$w.pcap" "${STOCK_ARGS[@]}" "${MODE_ARGS[@]}" &
+            run_cg "$r" "$inner" "$pdir" "$w-$mode-plugin.out" "$w.pcap" "${MODE_ARGS[@]}" ||
                 die "$v: plugin callgrind run failed, see $OUT/stderr.log"
             wait $! || die "$v: stock callgrind run failed, see $OUT/stderr.log"
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$w" "$mode" "$N" \
-                "$(ir_of "$base/out/$w-$mode-stock.out")" "$(ir_of "$base/out/$w-$mode-plugin.out")" \
+                "$(cg_ir "$base/out/$w-$mode-stock.out")" "$(cg_ir "$base/out/$w-$mode-plugin.out")" \
                 "$sb" "$pb" >> "$OUT/ir.tsv"
         done
     done

@@ -50,6 +50,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/bench/common.sh"
 RUNS=${BENCH_RUNS:-3}
 FIELDS_RUNS=${BENCH_FIELDS_RUNS:-2}
 DIR=${BENCH_DIR:-/var/tmp/exmta-bench}
@@ -176,12 +177,13 @@ variant_args() {
     local w=$1 mode=$2 v=$3
     ARGS=()
     case $v in
-        stock)  ARGS=(--stock); [ "$w" = rfc1006-heavy ] && ARGS+=(-d tcp.port==102,tpkt) ;;
+        stock)  bench_stock_args "$w"; ARGS=(--stock "${STOCK_ARGS[@]}") ;;
         plugin) ARGS=() ;;
         heur)   ARGS=(-o "$HEUR_OPT") ;;
     esac
     ARGS+=(-r "$DIR/$w.pcap")
-    [ "$mode" = fields ] && ARGS+=(-T fields -e frame.number -e tcp.stream)
+    bench_mode_args "$mode"
+    ARGS+=("${MODE_ARGS[@]}")
     return 0
 }
 
@@ -293,7 +295,6 @@ if [ "$CALLGRIND" = 1 ]; then
     printf '#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file="$CG_OUT" %s "$@"\n' "$real_tshark" > "$cgdir/bin/tshark"
     chmod -R a+rwX "$cgdir"
     chmod a+x "$cgdir/bin/tshark"
-    cg_ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ && !d {gsub(/,/, "", $1); print $1; d = 1}'; }
     cg_pair() {   # name file [-d ...] [mode args...]: stock gets all, the plugin all but -d
         local name=$1 f=$2; shift 2
         local pargs=("$@")
@@ -314,10 +315,9 @@ if [ "$CALLGRIND" = 1 ]; then
         chmod a+r "$cgdir/$w-50k.pcap"
         for mode in $CALLGRIND_MODES; do
             log "callgrind: $w, $mode, first $n frames"
-            margs=()
-            [ "$mode" = fields ] && margs=(-T fields -e frame.number -e tcp.stream)
-            if [ "$w" = rfc1006-heavy ]; then cg_pair "$w-$mode" "$cgdir/$w-50k.pcap" -d tcp.port==102,tpkt "${margs[@]}"
-            else cg_pair "$w-$mode" "$cgdir/$w-50k.pcap" "${margs[@]}"; fi
+            bench_stock_args "$w"
+            bench_mode_args "$mode"
+            cg_pair "$w-$mode" "$cgdir/$w-50k.pcap" "${STOCK_ARGS[@]}" "${MODE_ARGS[@]}"
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$mode" "$n" "$(cg_ir "$cgdir/$w-$mode-stock.out")" \
                 "$(cg_ir "$cgdir/$w-$mode-plugin.out")" "$sb" "$pb" >> "$CG"
             [ "$mode" = plain ] && callgrind_annotate --inclusive=yes --threshold=100 "$cgdir/$w-$mode-plugin.out" \

@@ -539,12 +539,12 @@ rpc_conv_lookup(packet_info *pinfo)
     return (rpc_conv_t *)conversation_get_proto_data(conv, proto_mta_rpc);
 }
 
-/* First pass: the answer for a flow stands while TCP's stream count does
- * (the flow still leads to the same conversation, see flowcache.h), so
- * every frame after a session's first costs one cache probe. A flow with
- * no endpoint at either end is remembered too: an endpoint learned while
- * that flow lasts cannot flag it (its conversation began before), and a
- * new conversation on the same ports bumps the stream count. */
+/* First pass: the answer for a flow stands while the flow leads to the same
+ * conversation (exmta_frame_flow_get), so every frame after a session's
+ * first costs one cache probe. A flow with no endpoint at either end is
+ * remembered too: an endpoint learned while that flow lasts cannot flag it
+ * (its conversation began before), and a new conversation on the same ports
+ * starts a TCP stream, which drops the answer. */
 #define EXMTA_RPC_FLOW_SLOTS 4096
 static exmta_flowcache_t *rpc_flows;
 static rpc_conv_t not_rpc;              /* the remembered "no endpoint here" */
@@ -1052,7 +1052,7 @@ static void
 epm_shutdown(void)
 {
     unhook_epm();
-    exmta_flowcache_free(rpc_flows);
+    exmta_frame_flow_free(rpc_flows);
     rpc_flows = NULL;
 }
 
@@ -1195,7 +1195,7 @@ exmta_epm_register(int proto, module_t *module)
     exmta_uuid_from_string(QADMIN_UUID, &qadmin_uuid);
     register_init_routine(epm_init);
     register_cleanup_routine(epm_cleanup);
-    rpc_flows = exmta_flowcache_new(EXMTA_RPC_FLOW_SLOTS);
+    rpc_flows = exmta_frame_flow_new(EXMTA_RPC_FLOW_SLOTS);
     register_shutdown_routine(epm_shutdown);
 }
 

@@ -65,10 +65,16 @@ exmta_set_port_bit(guint8 *bits, guint16 port)
     bits[port >> 3] |= (guint8)(1u << (port & 7));
 }
 
-/* The flow cache (flowcache.h) keyed by this TCP frame's directed flow in
- * TCP's current generation (its stream count); first pass only. */
-gpointer exmta_frame_flow_get(const exmta_flowcache_t *fc, const packet_info *pinfo);
-void exmta_frame_flow_put(exmta_flowcache_t *fc, const packet_info *pinfo, gpointer answer);
+/* A flow cache (flowcache.h) keyed by this TCP frame's directed flow, whose
+ * answers stand until TCP starts a newer stream for the flow (see
+ * packet-exmta.c); first pass only. At most two: the sessions' and the RPC
+ * conversations'. */
+exmta_flowcache_t *exmta_frame_flow_new(guint slots);
+void exmta_frame_flow_free(exmta_flowcache_t *fc);
+gpointer exmta_frame_flow_get(const exmta_flowcache_t *fc, packet_info *pinfo);
+void exmta_frame_flow_put(exmta_flowcache_t *fc, packet_info *pinfo, gpointer answer);
+/* Follows TCP's stream count: called for every frame of the first pass. */
+void exmta_frame_flow_sync(packet_info *pinfo);
 /* What find_conversation_pinfo() does to the conversation a cached answer stands for. */
 void exmta_conv_seen(conversation_t *conv, const packet_info *pinfo);
 

@@ -79,9 +79,9 @@ static int proto_tpkt = -1;
 static int proto_p1 = -1;
 static int proto_tcp = -1;
 
-/* Session records by directed flow, valid while TCP's stream count stands
- * (core/flowcache.h): on the first pass most frames of a session find their
- * record without a conversation lookup. */
+/* Session records by directed flow (core/flowcache.h, exmta_frame_flow_get):
+ * on the first pass most frames of a session find their record without a
+ * conversation lookup. */
 #define EXMTA_SESSION_CACHE_SLOTS 4096
 static exmta_flowcache_t *session_cache;
 
@@ -235,9 +235,24 @@ get_conv_data(conversation_t *conv)
     return cd;
 }
 
-/* A flow cache keyed by this TCP frame's directed flow, in TCP's current
- * generation: IPv4 and IPv6 flows; for other addresses get answers NULL and
- * put does nothing (they are looked up every time). */
+/* The flow caches (session_cache here, the RPC conversations' in
+ * exmta-epm.c) answer, on the first pass, which record a directed flow leads
+ * to. An answer goes stale when its flow gets a newer conversation (a reused
+ * port, a template made real), and TCP then starts a stream for it. So every
+ * answer carries flow_epoch, and exmta follows TCP's stream count
+ * (flow_sync): when it grew by one since exmta last looked and that stream
+ * is this frame's own, only this flow's answers (both ways) are dropped;
+ * any other growth (several streams, or one that is not this frame's) bumps
+ * flow_epoch, which drops every answer. On a capture where a new session
+ * starts every few frames, dropping every answer on each of them made half
+ * the frames of long sessions miss. */
+#define EXMTA_FLOW_CACHES 2
+static exmta_flowcache_t *flow_caches[EXMTA_FLOW_CACHES];
+static guint32 flow_epoch;
+static guint32 flow_streams;    /* TCP's stream count when exmta last looked */
+
+/* IPv4 and IPv6 flows; for other addresses get answers NULL and put does
+ * nothing (they are looked up every time). */
 static gboolean
 frame_flow_cacheable(const packet_info *pinfo)
 {
@@ -245,23 +260,90 @@ frame_flow_cacheable(const packet_info *pinfo)
            pinfo->dst.type == pinfo->src.type && pinfo->dst.len == pinfo->src.len;
 }
 
-gpointer
-exmta_frame_flow_get(const exmta_flowcache_t *fc, const packet_info *pinfo)
+exmta_flowcache_t *
+exmta_frame_flow_new(guint slots)
 {
-    if (!frame_flow_cacheable(pinfo))
-        return NULL;
-    return exmta_flowcache_get(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
-                               (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
-                               get_tcp_stream_count());
+    for (guint i = 0; i < EXMTA_FLOW_CACHES; i++) {
+        if (!flow_caches[i])
+            return flow_caches[i] = exmta_flowcache_new(slots);
+    }
+    return NULL;        /* more than EXMTA_FLOW_CACHES: a NULL cache never answers */
 }
 
 void
-exmta_frame_flow_put(exmta_flowcache_t *fc, const packet_info *pinfo, gpointer answer)
+exmta_frame_flow_free(exmta_flowcache_t *fc)
 {
-    if (frame_flow_cacheable(pinfo))
-        exmta_flowcache_put(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
-                            (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
-                            get_tcp_stream_count(), answer);
+    for (guint i = 0; i < EXMTA_FLOW_CACHES; i++) {
+        if (flow_caches[i] == fc)
+            flow_caches[i] = NULL;
+    }
+    exmta_flowcache_free(fc);
+}
+
+/* A new file: TCP counts streams from 0 again. */
+static void
+flow_caches_reset(void)
+{
+    for (guint i = 0; i < EXMTA_FLOW_CACHES; i++)
+        exmta_flowcache_clear(flow_caches[i]);
+    flow_streams = 0;
+    flow_epoch++;
+}
+
+/* Whether TCP's stream number s is this frame's conversation's. */
+static gboolean
+frame_has_stream(packet_info *pinfo, guint32 s)
+{
+    struct tcp_analysis *tcpd;
+
+    if (pinfo->ptype != PT_TCP || !frame_flow_cacheable(pinfo))
+        return FALSE;
+    tcpd = tcp_data_of(find_conversation_pinfo(pinfo, 0));
+    return tcpd && tcpd->stream == s;
+}
+
+void
+exmta_frame_flow_sync(packet_info *pinfo)
+{
+    guint32 n = get_tcp_stream_count();
+
+    if (n == flow_streams)
+        return;
+    if (n == flow_streams + 1 && frame_has_stream(pinfo, n - 1)) {
+        const guint8 *src = (const guint8 *)pinfo->src.data, *dst = (const guint8 *)pinfo->dst.data;
+        guint alen = (guint)pinfo->src.len;
+        guint16 sp = (guint16)pinfo->srcport, dp = (guint16)pinfo->destport;
+
+        for (guint i = 0; i < EXMTA_FLOW_CACHES; i++) {
+            exmta_flowcache_put(flow_caches[i], src, dst, alen, sp, dp, flow_epoch, NULL);
+            exmta_flowcache_put(flow_caches[i], dst, src, alen, dp, sp, flow_epoch, NULL);
+        }
+    } else {
+        flow_epoch++;
+    }
+    flow_streams = n;
+}
+
+gpointer
+exmta_frame_flow_get(const exmta_flowcache_t *fc, packet_info *pinfo)
+{
+    if (!frame_flow_cacheable(pinfo))
+        return NULL;
+    exmta_frame_flow_sync(pinfo);
+    return exmta_flowcache_get(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
+                               (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
+                               flow_epoch);
+}
+
+void
+exmta_frame_flow_put(exmta_flowcache_t *fc, packet_info *pinfo, gpointer answer)
+{
+    if (!frame_flow_cacheable(pinfo))
+        return;
+    exmta_frame_flow_sync(pinfo);
+    exmta_flowcache_put(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
+                        (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
+                        flow_epoch, answer);
 }
 
 /* A cached answer stands for the conversation lookup: do what
@@ -273,10 +355,8 @@ exmta_conv_seen(conversation_t *conv, const packet_info *pinfo)
         conv->last_frame = pinfo->num;
 }
 
-/* The record of this TCP frame's conversation (first pass only): TCP's
- * stream count grows whenever TCP sets up a conversation (a new session, a
- * reused port, a template made real), so while it stands every flow still
- * leads to the conversation it led to, and the cache may answer. create:
+/* The record of this TCP frame's conversation (first pass only), from the
+ * flow cache while the flow still leads to the same conversation. create:
  * find_or_create_conversation() as a payload dissector does; otherwise NULL
  * when the frame has no conversation. */
 static exmta_conv_t *
@@ -758,9 +838,13 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     exmta_rfc1006_frame_t *fd;
     exmta_tcp_frame_t *tf = NULL;
 
-    /* the last to run for this frame: its RFC1006 record is final */
-    if (!PINFO_FD_VISITED(pinfo) && first_pass_frame.num == pinfo->num)
-        keep_first_pass_frame();
+    if (!PINFO_FD_VISITED(pinfo)) {
+        /* every frame: a stream TCP started in it is its own (flow_sync) */
+        exmta_frame_flow_sync(pinfo);
+        /* the last to run for this frame: its RFC1006 record is final */
+        if (first_pass_frame.num == pinfo->num)
+            keep_first_pass_frame();
+    }
     if (pinfo->ptype != PT_TCP) {
         if (pinfo->ptype == PT_UDP)
             exmta_epm_udp_frame(tvb, pinfo, tree);
@@ -937,7 +1021,7 @@ static void
 forget_sessions(void)
 {
     read_tpkt_ports();
-    exmta_flowcache_clear(session_cache);
+    flow_caches_reset();
     memset(&first_pass_frame, 0, sizeof(first_pass_frame));
     exmta_frameidx_clear(rfc1006_frames);
 }
@@ -945,7 +1029,7 @@ forget_sessions(void)
 static void
 free_sessions(void)
 {
-    exmta_flowcache_free(session_cache);
+    exmta_frame_flow_free(session_cache);
     session_cache = NULL;
     exmta_frameidx_free(rfc1006_frames);
     rfc1006_frames = NULL;
@@ -1058,7 +1142,7 @@ proto_register_exmta(void)
     exmta_epm_register(proto_exmta, module);
     exmta_uat_register(module);
     exmta_tap = register_tap(EXMTA_TAP_NAME);
-    session_cache = exmta_flowcache_new(EXMTA_SESSION_CACHE_SLOTS);
+    session_cache = exmta_frame_flow_new(EXMTA_SESSION_CACHE_SLOTS);
     rfc1006_frames = exmta_frameidx_new();
     register_init_routine(forget_sessions);
     register_cleanup_routine(forget_sessions);

@@ -28,7 +28,6 @@ enum {
     /* 0 was the RFC1006 record, now in packet-exmta.c's own frame index */
     EXMTA_KEY_TCP = 1,          /* exmta_tcp_frame_t: the postdissector (RST, tpkt ports) */
     EXMTA_KEY_EPM = 3,          /* epm_frame_t: what an ept_map response taught */
-    EXMTA_KEY_TREE = 4,         /* pinfo->pool: this dissection's exmta subtree */
 };
 
 /* TRUE in the one frame where TCP first records an RST for a session whose
@@ -92,8 +91,9 @@ gboolean exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint
 /* exmta.capture_name: the file name -z exmta,endpoints,uat records. */
 const char *exmta_capture_name(void);
 
-/* The exmta tree of this frame: created on first use, below the top item. */
-proto_tree *exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+/* The exmta tree of this frame: created on first use, below the top item;
+ * postdissector only. */
+proto_tree *exmta_frame_tree(tvbuff_t *tvb, proto_tree *tree);
 
 /* ---- the "exmta" tap ----------------------------------------------------
  * Queued by the postdissector for every frame exmta has something to say

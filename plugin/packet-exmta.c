@@ -377,23 +377,23 @@ session_of(packet_info *pinfo, gboolean create)
     return cd;
 }
 
-/* One "Exchange MTA" item per frame, whatever adds to it: remembered for
- * the current dissection only (pinfo->pool). */
+/* One "Exchange MTA" item per frame, whatever adds to it. Every exmta item
+ * is added by the postdissector, so the subtree is remembered for one call
+ * of it (dissect_exmta_post sets post_tree to NULL before and after). */
+static proto_tree *post_tree;
+
 proto_tree *
-exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+exmta_frame_tree(tvbuff_t *tvb, proto_tree *tree)
 {
     proto_item *ti;
-    proto_tree *et;
 
     if (!tree)
         return NULL;
-    et = (proto_tree *)p_get_proto_data(pinfo->pool, pinfo, proto_exmta, EXMTA_KEY_TREE);
-    if (et)
-        return et;
+    if (post_tree)
+        return post_tree;
     ti = proto_tree_add_item(tree, proto_exmta, tvb, 0, 0, ENC_NA);
-    et = proto_item_add_subtree(ti, ett_exmta);
-    p_add_proto_data(pinfo->pool, pinfo, proto_exmta, EXMTA_KEY_TREE, et);
-    return et;
+    post_tree = proto_item_add_subtree(ti, ett_exmta);
+    return post_tree;
 }
 
 /* What the first pass learns from the COTP headers of this chunk. */
@@ -426,7 +426,7 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
      * needed, and most RFC1006 frames have no expert info at all. */
     if (!tree && !fd->nonstandard_port && !fd->tpkt_reserved && !fd->has_dr)
         return;
-    et = exmta_frame_tree(tvb, pinfo, tree);
+    et = exmta_frame_tree(tvb, tree);
     ti = proto_tree_add_item(et, hf_rfc1006, tvb, 0, 0, ENC_NA);
     rt = proto_item_add_subtree(ti, ett_rfc1006);
     proto_item_append_text(ti, ": TCP port %u, %s", fd->port,
@@ -741,14 +741,14 @@ read_bind(proto_tree *tree, packet_info *pinfo, exmta_tap_info_t *ti)
 }
 
 static void
-add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_tap_info_t *ti)
+add_bind_tree(tvbuff_t *tvb, proto_tree *tree, const exmta_tap_info_t *ti)
 {
     proto_tree *et;
     proto_item *it;
 
     if (ti->bind == EXMTA_SUM_BIND_NONE)
         return;
-    et = exmta_frame_tree(tvb, pinfo, tree);
+    et = exmta_frame_tree(tvb, tree);
     it = proto_tree_add_uint(et, hf_x400_bind, tvb, 0, 0, ti->bind);
     proto_item_set_generated(it);
     if (ti->initiator) {
@@ -900,7 +900,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
             if (fd->x400_frame) {
                 read_bind(tree, pinfo, bind);
-                add_bind_tree(tvb, pinfo, tree, bind);
+                add_bind_tree(tvb, tree, bind);
             } else {
                 bind->bind_error = -1;
             }
@@ -920,7 +920,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         queue_rfc1006_tap(pinfo, &pfd, DETECTED_TPKT_PORT, FALSE, tf->port, NULL);
     }
     if (tf && tf->refused) {
-        proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
+        proto_tree *et = exmta_frame_tree(tvb, tree);
         proto_item *ti = proto_tree_add_uint(et, hf_refused, tvb, 0, 0, tf->port);
         proto_item_set_generated(ti);
         expert_add_info_format(pinfo, ti, &ei_conn_refused,
@@ -949,7 +949,9 @@ dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     if (!proto_is_protocol_enabled(exmta_protocol))
         return 0;
     pinfo->current_proto = exmta_short_name;
+    post_tree = NULL;
     post_frame(tvb, pinfo, tree);
+    post_tree = NULL;
     pinfo->current_proto = saved_proto;
     return 0;
 }

@@ -167,10 +167,13 @@ typedef struct {
     guint32 first_session_frame;/* = first_frame if this is the endpoint's first session, else 0 */
     guint32 refused_frame;      /* the RST that refused it, 0 if none */
     gboolean refused_reported;
+    struct tcp_analysis *tcpd;  /* TCP's data of conv, once looked up */
+    const struct ep_texts *texts;   /* texts_of(ep), once a tree needed them */
 } rpc_conv_t;
 
 /* What one frame of a flagged session shows (built on the stack). */
 typedef struct {
+    rpc_conv_t *rc;
     const exmta_endpoint_t *ep;
     guint32 session_start;
     gboolean first_session;
@@ -581,15 +584,16 @@ rpc_first_pass(packet_info *pinfo, rpc_conv_t *rc)
         if (n == 1)
             rc->first_session_frame = pinfo->num;
     }
-    if (exmta_tcp_refused_now(rc->conv, &rc->refused_reported, TRUE))
+    if (exmta_tcp_refused_now(rc->conv, &rc->tcpd, &rc->refused_reported, TRUE))
         rc->refused_frame = pinfo->num;
 }
 
 static gboolean
-rpc_frame_of(packet_info *pinfo, const rpc_conv_t *rc, rpc_frame_t *rf)
+rpc_frame_of(packet_info *pinfo, rpc_conv_t *rc, rpc_frame_t *rf)
 {
     if (!rc || !rc->ep || pinfo->num < rc->first_frame)
         return FALSE;
+    rf->rc = rc;
     rf->ep = rc->ep;
     rf->session_start = rc->first_frame;
     rf->first_session = rc->first_session_frame == pinfo->num;
@@ -606,7 +610,7 @@ ep_str(const exmta_endpoint_t *ep, wmem_allocator_t *scope)
 /* What a shown tree says about an endpoint on every frame of its sessions
  * (an entry's fields never change once learned): formatted once, not for
  * each frame. tshark 4.0's -T fields shows the whole tree. */
-typedef struct {
+typedef struct ep_texts {
     const char *version;        /* "2.0" */
     const char *session_text;   /* the exmta.rpc item of a session's frame */
 } ep_texts_t;
@@ -633,7 +637,8 @@ texts_of(const exmta_endpoint_t *ep)
 }
 
 static void
-add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const exmta_endpoint_t *ep)
+add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const exmta_endpoint_t *ep,
+                    const ep_texts_t *texts)
 {
     e_guid_t g;
     proto_item *ti;
@@ -649,7 +654,7 @@ add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const e
         proto_item_set_generated(ti);
     }
     if (proto_field_is_referenced(tree, hf_rpc_version)) {
-        ti = proto_tree_add_string(tree, hf_rpc_version, tvb, 0, 0, texts_of(ep)->version);
+        ti = proto_tree_add_string(tree, hf_rpc_version, tvb, 0, 0, (texts ? texts : texts_of(ep))->version);
         proto_item_set_generated(ti);
     }
     ti = proto_tree_add_uint(tree, hf_rpc_kind, tvb, 0, 0, ep->kind);
@@ -695,12 +700,14 @@ show_rpc_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rpc_fr
         proto_tree *et = exmta_frame_tree(tvb, tree);
         proto_tree *rt;
 
+        if (!rf->rc->texts)
+            rf->rc->texts = texts_of(ep);
         if (proto_field_is_referenced(tree, hf_rpc))
-            ti = proto_tree_add_none_format(et, hf_rpc, tvb, 0, 0, "%s", texts_of(ep)->session_text);
+            ti = proto_tree_add_none_format(et, hf_rpc, tvb, 0, 0, "%s", rf->rc->texts->session_text);
         else
             ti = proto_tree_add_item(et, hf_rpc, tvb, 0, 0, ENC_NA);
         rt = proto_item_add_subtree(ti, ett_rpc);
-        add_endpoint_fields(rt, tvb, pinfo, ep);
+        add_endpoint_fields(rt, tvb, pinfo, ep, rf->rc->texts);
         ti = proto_tree_add_uint(rt, hf_rpc_session_start, tvb, 0, 0, rf->session_start);
         proto_item_set_generated(ti);
     }
@@ -759,7 +766,7 @@ show_epm_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const epm_fr
         if (proto_field_is_referenced(tree, hf_epm_endpoint))
             proto_item_append_text(li, ": %s %s (%s)", val_to_str_const(l->ep.kind, kind_vals, "?"),
                                    ep_str(&l->ep, pinfo->pool), val_to_str_const(l->result, result_vals, "?"));
-        add_endpoint_fields(lt, tvb, pinfo, &l->ep);
+        add_endpoint_fields(lt, tvb, pinfo, &l->ep, NULL);
         ti = proto_tree_add_uint(lt, hf_epm_result, tvb, 0, 0, l->result);
         proto_item_set_generated(ti);
         if (l->result == EXMTA_LEARN_PORT_CHANGED || l->result == EXMTA_LEARN_IFACE_CHANGED) {

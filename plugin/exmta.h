@@ -33,8 +33,12 @@ enum {
 /* TRUE in the one frame where TCP first records an RST for a session whose
  * SYN was never answered by a SYN/ACK (a refused connection); *reported
  * (per conversation) makes it once; expected: the conversation was cloned
- * from one exmta expected (TCP then records no SYN). First pass only. */
-gboolean exmta_tcp_refused_now(conversation_t *conv, gboolean *reported, gboolean expected);
+ * from one exmta expected (TCP then records no SYN). *tcpd (per
+ * conversation, NULL at first) keeps TCP's data of conv between frames.
+ * First pass only. */
+struct tcp_analysis;
+gboolean exmta_tcp_refused_now(conversation_t *conv, struct tcp_analysis **tcpd, gboolean *reported,
+                               gboolean expected);
 
 /* EPM correlation (exmta-epm.c) */
 void exmta_epm_register(int proto, module_t *module);

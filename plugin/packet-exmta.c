@@ -689,9 +689,13 @@ tcp_refused_in(const struct tcp_analysis *tcpd, gboolean *reported, gboolean exp
 }
 
 gboolean
-exmta_tcp_refused_now(conversation_t *conv, gboolean *reported, gboolean expected)
+exmta_tcp_refused_now(conversation_t *conv, struct tcp_analysis **tcpd, gboolean *reported, gboolean expected)
 {
-    return tcp_refused_in(tcp_data_of(conv), reported, expected);
+    if (*reported)
+        return FALSE;
+    if (!*tcpd)
+        *tcpd = tcp_data_of(conv);
+    return tcp_refused_in(*tcpd, reported, expected);
 }
 
 /* The first field_info of hfid in this frame's tree: primed fields through

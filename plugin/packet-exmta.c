@@ -1021,8 +1021,8 @@ free_replaced_handles(void)
 }
 
 /* Session and frame records live in file scope: a new file (and the end of
- * one) starts with an empty cache, as TCP's stream count starts again at 0,
- * and with no first-pass frame. */
+ * one) starts with empty flow caches, as TCP's stream count starts again at
+ * 0, and with no first-pass frame. */
 static void
 forget_sessions(void)
 {

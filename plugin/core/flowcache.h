@@ -7,9 +7,9 @@
  * one directed flow (source address and port to destination address and
  * port), the answer found for it and the generation it was found in; it
  * answers only for the same flow in the same generation, so the caller
- * decides what invalidates answers (exmta: TCP's stream count, which grows
- * whenever TCP sets up a conversation, so an unchanged count means that
- * every flow still maps to the conversation it mapped to).
+ * decides what invalidates answers: a new generation drops them all, a put
+ * of NULL drops one flow's (exmta: the flow TCP started a new stream for,
+ * see exmta_frame_flow_sync in packet-exmta.c).
  *
  * A miss costs one more lookup, never a wrong answer; memory is fixed.
  * Plain C over bytes and GLib: unit-tested without libwireshark.

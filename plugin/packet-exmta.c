@@ -240,10 +240,10 @@ get_conv_data(conversation_t *conv)
  * to. An answer goes stale when its flow gets a newer conversation (a reused
  * port, a template made real), and TCP then starts a stream for it. So every
  * answer carries flow_epoch, and exmta follows TCP's stream count
- * (flow_sync): when it grew by one since exmta last looked and that stream
- * is this frame's own, only this flow's answers (both ways) are dropped;
- * any other growth (several streams, or one that is not this frame's) bumps
- * flow_epoch, which drops every answer. On a capture where a new session
+ * (exmta_frame_flow_sync): when it grew by one since exmta last looked and
+ * that stream is this frame's own, only this flow's answers (both ways) are
+ * dropped; any other growth (several streams, or one that is not this
+ * frame's) bumps flow_epoch, which drops every answer. On a capture where a new session
  * starts every few frames, dropping every answer on each of them made half
  * the frames of long sessions miss. */
 #define EXMTA_FLOW_CACHES 2

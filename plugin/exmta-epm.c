@@ -549,7 +549,7 @@ rpc_conv_lookup(packet_info *pinfo)
  * (its conversation began before), and a new conversation on the same ports
  * starts a TCP stream, which drops the answer. */
 #define EXMTA_RPC_FLOW_SLOTS 4096
-static exmta_flowcache_t *rpc_flows;
+static exmta_flowcache_t *rpc_flows;    /* emptied with every flow cache as a file starts and ends (packet-exmta.c) */
 static rpc_conv_t not_rpc;              /* the remembered "no endpoint here" */
 
 static rpc_conv_t *
@@ -1027,7 +1027,6 @@ epm_init(void)
     learned_when = g_hash_table_new(g_direct_hash, g_direct_equal);
     ep_texts = g_hash_table_new(g_direct_hash, g_direct_equal);   /* values: file scope */
     load_known_endpoints();
-    exmta_flowcache_clear(rpc_flows);
 }
 
 static void
@@ -1052,7 +1051,6 @@ epm_cleanup(void)
         g_hash_table_destroy(ep_texts);
     ep_texts = NULL;
     known_conversations_pending = FALSE;
-    exmta_flowcache_clear(rpc_flows);   /* its records were file scope */
 }
 
 static void

@@ -76,8 +76,6 @@ exmta_flowcache_t *exmta_frame_flow_new(guint slots);
 void exmta_frame_flow_free(exmta_flowcache_t *fc);
 gpointer exmta_frame_flow_get(const exmta_flowcache_t *fc, packet_info *pinfo);
 void exmta_frame_flow_put(exmta_flowcache_t *fc, packet_info *pinfo, gpointer answer);
-/* Follows TCP's stream count: called for every frame of the first pass. */
-void exmta_frame_flow_sync(packet_info *pinfo);
 /* What find_conversation_pinfo() does to the conversation a cached answer stands for. */
 void exmta_conv_seen(conversation_t *conv, const packet_info *pinfo);
 

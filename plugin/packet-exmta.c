@@ -240,12 +240,15 @@ get_conv_data(conversation_t *conv)
  * to. An answer goes stale when its flow gets a newer conversation (a reused
  * port, a template made real), and TCP then starts a stream for it. So every
  * answer carries flow_epoch, and exmta follows TCP's stream count
- * (exmta_frame_flow_sync): when it grew by one since exmta last looked and
+ * (frame_flow_sync): when it grew by one since exmta last looked and
  * that stream is this frame's own, only this flow's answers (both ways) are
  * dropped; any other growth (several streams, or one that is not this
- * frame's) bumps flow_epoch, which drops every answer. On a capture where a new session
- * starts every few frames, dropping every answer on each of them made half
- * the frames of long sessions miss. */
+ * frame's) bumps flow_epoch, which drops every answer. On a capture where a
+ * new session starts every few frames, dropping every answer on each of
+ * them made half the frames of long sessions miss. The sync runs for every
+ * first-pass frame in the postdissector and before every get (a get from
+ * the RFC1006 dissector comes before the postdissector); a put needs none:
+ * its answer was just looked up, and a later sync can only drop it. */
 #define EXMTA_FLOW_CACHES 2
 static exmta_flowcache_t *flow_caches[EXMTA_FLOW_CACHES];
 static guint32 flow_epoch;
@@ -302,8 +305,8 @@ frame_has_stream(packet_info *pinfo, guint32 s)
     return tcpd && tcpd->stream == s;
 }
 
-void
-exmta_frame_flow_sync(packet_info *pinfo)
+static void
+frame_flow_sync(packet_info *pinfo)
 {
     guint32 n = get_tcp_stream_count();
 
@@ -329,7 +332,7 @@ exmta_frame_flow_get(const exmta_flowcache_t *fc, packet_info *pinfo)
 {
     if (!frame_flow_cacheable(pinfo))
         return NULL;
-    exmta_frame_flow_sync(pinfo);
+    frame_flow_sync(pinfo);
     return exmta_flowcache_get(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
                                (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
                                flow_epoch);
@@ -340,7 +343,6 @@ exmta_frame_flow_put(exmta_flowcache_t *fc, packet_info *pinfo, gpointer answer)
 {
     if (!frame_flow_cacheable(pinfo))
         return;
-    exmta_frame_flow_sync(pinfo);
     exmta_flowcache_put(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
                         (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
                         flow_epoch, answer);
@@ -691,8 +693,6 @@ tcp_refused_in(const struct tcp_analysis *tcpd, gboolean *reported, gboolean exp
 gboolean
 exmta_tcp_refused_now(conversation_t *conv, struct tcp_analysis **tcpd, gboolean *reported, gboolean expected)
 {
-    if (*reported)
-        return FALSE;
     if (!*tcpd)
         *tcpd = tcp_data_of(conv);
     return tcp_refused_in(*tcpd, reported, expected);
@@ -843,8 +843,8 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     exmta_tcp_frame_t *tf = NULL;
 
     if (!PINFO_FD_VISITED(pinfo)) {
-        /* every frame: a stream TCP started in it is its own (flow_sync) */
-        exmta_frame_flow_sync(pinfo);
+        /* every frame: a stream TCP started in it is its own (frame_flow_sync) */
+        frame_flow_sync(pinfo);
         /* the last to run for this frame: its RFC1006 record is final */
         if (first_pass_frame.num == pinfo->num)
             keep_first_pass_frame();

@@ -12,6 +12,9 @@
 #   BENCH_MODES="plain fields"
 #   BENCH_HEUR=1          also run "heuristic alone" (plugin with -o 'exmta.tcp.port: ')
 #   BENCH_HEUR_MODES=plain  the modes in which heuristic-alone runs ("plain fields" for both)
+#   BENCH_CONTROL=1       also run stock a second time in every round ("control"): the
+#                         control's ratio to stock is what noise alone gives here, and
+#                         the verdict uses it (see "Verdict" below)
 #   BENCH_MEMCHECK=1      memory-growth check on epm-heavy cut to 25 / 50 / 100 %
 #   BENCH_BUILD=1         (re)build the plugin first (cmake); 0 = use build/ as it is
 #   BENCH_FRAMES=1000000  frames per generated workload (only used when generating)
@@ -26,7 +29,8 @@
 #                         every round), so both see the same moments of a shared
 #                         host; the lane that ends first runs its command again,
 #                         untimed, until the other ends, so the last one never runs
-#                         alone. Needs 2 CPUs and twice the memory; no heur variant.
+#                         alone. Needs 2 CPUs and twice the memory; no heur or
+#                         control variant.
 #
 # Per run: /usr/bin/time -f "%e %U %S %M" around tools/exmta-tshark (wall s,
 # user s, sys s, peak RSS KiB of tshark). Variants of one workload/mode are run
@@ -39,11 +43,22 @@
 # nothing). Raw numbers go to $BENCH_DIR/results-*/raw.tsv,
 # the markdown tables to table.md next to it and to stdout.
 #
+# Verdict: on a shared machine the same build's ratio moves between batches
+# by as much as the targets, so a ratio alone does not say met or missed.
+# Rounds are resampled (bootstrap, 2,000 draws, fixed seed; a round's runs
+# stay together) for a 90 % interval of each ratio of medians. "yes": the
+# upper end of the CPU interval is within the target; "**no**": its lower
+# end is above it; otherwise "undecided". The control (stock against
+# stock) gets the same interval: one that leaves out 1.0 says the batch
+# drifted more than the interval allows, and its verdict reads "yes?" or
+# "no?" instead.
+#
 # Variants:
 #   stock   tools/exmta-tshark --stock -r F          (rfc1006-heavy: + -d tcp.port==102,tpkt)
 #   plugin  tools/exmta-tshark -r F
 #   heur    tools/exmta-tshark -o 'exmta.tcp.port: ' -r F   (empty range: heuristic and
 #           postdissector paths only)
+#   control the stock command again
 # Modes:
 #   plain   -r F > /dev/null
 #   fields  -r F -T fields -e frame.number -e tcp.stream > /dev/null
@@ -58,6 +73,7 @@ WORKLOADS=${BENCH_WORKLOADS:-mixed rfc1006-heavy epm-heavy}
 MODES=${BENCH_MODES:-plain fields}
 HEUR=${BENCH_HEUR:-1}
 HEUR_MODES=${BENCH_HEUR_MODES:-plain}
+CONTROL=${BENCH_CONTROL:-1}
 MEMCHECK=${BENCH_MEMCHECK:-1}
 BUILD=${BENCH_BUILD:-1}
 CALLGRIND=${BENCH_CALLGRIND:-0}
@@ -106,7 +122,8 @@ case $PAIRING in
     concurrent)
         command -v taskset >/dev/null || die "taskset missing (util-linux)"
         [ "$(nproc)" -ge 2 ] || die "BENCH_PAIRING=concurrent needs 2 CPUs"
-        [ "$HEUR" = 1 ] && { log "BENCH_PAIRING=concurrent: no heuristic-alone variant"; HEUR=0; } ;;
+        [ "$HEUR" = 1 ] && { log "BENCH_PAIRING=concurrent: no heuristic-alone variant"; HEUR=0; }
+        [ "$CONTROL" = 1 ] && { log "BENCH_PAIRING=concurrent: no control variant"; CONTROL=0; } ;;
     *) die "BENCH_PAIRING must be sequential or concurrent" ;;
 esac
 
@@ -156,7 +173,7 @@ export EXMTA_PLUGIN_ROOT=$RES/plugins
     echo "tshark: $(tshark --version 2>/dev/null | head -1)"
     echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); memory $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "runs: plain $RUNS, fields $FIELDS_RUNS; heuristic-alone in: $( [ "$HEUR" = 1 ] && echo "$HEUR_MODES" || echo none)"
+    echo "runs: plain $RUNS, fields $FIELDS_RUNS; heuristic-alone in: $( [ "$HEUR" = 1 ] && echo "$HEUR_MODES" || echo none); control (stock again): $( [ "$CONTROL" = 1 ] && echo yes || echo no)"
     echo "pairing: $PAIRING"
 } > "$RES/info.txt"
 
@@ -177,7 +194,7 @@ variant_args() {
     local w=$1 mode=$2 v=$3
     ARGS=()
     case $v in
-        stock)  bench_stock_args "$w"; ARGS=(--stock "${STOCK_ARGS[@]}") ;;
+        stock|control) bench_stock_args "$w"; ARGS=(--stock "${STOCK_ARGS[@]}") ;;
         plugin) ARGS=() ;;
         heur)   ARGS=(-o "$HEUR_OPT") ;;
     esac
@@ -237,8 +254,9 @@ for w in $WORKLOADS; do
     for mode in $MODES; do
         variants="stock plugin"
         if [ "$HEUR" = 1 ]; then
-            case " $HEUR_MODES " in *" $mode "*) variants="stock plugin heur" ;; esac
+            case " $HEUR_MODES " in *" $mode "*) variants="$variants heur" ;; esac
         fi
+        [ "$CONTROL" = 1 ] && variants="$variants control"
         rev_variants=$(echo $variants | tr ' ' '\n' | tac | tr '\n' ' ')
         n=$RUNS
         [ "$mode" = fields ] && n=$FIELDS_RUNS
@@ -328,7 +346,7 @@ fi
 
 # --- summary ------------------------------------------------------------------
 "$PY" - "$RAW" "$MEM" "$RES/heur_102" "plain $RUNS / fields $FIELDS_RUNS ($PAIRING pairs)" "$CG" > "$RES/table.md" <<'EOF'
-import csv, os, statistics, sys
+import csv, os, random, statistics, sys
 raw, mem, heur_flag, runs = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().strip(), sys.argv[4]
 cgfile = sys.argv[5]
 TARGET = {"mixed": 1.03, "rfc1006-heavy": 1.05, "epm-heavy": 1.10}
@@ -339,18 +357,39 @@ for r in rows:
     if k not in order:
         order.append(k)
     frames[r["workload"]] = int(r["frames"])
-    d = data.setdefault(k, {}).setdefault(r["variant"], {"wall": [], "cpu": [], "rss": []})
+    d = data.setdefault(k, {}).setdefault(r["variant"], {"wall": [], "cpu": [], "rss": [], "run": []})
     d["wall"].append(float(r["wall_s"]))
     d["cpu"].append(float(r["user_s"]) + float(r["sys_s"]))
     d["rss"].append(int(r["maxrss_kib"]))
+    d["run"].append(r["run"])
 med = statistics.median
 mib = lambda kib: "%.0f" % (kib / 1024.0)
-print("Medians of %s run(s) per variant; ratio = plugin / stock; CPU = user + sys; RSS = peak resident set of tshark (MiB).\n" % runs)
-print("| workload | frames | mode | stock wall s | plugin wall s | **wall ratio** | stock CPU s | plugin CPU s | **CPU ratio** | CPU ratio of minima | paired wall ratio | plugin slower in | heur-alone wall / CPU ratio | RSS stock / plugin / heur MiB | target | met |")
-print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+
+def interval(a, b, draws=2000, seed=1):
+    """90 % bootstrap interval of median(b) / median(a), resampling rounds:
+    run k of a and of b ran in the same round and are drawn together."""
+    n = min(len(a), len(b))
+    if n < 3:
+        return None
+    rnd = random.Random(seed)
+    ratios = []
+    for _ in range(draws):
+        idx = [rnd.randrange(n) for _ in range(n)]
+        ratios.append(med([b[i] for i in idx]) / med([a[i] for i in idx]))
+    ratios.sort()
+    return ratios[int(0.05 * draws)], ratios[int(0.95 * draws) - 1]
+
+def fmt_iv(iv):
+    return "%.3f–%.3f" % iv if iv else "-"
+
+print("Medians of %s run(s) per variant; ratio = plugin / stock; CPU = user + sys; RSS = peak resident set of tshark (MiB); "
+      "interval = 90 %% bootstrap interval of the CPU ratio (rounds resampled); control = stock run again in the same rounds.\n" % runs)
+print("| workload | frames | mode | stock wall s | plugin wall s | **wall ratio** | stock CPU s | plugin CPU s | **CPU ratio** | CPU interval | CPU ratio of minima | paired wall ratio | plugin slower in | heur-alone wall / CPU ratio | control CPU ratio (interval) | RSS stock / plugin / heur MiB | target | met |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+drifted = False
 for w, mode in order:
     d = data[(w, mode)]
-    s, p, h = d.get("stock"), d.get("plugin"), d.get("heur")
+    s, p, h, c = d.get("stock"), d.get("plugin"), d.get("heur"), d.get("control")
     if not s or not p:
         continue
     sw, pw, sc, pc = med(s["wall"]), med(p["wall"]), med(s["cpu"]), med(p["cpu"])
@@ -367,21 +406,40 @@ for w, mode in order:
         hrss = mib(max(h["rss"]))
     else:
         hr, hrss = "-", "-"
+    iv_w, iv_c = interval(s["wall"], p["wall"]), interval(s["cpu"], p["cpu"])
+    ctl, ctl_bad = "-", False
+    if c:
+        civ = interval(s["cpu"], c["cpu"])
+        ctl = "%.3f (%s)" % (med(c["cpu"]) / sc, fmt_iv(civ))
+        # stock against stock: an interval without 1.0 means this batch
+        # drifted more than the intervals allow
+        ctl_bad = bool(civ) and not (civ[0] <= 1.0 <= civ[1])
     t = TARGET.get(w)
     if t is None:
         met = "-"
+    elif iv_w and iv_c:
+        if iv_w[1] <= t and iv_c[1] <= t:
+            met = "yes"
+        elif iv_w[0] > t and iv_c[0] > t:
+            met = "**no**"
+        else:
+            met = "undecided"
+        if ctl_bad:
+            met += "?"
+            drifted = True
     elif rw <= t and rc <= t:
-        met = "yes"
-    elif rc <= t:
-        met = "CPU only"
-    elif rw <= t:
-        met = "wall only"
+        met = "yes (too few rounds for an interval)"
     else:
-        met = "**no**"
-    print("| %s | %d | %s | %.2f | %.2f | **%.3f** | %.2f | %.2f | **%.3f** | %.3f | %.3f | %s | %s | %s / %s / %s | ≤%.2f | %s |" % (
-        w, frames[w], mode, sw, pw, rw, sc, pc, rc, min(p["cpu"]) / min(s["cpu"]), paired, slower, hr,
-        mib(max(s["rss"])), mib(max(p["rss"])), hrss,
+        met = "**no** (too few rounds for an interval)"
+    print("| %s | %d | %s | %.2f | %.2f | **%.3f** | %.2f | %.2f | **%.3f** | %s | %.3f | %.3f | %s | %s | %s | %s / %s / %s | ≤%.2f | %s |" % (
+        w, frames[w], mode, sw, pw, rw, sc, pc, rc, fmt_iv(iv_c), min(p["cpu"]) / min(s["cpu"]), paired, slower, hr,
+        ctl, mib(max(s["rss"])), mib(max(p["rss"])), hrss,
         t or 0, met))
+print("\nmet: yes = the upper ends of the wall and CPU intervals are within the target; **no** = both lower ends "
+      "are above it; undecided = the target lies inside an interval (more rounds, or a quieter machine, decide).")
+if drifted:
+    print("\n? stock run twice in the same rounds differed by more than its interval allows: this batch drifted, "
+          "so its intervals are too narrow; run it again rather than trust that verdict.")
 if heur_flag != "ok":
     print("\n† with `-o 'exmta.tcp.port: '` the plugin leaves TCP 102 undecoded (stock TPKT is not restored), "
           "so heuristic-alone on rfc1006-heavy does far less work than stock: not comparable.")

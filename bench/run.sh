@@ -29,8 +29,10 @@
 #                         every round), so both see the same moments of a shared
 #                         host; the lane that ends first runs its command again,
 #                         untimed, until the other ends, so the last one never runs
-#                         alone. Needs 2 CPUs and twice the memory; no heur or
-#                         control variant.
+#                         alone. Needs 2 CPUs and twice the memory; no heur
+#                         variant. The control is a second pair per round, stock
+#                         against stock ("stock2" and "control"), which doubles
+#                         the time.
 #
 # Per run: /usr/bin/time -f "%e %U %S %M" around tools/exmta-tshark (wall s,
 # user s, sys s, peak RSS KiB of tshark). Variants of one workload/mode are run
@@ -123,7 +125,7 @@ case $PAIRING in
         command -v taskset >/dev/null || die "taskset missing (util-linux)"
         [ "$(nproc)" -ge 2 ] || die "BENCH_PAIRING=concurrent needs 2 CPUs"
         [ "$HEUR" = 1 ] && { log "BENCH_PAIRING=concurrent: no heuristic-alone variant"; HEUR=0; }
-        [ "$CONTROL" = 1 ] && { log "BENCH_PAIRING=concurrent: no control variant"; CONTROL=0; } ;;
+        ;;
     *) die "BENCH_PAIRING must be sequential or concurrent" ;;
 esac
 
@@ -194,7 +196,7 @@ variant_args() {
     local w=$1 mode=$2 v=$3
     ARGS=()
     case $v in
-        stock|control) bench_stock_args "$w"; ARGS=(--stock "${STOCK_ARGS[@]}") ;;
+        stock|stock2|control) bench_stock_args "$w"; ARGS=(--stock "${STOCK_ARGS[@]}") ;;
         plugin) ARGS=() ;;
         heur)   ARGS=(-o "$HEUR_OPT") ;;
     esac
@@ -222,16 +224,17 @@ run_one() {
     log "  $w $mode $v #$r${cpu:+ (cpu $cpu)}: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')s rss ${rss}KiB"
 }
 
-# one concurrent round: stock and plugin at once on CPUs 0 and 1 (swapped on
-# even rounds); the lane that ends first repeats its command, untimed, in its
-# own process group until the other lane ends
+# one concurrent pair of round r: variants a and b (stock and plugin, or
+# stock2 and control) at once on CPUs 0 and 1 (swapped on even rounds); the
+# lane that ends first repeats its command, untimed, in its own process group
+# until the other lane ends
 run_pair_concurrent() {
-    local w=$1 mode=$2 r=$3 cs=0 cp=1 ps pp other cpu v filler
+    local w=$1 mode=$2 r=$3 va=$4 vb=$5 cs=0 cp=1 ps pp other cpu v filler
     [ $((r % 2)) = 0 ] && { cs=1; cp=0; }
-    run_one "$w" "$mode" stock "$r" "$cs" & ps=$!
-    run_one "$w" "$mode" plugin "$r" "$cp" & pp=$!
+    run_one "$w" "$mode" "$va" "$r" "$cs" & ps=$!
+    run_one "$w" "$mode" "$vb" "$r" "$cp" & pp=$!
     wait -n "$ps" "$pp" || die "a concurrent run failed ($w $mode #$r)"
-    if kill -0 "$ps" 2>/dev/null; then other=$ps; cpu=$cp; v=plugin; else other=$pp; cpu=$cs; v=stock; fi
+    if kill -0 "$ps" 2>/dev/null; then other=$ps; cpu=$cp; v=$vb; else other=$pp; cpu=$cs; v=$va; fi
     variant_args "$w" "$mode" "$v"
     # the loop also ends by itself once the other lane has ended (it may start
     # after that, when the kill below has no process group to find yet)
@@ -262,7 +265,11 @@ for w in $WORKLOADS; do
         [ "$mode" = fields ] && n=$FIELDS_RUNS
         log "$w ($mode), ${NFRAMES[$w]} frames"
         for r in $(seq 1 "$n"); do
-            if [ "$PAIRING" = concurrent ]; then run_pair_concurrent "$w" "$mode" "$r"; continue; fi
+            if [ "$PAIRING" = concurrent ]; then
+                run_pair_concurrent "$w" "$mode" "$r" stock plugin
+                [ "$CONTROL" = 1 ] && run_pair_concurrent "$w" "$mode" "$r" stock2 control
+                continue
+            fi
             if [ $((r % 2)) = 1 ]; then order=$variants; else order=$rev_variants; fi
             for v in $order; do run_one "$w" "$mode" "$v" "$r"; done
         done
@@ -409,8 +416,10 @@ for w, mode in order:
     iv_w, iv_c = interval(s["wall"], p["wall"]), interval(s["cpu"], p["cpu"])
     ctl, ctl_bad = "-", False
     if c:
-        civ = interval(s["cpu"], c["cpu"])
-        ctl = "%.3f (%s)" % (med(c["cpu"]) / sc, fmt_iv(civ))
+        # concurrent pairing: the control ran against its own stock lane
+        cb = d.get("stock2") or s
+        civ = interval(cb["cpu"], c["cpu"])
+        ctl = "%.3f (%s)" % (med(c["cpu"]) / med(cb["cpu"]), fmt_iv(civ))
         # stock against stock: an interval without 1.0 means this batch
         # drifted more than the intervals allow
         ctl_bad = bool(civ) and not (civ[0] <= 1.0 <= civ[1])

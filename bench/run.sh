@@ -48,7 +48,8 @@
 # Verdict: on a shared machine the same build's ratio moves between batches
 # by as much as the targets, so a ratio alone does not say met or missed.
 # Rounds are resampled (bootstrap, 2,000 draws, fixed seed; a round's runs
-# stay together) for a 90 % interval of each ratio of medians. "yes": the
+# stay together) for a 90 % interval of each ratio of medians (from 5 rounds
+# on; with fewer the verdict is the bare ratio, marked so). "yes": the
 # upper end of the CPU interval is within the target; "**no**": its lower
 # end is above it; otherwise "undecided". The control (stock against
 # stock) gets the same interval: one that leaves out 1.0 says the batch
@@ -376,7 +377,7 @@ def interval(a, b, draws=2000, seed=1):
     """90 % bootstrap interval of median(b) / median(a), resampling rounds:
     run k of a and of b ran in the same round and are drawn together."""
     n = min(len(a), len(b))
-    if n < 3:
+    if n < 5:       # fewer rounds have too few distinct resamples to give an interval
         return None
     rnd = random.Random(seed)
     ratios = []

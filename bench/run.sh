@@ -50,8 +50,8 @@
 # Rounds are resampled (bootstrap, 2,000 draws, fixed seed; a round's runs
 # stay together) for a 90 % interval of each ratio of medians (from 5 rounds
 # on; with fewer the verdict is the bare ratio, marked so). "yes": the
-# upper end of the CPU interval is within the target; "**no**": its lower
-# end is above it; otherwise "undecided". The control (stock against
+# upper ends of the wall and the CPU interval are within the target;
+# "**no**": both lower ends are above it; otherwise "undecided". The control (stock against
 # stock) gets the same interval: one that leaves out 1.0 says the batch
 # drifted more than the interval allows, and its verdict reads "yes?" or
 # "no?" instead.
@@ -61,7 +61,8 @@
 #   plugin  tools/exmta-tshark -r F
 #   heur    tools/exmta-tshark -o 'exmta.tcp.port: ' -r F   (empty range: heuristic and
 #           postdissector paths only)
-#   control the stock command again
+#   control the stock command again (concurrent pairing: against "stock2", the
+#           stock command once more, in the round's second pair)
 # Modes:
 #   plain   -r F > /dev/null
 #   fields  -r F -T fields -e frame.number -e tcp.stream > /dev/null
@@ -365,11 +366,10 @@ for r in rows:
     if k not in order:
         order.append(k)
     frames[r["workload"]] = int(r["frames"])
-    d = data.setdefault(k, {}).setdefault(r["variant"], {"wall": [], "cpu": [], "rss": [], "run": []})
+    d = data.setdefault(k, {}).setdefault(r["variant"], {"wall": [], "cpu": [], "rss": []})
     d["wall"].append(float(r["wall_s"]))
     d["cpu"].append(float(r["user_s"]) + float(r["sys_s"]))
     d["rss"].append(int(r["maxrss_kib"]))
-    d["run"].append(r["run"])
 med = statistics.median
 mib = lambda kib: "%.0f" % (kib / 1024.0)
 

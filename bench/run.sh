@@ -437,10 +437,17 @@ for w, mode in order:
         if ctl_bad:
             met += "?"
             drifted = True
-    elif rw <= t and rc <= t:
-        met = "yes (too few rounds for an interval)"
     else:
-        met = "**no** (too few rounds for an interval)"
+        # too few rounds for an interval: the bare ratios, as before intervals
+        if rw <= t and rc <= t:
+            met = "yes"
+        elif rc <= t:
+            met = "CPU only"
+        elif rw <= t:
+            met = "wall only"
+        else:
+            met = "**no**"
+        met += " (too few rounds for an interval)"
     print("| %s | %d | %s | %.2f | %.2f | **%.3f** | %.2f | %.2f | **%.3f** | %s | %.3f | %.3f | %s | %s | %s | %s / %s / %s | ≤%.2f | %s |" % (
         w, frames[w], mode, sw, pw, rw, sc, pc, rc, fmt_iv(iv_c), min(p["cpu"]) / min(s["cpu"]), paired, slower, hr,
         ctl, mib(max(s["rss"])), mib(max(p["rss"])), hrss,

@@ -5,8 +5,9 @@
 #   bash bench/run.sh
 #
 # Environment:
-#   BENCH_RUNS=3          timed runs per (workload, variant) of a plain read; the median is reported
-#   BENCH_FIELDS_RUNS=2   the same for -T fields (about 3x slower per run than a plain read)
+#   BENCH_RUNS=5          timed runs per (workload, variant) of a plain read; the median is reported
+#   BENCH_FIELDS_RUNS=5   the same for -T fields (about 3x slower per run than a plain read);
+#                         5 is the fewest that give an interval (see "Verdict")
 #   BENCH_DIR=/var/tmp/exmta-bench   workloads and results (never the repo)
 #   BENCH_WORKLOADS="mixed rfc1006-heavy epm-heavy"
 #   BENCH_MODES="plain fields"
@@ -24,45 +25,53 @@
 #                         functions; deterministic, unlike times on a shared machine (~6 min
 #                         per mode)
 #   BENCH_CALLGRIND_MODES="plain fields"   the modes counted with callgrind
-#   BENCH_PAIRING=sequential   "concurrent": each round runs stock and plugin at the
-#                         same time, each pinned to its own CPU (taskset; swapped
-#                         every round), so both see the same moments of a shared
-#                         host; the lane that ends first runs its command again,
-#                         untimed, until the other ends, so the last one never runs
-#                         alone. Needs 2 CPUs and twice the memory; no heur
-#                         variant. The control is a second pair per round, stock
-#                         against stock ("stock2" and "control"), which doubles
-#                         the time.
+#   BENCH_PAIRING=shared  how a round's runs meet the machine's noise:
+#     shared      (default) stock and plugin run at the same time on ONE CPU
+#                 (taskset), time-sharing it, so whatever slows that CPU slows
+#                 both alike; the lane that ends first runs its command again,
+#                 untimed, until the other ends, so the last one never runs
+#                 alone. With 2 CPUs the control pair (stock against stock,
+#                 "stock2" and "control") runs at the same moment on the other
+#                 CPU (the CPUs swap every round); heuristic-alone is a third
+#                 pair ("stock3" and "heur"). A run's wall time is then about
+#                 twice its CPU time (half a CPU), so compare ratios, not seconds.
+#                 On this VM a pair's CPU ratio spread 8x less than in
+#                 concurrent pairs (BENCHMARKS.md, session 9).
+#     concurrent  stock and plugin at the same time, each pinned to its own CPU
+#                 (swapped every round); the control is a second pair, which
+#                 doubles the time; no heur variant. Needs 2 CPUs.
+#     sequential  one run after another, the variants' order reversed every
+#                 round.
 #
 # Per run: /usr/bin/time -f "%e %U %S %M" around tools/exmta-tshark (wall s,
-# user s, sys s, peak RSS KiB of tshark). Variants of one workload/mode are run
-# alternately (stock, plugin, heuristic-alone, then the reverse order on the
-# next round) so that drift hits all of them alike. Ratios are
-# median(plugin) / median(stock); "paired wall ratio" is the median of
-# plugin run k / stock run k (the two ran next to each other, so the drift
-# between rounds cancels); "plugin slower in" counts the pairs in which the
-# plugin run took longer (a sign test: about half when the plugin costs
-# nothing). Raw numbers go to $BENCH_DIR/results-*/raw.tsv,
+# user s, sys s, peak RSS KiB of tshark). Every round runs every variant once
+# (see BENCH_PAIRING for how), so that drift hits all of them alike. The
+# ratios of medians are median(plugin) / median(stock); a "paired ratio" is
+# the median over rounds of plugin run k / stock run k (the two ran in the
+# same round, with shared pairing on the same CPU at the same time, so the
+# machine's speed at that moment cancels); "plugin slower in" counts the
+# pairs in which the plugin run took more CPU (a sign test: about half when
+# the plugin costs nothing). Raw numbers go to $BENCH_DIR/results-*/raw.tsv,
 # the markdown tables to table.md next to it and to stdout.
 #
-# Verdict: on a shared machine the same build's ratio moves between batches
-# by as much as the targets, so a ratio alone does not say met or missed.
-# Rounds are resampled (bootstrap, 2,000 draws, fixed seed; a round's runs
-# stay together) for a 90 % interval of each ratio of medians (from 5 rounds
-# on; with fewer the verdict is the bare ratio, marked so). "yes": the
-# upper ends of the wall and the CPU interval are within the target;
-# "**no**": both lower ends are above it; otherwise "undecided". The control (stock against
-# stock) gets the same interval: one that leaves out 1.0 says the batch
-# drifted more than the interval allows, and its verdict reads "yes?" or
-# "no?" instead.
+# Verdict: on a shared machine single runs move by more than the targets, so
+# the verdict comes from the paired ratios. Rounds are resampled (bootstrap,
+# 2,000 draws, fixed seed; a round's runs stay together) for a 90 % interval
+# of the paired wall and CPU ratio (from 5 rounds on; with fewer the verdict
+# is the bare paired ratio, marked so). "yes": the upper ends of both
+# intervals are within the target; "**no**": both lower ends are above it;
+# otherwise "undecided". The control (stock against stock) gets the same
+# interval: one that leaves out 1.0 says the batch drifted, or favoured a
+# lane, more than the interval allows, and its verdict reads "yes?" or "no?".
 #
 # Variants:
 #   stock   tools/exmta-tshark --stock -r F          (rfc1006-heavy: + -d tcp.port==102,tpkt)
 #   plugin  tools/exmta-tshark -r F
 #   heur    tools/exmta-tshark -o 'exmta.tcp.port: ' -r F   (empty range: heuristic and
 #           postdissector paths only)
-#   control the stock command again (concurrent pairing: against "stock2", the
-#           stock command once more, in the round's second pair)
+#   control the stock command again (concurrent and shared pairing: against
+#           "stock2", the stock command once more, in the round's second pair)
+#   stock3  shared pairing: the stock command in the heuristic-alone pair
 # Modes:
 #   plain   -r F > /dev/null
 #   fields  -r F -T fields -e frame.number -e tcp.stream > /dev/null
@@ -70,8 +79,8 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/bench/common.sh"
-RUNS=${BENCH_RUNS:-3}
-FIELDS_RUNS=${BENCH_FIELDS_RUNS:-2}
+RUNS=${BENCH_RUNS:-5}
+FIELDS_RUNS=${BENCH_FIELDS_RUNS:-5}
 DIR=${BENCH_DIR:-/var/tmp/exmta-bench}
 WORKLOADS=${BENCH_WORKLOADS:-mixed rfc1006-heavy epm-heavy}
 MODES=${BENCH_MODES:-plain fields}
@@ -82,7 +91,7 @@ MEMCHECK=${BENCH_MEMCHECK:-1}
 BUILD=${BENCH_BUILD:-1}
 CALLGRIND=${BENCH_CALLGRIND:-0}
 CALLGRIND_MODES=${BENCH_CALLGRIND_MODES:-plain fields}
-PAIRING=${BENCH_PAIRING:-sequential}
+PAIRING=${BENCH_PAIRING:-shared}
 FRAMES=${BENCH_FRAMES:-1000000}
 WRAP=$repo/tools/exmta-tshark
 PY=/usr/bin/python3
@@ -123,12 +132,15 @@ fi
 [ -n "$plugin_so" ] || die "no build/plugins/*/epan/exmta.so; run with BENCH_BUILD=1"
 case $PAIRING in
     sequential) ;;
+    shared)
+        command -v taskset >/dev/null || die "taskset missing (util-linux)"
+        ;;
     concurrent)
         command -v taskset >/dev/null || die "taskset missing (util-linux)"
         [ "$(nproc)" -ge 2 ] || die "BENCH_PAIRING=concurrent needs 2 CPUs"
         [ "$HEUR" = 1 ] && { log "BENCH_PAIRING=concurrent: no heuristic-alone variant"; HEUR=0; }
         ;;
-    *) die "BENCH_PAIRING must be sequential or concurrent" ;;
+    *) die "BENCH_PAIRING must be shared, concurrent or sequential" ;;
 esac
 
 # --- workloads --------------------------------------------------------------
@@ -198,7 +210,7 @@ variant_args() {
     local w=$1 mode=$2 v=$3
     ARGS=()
     case $v in
-        stock|stock2|control) bench_stock_args "$w"; ARGS=(--stock "${STOCK_ARGS[@]}") ;;
+        stock|stock2|stock3|control) bench_stock_args "$w"; ARGS=(--stock "${STOCK_ARGS[@]}") ;;
         plugin) ARGS=() ;;
         heur)   ARGS=(-o "$HEUR_OPT") ;;
     esac
@@ -226,26 +238,50 @@ run_one() {
     log "  $w $mode $v #$r${cpu:+ (cpu $cpu)}: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')s rss ${rss}KiB"
 }
 
-# one concurrent pair of round r: variants a and b (stock and plugin, or
-# stock2 and control) at once on CPUs 0 and 1 (swapped on even rounds); the
-# lane that ends first repeats its command, untimed, in its own process group
+# one pair of round r: variants a and b at once, a on CPU ca and b on CPU cb
+# (concurrent pairing: two CPUs; shared: the same one); the lane that ends
+# first repeats its command, untimed, in its own process group on its CPU
 # until the other lane ends
-run_pair_concurrent() {
-    local w=$1 mode=$2 r=$3 va=$4 vb=$5 cs=0 cp=1 ps pp other cpu v filler
-    [ $((r % 2)) = 0 ] && { cs=1; cp=0; }
-    run_one "$w" "$mode" "$va" "$r" "$cs" & ps=$!
-    run_one "$w" "$mode" "$vb" "$r" "$cp" & pp=$!
-    wait -n "$ps" "$pp" || die "a concurrent run failed ($w $mode #$r)"
-    if kill -0 "$ps" 2>/dev/null; then other=$ps; cpu=$cp; v=$vb; else other=$pp; cpu=$cs; v=$va; fi
+run_pair() {
+    local w=$1 mode=$2 r=$3 va=$4 vb=$5 ca=$6 cb=$7 pa pb other cpu v filler
+    run_one "$w" "$mode" "$va" "$r" "$ca" & pa=$!
+    run_one "$w" "$mode" "$vb" "$r" "$cb" & pb=$!
+    wait -n "$pa" "$pb" || die "a paired run failed ($w $mode #$r)"
+    if kill -0 "$pa" 2>/dev/null; then other=$pa; cpu=$cb; v=$vb; else other=$pb; cpu=$ca; v=$va; fi
     variant_args "$w" "$mode" "$v"
     # the loop also ends by itself once the other lane has ended (it may start
     # after that, when the kill below has no process group to find yet)
     setsid bash -c 'o=$1; shift; while kill -0 "$o" 2>/dev/null; do "$@" > /dev/null 2>&1; done' \
         filler "$other" taskset -c "$cpu" "$WRAP" "${ARGS[@]}" &
     filler=$!
-    wait "$other" || { kill -- -"$filler" 2>/dev/null; die "a concurrent run failed ($w $mode #$r)"; }
+    wait "$other" || { kill -- -"$filler" 2>/dev/null; die "a paired run failed ($w $mode #$r)"; }
     kill -- -"$filler" 2>/dev/null || true
     wait "$filler" 2>/dev/null || true
+}
+
+# round r with shared pairing: stock and plugin time-share one CPU while the
+# control pair time-shares the other (the CPUs swap every round, and which
+# lane starts first every other round); heuristic-alone is a third pair,
+# against its own stock run
+run_round_shared() {
+    local w=$1 mode=$2 r=$3 heur=$4 c1=0 c2=1 p1 p2=""
+    [ "$(nproc)" -ge 2 ] || c2=0
+    [ $((r % 2)) = 0 ] && [ "$c2" != "$c1" ] && { c1=1; c2=0; }
+    if [ $((r % 4)) -lt 2 ]; then
+        run_pair "$w" "$mode" "$r" stock plugin "$c1" "$c1" & p1=$!
+    else
+        run_pair "$w" "$mode" "$r" plugin stock "$c1" "$c1" & p1=$!
+    fi
+    if [ "$CONTROL" = 1 ]; then
+        # one CPU: the control pair waits for the first
+        [ "$c2" = "$c1" ] && { wait "$p1" || die "a shared pair failed ($w $mode #$r)"; p1=""; }
+        run_pair "$w" "$mode" "$r" stock2 control "$c2" "$c2" & p2=$!
+    fi
+    for p in $p1 $p2; do wait "$p" || die "a shared pair failed ($w $mode #$r)"; done
+    if [ "$heur" = 1 ]; then
+        run_pair "$w" "$mode" "$r" stock3 heur "$c1" "$c1" || die "a shared pair failed ($w $mode #$r)"
+    fi
+    return 0
 }
 
 declare -A NFRAMES
@@ -267,9 +303,16 @@ for w in $WORKLOADS; do
         [ "$mode" = fields ] && n=$FIELDS_RUNS
         log "$w ($mode), ${NFRAMES[$w]} frames"
         for r in $(seq 1 "$n"); do
+            if [ "$PAIRING" = shared ]; then
+                case " $variants " in *" heur "*) h=1 ;; *) h=0 ;; esac
+                run_round_shared "$w" "$mode" "$r" "$h"
+                continue
+            fi
             if [ "$PAIRING" = concurrent ]; then
-                run_pair_concurrent "$w" "$mode" "$r" stock plugin
-                [ "$CONTROL" = 1 ] && run_pair_concurrent "$w" "$mode" "$r" stock2 control
+                # CPUs swapped on even rounds
+                cs=0; cp=1; [ $((r % 2)) = 0 ] && { cs=1; cp=0; }
+                run_pair "$w" "$mode" "$r" stock plugin "$cs" "$cp"
+                [ "$CONTROL" = 1 ] && run_pair "$w" "$mode" "$r" stock2 control "$cs" "$cp"
                 continue
             fi
             if [ $((r % 2)) = 1 ]; then order=$variants; else order=$rev_variants; fi
@@ -366,33 +409,54 @@ for r in rows:
     if k not in order:
         order.append(k)
     frames[r["workload"]] = int(r["frames"])
-    d = data.setdefault(k, {}).setdefault(r["variant"], {"wall": [], "cpu": [], "rss": []})
+    d = data.setdefault(k, {}).setdefault(r["variant"], {"wall": [], "cpu": [], "rss": [], "round": []})
     d["wall"].append(float(r["wall_s"]))
     d["cpu"].append(float(r["user_s"]) + float(r["sys_s"]))
     d["rss"].append(int(r["maxrss_kib"]))
+    d["round"].append(r["run"])
 med = statistics.median
 mib = lambda kib: "%.0f" % (kib / 1024.0)
 
-def interval(a, b, draws=2000, seed=1):
-    """90 % bootstrap interval of median(b) / median(a), resampling rounds:
-    run k of a and of b ran in the same round and are drawn together."""
-    n = min(len(a), len(b))
+def pairs(a, b, key):
+    """(a run, b run) of each round both ran in, in round order: with paired
+    runs (concurrent and shared pairing) rows land in the order runs end."""
+    ia = dict(zip(a["round"], a[key]))
+    ib = dict(zip(b["round"], b[key]))
+    common = sorted(set(ia) & set(ib), key=int)
+    return [ia[r] for r in common], [ib[r] for r in common]
+
+def ratio_of_medians(x, y):
+    return med(y) / med(x)
+
+def median_of_ratios(x, y):
+    return med([v / u for u, v in zip(x, y)])
+
+def interval(x, y, stat, draws=2000, seed=1):
+    """90 % bootstrap interval of stat(x, y), resampling rounds: the runs of
+    x and y of one round are drawn together."""
+    n = len(x)
     if n < 5:       # fewer rounds have too few distinct resamples to give an interval
         return None
     rnd = random.Random(seed)
-    ratios = []
+    vals = []
     for _ in range(draws):
         idx = [rnd.randrange(n) for _ in range(n)]
-        ratios.append(med([b[i] for i in idx]) / med([a[i] for i in idx]))
-    ratios.sort()
-    return ratios[int(0.05 * draws)], ratios[int(0.95 * draws) - 1]
+        vals.append(stat([x[i] for i in idx], [y[i] for i in idx]))
+    vals.sort()
+    return vals[int(0.05 * draws)], vals[int(0.95 * draws) - 1]
 
 def fmt_iv(iv):
     return "%.3f–%.3f" % iv if iv else "-"
 
-print("Medians of %s run(s) per variant; ratio = plugin / stock; CPU = user + sys; RSS = peak resident set of tshark (MiB); "
-      "interval = 90 %% bootstrap interval of the CPU ratio (rounds resampled); control = stock run again in the same rounds.\n" % runs)
-print("| workload | frames | mode | stock wall s | plugin wall s | **wall ratio** | stock CPU s | plugin CPU s | **CPU ratio** | CPU interval | CPU ratio of minima | paired wall ratio | plugin slower in | heur-alone wall / CPU ratio | control CPU ratio (interval) | RSS stock / plugin / heur MiB | target | met |")
+def with_iv(v, iv):
+    return "%.3f (%s)" % (v, fmt_iv(iv)) if iv else "%.3f" % v
+
+shared = "shared" in runs
+print("Medians of %s run(s) per variant; ratio = plugin / stock; CPU = user + sys; RSS = peak resident set of tshark (MiB). "
+      "Paired ratio = median over rounds of plugin run / stock run of the same round, with its 90 %% bootstrap interval "
+      "(rounds resampled); control = stock run again in the same rounds, paired with a stock run of its own.%s\n" % (
+          runs, " Shared pairs: every run had half a CPU, so its wall time is about twice its CPU time; the ratios compare." if shared else ""))
+print("| workload | frames | mode | stock wall s | plugin wall s | **wall ratio** | stock CPU s | plugin CPU s | **CPU ratio** | CPU ratio of minima | paired wall ratio | paired CPU ratio | plugin slower in (CPU) | heur-alone wall / CPU ratio | control paired CPU ratio | RSS stock / plugin / heur MiB | target | met |")
 print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 drifted = False
 for w, mode in order:
@@ -402,27 +466,33 @@ for w, mode in order:
         continue
     sw, pw, sc, pc = med(s["wall"]), med(p["wall"]), med(s["cpu"]), med(p["cpu"])
     rw, rc = pw / sw, pc / sc
-    # run k of stock and of plugin ran next to each other: their ratio is
-    # free of the drift between rounds that widens each variant's spread
-    paired = med([b / a for a, b in zip(s["wall"], p["wall"])])
+    # run k of stock and of plugin ran in the same round (shared pairing: on
+    # the same CPU at the same time): their ratio is free of the machine's
+    # speed at that moment, which moves single runs by far more than the targets
+    sw_, pw_ = pairs(s, p, "wall")
+    sc_, pc_ = pairs(s, p, "cpu")
+    prw, prc = median_of_ratios(sw_, pw_), median_of_ratios(sc_, pc_)
+    iv_w, iv_c = interval(sw_, pw_, median_of_ratios), interval(sc_, pc_, median_of_ratios)
     # sign test: in how many of those pairs the plugin run took longer
-    slower = "%d/%d" % (sum(b > a for a, b in zip(s["wall"], p["wall"])), min(len(s["wall"]), len(p["wall"])))
+    slower = "%d/%d" % (sum(b > a for a, b in zip(sc_, pc_)), len(sc_))
     if h:
-        hr = "%.3f / %.3f" % (med(h["wall"]) / sw, med(h["cpu"]) / sc)
+        # shared pairing: heuristic-alone ran against its own stock lane
+        hs = d.get("stock3") or s
+        hr = "%.3f / %.3f" % (med(h["wall"]) / med(hs["wall"]), med(h["cpu"]) / med(hs["cpu"]))
         if w == "rfc1006-heavy" and heur_flag != "ok":
             hr += " †"
         hrss = mib(max(h["rss"]))
     else:
         hr, hrss = "-", "-"
-    iv_w, iv_c = interval(s["wall"], p["wall"]), interval(s["cpu"], p["cpu"])
     ctl, ctl_bad = "-", False
     if c:
-        # concurrent pairing: the control ran against its own stock lane
+        # concurrent and shared pairing: the control ran against its own stock lane
         cb = d.get("stock2") or s
-        civ = interval(cb["cpu"], c["cpu"])
-        ctl = "%.3f (%s)" % (med(c["cpu"]) / med(cb["cpu"]), fmt_iv(civ))
+        cx, cy = pairs(cb, c, "cpu")
+        civ = interval(cx, cy, median_of_ratios)
+        ctl = with_iv(median_of_ratios(cx, cy), civ)
         # stock against stock: an interval without 1.0 means this batch
-        # drifted more than the intervals allow
+        # drifted (or one lane was favoured) more than the intervals allow
         ctl_bad = bool(civ) and not (civ[0] <= 1.0 <= civ[1])
     t = TARGET.get(w)
     if t is None:
@@ -438,22 +508,21 @@ for w, mode in order:
             met += "?"
             drifted = True
     else:
-        # too few rounds for an interval: the bare ratios, as before intervals
-        if rw <= t and rc <= t:
+        # too few rounds for an interval: the bare paired ratios
+        if prw <= t and prc <= t:
             met = "yes"
-        elif rc <= t:
+        elif prc <= t:
             met = "CPU only"
-        elif rw <= t:
+        elif prw <= t:
             met = "wall only"
         else:
             met = "**no**"
         met += " (too few rounds for an interval)"
-    print("| %s | %d | %s | %.2f | %.2f | **%.3f** | %.2f | %.2f | **%.3f** | %s | %.3f | %.3f | %s | %s | %s | %s / %s / %s | ≤%.2f | %s |" % (
-        w, frames[w], mode, sw, pw, rw, sc, pc, rc, fmt_iv(iv_c), min(p["cpu"]) / min(s["cpu"]), paired, slower, hr,
-        ctl, mib(max(s["rss"])), mib(max(p["rss"])), hrss,
-        t or 0, met))
-print("\nmet: yes = the upper ends of the wall and CPU intervals are within the target; **no** = both lower ends "
-      "are above it; undecided = the target lies inside an interval (more rounds, or a quieter machine, decide).")
+    print("| %s | %d | %s | %.2f | %.2f | **%.3f** | %.2f | %.2f | **%.3f** | %.3f | %s | %s | %s | %s | %s | %s / %s / %s | ≤%.2f | %s |" % (
+        w, frames[w], mode, sw, pw, rw, sc, pc, rc, min(p["cpu"]) / min(s["cpu"]), with_iv(prw, iv_w),
+        with_iv(prc, iv_c), slower, hr, ctl, mib(max(s["rss"])), mib(max(p["rss"])), hrss, t or 0, met))
+print("\nmet (from the paired ratios): yes = the upper ends of the wall and CPU intervals are within the target; "
+      "**no** = both lower ends are above it; undecided = the target lies inside an interval (more rounds decide).")
 if drifted:
     print("\n? stock run twice in the same rounds differed by more than its interval allows: this batch drifted, "
           "so its intervals are too narrow; run it again rather than trust that verdict.")

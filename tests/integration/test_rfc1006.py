@@ -2,7 +2,9 @@
 
 Every expectation is an exact field value or frame number; "stock" is the
 same tshark run without the plugin."""
+import html
 import os
+import re
 import sys
 import unittest
 
@@ -69,6 +71,16 @@ class Port102(unittest.TestCase):
             ["9", PORT_PREF, "102", "1", "4", "1", "6"],
         ])
 
+    def test_session_label(self):
+        pcap = it.shared("wiki", "x400-ping-success.pcap")
+        self.assertEqual(column(it.fields(pcap, ["frame.number"], filt="exmta.rfc1006")),
+                         ["4", "5", "6", "7", "8", "9"])
+        want = ["%d RFC1006 session: TCP port 102, Port preference (exmta.tcp.port, 'RFC1006 Port Number')" % n
+                for n in range(4, 10)]
+        for extra in ([], ["-2"]):
+            with self.subTest(extra=extra):
+                self.assertEqual(rfc1006_labels(pcap, extra), want)
+
     def test_102_given_back_to_stock_tpkt(self):
         # exmta.tcp.port without 102: stock TPKT has 102 again (exmta had
         # taken it over), decodes it as always, and exmta still annotates it
@@ -86,6 +98,19 @@ class Port102(unittest.TestCase):
                 self.assertGreater(len(rows), 10)
                 self.assertEqual({r[1] for r in rows}, {"0"})
                 self.assertEqual(it.fields(pcap, ["frame.number"], filt="exmta.rfc1006.mta == 1"), [])
+
+
+def rfc1006_labels(pcap, extra=()):
+    """'frame-number label' of every exmta.rfc1006 item, from -T pdml."""
+    out = it.tshark(["-r", pcap, "-Y", "exmta.rfc1006", "-T", "pdml", "-J", "frame exmta"] + list(extra))
+    labels, num = [], None
+    for m in re.finditer(r'<field name="(frame\.number|exmta\.rfc1006)" showname="([^"]*)"(?: size="\d+")?'
+                         r'(?: pos="\d+")?(?: show="([^"]*)")?', out):
+        if m.group(1) == "frame.number":
+            num = m.group(3)
+        else:
+            labels.append("%s %s" % (num, html.unescape(m.group(2))))
+    return labels
 
 
 class OtherPort(unittest.TestCase):
@@ -129,6 +154,16 @@ class OtherPort(unittest.TestCase):
         self.assertEqual(exp, [["4", "[RFC1006 Port Number] RFC1006 found by heuristic on TCP port 10102, which is "
                                      "not in exmta.tcp.port (102): every MTA that talks to this one must use the "
                                      "same 'RFC1006 Port Number'"]])
+
+    def test_session_label(self):
+        # the exmta.rfc1006 item's text in a shown tree (PDML showname), as
+        # the GUI and -V show it: the same on one pass and with -2
+        want = ["4 RFC1006 session: TCP port 10102, Heuristic"] + [
+            "%d RFC1006 session: TCP port 10102, Conversation (recognised earlier by the heuristic)" % n
+            for n in range(5, 10)]
+        for extra in ([], ["-2"]):
+            with self.subTest(extra=extra):
+                self.assertEqual(rfc1006_labels(self.pcap, extra), want)
 
     def test_heuristic_can_be_disabled(self):
         self.assertEqual(it.fields(self.pcap, ["frame.number"], filt="exmta || cotp",

@@ -416,6 +416,37 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     }
 }
 
+/* The exmta.rfc1006 label of a shown tree ("RFC1006 session: TCP port 102,
+ * Port preference (...)") depends only on the port and how the frame was
+ * detected: formatted once for each pair, not for every frame (tshark 4.0's
+ * -T fields shows the whole tree; appending the text to each frame's item
+ * cost more than any other exmta item). Bounded by the ports seen; freed at
+ * exit. */
+static GHashTable *rfc1006_labels;      /* detected_by << 16 | port -> g_malloc'd label */
+static guint rfc1006_label_key;         /* the last one asked for */
+static const char *rfc1006_label_last;
+
+static const char *
+rfc1006_label(const exmta_rfc1006_frame_t *fd)
+{
+    guint key = (guint)fd->detected_by << 16 | fd->port;
+    char *label;
+
+    if (rfc1006_label_last && key == rfc1006_label_key)
+        return rfc1006_label_last;
+    if (!rfc1006_labels)
+        rfc1006_labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    label = (char *)g_hash_table_lookup(rfc1006_labels, GUINT_TO_POINTER(key));
+    if (!label) {
+        label = g_strdup_printf("%s: TCP port %u, %s", proto_registrar_get_name(hf_rfc1006), fd->port,
+                                val_to_str_const(fd->detected_by, detected_by_vals, "?"));
+        g_hash_table_insert(rfc1006_labels, GUINT_TO_POINTER(key), label);
+    }
+    rfc1006_label_key = key;
+    rfc1006_label_last = label;
+    return label;
+}
+
 static void
 add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                  const exmta_rfc1006_frame_t *fd)
@@ -429,10 +460,11 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (!tree && !fd->nonstandard_port && !fd->tpkt_reserved && !fd->has_dr)
         return;
     et = exmta_frame_tree(tvb, tree);
-    ti = proto_tree_add_item(et, hf_rfc1006, tvb, 0, 0, ENC_NA);
+    if (proto_field_is_referenced(tree, hf_rfc1006))
+        ti = proto_tree_add_none_format(et, hf_rfc1006, tvb, 0, 0, "%s", rfc1006_label(fd));
+    else
+        ti = proto_tree_add_item(et, hf_rfc1006, tvb, 0, 0, ENC_NA);
     rt = proto_item_add_subtree(ti, ett_rfc1006);
-    proto_item_append_text(ti, ": TCP port %u, %s", fd->port,
-                           val_to_str_const(fd->detected_by, detected_by_vals, "?"));
     ti = proto_tree_add_uint(rt, hf_detected_by, tvb, 0, 0, fd->detected_by);
     proto_item_set_generated(ti);
     ti = proto_tree_add_uint(rt, hf_port, tvb, 0, 0, fd->port);
@@ -1039,6 +1071,10 @@ free_sessions(void)
     session_cache = NULL;
     exmta_frameidx_free(rfc1006_frames);
     rfc1006_frames = NULL;
+    if (rfc1006_labels)
+        g_hash_table_destroy(rfc1006_labels);
+    rfc1006_labels = NULL;
+    rfc1006_label_last = NULL;
 }
 
 /* (Re)register exmta on exactly the ports of exmta.tcp.port: called at

@@ -423,8 +423,6 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
  * cost more than any other exmta item). Bounded by the ports seen; freed at
  * exit. */
 static GHashTable *rfc1006_labels;      /* detected_by << 16 | port -> g_malloc'd label */
-static guint rfc1006_label_key;         /* the last one asked for */
-static const char *rfc1006_label_last;
 
 static const char *
 rfc1006_label(const exmta_rfc1006_frame_t *fd)
@@ -432,8 +430,6 @@ rfc1006_label(const exmta_rfc1006_frame_t *fd)
     guint key = (guint)fd->detected_by << 16 | fd->port;
     char *label;
 
-    if (rfc1006_label_last && key == rfc1006_label_key)
-        return rfc1006_label_last;
     if (!rfc1006_labels)
         rfc1006_labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     label = (char *)g_hash_table_lookup(rfc1006_labels, GUINT_TO_POINTER(key));
@@ -442,8 +438,6 @@ rfc1006_label(const exmta_rfc1006_frame_t *fd)
                                 val_to_str_const(fd->detected_by, detected_by_vals, "?"));
         g_hash_table_insert(rfc1006_labels, GUINT_TO_POINTER(key), label);
     }
-    rfc1006_label_key = key;
-    rfc1006_label_last = label;
     return label;
 }
 
@@ -1074,7 +1068,6 @@ free_sessions(void)
     if (rfc1006_labels)
         g_hash_table_destroy(rfc1006_labels);
     rfc1006_labels = NULL;
-    rfc1006_label_last = NULL;
 }
 
 /* (Re)register exmta on exactly the ports of exmta.tcp.port: called at

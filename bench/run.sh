@@ -132,13 +132,12 @@ fi
 [ -n "$plugin_so" ] || die "no build/plugins/*/epan/exmta.so; run with BENCH_BUILD=1"
 case $PAIRING in
     sequential) ;;
-    shared)
+    shared|concurrent)
         command -v taskset >/dev/null || die "taskset missing (util-linux)"
-        ;;
-    concurrent)
-        command -v taskset >/dev/null || die "taskset missing (util-linux)"
-        [ "$(nproc)" -ge 2 ] || die "BENCH_PAIRING=concurrent needs 2 CPUs"
-        [ "$HEUR" = 1 ] && { log "BENCH_PAIRING=concurrent: no heuristic-alone variant"; HEUR=0; }
+        if [ "$PAIRING" = concurrent ]; then
+            [ "$(nproc)" -ge 2 ] || die "BENCH_PAIRING=concurrent needs 2 CPUs"
+            [ "$HEUR" = 1 ] && { log "BENCH_PAIRING=concurrent: no heuristic-alone variant"; HEUR=0; }
+        fi
         ;;
     *) die "BENCH_PAIRING must be shared, concurrent or sequential" ;;
 esac
@@ -429,9 +428,6 @@ def pairs(a, b, key):
     ib = dict(zip(b["round"], b[key]))
     common = sorted(set(ia) & set(ib), key=int)
     return [ia[r] for r in common], [ib[r] for r in common]
-
-def ratio_of_medians(x, y):
-    return med(y) / med(x)
 
 def median_of_ratios(x, y):
     return med([v / u for u, v in zip(x, y)])

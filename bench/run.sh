@@ -62,7 +62,9 @@
 # intervals are within the target; "**no**": both lower ends are above it;
 # otherwise "undecided". The control (stock against stock) gets the same
 # interval: one that leaves out 1.0 says the batch drifted, or favoured a
-# lane, more than the interval allows, and its verdict reads "yes?" or "no?".
+# lane, more than the interval allows; when widening the plugin's intervals
+# by the control's distance from 1.0 would change the verdict, it reads
+# "yes?", "no?" or "undecided?".
 #
 # Variants:
 #   stock   tools/exmta-tshark --stock -r F          (rfc1006-heavy: + -d tcp.port==102,tpkt)
@@ -452,6 +454,16 @@ def fmt_iv(iv):
 def with_iv(v, iv):
     return "%.3f (%s)" % (v, fmt_iv(iv)) if iv else "%.3f" % v
 
+def verdict(iv_w, iv_c, t):
+    if iv_w[1] <= t and iv_c[1] <= t:
+        return "yes"
+    if iv_w[0] > t and iv_c[0] > t:
+        return "**no**"
+    return "undecided"
+
+def widen(iv, dev):
+    return iv[0] * (1.0 - dev), iv[1] * (1.0 + dev)
+
 shared = "shared" in runs
 print("Medians of %s run(s) per variant; ratio = plugin / stock; CPU = user + sys; RSS = peak resident set of tshark (MiB). "
       "Paired ratio = median over rounds of plugin run / stock run of the same round, with its 90 %% bootstrap interval "
@@ -485,7 +497,7 @@ for w, mode in order:
         hrss = mib(max(h["rss"]))
     else:
         hr, hrss = "-", "-"
-    ctl, ctl_bad = "-", False
+    ctl, ctl_dev = "-", 0.0
     if c:
         # concurrent and shared pairing: the control ran against its own stock lane
         cb = d.get("stock2") or s
@@ -493,19 +505,17 @@ for w, mode in order:
         civ = interval(cx, cy, median_of_ratios)
         ctl = with_iv(median_of_ratios(cx, cy), civ)
         # stock against stock: an interval without 1.0 means this batch
-        # drifted (or one lane was favoured) more than the intervals allow
-        ctl_bad = bool(civ) and not (civ[0] <= 1.0 <= civ[1])
+        # drifted (or one lane was favoured) by at least that much
+        if civ and not (civ[0] <= 1.0 <= civ[1]):
+            ctl_dev = max(abs(civ[0] - 1.0), abs(civ[1] - 1.0))
     t = TARGET.get(w)
     if t is None:
         met = "-"
     elif iv_w and iv_c:
-        if iv_w[1] <= t and iv_c[1] <= t:
-            met = "yes"
-        elif iv_w[0] > t and iv_c[0] > t:
-            met = "**no**"
-        else:
-            met = "undecided"
-        if ctl_bad:
+        met = verdict(iv_w, iv_c, t)
+        # a verdict that the control's offset could turn is not trusted: the
+        # intervals widened by that offset on both sides must give it too
+        if ctl_dev and verdict(widen(iv_w, ctl_dev), widen(iv_c, ctl_dev), t) != met:
             met += "?"
             drifted = True
     else:
@@ -525,8 +535,9 @@ for w, mode in order:
 print("\nmet (from the paired ratios): yes = the upper ends of the wall and CPU intervals are within the target; "
       "**no** = both lower ends are above it; undecided = the target lies inside an interval (more rounds decide).")
 if drifted:
-    print("\n? stock run twice in the same rounds differed by more than its interval allows: this batch drifted, "
-          "so its intervals are too narrow; run it again rather than trust that verdict.")
+    print("\n? stock run twice in the same rounds differed by more than its interval allows, and by enough to turn "
+          "this verdict (the wall and CPU intervals widened by the control's distance from 1.0 give another): "
+          "this batch drifted; run it again rather than trust that verdict.")
 if heur_flag != "ok":
     print("\n† with `-o 'exmta.tcp.port: '` the plugin leaves TCP 102 undecoded (stock TPKT is not restored), "
           "so heuristic-alone on rfc1006-heavy does far less work than stock: not comparable.")

@@ -359,9 +359,14 @@ done
 
 # --- memory growth on epm-heavy -----------------------------------------------
 MEM=$RES/memgrowth.tsv
-printf 'cut\tframes\tendpoints\tstock_rss_kib\tplugin_rss_kib\tplugin_learned\n' > "$MEM"
+printf 'cut\tframes\tendpoints\tstock_rss_kib\tplugin_rss_kib\tplugin_learned\tsessions\n' > "$MEM"
 if [ "$MEMCHECK" = 1 ]; then
     total=$(capinfos -c -M "$DIR/epm-heavy.pcap" | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
+    # the frames that open a TCP session (SYN without ACK), as stock sees them:
+    # what the plugin keeps per session is told apart from per frame below
+    syns=$(mktemp)
+    "$WRAP" --stock -r "$DIR/epm-heavy.pcap" -Y "tcp.flags.syn == 1 && tcp.flags.ack == 0" \
+        -T fields -e frame.number > "$syns" 2>> "$ERRLOG"
     for pct in 25 50 100; do
         n=$((total * pct / 100))
         f=$DIR/epm-heavy-$pct.pcap
@@ -384,9 +389,11 @@ if [ "$MEMCHECK" = 1 ]; then
             learned=$("$WRAP" -r "$f" -Y exmta.epm.endpoint -T fields -e exmta.epm.result 2>> "$ERRLOG" \
                       | tr ',' '\n' | grep -c '^0$' || true)
         fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$pct" "$n" "$eps" "$srss" "$prss" "$learned" >> "$MEM"
-        log "  epm-heavy $pct%: $n frames, $eps endpoints, rss stock ${srss}KiB plugin ${prss}KiB"
+        sess=$(awk -v n="$n" '$1 <= n' "$syns" | wc -l)
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pct" "$n" "$eps" "$srss" "$prss" "$learned" "$sess" >> "$MEM"
+        log "  epm-heavy $pct%: $n frames, $eps endpoints, $sess TCP sessions, rss stock ${srss}KiB plugin ${prss}KiB"
     done
+    rm -f "$syns"
 fi
 
 # --- instruction counts (optional) ---------------------------------------------
@@ -574,16 +581,28 @@ if heur_flag != "ok":
 mrows = list(csv.DictReader(open(mem), delimiter="\t"))
 if mrows:
     print("\nMemory growth, epm-heavy cut with `editcap -r` (first half of the file: new endpoints only; second half: the same endpoints again):\n")
-    print("| cut | frames | distinct endpoints | stock RSS MiB | plugin RSS MiB | plugin − stock MiB | bytes / endpoint | bytes / frame |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| cut | frames | distinct endpoints | TCP sessions | stock RSS MiB | plugin RSS MiB | plugin − stock MiB | bytes / endpoint | bytes / frame |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for m in mrows:
         n, e, srss, prss = int(m["frames"]), int(m["endpoints"]), int(m["stock_rss_kib"]), int(m["plugin_rss_kib"])
         delta = (prss - srss) * 1024
         learned = m["plugin_learned"]
         es = "%d" % e + ("" if learned in ("-", "") else " (plugin: %s)" % learned)
-        print("| %s %% | %d | %s | %s | %s | %.1f | %s | %.1f |" % (
-            m["cut"], n, es, mib(srss), mib(prss), delta / 1048576.0,
+        print("| %s %% | %d | %s | %s | %s | %s | %.1f | %s | %.1f |" % (
+            m["cut"], n, es, m.get("sessions") or "-", mib(srss), mib(prss), delta / 1048576.0,
             "%.0f" % (delta / e) if e else "-", delta / n))
+    # between two cuts with the same endpoints, what grew is frames and sessions
+    cuts = {m["cut"]: m for m in mrows}
+    a, b = cuts.get("50"), cuts.get("100")
+    if a and b and a["endpoints"] == b["endpoints"] and a.get("sessions") and b.get("sessions"):
+        ds = int(b["sessions"]) - int(a["sessions"])
+        dn = int(b["frames"]) - int(a["frames"])
+        dplug = ((int(b["plugin_rss_kib"]) - int(b["stock_rss_kib"])) - (int(a["plugin_rss_kib"]) - int(a["stock_rss_kib"]))) * 1024
+        dstock = (int(b["stock_rss_kib"]) - int(a["stock_rss_kib"])) * 1024
+        if ds > 0:
+            print("\nFrom 50 %% to 100 %% (no new endpoint; %d more frames, %d more TCP sessions) the plugin's extra memory "
+                  "grew by %.1f MiB: %.0f bytes per new session, %.1f per new frame; stock's own memory grew by %.0f bytes "
+                  "per new session over the same frames." % (dn, ds, dplug / 1048576.0, dplug / ds, dplug / dn, dstock / ds))
 cg = list(csv.DictReader(open(cgfile), delimiter="\t"))
 if cg:
     print("\nInstructions (callgrind, the first %s frames, minus the 1-frame start-up cost):\n" % cg[0]["frames"])

@@ -25,8 +25,8 @@ extern int proto_exmta;
 
 /* Keys of the per-frame data exmta stores with p_add_proto_data(). */
 enum {
-    /* 0 was the RFC1006 record, now in packet-exmta.c's own frame index */
-    EXMTA_KEY_TCP = 1,          /* exmta_tcp_frame_t: the postdissector (RST, tpkt ports) */
+    /* 0 and 1 were the RFC1006 and TCP frame records, now in packet-exmta.c's
+     * own frame indexes */
     EXMTA_KEY_EPM = 3,          /* epm_frame_t: what an ept_map response taught */
 };
 

@@ -137,6 +137,7 @@ typedef struct {
     conversation_t *conv;       /* the TCP conversation this record belongs to */
     struct tcp_analysis *tcpd;  /* TCP's data of that conversation */
     const struct exmta_rfc1006_frame *last_rec; /* the record its last RFC1006 frame kept */
+    const struct exmta_tcp_frame *last_tcp_rec; /* likewise for its last stock-TPKT or RST frame */
 } exmta_conv_t;
 
 /* Per frame, decided on the first pass, read on every later one; frames
@@ -153,7 +154,9 @@ typedef struct exmta_rfc1006_frame {
     exmta_conv_t *conv;         /* the session's record (file scope, like this) */
 } exmta_rfc1006_frame_t;
 
-typedef struct {
+/* Per frame too, for TCP frames exmta annotates without dissecting them;
+ * frames that decided alike share one, in tcp_frames. */
+typedef struct exmta_tcp_frame {
     gboolean refused;           /* this frame is the RST that answered a SYN */
     guint16 port;
     gboolean tpkt_port;         /* stock TPKT decoded it on a tpkt.tcp.port port */
@@ -516,6 +519,7 @@ static struct {
 } first_pass_frame;
 
 static exmta_frameidx_t *rfc1006_frames;
+static exmta_frameidx_t *tcp_frames;    /* exmta_tcp_frame_t of the frames that have one */
 
 static exmta_rfc1006_frame_t *
 keep_first_pass_frame(void)
@@ -866,7 +870,7 @@ static void
 post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     exmta_rfc1006_frame_t *fd;
-    exmta_tcp_frame_t *tf = NULL;
+    const exmta_tcp_frame_t *tf = NULL;
 
     if (!PINFO_FD_VISITED(pinfo)) {
         /* every frame: a stream TCP started in it is its own (frame_flow_sync) */
@@ -883,12 +887,12 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
     fd = rfc1006_frame_of(pinfo);
     if (PINFO_FD_VISITED(pinfo)) {
-        tf = fd ? NULL : (exmta_tcp_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta,
-                                                               EXMTA_KEY_TCP);
+        tf = fd ? NULL : (const exmta_tcp_frame_t *)exmta_frameidx_get(tcp_frames, pinfo->num);
     } else if (!fd) {
         guint16 sp = (guint16)pinfo->srcport, dp = (guint16)pinfo->destport;
         gboolean r1006 = port_in_exmta_range(sp) || port_in_exmta_range(dp);
         gboolean tpkt = port_in_tpkt_range(sp) || port_in_tpkt_range(dp);
+        exmta_conv_t *cd = NULL;
         exmta_tcp_frame_t tmp;
 
         memset(&tmp, 0, sizeof(tmp));
@@ -896,7 +900,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
          * annotate: every other TCP frame costs nothing more here, and
          * neither can a frame whose RFC1006 payload exmta itself dissected. */
         if (r1006 || tpkt) {
-            exmta_conv_t *cd = session_of(pinfo, FALSE);
+            cd = session_of(pinfo, FALSE);
 
             if (cd && cd->tcpd) {
                 if (tcp_refused_in(cd->tcpd, &cd->refused_reported, FALSE)) {
@@ -915,10 +919,16 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                 }
             }
         }
+        /* Every stock-TPKT frame of a session decides alike: they share
+         * the session's record, and the index costs 12 bytes a frame (a
+         * copy and a proto data entry each cost about 36 on 1M frames). */
         if (tmp.refused || tmp.tpkt_port) {
-            tf = wmem_new(wmem_file_scope(), exmta_tcp_frame_t);
-            *tf = tmp;
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta, EXMTA_KEY_TCP, tf);
+            tf = cd->last_tcp_rec;
+            if (!tf || memcmp(tf, &tmp, sizeof(tmp)) != 0) {
+                tf = (const exmta_tcp_frame_t *)wmem_memdup(wmem_file_scope(), &tmp, sizeof(tmp));
+                cd->last_tcp_rec = tf;
+            }
+            exmta_frameidx_set(tcp_frames, pinfo->num, (gpointer)tf);
         }
     }
 
@@ -1056,6 +1066,7 @@ forget_sessions(void)
     flow_caches_reset();
     memset(&first_pass_frame, 0, sizeof(first_pass_frame));
     exmta_frameidx_clear(rfc1006_frames);
+    exmta_frameidx_clear(tcp_frames);
 }
 
 static void
@@ -1065,6 +1076,8 @@ free_sessions(void)
     session_cache = NULL;
     exmta_frameidx_free(rfc1006_frames);
     rfc1006_frames = NULL;
+    exmta_frameidx_free(tcp_frames);
+    tcp_frames = NULL;
     if (rfc1006_labels)
         g_hash_table_destroy(rfc1006_labels);
     rfc1006_labels = NULL;
@@ -1179,6 +1192,7 @@ proto_register_exmta(void)
     exmta_tap = register_tap(EXMTA_TAP_NAME);
     session_cache = exmta_frame_flow_new(EXMTA_SESSION_CACHE_SLOTS);
     rfc1006_frames = exmta_frameidx_new();
+    tcp_frames = exmta_frameidx_new();
     register_init_routine(forget_sessions);
     register_cleanup_routine(forget_sessions);
     register_shutdown_routine(free_sessions);

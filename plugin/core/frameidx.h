@@ -1,7 +1,8 @@
 /* frameidx.h - one pointer per frame number, for the frames that have one.
  *
- * exmta decides about an RFC1006 frame on the first pass and must find the
- * same decision on every later pass. Wireshark's per-frame proto data costs
+ * exmta decides about an RFC1006 frame (or a stock-TPKT or RST frame it
+ * annotates) on the first pass and must find the same decision on every
+ * later pass. Wireshark's per-frame proto data costs
  * a list node and an allocation per frame; most RFC1006 frames of a session
  * share one record, so exmta keeps the records once and this index (a
  * frame number and a pointer, 12 bytes) per frame.

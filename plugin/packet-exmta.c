@@ -841,10 +841,11 @@ static void
 queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 detected_by, gboolean refused,
                   guint16 port, exmta_tap_info_t *bind)
 {
-    exmta_tap_info_t *ti = bind ? bind : wmem_new0(pinfo->pool, exmta_tap_info_t);
+    exmta_tap_info_t *ti;
 
     if (!have_tap_listener(exmta_tap))
         return;
+    ti = bind ? bind : wmem_new0(pinfo->pool, exmta_tap_info_t);
     ti->type = EXMTA_SUM_RFC1006;
     server_of(pinfo, port, &ti->host);
     ti->port = port;

@@ -160,6 +160,7 @@ typedef struct exmta_tcp_frame {
     gboolean refused;           /* this frame is the RST that answered a SYN */
     guint16 port;
     gboolean tpkt_port;         /* stock TPKT decoded it on a tpkt.tcp.port port */
+    guint32 session_start;      /* tpkt_port: the frame its session was attributed in */
 } exmta_tcp_frame_t;
 
 /* The ports exmta is registered on now (not the preference's value, which a
@@ -917,6 +918,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                         cd->detected_by = DETECTED_TPKT_PORT;
                         cd->port = tmp.port;
                     }
+                    tmp.session_start = cd->first_frame;
                 }
             }
         }
@@ -949,14 +951,12 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         }
     }
     if (tf && tf->tpkt_port) {
-        conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-        exmta_conv_t *cd = conv ? (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta) : NULL;
         exmta_rfc1006_frame_t pfd;
 
         memset(&pfd, 0, sizeof(pfd));
         pfd.detected_by = DETECTED_TPKT_PORT;
         pfd.port = tf->port;
-        pfd.session_start = cd ? cd->first_frame : pinfo->num;
+        pfd.session_start = tf->session_start;
         add_rfc1006_tree(tvb, pinfo, tree, &pfd);
         queue_rfc1006_tap(pinfo, &pfd, DETECTED_TPKT_PORT, FALSE, tf->port, NULL);
     }

@@ -5,9 +5,10 @@
 #   bash bench/run.sh
 #
 # Environment:
-#   BENCH_RUNS=5          timed runs per (workload, variant) of a plain read; the median is reported
-#   BENCH_FIELDS_RUNS=5   the same for -T fields (about 3x slower per run than a plain read);
-#                         5 is the fewest that give an interval (see "Verdict")
+#   BENCH_RUNS=8          timed runs per (workload, variant) of a plain read; the median is reported
+#   BENCH_FIELDS_RUNS=8   the same for -T fields (about 3x slower per run than a plain read);
+#                         5 is the fewest that give an interval (see "Verdict"), but with 5
+#                         one noisy round decides its upper end (BENCHMARKS.md, session 10)
 #   BENCH_DIR=/var/tmp/exmta-bench   workloads and results (never the repo)
 #   BENCH_WORKLOADS="mixed rfc1006-heavy epm-heavy"
 #   BENCH_MODES="plain fields"
@@ -82,8 +83,8 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/bench/common.sh"
-RUNS=${BENCH_RUNS:-5}
-FIELDS_RUNS=${BENCH_FIELDS_RUNS:-5}
+RUNS=${BENCH_RUNS:-8}
+FIELDS_RUNS=${BENCH_FIELDS_RUNS:-8}
 DIR=${BENCH_DIR:-/var/tmp/exmta-bench}
 WORKLOADS=${BENCH_WORKLOADS:-mixed rfc1006-heavy epm-heavy}
 MODES=${BENCH_MODES:-plain fields}

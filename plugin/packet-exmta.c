@@ -924,7 +924,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         }
         /* Every stock-TPKT frame of a session decides alike: they share
          * the session's record, and the index costs 12 bytes a frame (a
-         * copy and a proto data entry each cost about 36 on 1M frames). */
+         * copy and a proto data entry per frame cost about 36). */
         if (tmp.refused || tmp.tpkt_port) {
             tf = cd->last_tcp_rec;
             if (!tf || memcmp(tf, &tmp, sizeof(tmp)) != 0) {

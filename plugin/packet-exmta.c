@@ -522,6 +522,17 @@ static struct {
 static exmta_frameidx_t *rfc1006_frames;
 static exmta_frameidx_t *tcp_frames;    /* exmta_tcp_frame_t of the frames that have one */
 
+/* The record a frame keeps: its session's last one if rec equals it (most
+ * frames of a session decide alike), else a copy in file scope. rec must
+ * have been zeroed before it was filled in, so that padding compares too. */
+static gpointer
+same_or_copy(gconstpointer last, gconstpointer rec, gsize size)
+{
+    if (last && memcmp(last, rec, size) == 0)
+        return (gpointer)last;
+    return wmem_memdup(wmem_file_scope(), rec, size);
+}
+
 static exmta_rfc1006_frame_t *
 keep_first_pass_frame(void)
 {
@@ -531,12 +542,8 @@ keep_first_pass_frame(void)
 
     if (!first_pass_frame.num || first_pass_frame.kept)
         return first_pass_frame.fd;
-    /* rec was zeroed before it was filled in, so padding compares too */
-    kept = (exmta_rfc1006_frame_t *)cd->last_rec;
-    if (!kept || memcmp(kept, rec, sizeof(*rec)) != 0) {
-        kept = (exmta_rfc1006_frame_t *)wmem_memdup(wmem_file_scope(), rec, sizeof(*rec));
-        cd->last_rec = kept;
-    }
+    kept = (exmta_rfc1006_frame_t *)same_or_copy(cd->last_rec, rec, sizeof(*rec));
+    cd->last_rec = kept;
     exmta_frameidx_set(rfc1006_frames, first_pass_frame.num, kept);
     first_pass_frame.kept = TRUE;
     first_pass_frame.fd = kept;
@@ -926,11 +933,8 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
          * the session's record, and the index costs 12 bytes a frame (a
          * copy and a proto data entry per frame cost about 36). */
         if (tmp.refused || tmp.tpkt_port) {
-            tf = cd->last_tcp_rec;
-            if (!tf || memcmp(tf, &tmp, sizeof(tmp)) != 0) {
-                tf = (const exmta_tcp_frame_t *)wmem_memdup(wmem_file_scope(), &tmp, sizeof(tmp));
-                cd->last_tcp_rec = tf;
-            }
+            tf = (const exmta_tcp_frame_t *)same_or_copy(cd->last_tcp_rec, &tmp, sizeof(tmp));
+            cd->last_tcp_rec = tf;
             exmta_frameidx_set(tcp_frames, pinfo->num, (gpointer)tf);
         }
     }

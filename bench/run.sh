@@ -241,6 +241,29 @@ run_one() {
     log "  $w $mode $v #$r${cpu:+ (cpu $cpu)}: wall ${wall}s cpu $(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')s rss ${rss}KiB"
 }
 
+# untimed load on CPU cpu until stop_load: the command of workload, mode and
+# variant, again and again, in its own process group (LOAD = its id); a
+# pair's filler lane, and the other CPU's load beside the heur pair. With a
+# pid, the loop also ends by itself once that process has ended (it may start
+# after that, when stop_load has no process group to find yet).
+start_load() {
+    local w=$1 mode=$2 v=$3 cpu=$4 until=${5:-}
+    variant_args "$w" "$mode" "$v"
+    setsid bash -c 'o=$1; shift; while [ -z "$o" ] || kill -0 "$o" 2>/dev/null; do "$@" > /dev/null 2>&1; done' \
+        load "$until" taskset -c "$cpu" "$WRAP" "${ARGS[@]}" &
+    LOAD=$!
+}
+
+stop_load() {
+    local g
+    for g in "$@"; do
+        # the group, or the process itself if it has not made its group yet
+        kill -- -"$g" 2>/dev/null || kill "$g" 2>/dev/null || true
+        wait "$g" 2>/dev/null || true
+    done
+    return 0
+}
+
 # one pair of round r: variants a and b at once, a on CPU ca and b on CPU cb
 # (concurrent pairing: two CPUs; shared: the same one); the lane that ends
 # first repeats its command, untimed, in its own process group on its CPU
@@ -251,15 +274,9 @@ run_pair() {
     run_one "$w" "$mode" "$vb" "$r" "$cb" & pb=$!
     wait -n "$pa" "$pb" || die "a paired run failed ($w $mode #$r)"
     if kill -0 "$pa" 2>/dev/null; then other=$pa; cpu=$cb; v=$vb; else other=$pb; cpu=$ca; v=$va; fi
-    variant_args "$w" "$mode" "$v"
-    # the loop also ends by itself once the other lane has ended (it may start
-    # after that, when the kill below has no process group to find yet)
-    setsid bash -c 'o=$1; shift; while kill -0 "$o" 2>/dev/null; do "$@" > /dev/null 2>&1; done' \
-        filler "$other" taskset -c "$cpu" "$WRAP" "${ARGS[@]}" &
-    filler=$!
-    wait "$other" || { kill -- -"$filler" 2>/dev/null; die "a paired run failed ($w $mode #$r)"; }
-    kill -- -"$filler" 2>/dev/null || true
-    wait "$filler" 2>/dev/null || true
+    start_load "$w" "$mode" "$v" "$cpu" "$other"; filler=$LOAD
+    wait "$other" || { stop_load "$filler"; die "a paired run failed ($w $mode #$r)"; }
+    stop_load "$filler"
 }
 
 # round r with shared pairing: stock and plugin time-share one CPU while the
@@ -288,31 +305,12 @@ run_round_shared() {
         # ratio away from the plugin's
         local l1="" l2=""
         if [ "$c2" != "$c1" ]; then
-            start_load "$w" "$mode" "$c2"; l1=$LOAD
-            start_load "$w" "$mode" "$c2"; l2=$LOAD
+            start_load "$w" "$mode" stock "$c2"; l1=$LOAD
+            start_load "$w" "$mode" stock "$c2"; l2=$LOAD
         fi
         run_pair "$w" "$mode" "$r" stock3 heur "$c1" "$c1" || { stop_load $l1 $l2; die "a shared pair failed ($w $mode #$r)"; }
         stop_load $l1 $l2
     fi
-    return 0
-}
-
-# untimed load on CPU cpu until stop_load: the stock command of workload and
-# mode, again and again, in its own process group (LOAD = its id)
-start_load() {
-    local w=$1 mode=$2 cpu=$3
-    variant_args "$w" "$mode" stock
-    setsid bash -c 'while :; do "$@" > /dev/null 2>&1; done' load taskset -c "$cpu" "$WRAP" "${ARGS[@]}" &
-    LOAD=$!
-}
-
-stop_load() {
-    local g
-    for g in "$@"; do
-        # the group, or the process itself if it has not made its group yet
-        kill -- -"$g" 2>/dev/null || kill "$g" 2>/dev/null || true
-        wait "$g" 2>/dev/null || true
-    done
     return 0
 }
 

@@ -44,7 +44,8 @@ typedef struct {
     guint8 fail_kind;           /* EPM failures: kind of the requested interface */
     gboolean any_mta;
     GPtrArray *kinds;           /* char *, distinct, in order (RPC and EPM failures) */
-    GPtrArray *found;           /* char *, distinct, in order */
+    GArray *found;              /* guint8 exmta_sum_found_by_t, distinct, in order of first mention */
+    GArray *epm_frames;         /* guint32 ept_map response frames, ascending, distinct */
     GHashTable *sess_by_stream; /* stream -> sess_t* (owned by sessions) */
     GPtrArray *sessions;        /* sess_t*, in order of first frame */
     sess_t *nostream;           /* records without a stream */
@@ -91,7 +92,8 @@ acc_free(gpointer p)
 
     g_free(a->host);
     g_ptr_array_unref(a->kinds);
-    g_ptr_array_unref(a->found);
+    g_array_free(a->found, TRUE);
+    g_array_free(a->epm_frames, TRUE);
     g_hash_table_destroy(a->sess_by_stream);
     g_ptr_array_unref(a->sessions);
     sess_free(a->nostream);
@@ -183,19 +185,66 @@ kind_text(guint8 kind, const char *interface_name, const char *uuid, guint16 ver
     return g_strdup("other EPM-learned interface");
 }
 
-static char *
-found_text(guint8 found_by, guint32 learned_in)
+const char *
+exmta_summary_found_token(guint8 found_by)
 {
     switch (found_by) {
-    case EXMTA_SUM_FOUND_PORT_PREF:     return g_strdup("port preference");
-    case EXMTA_SUM_FOUND_TPKT_PORT:     return g_strdup("tpkt.tcp.port");
-    case EXMTA_SUM_FOUND_HEURISTIC:     return g_strdup("heuristic");
-    case EXMTA_SUM_FOUND_DECODE_AS:     return g_strdup("Decode As");
-    case EXMTA_SUM_FOUND_EPM:           return g_strdup_printf("EPM frame %u", learned_in);
-    case EXMTA_SUM_FOUND_STATIC_PREF:   return g_strdup("static port preference");
-    case EXMTA_SUM_FOUND_KNOWN_TABLE:   return g_strdup("known endpoints table");
-    default:                            return g_strdup_printf("unknown (%u)", found_by);
+    case EXMTA_SUM_FOUND_PORT_PREF:     return "port_preference";
+    case EXMTA_SUM_FOUND_TPKT_PORT:     return "tpkt_port";
+    case EXMTA_SUM_FOUND_HEURISTIC:     return "heuristic";
+    case EXMTA_SUM_FOUND_DECODE_AS:     return "decode_as";
+    case EXMTA_SUM_FOUND_EPM:           return "epm";
+    case EXMTA_SUM_FOUND_STATIC_PREF:   return "static_port";
+    case EXMTA_SUM_FOUND_KNOWN_TABLE:   return "known_table";
+    default:                            return NULL;
     }
+}
+
+/* One way of finding as text; the ept_map responses as the first and how
+ * many more ("EPM frame 3 (+20 more)"), so a row looked up many times keeps
+ * a short column (the JSON has every frame). */
+static void
+append_found_text(GString *g, guint8 found_by, const GArray *epm_frames)
+{
+    switch (found_by) {
+    case EXMTA_SUM_FOUND_PORT_PREF:     g_string_append(g, "port preference"); break;
+    case EXMTA_SUM_FOUND_TPKT_PORT:     g_string_append(g, "tpkt.tcp.port"); break;
+    case EXMTA_SUM_FOUND_HEURISTIC:     g_string_append(g, "heuristic"); break;
+    case EXMTA_SUM_FOUND_DECODE_AS:     g_string_append(g, "Decode As"); break;
+    case EXMTA_SUM_FOUND_EPM:
+        g_string_append_printf(g, "EPM frame %u", epm_frames->len ? g_array_index(epm_frames, guint32, 0) : 0);
+        if (epm_frames->len > 1)
+            g_string_append_printf(g, " (+%u more)", epm_frames->len - 1);
+        break;
+    case EXMTA_SUM_FOUND_STATIC_PREF:   g_string_append(g, "static port preference"); break;
+    case EXMTA_SUM_FOUND_KNOWN_TABLE:   g_string_append(g, "known endpoints table"); break;
+    default:                            g_string_append_printf(g, "unknown (%u)", found_by); break;
+    }
+}
+
+/* Inserts v into the ascending array a unless it is there already. Frames
+ * mostly come in order, so the end is tried first. */
+static void
+add_sorted_u32(GArray *a, guint32 v)
+{
+    guint lo = 0, hi = a->len;
+
+    if (hi && g_array_index(a, guint32, hi - 1) < v) {
+        g_array_append_val(a, v);
+        return;
+    }
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        guint32 m = g_array_index(a, guint32, mid);
+
+        if (m == v)
+            return;
+        if (m < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    g_array_insert_val(a, lo, v);
 }
 
 static acc_t *
@@ -228,7 +277,8 @@ find_acc(exmta_summary_t *s, const exmta_summary_rec_t *rec, guint *index)
     a->port = rec->port;
     a->fail_kind = rec->kind;
     a->kinds = g_ptr_array_new_with_free_func(g_free);
-    a->found = g_ptr_array_new_with_free_func(g_free);
+    a->found = g_array_new(FALSE, FALSE, sizeof(guint8));
+    a->epm_frames = g_array_new(FALSE, FALSE, sizeof(guint32));
     a->sess_by_stream = g_hash_table_new(g_direct_hash, g_direct_equal);
     a->sessions = g_ptr_array_new_with_free_func(sess_free);
     g_hash_table_insert(s->by_key, key, a);
@@ -301,9 +351,9 @@ exmta_summary_add(exmta_summary_t *s, const exmta_summary_rec_t *rec)
     acc_t *a = find_acc(s, rec, &index);
     char *str;
 
-    str = found_text(rec->found_by, rec->learned_in);
-    add_distinct_str(a->found, str);
-    g_free(str);
+    add_distinct_u8(&a->found, rec->found_by);
+    if (rec->found_by == EXMTA_SUM_FOUND_EPM)
+        add_sorted_u32(a->epm_frames, rec->learned_in);
 
     if (rec->type == EXMTA_SUM_RFC1006) {
         sess_t *se = session_of(a, rec);
@@ -482,7 +532,27 @@ exmta_summary_row(const exmta_summary_t *s, guint i)
         row->kind = g_strdup(a->any_mta ? "X.400 over RFC1006" : "RFC1006 (not X.400)");
     else
         row->kind = join(a->kinds, "");
-    row->found_by = join(a->found, "");
+    {
+        GString *g = g_string_new(NULL);
+        GPtrArray *tokens = g_ptr_array_new();
+
+        for (guint k = 0; k < a->found->len; k++) {
+            guint8 f = g_array_index(a->found, guint8, k);
+            const char *token = exmta_summary_found_token(f);
+
+            if (k)
+                g_string_append(g, "; ");
+            append_found_text(g, f, a->epm_frames);
+            if (token)
+                g_ptr_array_add(tokens, g_strdup(token));
+        }
+        g_ptr_array_add(tokens, NULL);
+        row->found_by = g_string_free(g, FALSE);
+        row->found_by_methods = (char **)g_ptr_array_free(tokens, FALSE);
+    }
+    row->n_epm_frames = a->epm_frames->len;
+    row->epm_frames = g_new(guint32, a->epm_frames->len ? a->epm_frames->len : 1);
+    memcpy(row->epm_frames, a->epm_frames->data, a->epm_frames->len * sizeof(guint32));
     row->sessions = a->sessions->len;
     row->frames = a->frames;
     row->bytes = a->bytes;
@@ -523,6 +593,8 @@ exmta_summary_row_free(exmta_summary_row_t *row)
     g_free(row->host);
     g_free(row->kind);
     g_free(row->found_by);
+    g_free(row->epm_frames);
+    g_strfreev(row->found_by_methods);
     g_free(row->outcome);
     g_free(row->interface_uuid);
     g_free(row);
@@ -705,7 +777,16 @@ exmta_summary_format_json(GString *out, const GPtrArray *rows)
                 json_string(out, v);
             g_free(v);
         }
-        g_string_append_c(out, '}');
+        g_string_append(out, ", \"epm_frames\": [");
+        for (guint k = 0; k < r->n_epm_frames; k++)
+            g_string_append_printf(out, k ? ", %u" : "%u", r->epm_frames[k]);
+        g_string_append(out, "], \"found_by_methods\": [");
+        for (guint k = 0; r->found_by_methods && r->found_by_methods[k]; k++) {
+            if (k)
+                g_string_append(out, ", ");
+            json_string(out, r->found_by_methods[k]);
+        }
+        g_string_append(out, "]}");
     }
     g_string_append(out, rows->len ? "\n]\n" : "]\n");
 }

@@ -85,7 +85,13 @@ typedef struct {
     char *host;
     guint16 port;
     char *kind;                 /* "X.400 over RFC1006", "MTA RPC", ... */
-    char *found_by;             /* "heuristic", "EPM frame 7; static port preference" */
+    char *found_by;             /* "heuristic", "EPM frame 7 (+2 more); static port preference":
+                                 * each way in order of first mention, the
+                                 * ept_map responses as the first and a count */
+    guint32 *epm_frames;        /* every ept_map response frame, ascending, distinct */
+    guint n_epm_frames;
+    char **found_by_methods;    /* NULL-terminated tokens (exmta_summary_found_token), in
+                                 * the order of found_by */
     guint sessions;             /* distinct TCP streams */
     guint64 frames;
     guint64 bytes;
@@ -122,10 +128,17 @@ void exmta_summary_row_free(exmta_summary_row_t *row);
 /* Every row, in order (free with g_ptr_array_unref: it frees the rows). */
 GPtrArray *exmta_summary_rows(const exmta_summary_t *s);
 
+/* The stable machine name of a way of finding ("port_preference",
+ * "tpkt_port", "heuristic", "decode_as", "epm", "static_port",
+ * "known_table"); NULL for a value outside exmta_sum_found_by_t. */
+const char *exmta_summary_found_token(guint8 found_by);
+
 /* Renderings. Each appends to out. */
 void exmta_summary_format_text(GString *out, const GPtrArray *rows);
 void exmta_summary_format_csv(GString *out, const GPtrArray *rows);     /* RFC 4180, CRLF */
-void exmta_summary_format_json(GString *out, const GPtrArray *rows);    /* an array of objects */
+/* An array of objects: the columns, then "epm_frames" (every ept_map
+ * response frame, ascending; [] when none) and "found_by_methods" (tokens). */
+void exmta_summary_format_json(GString *out, const GPtrArray *rows);
 /* One line per RPC row learned from EPM:
  * "host","port","interface_uuid","version","kind","learned_in_file","learned_in_frame","learned_time" */
 void exmta_summary_format_uat(GString *out, const GPtrArray *rows, const char *capture_name);

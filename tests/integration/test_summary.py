@@ -8,6 +8,7 @@ import datetime
 import io
 import json
 import os
+import struct
 import subprocess
 import sys
 import unittest
@@ -16,6 +17,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import exmta_it as it  # noqa: E402
 
 COLUMNS = ["host", "port", "kind", "found_by", "sessions", "frames", "bytes", "first_frame", "last_frame", "outcome"]
+# JSON only: every ept_map response frame, and the ways of finding as tokens
+JSON_EXTRA = ["epm_frames", "found_by_methods"]
+TOKENS = {"port preference": "port_preference", "tpkt.tcp.port": "tpkt_port", "heuristic": "heuristic",
+          "Decode As": "decode_as", "static port preference": "static_port", "known endpoints table": "known_table"}
 MTA = "9e8ee830-4459-11ce-979b-00aa005ffebe"
 OK_AB = "X.400 bind accepted (EXCH-MTA-A -> EXCH-MTA-B)"
 
@@ -80,7 +85,17 @@ SHARED = [
          "sessions OK"),
         ("192.168.0.2", 1032, "other EPM-learned interface (MAPI)", "EPM frame 705", 1, 20, 5029, 708, 800,
          "sessions OK")]),
+    # two lookups of each of two endpoints: the first response and a count
+    ("dcerpc_witness.pcapng", [
+        ("192.168.3.43", 49302, "other EPM-learned interface (WITNESS)", "EPM frame 225 (+1 more)", 3, 40, 7589,
+         226, 578, "sessions OK"),
+        ("192.168.3.45", 53572, "other EPM-learned interface (WITNESS)", "EPM frame 248 (+1 more)", 3, 58, 11640,
+         249, 575, "sessions OK"),
+        ("192.168.122.201", 1024, "other EPM-learned interface (WITNESS)", "EPM frame 355", 1, 20, 4431, 356, 454,
+         "sessions OK")]),
 ]
+# the JSON's list of every ept_map response of a row whose text says "(+N more)"
+EPM_FRAMES = {("192.168.3.43", 49302): [225, 553], ("192.168.3.45", 53572): [248, 526]}
 
 
 def summary(pcap, extra=(), fmt="csv", two_pass=False):
@@ -100,12 +115,29 @@ def rows_from_csv(out):
     return rows
 
 
-def rows_from_json(out):
+def rows_from_json(out, extra=False):
+    """The rows as tuples of the columns; with extra, the tuple ends with
+    epm_frames and found_by_methods."""
     data = json.loads(out)
     assert isinstance(data, list)
     for o in data:
-        assert list(o.keys()) == COLUMNS, list(o.keys())
-    return [tuple(o[k] for k in COLUMNS) for o in data]
+        assert list(o.keys()) == COLUMNS + JSON_EXTRA, list(o.keys())
+    return [tuple(o[k] for k in COLUMNS + (JSON_EXTRA if extra else [])) for o in data]
+
+
+def json_extra(row):
+    """epm_frames and found_by_methods that an expected row's found by column
+    implies: "EPM frame N" alone is [N]; "(+K more)" rows are in EPM_FRAMES."""
+    frames, tokens = [], []
+    for part in row[3].split("; "):
+        if part.startswith("EPM frame "):
+            tokens.append("epm")
+            first = int(part.split()[2])
+            frames = EPM_FRAMES[(row[0], row[1])] if "more)" in part else [first]
+            assert frames[0] == first and "(+%d more)" % (len(frames) - 1) in part + "(+0 more)", (part, frames)
+        else:
+            tokens.append(TOKENS[part])
+    return tuple(row) + (frames, tokens)
 
 
 def rows_from_text(out):
@@ -158,6 +190,8 @@ class SummaryRows(unittest.TestCase):
         got = rows_from_csv(forms["csv"])
         self.assertEqual(got, expected, label + " (csv)")
         self.assertEqual(rows_from_json(forms["json"]), expected, label + " (json)")
+        self.assertEqual(rows_from_json(forms["json"], extra=True), [json_extra(r) for r in expected],
+                         label + " (json epm_frames, found_by_methods)")
         # plain "-z exmta,endpoints" is the text form
         self.assertEqual(rows_from_text(forms["text"]), as_text_cells(expected), label + " (text)")
         self.assertEqual(rows_from_csv(all_forms(pcap, extra, two_pass=True)["csv"]), expected, label + " (-2)")
@@ -245,6 +279,50 @@ class SummaryUat(unittest.TestCase):
                          % MTA)
         out = it.tshark(["-r", it.sample("rpc-epm-lookup-failed.pcap"), "-q", "-z", "exmta,endpoints,uat"])
         self.assertEqual(out, "")
+
+
+class ManyLookups(unittest.TestCase):
+    """21 ept_map lookups of one endpoint, then one session to it: the
+    nobind sample's EPM connection (frames 1-12, response in 9) 21 times
+    from other client ports, then its session (13-24). Text and CSV say the
+    first response and how many more; JSON lists all 21."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = it.TempDir()
+        _lt, frames = it.read_pcap(it.sample("rpc-epm-lookup-nobind.pcap"))
+        t0 = frames[0][0]
+        pkts = []
+
+        def at(frame, sec_offset, raw=None):
+            sec, usec, old, orig = frame
+            return (sec - t0 + 1700000000 + sec_offset, usec, raw if raw is not None else old, orig)
+        for k in range(21):
+            for f in frames[:12]:
+                b = bytearray(f[2])
+                t = 14 + (b[14] & 0x0F) * 4
+                sp, dp = struct.unpack(">HH", b[t:t + 4])
+                b[t:t + 4] = struct.pack(">HH", sp + k if sp == 46493 else sp, dp + k if dp == 46493 else dp)
+                pkts.append(at(f, k, bytes(b)))
+        pkts += [at(f, 21) for f in frames[12:24]]
+        cls.pcap = it.write_pcap(cls.tmp.file("epm-21-lookups.pcap"), pkts)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_found_by_summarised(self):
+        responses = [int(r[0]) for r in it.fields(self.pcap, ["frame.number"], filt="exmta.epm")]
+        self.assertEqual(responses, [9 + 12 * k for k in range(21)])
+        row = ("127.10.0.2", 1032, "MTA RPC", "EPM frame 9 (+20 more)", 1, 12, 944, 253, 264, "sessions OK")
+        forms = all_forms(self.pcap)
+        self.assertEqual(rows_from_csv(forms["csv"]), [row])
+        self.assertEqual(rows_from_text(forms["text"]), as_text_cells([row]))
+        self.assertEqual(rows_from_json(forms["json"], extra=True), [row + (responses, ["epm"])])
+        self.assertEqual(rows_from_csv(all_forms(self.pcap, two_pass=True)["csv"]), [row])
+        # the UAT line keeps the first response
+        uat = it.tshark(["-r", self.pcap, "-q", "-z", "exmta,endpoints,uat"])
+        self.assertEqual(uat.split(",")[6], '"9"')
 
 
 class Sessions(unittest.TestCase):

@@ -247,10 +247,11 @@ test_formats(void)
         "[\n"
         "  {\"host\": \"192.0.2.20\", \"port\": 102, \"kind\": \"X.400 over RFC1006\", \"found_by\": \"port preference\", "
         "\"sessions\": 1, \"frames\": 1, \"bytes\": 60, \"first_frame\": 4, \"last_frame\": 4, "
-        "\"outcome\": \"X.400 bind accepted (MTA, \\\"quoted\\\"\\\\ -> B)\"},\n"
+        "\"outcome\": \"X.400 bind accepted (MTA, \\\"quoted\\\"\\\\ -> B)\", "
+        "\"epm_frames\": [], \"found_by_methods\": [\"port_preference\"]},\n"
         "  {\"host\": \"10.0.0.1\", \"port\": 1032, \"kind\": \"MTA RPC\", \"found_by\": \"EPM frame 9\", "
         "\"sessions\": 0, \"frames\": 0, \"bytes\": 0, \"first_frame\": null, \"last_frame\": null, "
-        "\"outcome\": \"learned, no session\"}\n"
+        "\"outcome\": \"learned, no session\", \"epm_frames\": [9], \"found_by_methods\": [\"epm\"]}\n"
         "]\n");
 
     g_string_truncate(out, 0);
@@ -331,6 +332,87 @@ test_sessions(void)
     exmta_summary_free(s);
 }
 
+/* Many ept_map lookups of one endpoint: the text and CSV column name the
+ * first response and how many more; JSON lists every response frame
+ * (ascending, each once, whatever order the records came in) and the ways
+ * of finding as tokens, in the order of the text. */
+static void
+test_found_by_many_lookups(void)
+{
+    exmta_summary_t *s = exmta_summary_new();
+    exmta_summary_rec_t r;
+    exmta_summary_row_t *row;
+    GPtrArray *rows;
+    GString *out = g_string_new(NULL);
+    static const guint32 learned[] = { 33, 9, 21, 9, 3, 15, 27 };
+
+    r = rrpc(EXMTA_SUM_RPC, "127.10.0.2", 1032, EXMTA_KIND_MTA_RPC, 0, 2);
+    r.found_by = EXMTA_SUM_FOUND_STATIC_PREF;
+    exmta_summary_add(s, &r);
+    for (guint i = 0; i < G_N_ELEMENTS(learned); i++) {
+        r = rrpc(EXMTA_SUM_EPM_LEARNED, "127.10.0.2", 1032, EXMTA_KIND_MTA_RPC, learned[i], learned[i]);
+        exmta_summary_add(s, &r);
+        r = rrpc(EXMTA_SUM_RPC, "127.10.0.2", 1032, EXMTA_KIND_MTA_RPC, learned[i], learned[i] + 1);
+        exmta_summary_add(s, &r);
+    }
+    r = rrpc(EXMTA_SUM_RPC, "127.10.0.2", 1032, EXMTA_KIND_MTA_RPC, 0, 50);
+    r.found_by = EXMTA_SUM_FOUND_KNOWN_TABLE;
+    exmta_summary_add(s, &r);
+    /* one lookup: exactly as before */
+    r = rrpc(EXMTA_SUM_EPM_LEARNED, "127.10.0.3", 1045, EXMTA_KIND_MTA_RPC, 77, 77);
+    exmta_summary_add(s, &r);
+    /* none */
+    r = r1006("192.0.2.20", 102, 1, 4, 60);
+    exmta_summary_add(s, &r);
+    r.found_by = EXMTA_SUM_FOUND_HEURISTIC;
+    exmta_summary_add(s, &r);
+
+    row = exmta_summary_row(s, 0);
+    g_assert_cmpstr(row->found_by, ==, "static port preference; EPM frame 3 (+5 more); known endpoints table");
+    g_assert_cmpuint(row->n_epm_frames, ==, 6);
+    g_assert_cmpuint(row->epm_frames[0], ==, 3);
+    g_assert_cmpuint(row->epm_frames[5], ==, 33);
+    g_assert_cmpuint(row->learned_in, ==, 3);
+    g_assert_cmpuint(g_strv_length(row->found_by_methods), ==, 3);
+    exmta_summary_row_free(row);
+
+    rows = exmta_summary_rows(s);
+    exmta_summary_format_csv(out, rows);
+    g_assert_cmpstr(out->str, ==,
+        "host,port,kind,found_by,sessions,frames,bytes,first_frame,last_frame,outcome\r\n"
+        "127.10.0.2,1032,MTA RPC,static port preference; EPM frame 3 (+5 more); known endpoints table,"
+        "1,9,900,2,50,sessions OK\r\n"
+        "127.10.0.3,1045,MTA RPC,EPM frame 77,0,0,0,,,\"learned, no session\"\r\n"
+        "192.0.2.20,102,RFC1006 (not X.400),port preference; heuristic,1,2,120,4,4,sessions OK\r\n");
+    g_string_truncate(out, 0);
+    exmta_summary_format_json(out, rows);
+    g_assert_nonnull(strstr(out->str,
+        "\"found_by\": \"static port preference; EPM frame 3 (+5 more); known endpoints table\", "));
+    g_assert_nonnull(strstr(out->str,
+        "\"epm_frames\": [3, 9, 15, 21, 27, 33], "
+        "\"found_by_methods\": [\"static_port\", \"epm\", \"known_table\"]}"));
+    g_assert_nonnull(strstr(out->str,
+        "\"found_by\": \"EPM frame 77\", \"sessions\": 0, \"frames\": 0, \"bytes\": 0, "
+        "\"first_frame\": null, \"last_frame\": null, \"outcome\": \"learned, no session\", "
+        "\"epm_frames\": [77], \"found_by_methods\": [\"epm\"]}"));
+    g_assert_nonnull(strstr(out->str,
+        "\"epm_frames\": [], \"found_by_methods\": [\"port_preference\", \"heuristic\"]}"));
+    g_string_truncate(out, 0);
+    exmta_summary_format_text(out, rows);
+    g_assert_nonnull(strstr(out->str, "  static port preference; EPM frame 3 (+5 more); known endpoints table  "));
+
+    for (guint8 f = EXMTA_SUM_FOUND_PORT_PREF; f <= EXMTA_SUM_FOUND_KNOWN_TABLE; f++)
+        g_assert_nonnull(exmta_summary_found_token(f));
+    g_assert_cmpstr(exmta_summary_found_token(EXMTA_SUM_FOUND_DECODE_AS), ==, "decode_as");
+    g_assert_cmpstr(exmta_summary_found_token(EXMTA_SUM_FOUND_TPKT_PORT), ==, "tpkt_port");
+    g_assert_null(exmta_summary_found_token(0));
+    g_assert_null(exmta_summary_found_token(99));
+
+    g_ptr_array_unref(rows);
+    g_string_free(out, TRUE);
+    exmta_summary_free(s);
+}
+
 static void
 test_iso_time(void)
 {
@@ -348,6 +430,7 @@ main(int argc, char **argv)
     g_test_add_func("/summary/rfc1006_failures", test_rfc1006_failures);
     g_test_add_func("/summary/rpc_rows", test_rpc_rows);
     g_test_add_func("/summary/formats", test_formats);
+    g_test_add_func("/summary/found_by_many_lookups", test_found_by_many_lookups);
     g_test_add_func("/summary/iso_time", test_iso_time);
     g_test_add_func("/summary/sessions", test_sessions);
     return g_test_run();

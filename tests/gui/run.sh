@@ -7,8 +7,16 @@
 #   - wireshark -z exmta,table opens "Exchange MTA Endpoints" (registered by the
 #     plugin: stock Wireshark rejects that -z argument), -z expert opens,
 #   - the Statistics menu opens,
+#   - Tools > Exchange MTA > Add learned endpoints writes the learned endpoint,
+#   - exmta fields work as display filters and colouring rules: on
+#     x400-bind-refused.pcap the GUI displays exactly the frames that
+#     tshark -2 -V says carry exmta.x400.bind (6, 7) and, as a control,
+#     exmta.rfc1006.session_start (4-7), with the filter typed into the filter
+#     bar and with -Y (read back from File > Export Specified Packets), and
+#     colouring rules on them colour exactly those rows (from a screenshot),
 # and takes screenshots of each (packet tree with the exmta item expanded,
-# Expert Information, the endpoints table, the Statistics menu).
+# Expert Information, the endpoints table, the Statistics menu, the coloured
+# packet list).
 #
 # Usage: tests/gui/run.sh [--update-docs]   (--update-docs copies the three
 #        README screenshots to docs/img/)
@@ -20,7 +28,7 @@ plugin_root=${EXMTA_PLUGIN_ROOT:-$here/build/plugins}
 update=0
 [ "${1:-}" = "--update-docs" ] && update=1
 
-for t in xvfb-run wireshark tshark xdotool import mergecap; do
+for t in xvfb-run wireshark tshark xdotool import convert mergecap; do
     if ! command -v "$t" >/dev/null 2>&1; then
         echo "gui: $t is not installed (tools/deps.sh --gui): GUI test skipped"
         exit 77
@@ -52,7 +60,8 @@ timeout -k 10 300 $drop env -u WIRESHARK_CONFIG_DIR -u DISPLAY \
     WIRESHARK_PLUGIN_DIR="$plugin_root" QT_QPA_PLATFORM=xcb \
     xvfb-run -a -s "-screen 0 1280x800x24" "$work/session.sh" "$here" "$work/out" || rc=$?
 
-for f in gui-packet-tree.png gui-expert-info.png gui-endpoints.png gui-statistics-menu.png; do
+for f in gui-packet-tree.png gui-expert-info.png gui-endpoints.png gui-statistics-menu.png \
+         gui-colour-rules.png; do
     if [ ! -s "$work/out/$f" ]; then
         echo "gui: FAIL: no screenshot $f"
         rc=1

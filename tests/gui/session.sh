@@ -144,4 +144,136 @@ if grep -q "^$want" "$table" 2>/dev/null; then
 else
     bad "Add learned endpoints: $table does not hold the learned endpoint ($(cat "$table" 2>/dev/null))"
 fi
+
+# --- 7. exmta fields as display filters and colouring rules: what the GUI
+# displays must be what tshark's full dissection says. The expected frames
+# come from tshark -2 -V with the same plugin; the GUI's displayed frames are
+# read back from File > Export Specified Packets (All packets, Displayed),
+# whose frames are mapped to frame numbers by timestamp and MD5 of the bytes ---
+pcap=$src/sample-pcaps/x400-bind-refused.pcap
+bind_field=exmta.x400.bind
+ctl_field=exmta.rfc1006.session_start     # a control: decided without X.411
+# frames.tsv: number, time, MD5 of the bytes, then the two fields as the full
+# tree (-2 -V) has them
+tshark -o frame.generate_md5_hash:TRUE -r "$pcap" -2 -V -T fields -e frame.number \
+    -e frame.time_epoch -e frame.md5_hash -e $bind_field -e $ctl_field >"$out/frames.tsv" 2>/dev/null
+truth() {      # frames whose column $1 of frames.tsv is not empty
+    awk -F'\t' -v c="$1" '$c != "" { printf "%s%s", s, $1; s = " " }' "$out/frames.tsv"
+}
+nframes=$(wc -l <"$out/frames.tsv")
+want_bind=$(truth 4)
+want_ctl=$(truth 5)
+# the known truth of this capture, so that an empty dissection cannot pass
+[ "$want_bind" = "6 7" ] || bad "tshark -2 -V: $bind_field in frames '$want_bind', expected '6 7'"
+[ "$want_ctl" = "4 5 6 7" ] || bad "tshark -2 -V: $ctl_field in frames '$want_ctl', expected '4 5 6 7'"
+
+# GUI: File > Export Specified Packets > All packets, Displayed, to $1 (pcap);
+# prints the original frame numbers of what it wrote. The main window is at
+# 0,0, 1280x800 (recent_common): "File" and its entry are clicked by position.
+displayed() {
+    rm -f "$1"
+    xdotool mousemove 20 10 click 1; sleep 1          # File
+    xdotool mousemove 120 240 click 1                 # Export Specified Packets...
+    i=0
+    until xdotool search --onlyvisible --name "Export Specified Packets" >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -gt 20 ] && { echo "no-dialog"; return; }
+        sleep 0.5
+    done
+    sleep 0.5
+    xdotool type --delay 10 "$1"; xdotool key Return  # the file name field has the focus
+    i=0
+    until [ -s "$1" ]; do
+        i=$((i + 1)); [ $i -gt 20 ] && { xdotool key Escape; echo "no-file"; return; }
+        sleep 0.5
+    done
+    sleep 0.5
+    tshark -o frame.generate_md5_hash:TRUE -r "$1" -T fields -e frame.time_epoch -e frame.md5_hash 2>/dev/null |
+        awk -F'\t' 'NR == FNR { n[$2 " " $3] = $1; next }
+        { k = $1 " " $2; printf "%s%s", s, (k in n) ? n[k] : "?"; s = " " }' "$out/frames.tsv" -
+}
+check_displayed() {   # check_displayed HOW FIELD WANT GOT
+    if [ "$4" = "$3" ]; then
+        say "$1 $2: the GUI displays frames $4"
+    else
+        why=""
+        [ "$(echo "$4" | wc -w)" = "$nframes" ] &&
+            why=" (every frame: with nothing displayed the dialog exports all captured packets)"
+        bad "$1 $2: the GUI displays frames '$4'$why, tshark -2 -V says '$3'"
+    fi
+}
+filter_bar() {        # type a display filter into the filter bar, apply it
+    xdotool key ctrl+slash; sleep 0.5
+    xdotool key ctrl+a; xdotool type --delay 20 "$1"; xdotool key Return
+    sleep 2
+}
+
+# The colouring rules of the private profile (the first match colours a row):
+# red for the field under test, blue for the control, green for the rest, so
+# that every row has a colour and the rows can be found by colour.
+cat > "$HOME/.config/wireshark/colorfilters" <<CF
+@exmta bind@$bind_field@[65535,0,0][0,0,0]
+@exmta session@$ctl_field@[0,0,65535][65535,65535,65535]
+@any@frame@[0,65535,0][0,0,0]
+CF
+# Row colours of the packet list in screenshot $1, top to bottom, one letter
+# a row: R, B, G (the three rules), S (the selection colour), "." (none of
+# them); then the first row's y and the row height. A pixel column right of
+# the text is read: the rows are the first run of R/G/B/S pixels, split into
+# $nframes equal rows (the list is sorted by number and all rows fit).
+row_colours() {
+    convert "$1" -crop 1x800+1270+0 txt:- | awk -v n="$nframes" '
+        NR > 1 {
+            split($2, c, /[(),]/); r = c[2]; g = c[3]; b = c[4]
+            if (r > 200 && g < 60 && b < 60) k = "R"
+            else if (g > 200 && r < 60 && b < 60) k = "G"
+            else if (b > 200 && r < 60 && g < 60) k = "B"
+            else if (b - r > 100) k = "S"
+            else k = "."
+            y = NR - 2
+            if (k != ".") { if (first < 0) first = y; if (y == last + 1 || last < 0) last = y }
+            col[y] = k
+        }
+        BEGIN { first = -1; last = -1 }
+        END {
+            if (first < 0) { print "none"; exit }
+            h = (last - first + 1) / n
+            if (h != int(h) || h < 8) { print "rows?" (last - first + 1) "px"; exit }
+            for (i = 0; i < n; i++) { m = first + i * h + int(h / 2); printf "%s", col[m] }
+            printf " %d %d\n", first, h
+        }'
+}
+want_rows=$(awk -v b=" $want_bind " -v c=" $want_ctl " '{
+    f = " " $1 " "; printf "%s", index(b, f) ? "R" : index(c, f) ? "B" : "G" }' "$out/frames.tsv")
+if start_ws "x400-bind-refused" -o gui.layout_content_2:NONE -o gui.layout_content_3:NONE -r "$pcap"; then
+    xdotool mousemove 640 790; sleep 0.5      # the pointer off the list
+    shot "$out/gui-colour-rules.png"
+    got=$(row_colours "$out/gui-colour-rules.png")
+    case $got in
+    *S*)  # the selected row (the first frame on open) hides its colour: ctrl+click deselects it
+        set -- $got
+        sel=$(echo "$1" | awk '{ print index($0, "S") - 1 }')
+        xdotool mousemove 700 $(($2 + sel * $3 + $3 / 2)) keydown ctrl click 1 keyup ctrl
+        xdotool mousemove 640 790; sleep 1
+        shot "$out/gui-colour-rules.png"
+        got=$(row_colours "$out/gui-colour-rules.png") ;;
+    esac
+    got=${got%% *}
+    if [ "$got" = "$want_rows" ]; then
+        say "colouring rule on $bind_field: row colours $got (R: $bind_field, B: $ctl_field, G: other)"
+    else
+        bad "colouring rule on $bind_field: row colours '$got', expected $want_rows (R: $bind_field, B: $ctl_field, G: other)"
+    fi
+    filter_bar $bind_field
+    check_displayed "filter bar:" $bind_field "$want_bind" "$(displayed "$out/typed-bind.pcap")"
+    filter_bar $ctl_field
+    check_displayed "filter bar:" $ctl_field "$want_ctl" "$(displayed "$out/typed-ctl.pcap")"
+    stop_ws
+fi
+for f in $bind_field $ctl_field; do
+    if start_ws "x400-bind-refused" -o gui.layout_content_2:NONE -o gui.layout_content_3:NONE -r "$pcap" -Y $f; then
+        [ $f = $bind_field ] && want=$want_bind || want=$want_ctl
+        check_displayed "wireshark -Y" $f "$want" "$(displayed "$out/start-$f.pcap")"
+        stop_ws
+    fi
+done
 exit $fail

@@ -70,8 +70,9 @@ printf 'version\tworkload\tmode\tframes\tstock_ir\tplugin_ir\tstock_base_ir\tplu
 # host), whose work folder is INNER there, with tshark's plugins from
 # PLUGIN_DIR ("" = stock: an empty plugin folder)
 as_nobody() {
-    local r=$1 inner=$2 pdir=$3; shift 3
-    chroot "$r" setpriv --reuid=65534 --regid=65534 --clear-groups \
+    local r=$1 inner=$2 pdir=$3 drop=/exmta/src/main/tools/as-nobody; shift 3
+    [ "$r" = / ] && drop=$src/tools/as-nobody
+    chroot "$r" "$drop" \
         env -i PATH=/usr/bin:/bin HOME="$inner/home" LANG=C.UTF-8 \
         WIRESHARK_PLUGIN_DIR="${pdir:-$inner/noplugins}" VALGRIND_LIB="$inner/valgrind" "$@"
 }

@@ -159,17 +159,11 @@ if [ -n "$missing" ]; then
     log "generating workloads: $missing (into $DIR)"
     "$PY" "$repo/bench/gen_workloads.py" "$DIR" --only "$missing" --frames "$FRAMES" >&2
 fi
-# tools/exmta-tshark runs tshark as uid 65534 when we are root
+# tools/exmta-tshark runs tshark as uid 65534 when we are root (tools/as-nobody)
 if [ "$(id -u)" = 0 ]; then
     chmod a+rx "$DIR"
     chmod a+r "$DIR"/*.pcap
-    d=$DIR
-    while [ "$d" != / ]; do
-        if ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$d" 2>/dev/null; then
-            die "$d is not searchable by uid 65534: choose another BENCH_DIR"
-        fi
-        d=$(dirname "$d")
-    done
+    "$repo/tools/as-nobody" --can-read "$DIR" "$DIR"/*.pcap || die "choose another BENCH_DIR"
 fi
 
 stamp=$(date +%Y%m%d-%H%M%S)

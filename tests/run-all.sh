@@ -5,6 +5,7 @@
 #   2. builds the plugin, unit tests and fuzz replays (tools/build.sh)
 #   3. ctest on Wireshark 4.0 (native): unit tests of the pure core, corpus
 #      replays, and integration tests that run the real tshark with the plugin
+#      (each first proves that tshark loads it: tools/exmta-tshark --check-load)
 #   4. the same build + ctest inside Debian 13 (4.4) and unstable (4.6) roots
 #      (tests/versions.sh; EXMTA_SKIP_VERSIONS=1 to skip, e.g. without root),
 #      and each release's .deb + tarball, load-checked, in build/dist/
@@ -30,6 +31,9 @@ stage() { # stage NAME COMMAND...
 
 stage "dependencies" tools/deps.sh --test --gui || true
 stage "build (Wireshark 4.0)" tools/build.sh
+# every later stage that runs tshark with the plugin proves it loads, too;
+# this one says so first, in one line
+stage "plugin loads (Wireshark 4.0)" tools/exmta-tshark --check-load
 stage "ctest (Wireshark 4.0)" ctest --test-dir build -j 2 --output-on-failure
 # the packages to hand around, one per Wireshark release, in build/dist/
 export EXMTA_PACKAGES_OUT=$here/build/dist

@@ -115,7 +115,7 @@ run_root() {
   fi
   chmod 755 "$r/exmta" "$r/exmta/src"
   rm -rf "$r/exmta/build/$v"; mkdir -p "$r/exmta/build/$v"; chmod 755 "$r/exmta/build" "$r/exmta/build/$v"
-  # The integration tests drop to uid 65534 with setpriv (util-linux).
+  # tshark drops to uid 65534 through tools/as-nobody, which needs setpriv (util-linux).
   [ -x "$r/usr/bin/setpriv" ] || echo "versions.sh: WARNING: no setpriv in the $v root" >&2
 
   local envv=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 TZ=UTC
@@ -135,13 +135,13 @@ run_root() {
   result[$v]=PASS; detail[$v]="Wireshark $wsv ($suite, chroot; build $((t1-t0))s, ctest $((t2-t1))s)"
   # EXMTA_PACKAGES_OUT=DIR: this release's .deb and tarball, built in the
   # root, unpacked there and loaded by its own tshark as uid 65534
+  # (tools/exmta-tshark --check-load)
   if [ -n "${EXMTA_PACKAGES_OUT:-}" ]; then
     if ! chroot "$r" "${envv[@]}" sh -c "cd /exmta/build/$v && rm -f *.deb *.tar.gz &&
           cpack -G DEB >/dev/null && cpack -G TGZ >/dev/null &&
           rm -rf pkgcheck && mkdir pkgcheck && dpkg-deb -x exmta_*.deb pkgcheck && chmod -R a+rX pkgcheck &&
-          setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp \
-            WIRESHARK_PLUGIN_DIR=\$(ls -d /exmta/build/$v/pkgcheck/usr/lib/*/wireshark/plugins) \
-            tshark -G plugins | grep -q '^exmta.so' &&
+          EXMTA_PLUGIN_ROOT=\$(ls -d /exmta/build/$v/pkgcheck/usr/lib/*/wireshark/plugins) \
+            /exmta/src/main/tools/exmta-tshark --check-load &&
           echo \"package: \$(ls exmta_*.deb) Depends: \$(dpkg-deb -f exmta_*.deb Depends); loads in tshark $wsv\""; then
       result[$v]=FAIL; detail[$v]="Wireshark $wsv ($suite): package build or load failed"; cleanup; return 1
     fi

@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh - install what exmta needs on Debian 12 (or 13/sid), and nothing
-# that is already there. Needs root (or sudo).
+# that is already there. Needs root (or sudo) only when something is missing.
 #   tools/deps.sh          build + run: tshark, Wireshark dev files, cmake, gcc,
 #                          GNU parallel + tcpdump (exmta-fileset)
 #   tools/deps.sh --test   also what the tests use (clang/libFuzzer, valgrind,
@@ -21,7 +21,11 @@ for p in $pkgs; do
 done
 [ -z "$missing" ] && exit 0
 SUDO=""
-[ "$(id -u)" = 0 ] || SUDO=sudo
+if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || {
+        echo "deps.sh: missing:$missing; install them as root: apt-get install$missing" >&2; exit 1; }
+    SUDO=sudo
+fi
 echo "deps.sh: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q >/dev/null

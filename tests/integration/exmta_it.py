@@ -10,12 +10,14 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 import unittest
 
 SRC = os.environ.get("EXMTA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLUGIN_ROOT = os.environ.get("EXMTA_PLUGIN_ROOT") or os.path.join(SRC, "build", "plugins")
 WRAPPER = os.path.join(SRC, "tools", "exmta-tshark")
+AS_NOBODY = os.path.join(SRC, "tools", "as-nobody")
 SAMPLES = os.path.join(SRC, "sample-pcaps")
 SHARED = os.path.normpath(os.path.join(SRC, "..", "shared", "captures"))
 
@@ -58,12 +60,46 @@ def have_tshark():
     return shutil.which("tshark") is not None
 
 
+def unprivileged(cmd):
+    """cmd run the way tools/exmta-tshark runs tshark: as user 65534 when
+    root (tshark as root ignores plugin folders), through tools/as-nobody,
+    which also lets it read a clone in a folder closed to others."""
+    return [AS_NOBODY] + list(cmd)
+
+
+_load_error = None      # None: not checked yet in this process; "": loaded
+
+
+def require_plugin():
+    """Prove, once per process, that tshark loads the built plugin
+    (tools/exmta-tshark --check-load: exmta.so listed from EXMTA_PLUGIN_ROOT,
+    exmta.rfc1006 registered); raise AssertionError with its one-line reason
+    if not. A test that passes without the plugin loaded cannot fail."""
+    global _load_error
+    if _load_error is None:
+        e = dict(os.environ)
+        e["EXMTA_PLUGIN_ROOT"] = PLUGIN_ROOT
+        p = subprocess.run([WRAPPER, "--check-load"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=e, timeout=600)
+        if p.returncode == 0:
+            _load_error = ""
+            print(p.stdout.decode("utf-8", "replace").strip(), file=sys.stderr)
+        else:
+            _load_error = (p.stderr.decode("utf-8", "replace").strip()
+                           or "tools/exmta-tshark --check-load exited %d" % p.returncode)
+    if _load_error:
+        raise AssertionError(_load_error)
+
+
 def tshark(args, stock=False, check=True, env=None):
     """Run tshark (through tools/exmta-tshark) and return stdout as text.
 
     The wrapper drops root privileges (tshark as root ignores plugin folders)
     and gives every run a private profile. stderr must be empty but for
-    stock's own known warnings: anything the plugin prints is a failure."""
+    stock's own known warnings: anything the plugin prints is a failure.
+    A run with the plugin first proves, once per process, that it loads."""
+    if not stock:
+        require_plugin()
     cmd = [WRAPPER] + (["--stock"] if stock else []) + list(args)
     e = dict(os.environ)
     e["EXMTA_PLUGIN_ROOT"] = PLUGIN_ROOT

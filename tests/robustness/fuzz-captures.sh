@@ -23,7 +23,7 @@
 #   FUZZ_JOBS      parallel jobs with GNU parallel        (default 2)
 #   FUZZ_STRICT=1  also fail on failures stock tshark reproduces
 #   EXMTA_PLUGIN_ROOT  plugin tree (default build/plugins)
-# Exit: 0 clean, 1 failures, 77 tshark/editcap/plugin missing.
+# Exit: 0 clean, 1 failures or the plugin does not load, 77 tshark/editcap missing.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -98,9 +98,8 @@ export FUZZ_RATE FUZZ_OFFSET FUZZ_TIMEOUT
 for t in tshark editcap capinfos timeout; do
     command -v $t >/dev/null || { echo "fuzz-captures: $t is not installed: skipped"; exit 77; }
 done
-if ! ls "$EXMTA_PLUGIN_ROOT"/*/epan/exmta.so >/dev/null 2>&1; then
-    echo "fuzz-captures: no plugin under $EXMTA_PLUGIN_ROOT (build it first): skipped"; exit 77
-fi
+# a run without the plugin would pass every seed: prove it loads first
+"$wrapper" --check-load || { echo "fuzz-captures: FAILED: tshark does not load the plugin (line above)"; exit 1; }
 
 caps=()
 for f in "$root"/sample-pcaps/*.pcap "$root"/sample-pcaps/*.pcapng; do [ -f "$f" ] && caps+=("$f"); done

@@ -78,6 +78,11 @@ else
     asanrt=$(clang -print-file-name=libclang_rt.asan-x86_64.so)
 fi
 [ -f "$asanrt" ] || { echo "sanitizers: ASan runtime $asanrt not found"; exit 1; }
+# runs without the plugin would find nothing: prove the ASan build loads first
+if ! EXMTA_PLUGIN_ROOT=$bdir/plugins LD_PRELOAD=$asanrt ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0 \
+        "$wrapper" --check-load; then
+    echo "sanitizers: FAIL: tshark does not load the ASan-built plugin (line above)"; exit 1
+fi
 
 logs=$work/logs; mkdir -p "$logs" "$work/in"; chmod 777 "$logs"
 export SAN_LOGS=$logs SAN_ASANRT=$asanrt SAN_TMO=$tmo SAN_WRAPPER=$wrapper SAN_ROOT=$bdir/plugins
@@ -194,6 +199,8 @@ elif ! command -v valgrind >/dev/null; then
     echo "sanitizers: valgrind is not installed: valgrind part skipped"
 elif ! ls "${EXMTA_PLUGIN_ROOT:-$root/build/plugins}"/*/epan/exmta.so >/dev/null 2>&1; then
     echo "sanitizers: no normal build in build/plugins: valgrind part skipped"
+elif ! EXMTA_PLUGIN_ROOT=${EXMTA_PLUGIN_ROOT:-$root/build/plugins} "$wrapper" --check-load; then
+    echo "sanitizers: FAIL: tshark does not load the normal build (line above): valgrind part not run"; fail=1
 else
     shim=$work/vgshim; mkdir -p "$shim" "$work/vg"; chmod 777 "$work/vg"
     tsharkbin=$(command -v tshark)

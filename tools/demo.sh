@@ -1,26 +1,83 @@
 #!/bin/sh
 # demo.sh - the main job: install what is missing, build, decode every sample
 # capture with tshark and the plugin, and show what exmta finds in each: the
-# endpoint summary and exmta's expert information.
+# endpoint summary and exmta's expert information. Where exmta finds nothing,
+# one line says why.
+#
+# Usage: tools/demo.sh [--no-build]
+#   --no-build   use the plugin already built in build/plugins (or
+#                EXMTA_PLUGIN_ROOT): no package check, no build
+# Works as root (tshark then runs as user 65534, tools/as-nobody) and as an
+# ordinary user; root is needed only when tools/deps.sh has packages to install.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-tools/deps.sh
-tools/build.sh >/dev/null
+case ${1:-} in
+    --no-build) build=0 ;;
+    "") build=1 ;;
+    *) echo "usage: tools/demo.sh [--no-build]" >&2; exit 2 ;;
+esac
+if [ $build = 1 ]; then
+    tools/deps.sh
+    tools/build.sh >/dev/null
+fi
 T=tools/exmta-tshark
 echo "exmta $(sed -n 's/^project(exmta VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt) with $(tshark --version 2>/dev/null | head -n 1)"
-$T -G plugins | grep -q exmta.so || { echo "demo.sh: the plugin did not load" >&2; exit 1; }
+# the plugin must be loaded, or every capture below would show nothing
+$T --check-load || { echo "demo.sh: stopped: without the plugin there is nothing to show" >&2; exit 1; }
+
 experts="exmta.expert.nonstandard_port || exmta.expert.rfc1006_refused || exmta.expert.tpkt_reserved_nonzero || exmta.expert.cotp_disconnect || exmta.expert.epm_not_registered || exmta.expert.epm_lookup_failed || exmta.expert.rpc_first_session || exmta.expert.rpc_refused || exmta.expert.rpc_port_changed || exmta.expert.rpc_interface_changed || exmta.expert.rpc_static_port || exmta.expert.endpoint_table_full"
+
+# with_option CAPTURE: the preference that makes exmta find something in a
+# capture that shows nothing with the defaults (the capture is shown both ways)
+with_option() {
+    case $1 in
+        conn-refused-10102.pcap) echo "-o exmta.tcp.port:102,10102" ;;
+        rpc-static-port.pcap) echo "-o exmta.rpc_static_ports:5001" ;;
+    esac
+}
+
+# why_nothing CAPTURE: why exmta finds nothing in it with the default preferences
+why_nothing() {
+    case $1 in
+        conn-refused-10102.pcap)
+            echo "a SYN to 10102 answered by RST carries no payload for the heuristic: exmta reports it only when 10102 is in exmta.tcp.port (the MTA's 'RFC1006 Port Number'); shown again below with $(with_option "$1")" ;;
+        rpc-static-port.pcap)
+            echo "the RPC session goes to a static port, with no endpoint-mapper lookup to learn it from: exmta flags it only when the port is in exmta.rpc_static_ports ('TCP/IP port for RPC listens'); shown again below with $(with_option "$1")" ;;
+        tpkt-lookalike.pcap)
+            echo "as meant: six TCP sessions whose payload starts like a TPKT header (HTTP, DNS over TCP, binary protocols) but is not RFC1006; the heuristic rightly refuses every one (sample-pcaps/README.md)" ;;
+        *)
+            echo "not expected for this capture: see sample-pcaps/README.md for what it should show" ;;
+    esac
+}
+
+# show CAPTURE [TSHARK-OPTIONS...]: the endpoint summary and the expert lines
+# of one capture (one tshark run: the summary tap sees every frame, -Y only
+# picks the frames printed), or the line that says why there is nothing
+show() {
+    f=$1; shift
+    out=$($T -r "$f" "$@" -Y "$experts" -T fields -e frame.number -e _ws.expert.message \
+        -E separator=' ' -E occurrence=a -E aggregator=' | ' -z exmta,endpoints)
+    rows=$(printf '%s\n' "$out" | sed -n 's/^Exchange MTA endpoints (exmta): \([0-9]*\)$/\1/p')
+    notes=$(printf '%s\n' "$out" | sed '/^===*$/,$d' | grep -v '^[0-9]* *$' | sed 's/^/  frame /' || true)
+    if [ "${rows:-0}" = 0 ] && [ -z "$notes" ]; then
+        echo "  exmta finds nothing here: $(why_nothing "$(basename "$f")")"
+        return
+    fi
+    printf '%s\n' "$out" | sed -n '/^===*$/,$p' | sed '/^=*$/d'
+    printf '%s\n' "${notes:-  (no exmta expert information)}"
+}
+
 for f in sample-pcaps/*.pcap; do
     name=$(basename "$f")
-    extra=""
-    case $name in rpc-static-port.pcap) extra="-o exmta.rpc_static_ports:5001" ;; esac
     echo
-    echo "=== $name${extra:+   ($extra)}"
-    if $T -z help 2>&1 | grep -q '^ *exmta,endpoints'; then
-        $T -r "$f" $extra -q -z exmta,endpoints | sed '/^=*$/d'
+    echo "=== $name"
+    show "$f"
+    opt=$(with_option "$name")
+    if [ -n "$opt" ]; then
+        echo
+        echo "=== $name   ($opt)"
+        # shellcheck disable=SC2086
+        show "$f" $opt
     fi
-    $T -r "$f" $extra -Y "$experts" -T fields -e frame.number -e _ws.expert.message \
-        -E separator=' ' -E occurrence=a -E aggregator=' | ' |
-        sed 's/^/  frame /' | grep -v '^  frame [0-9]* *$' || echo "  (no exmta expert information)"
 done

@@ -61,6 +61,7 @@ static int hf_epm_previous_in = -1;
 static int hf_epm_lookup_failed = -1;
 static int hf_epm_status = -1;
 static int hf_epm_requested = -1;
+static int hf_epm_without_bind = -1;
 
 static gint ett_rpc = EXMTA_ETT_INIT;
 static gint ett_epm = EXMTA_ETT_INIT;
@@ -146,6 +147,7 @@ typedef struct {
     exmta_uuid_t iface;
     guint16 ver_major, ver_minor;
     guint8 host[4];             /* the endpoint mapper that answered */
+    gboolean without_bind;      /* read by exmta itself: the call's bind is not in the capture */
 } epm_frame_t;
 
 /* Where a known-table endpoint was learned (file scope strings). */
@@ -290,38 +292,34 @@ expect_dcerpc_session(packet_info *pinfo, const guint8 ip[4], guint16 port)
     conversation_set_dissector(conv, dcerpc_tcp_handle);
 }
 
+/* Learns from a parsed ept_map response (every pass reads what this stores
+ * for the frame): the endpoints of its TCP towers, or a failed lookup. r:
+ * what the request asked for, if known. */
 static void
-learn_response(tvbuff_t *tvb, int offset, packet_info *pinfo, dcerpc_info *di, guint8 *drep)
+learn_parsed_response(packet_info *pinfo, const exmta_map_response_t *resp, guint32 request_in,
+                      const epm_request_t *r, gboolean without_bind)
 {
-    exmta_map_response_t resp;
-    exmta_ndr_t ndr = ndr_of(di, drep);
-    guint len = tvb_captured_length_remaining(tvb, offset);
     epm_frame_t *fr = wmem_new0(wmem_file_scope(), epm_frame_t);
     guint8 answered_by[4] = { 0, 0, 0, 0 };
     guint usable = 0;
 
-    fr->request_in = di && di->call_data ? di->call_data->req_frame : 0;
-    if (fr->request_in && requests) {
-        epm_request_t *r = (epm_request_t *)wmem_map_lookup(requests, GUINT_TO_POINTER(fr->request_in));
-        if (r && r->has_iface) {
-            fr->has_iface = TRUE;
-            fr->iface = r->iface;
-            fr->ver_major = r->ver_major;
-            fr->ver_minor = r->ver_minor;
-        }
+    fr->request_in = request_in;
+    fr->without_bind = without_bind;
+    if (r && r->has_iface) {
+        fr->has_iface = TRUE;
+        fr->iface = r->iface;
+        fr->ver_major = r->ver_major;
+        fr->ver_minor = r->ver_minor;
     }
     ipv4_of(&pinfo->src, answered_by);
     memcpy(fr->host, answered_by, 4);
 
-    memset(&resp, 0, sizeof(resp));
-    exmta_epm_parse_map_response(len ? tvb_get_ptr(tvb, offset, len) : NULL, len, &ndr, &resp,
-                                 EPM_MAX_TOWERS_KEPT);
-    fr->status = resp.status;
-    fr->num_towers = resp.num_towers;
-    if (resp.towers && resp.towers->len) {
-        fr->learned = wmem_alloc0_array(wmem_file_scope(), epm_learned_t, resp.towers->len);
-        for (guint i = 0; i < resp.towers->len; i++) {
-            const exmta_tower_t *t = &g_array_index(resp.towers, exmta_tower_t, i);
+    fr->status = resp->status;
+    fr->num_towers = resp->num_towers;
+    if (resp->towers && resp->towers->len) {
+        fr->learned = wmem_alloc0_array(wmem_file_scope(), epm_learned_t, resp->towers->len);
+        for (guint i = 0; i < resp->towers->len; i++) {
+            const exmta_tower_t *t = &g_array_index(resp->towers, exmta_tower_t, i);
             epm_learned_t *l = &fr->learned[fr->n];
             exmta_endpoint_t previous;
 
@@ -361,10 +359,45 @@ learn_response(tvbuff_t *tvb, int offset, packet_info *pinfo, dcerpc_info *di, g
             fr->n++;
         }
     }
-    fr->failed = usable == 0 || (resp.status_present && resp.status != 0);
-    exmta_map_response_clear(&resp);
+    fr->failed = usable == 0 || (resp->status_present && resp->status != 0);
     p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM, fr);
     rpc_state_present = TRUE;
+}
+
+static void
+learn_response(tvbuff_t *tvb, int offset, packet_info *pinfo, dcerpc_info *di, guint8 *drep)
+{
+    exmta_map_response_t resp;
+    exmta_ndr_t ndr = ndr_of(di, drep);
+    guint len = tvb_captured_length_remaining(tvb, offset);
+    guint32 request_in = di && di->call_data ? di->call_data->req_frame : 0;
+    epm_request_t *r = NULL;
+
+    if (request_in && requests)
+        r = (epm_request_t *)wmem_map_lookup(requests, GUINT_TO_POINTER(request_in));
+    memset(&resp, 0, sizeof(resp));
+    exmta_epm_parse_map_response(len ? tvb_get_ptr(tvb, offset, len) : NULL, len, &ndr, &resp,
+                                 EPM_MAX_TOWERS_KEPT);
+    learn_parsed_response(pinfo, &resp, request_in, r, FALSE);
+    exmta_map_response_clear(&resp);
+}
+
+gboolean
+exmta_epm_learn_without_bind(packet_info *pinfo, const exmta_map_response_t *resp, guint32 request_in,
+                             const exmta_tower_t *requested)
+{
+    epm_request_t r;
+
+    if (PINFO_FD_VISITED(pinfo) || !endpoints ||
+        p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM))
+        return FALSE;
+    memset(&r, 0, sizeof(r));
+    r.has_iface = TRUE;
+    r.iface = requested->iface;
+    r.ver_major = requested->ver_major;
+    r.ver_minor = requested->ver_minor;
+    learn_parsed_response(pinfo, resp, request_in, &r, TRUE);
+    return TRUE;
 }
 
 /* Learn first: the pure parser takes what is valid even where stock's EPM
@@ -758,6 +791,10 @@ show_epm_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const epm_fr
     }
     ti = proto_tree_add_uint(mt, hf_epm_status, tvb, 0, 0, fr->status);
     proto_item_set_generated(ti);
+    if (fr->without_bind) {
+        ti = proto_tree_add_boolean(mt, hf_epm_without_bind, tvb, 0, 0, TRUE);
+        proto_item_set_generated(ti);
+    }
     for (guint i = 0; i < fr->n; i++) {
         const epm_learned_t *l = &fr->learned[i];
         proto_item *li = proto_tree_add_item(mt, hf_epm_endpoint, tvb, 0, 0, ENC_NA);
@@ -901,6 +938,8 @@ exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     epm_frame_t *fr;
     rpc_conv_t *rc;
 
+    if (pinfo->srcport == EXMTA_EPM_PORT || pinfo->destport == EXMTA_EPM_PORT)
+        exmta_epm_nobind_frame(tvb, pinfo, tree);
     /* Most captures have no EPM traffic and no static RPC ports: nothing to do. */
     if (!rpc_state_present && !known_conversations_pending &&
         !(rpc_static_ports && rpc_static_ports->nranges))
@@ -1140,6 +1179,9 @@ exmta_epm_register(int proto, module_t *module)
         { &hf_epm_requested,
           { "Requested interface", "exmta.epm.requested", FT_GUID, BASE_NONE, NULL, 0x0,
             "Interface named by the ept_map request", HFILL } },
+        { &hf_epm_without_bind,
+          { "Learned without bind", "exmta.epm.without_bind", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The lookup's bind is not in the capture: exmta read the ept_map request and response itself", HFILL } },
     };
     static hf_register_info hf_mta[] = {
         { &hf_mta_opnum,
@@ -1198,6 +1240,7 @@ exmta_epm_register(int proto, module_t *module)
 
     exmta_uuid_from_string(MTA_UUID, &mta_uuid);
     exmta_uuid_from_string(QADMIN_UUID, &qadmin_uuid);
+    exmta_epm_nobind_register(proto);
     register_init_routine(epm_init);
     register_cleanup_routine(epm_cleanup);
     rpc_flows = exmta_frame_flow_new(EXMTA_RPC_FLOW_SLOTS);
@@ -1221,4 +1264,5 @@ exmta_epm_handoff(void)
     uuid_to_guid(&qadmin_uuid, &g);
     dcerpc_init_uuid(proto_qadmin_rpc, ett_qadmin_rpc, &g, 1, qadmin_procs, hf_qadmin_opnum);
     hook_epm();
+    exmta_epm_nobind_handoff();
 }

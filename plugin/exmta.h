@@ -28,6 +28,7 @@ enum {
     /* 0 and 1 were the RFC1006 and TCP frame records, now in packet-exmta.c's
      * own frame indexes */
     EXMTA_KEY_EPM = 3,          /* epm_frame_t: what an ept_map response taught */
+    EXMTA_KEY_EPM_NOBIND = 4,   /* exmta-epm-nobind.c: an opnum-3 call on TCP 135 without a bind */
 };
 
 /* TRUE in the one frame where TCP first records an RST for a session whose
@@ -83,6 +84,21 @@ void exmta_conv_seen(conversation_t *conv, const packet_info *pinfo);
  * order learned, with the time of its response. */
 void exmta_epm_foreach_learned(void (*fn)(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_data),
                                gpointer user_data);
+
+/* Learns from an ept_map response that exmta read itself, its bind not being
+ * in the capture (exmta-epm-nobind.c), as from one stock decoded; the frame
+ * shows exmta.epm.without_bind. requested: the request's map tower. First
+ * pass; FALSE if the frame already taught something. */
+gboolean exmta_epm_learn_without_bind(packet_info *pinfo, const exmta_map_response_t *resp, guint32 request_in,
+                                      const exmta_tower_t *requested);
+
+/* ept_map calls on TCP 135 whose bind is not in the capture
+ * (exmta-epm-nobind.c): registration, from exmta_epm_register/_handoff, and
+ * what the postdissector shows for a TCP frame to or from port 135. */
+#define EXMTA_EPM_PORT 135
+void exmta_epm_nobind_register(int proto);
+void exmta_epm_nobind_handoff(void);
+void exmta_epm_nobind_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
 /* Known endpoints (exmta-uat.c) */
 void exmta_uat_register(module_t *module);

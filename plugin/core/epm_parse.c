@@ -340,6 +340,7 @@ exmta_epm_parse_map_request(const guint8 *stub, gsize len, const exmta_ndr_t *nd
     cur_align(&c, 4);
     cur_skip(&c, NDR_CTX_HANDLE_LEN);
     out->max_towers = cur_u32(&c);
+    out->consumed = c.ok ? c.off : 0;
     return c.ok;
 }
 
@@ -382,9 +383,10 @@ exmta_epm_parse_map_response(const guint8 *stub, gsize len, const exmta_ndr_t *n
      * elements are embedded pointers: first max_count, offset and
      * actual_count, then actual_count referent ids, then, deferred, one
      * twr_t for each non-null referent. */
-    cur_u3264(&c);                      /* max_count: the caller's max_towers */
-    cur_u3264(&c);                      /* offset: always 0 in practice */
+    out->max_count = cur_u3264(&c);     /* the caller's max_towers */
+    out->array_offset = cur_u3264(&c);  /* always 0 in practice */
     actual_count = cur_u3264(&c);
+    out->actual_count = actual_count;
     if (!c.ok) {
         out->truncated = TRUE;
         return TRUE;
@@ -418,6 +420,7 @@ exmta_epm_parse_map_response(const guint8 *stub, gsize len, const exmta_ndr_t *n
     /* [out] error_status_t *status */
     out->status = cur_u32(&c);
     out->status_present = c.ok;
+    out->consumed = c.ok ? c.off : 0;
     return TRUE;
 }
 

@@ -66,6 +66,7 @@ typedef struct {
     exmta_tower_status_t tower_status;   /* valid when has_tower */
     exmta_tower_t tower;                 /* valid when has_tower && tower_status == OK */
     guint32 max_towers;
+    gsize consumed;                      /* stub bytes the request took (valid when TRUE is returned) */
 } exmta_map_request_t;
 
 /* Returns FALSE if the stub is too short or malformed before max_towers
@@ -84,6 +85,10 @@ typedef struct {
     guint bad_towers;         /* towers present but not parsed (any non-OK status) */
     guint dropped_towers;     /* towers that parsed OK but were not kept (max_kept reached) */
     gboolean truncated;       /* the array ran past the stub */
+    guint64 max_count;        /* the tower array's conformance (the request's max_towers, by Windows) */
+    guint64 array_offset;     /* its variance offset (0) */
+    guint64 actual_count;     /* its variance count: referents on the wire */
+    gsize consumed;           /* stub bytes up to and with the status (valid when status_present) */
 } exmta_map_response_t;
 
 #define EXMTA_EPT_S_NOT_REGISTERED 0x16c9a0d6U

@@ -1,0 +1,305 @@
+/* exmta-epm-nobind.c - learn from ept_map calls on TCP 135 whose bind is not
+ * in the capture.
+ *
+ * A capture started after the client connected to the endpoint mapper holds
+ * requests and responses on a context whose bind it never saw: stock DCE/RPC
+ * cannot tell their interface, shows "No bind info", and calls no EPM code,
+ * so exmta-epm.c's ept_map hook sees nothing. This file reads those PDUs
+ * itself. Its handle sits in the tcp.port table on 135 only, looks at every
+ * connection-oriented PDU there on the first pass and returns 0, so TCP goes
+ * on to stock's DCE/RPC heuristic exactly as without it: no frame elsewhere
+ * costs anything, and stock output on 135 is unchanged.
+ *
+ * Per TCP conversation it notes the context ids named by a bind or
+ * alter_context. A request with opnum 3 on any other context is a candidate;
+ * DCOM's activation interfaces also have an opnum 3 on 135, so the call is
+ * learned only when core/epm_nobind.c reads the request and the response
+ * with the same call id as ept_map, exactly, in one transfer syntax, and they
+ * agree. A verdict other than OK is stored for the frame and shown as
+ * exmta.expert.epm_without_bind; everything is decided on the first pass.
+ *
+ * Over UDP every connectionless PDU names its interface, so stock decodes
+ * ept_map there without a bind and exmta-epm.c learns it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "exmta.h"
+
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+
+#include "dcerpc_co.h"
+#include "epm_nobind.h"
+
+#define EPM_OPNUM_MAP 3
+#define NOBIND_MAX_TOWERS_KEPT 64   /* as exmta-epm.c keeps for a stock-decoded response */
+
+static int proto_nobind_parent = -1;
+static int hf_nobind_verdict = -1;
+static int hf_nobind_request_in = -1;
+static expert_field ei_nobind = EI_INIT;
+static dissector_handle_t epm135_handle;
+
+/* Per TCP conversation on 135 (file scope). */
+typedef struct {
+    guint64 bound_lo;           /* context ids 0..63 named by a bind or alter_context */
+    wmem_map_t *bound_hi;       /* larger ones */
+    wmem_map_t *pending;        /* call_id -> nb_call_t: candidate requests awaiting their response */
+} nb_conv_t;
+
+typedef struct {
+    guint32 frame;
+    guint16 ctx_id;
+    exmta_nobind_verdict_t verdict;
+    exmta_nobind_request_t rq;  /* valid when verdict is OK */
+} nb_call_t;
+
+/* Per frame, for every pass: what was decided about a candidate in it. */
+typedef struct {
+    guint8 verdict;             /* exmta_nobind_verdict_t */
+    gboolean response;          /* decided at the response (else at the request) */
+    guint32 call_id;
+    guint32 request_in;         /* for a response: its request's frame */
+} nb_frame_t;
+
+static wmem_map_t *nb_convs;    /* conversation_t * -> nb_conv_t; emptied with the file */
+static gboolean nb_present;     /* a frame record exists in this file */
+
+static const value_string verdict_vals[] = {
+    { EXMTA_NOBIND_OK,            "ept_map lookup, learned" },
+    { EXMTA_NOBIND_REQ_NOT_MAP,   "request is not an ept_map request (NDR or NDR64)" },
+    { EXMTA_NOBIND_REQ_TOWER,     "request's map tower is not an interface tower" },
+    { EXMTA_NOBIND_RESP_NOT_MAP,  "response is not an ept_map response" },
+    { EXMTA_NOBIND_RESP_MISMATCH, "response's towers do not match the request" },
+    { EXMTA_NOBIND_FRAGMENTED,    "fragmented" },
+    { EXMTA_NOBIND_AUTHENTICATED, "authenticated" },
+    { EXMTA_NOBIND_FAULT,         "answered by a fault" },
+    { EXMTA_NOBIND_DATA_REP,      "data representation not ASCII/IEEE" },
+    { 0, NULL }
+};
+
+static gboolean
+ctx_bound(const nb_conv_t *c, guint16 ctx_id)
+{
+    if (ctx_id < 64)
+        return (c->bound_lo >> ctx_id) & 1;
+    return c->bound_hi && wmem_map_contains(c->bound_hi, GUINT_TO_POINTER((guint)ctx_id));
+}
+
+static void
+ctx_bind(nb_conv_t *c, guint16 ctx_id)
+{
+    if (ctx_id < 64) {
+        c->bound_lo |= G_GUINT64_CONSTANT(1) << ctx_id;
+        return;
+    }
+    if (!c->bound_hi)
+        c->bound_hi = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    wmem_map_insert(c->bound_hi, GUINT_TO_POINTER((guint)ctx_id), GUINT_TO_POINTER(1));
+}
+
+static void
+store_frame(packet_info *pinfo, exmta_nobind_verdict_t v, gboolean response, guint32 call_id, guint32 request_in)
+{
+    nb_frame_t *f;
+
+    /* one record a frame: a second candidate in the same frame is judged
+     * (and may teach) but not shown */
+    if (p_get_proto_data(wmem_file_scope(), pinfo, proto_nobind_parent, EXMTA_KEY_EPM_NOBIND))
+        return;
+    f = wmem_new0(wmem_file_scope(), nb_frame_t);
+    f->verdict = (guint8)v;
+    f->response = response;
+    f->call_id = call_id;
+    f->request_in = request_in;
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_nobind_parent, EXMTA_KEY_EPM_NOBIND, f);
+    nb_present = TRUE;
+}
+
+/* A PDU's own shape, before its stub is read. */
+static exmta_nobind_verdict_t
+pdu_verdict(const exmta_co_pdu_t *pdu)
+{
+    if ((pdu->flags & (EXMTA_CO_PFC_FIRST_FRAG | EXMTA_CO_PFC_LAST_FRAG)) !=
+        (EXMTA_CO_PFC_FIRST_FRAG | EXMTA_CO_PFC_LAST_FRAG))
+        return EXMTA_NOBIND_FRAGMENTED;
+    if (pdu->auth_len)
+        return EXMTA_NOBIND_AUTHENTICATED;
+    if (!pdu->ascii_ieee)
+        return EXMTA_NOBIND_DATA_REP;
+    return EXMTA_NOBIND_OK;
+}
+
+static void
+on_request(packet_info *pinfo, nb_conv_t *c, const exmta_co_pdu_t *pdu, const guint8 *bytes)
+{
+    nb_call_t *call;
+
+    if (!c->pending)
+        c->pending = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    /* a new call with this id replaces an unanswered one */
+    wmem_map_remove(c->pending, GUINT_TO_POINTER(pdu->call_id));
+    if (pdu->opnum != EPM_OPNUM_MAP || ctx_bound(c, pdu->ctx_id) || pinfo->destport != EXMTA_EPM_PORT)
+        return;
+    call = wmem_new0(wmem_file_scope(), nb_call_t);
+    call->frame = pinfo->num;
+    call->ctx_id = pdu->ctx_id;
+    call->verdict = pdu_verdict(pdu);
+    if (call->verdict == EXMTA_NOBIND_OK)
+        call->verdict = exmta_nobind_judge_request(bytes + pdu->stub_off, pdu->stub_len, pdu->little_endian,
+                                                   &call->rq);
+    wmem_map_insert(c->pending, GUINT_TO_POINTER(pdu->call_id), call);
+    store_frame(pinfo, call->verdict, FALSE, pdu->call_id, 0);
+}
+
+static void
+on_response(packet_info *pinfo, nb_conv_t *c, const exmta_co_pdu_t *pdu, const guint8 *bytes)
+{
+    nb_call_t *call;
+    exmta_nobind_verdict_t v;
+
+    if (!c->pending || pinfo->srcport != EXMTA_EPM_PORT)
+        return;
+    /* A response names no opnum: one without its candidate request could be
+     * any interface's, and teaches nothing. */
+    call = (nb_call_t *)wmem_map_lookup(c->pending, GUINT_TO_POINTER(pdu->call_id));
+    if (!call || call->ctx_id != pdu->ctx_id || call->frame >= pinfo->num)
+        return;
+    wmem_map_remove(c->pending, GUINT_TO_POINTER(pdu->call_id));
+    if (call->verdict != EXMTA_NOBIND_OK)
+        return;                 /* the request's frame says why */
+    if (pdu->ptype == EXMTA_CO_FAULT) {
+        v = EXMTA_NOBIND_FAULT;
+    } else if ((v = pdu_verdict(pdu)) == EXMTA_NOBIND_OK) {
+        exmta_map_response_t resp;
+        exmta_ndr_t ndr;
+
+        v = exmta_nobind_judge_response(&call->rq, bytes + pdu->stub_off, pdu->stub_len, pdu->little_endian,
+                                        NOBIND_MAX_TOWERS_KEPT, &ndr, &resp);
+        if (v == EXMTA_NOBIND_OK)
+            exmta_epm_learn_without_bind(pinfo, &resp, call->frame,
+                                         &exmta_nobind_request_in(&call->rq, &ndr)->tower);
+        exmta_map_response_clear(&resp);
+    }
+    store_frame(pinfo, v, TRUE, pdu->call_id, call->frame);
+}
+
+/* tcp.port 135: every PDU that starts in this (possibly reassembled) data,
+ * first pass only; never claims the data. */
+static int
+dissect_epm135(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_, void *data _U_)
+{
+    guint len, off = 0;
+    const guint8 *bytes;
+    conversation_t *conv;
+    nb_conv_t *c;
+
+    if (PINFO_FD_VISITED(pinfo) || !nb_convs)
+        return 0;
+    len = tvb_captured_length(tvb);
+    if (len < EXMTA_CO_HDR_LEN || tvb_get_guint8(tvb, 0) != 5)
+        return 0;
+    conv = find_conversation_pinfo(pinfo, 0);
+    if (!conv)
+        return 0;
+    bytes = tvb_get_ptr(tvb, 0, len);
+    c = (nb_conv_t *)wmem_map_lookup(nb_convs, conv);
+    while (len - off >= EXMTA_CO_HDR_LEN) {
+        exmta_co_pdu_t pdu;
+
+        if (exmta_co_pdu_parse(bytes + off, len - off, &pdu) != EXMTA_CO_OK)
+            break;              /* the rest comes reassembled, or is not DCE/RPC */
+        if (!c) {
+            c = wmem_new0(wmem_file_scope(), nb_conv_t);
+            wmem_map_insert(nb_convs, conv, c);
+        }
+        switch (pdu.ptype) {
+        case EXMTA_CO_BIND:
+        case EXMTA_CO_ALTER_CONTEXT:
+            for (guint i = 0; i < pdu.n_ctx; i++)
+                ctx_bind(c, pdu.ctx_ids[i]);
+            break;
+        case EXMTA_CO_REQUEST:
+            on_request(pinfo, c, &pdu, bytes + off);
+            break;
+        case EXMTA_CO_RESPONSE:
+        case EXMTA_CO_FAULT:
+            on_response(pinfo, c, &pdu, bytes + off);
+            break;
+        default:
+            break;
+        }
+        off += pdu.frag_len;
+    }
+    return 0;
+}
+
+void
+exmta_epm_nobind_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    const nb_frame_t *f;
+    proto_item *ti;
+
+    if (!nb_present)
+        return;
+    f = (const nb_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_nobind_parent, EXMTA_KEY_EPM_NOBIND);
+    if (!f || f->verdict == EXMTA_NOBIND_OK)
+        return;                 /* a learned lookup shows as exmta.epm with exmta.epm.without_bind */
+    ti = proto_tree_add_uint(exmta_frame_tree(tvb, tree), hf_nobind_verdict, tvb, 0, 0, f->verdict);
+    proto_item_set_generated(ti);
+    if (f->request_in) {
+        proto_item *ri = proto_tree_add_uint(exmta_frame_tree(tvb, tree), hf_nobind_request_in, tvb, 0, 0,
+                                             f->request_in);
+        proto_item_set_generated(ri);
+    }
+    if (f->response)
+        expert_add_info_format(pinfo, ti, &ei_nobind,
+            "[Endpoint mapper] Call %u on TCP 135 without a bind in the capture (request in frame %u): "
+            "not learned: %s", f->call_id, f->request_in,
+            exmta_nobind_verdict_str((exmta_nobind_verdict_t)f->verdict));
+    else
+        expert_add_info_format(pinfo, ti, &ei_nobind,
+            "[Endpoint mapper] Opnum 3 on TCP 135 without a bind in the capture (call %u): "
+            "not learned: %s", f->call_id, exmta_nobind_verdict_str((exmta_nobind_verdict_t)f->verdict));
+}
+
+static void
+nobind_init(void)
+{
+    nb_present = FALSE;
+}
+
+void
+exmta_epm_nobind_register(int proto)
+{
+    static hf_register_info hf[] = {
+        { &hf_nobind_verdict,
+          { "ept_map without bind: not learned", "exmta.epm.without_bind_verdict", FT_UINT8, BASE_DEC,
+            VALS(verdict_vals), 0x0,
+            "An opnum-3 call on TCP 135 whose bind is not in the capture, and why exmta did not learn from it",
+            HFILL } },
+        { &hf_nobind_request_in,
+          { "Request in", "exmta.epm.without_bind_request_in", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "Frame of the call's request", HFILL } },
+    };
+    static ei_register_info ei[] = {
+        { &ei_nobind,
+          { "exmta.expert.epm_without_bind", PI_UNDECODED, PI_NOTE,
+            "[Endpoint mapper] Opnum 3 on TCP 135 without a bind in the capture: not learned", EXPFILL } },
+    };
+
+    proto_nobind_parent = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+    nb_convs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    register_init_routine(nobind_init);
+    /* its own description: the tcp.port table wants one per handle (Decode As) */
+    epm135_handle = create_dissector_handle_with_name_and_description(dissect_epm135, proto, "exmta_epm135",
+        "EXMTA: ept_map calls without a bind (reads, never claims)");
+}
+
+void
+exmta_epm_nobind_handoff(void)
+{
+    dissector_add_uint("tcp.port", EXMTA_EPM_PORT, epm135_handle);
+}

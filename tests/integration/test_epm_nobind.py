@@ -1,0 +1,418 @@
+"""Learning from ept_map lookups whose bind is not in the capture (a capture
+started after the client's connection to the endpoint mapper), with the real
+tshark and the built plugin.
+
+Captures: sample-pcaps/rpc-epm-reuse[-ndr64][-nobind].pcap and
+rpc-dcom-activation[-nobind].pcap (tools/gen_rpc_pcaps.py, real impacket
+traffic on loopback; the -nobind files are the same captures with the bind and
+bind_ack frames on TCP 135 deleted by editcap; see sample-pcaps/README-rpc.md),
+the public mapi.cap and dcerpc_witness.pcapng with their binds cut the same
+way at test time, and hostile calls built frame by frame from real PDUs."""
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import exmta_it as it  # noqa: E402
+
+MTA = "9e8ee830-4459-11ce-979b-00aa005ffebe"
+QADMIN = "38a94e72-a9bc-11d2-8faf-00c04fa378ff"
+GENERIC = "6f2a1e7c-3b5d-4c8e-9a01-5e4d3c2b1a00"
+NOT_REGISTERED = "0x16c9a0d6"
+# exmta.epm.without_bind_verdict values
+REQ_NOT_MAP, RESP_NOT_MAP, RESP_MISMATCH, FRAGMENTED, AUTHENTICATED, FAULT = "1", "3", "4", "5", "6", "7"
+
+EPM_FIELDS = ["frame.number", "exmta.epm.without_bind", "exmta.epm.result", "exmta.rpc.ip", "exmta.rpc.port",
+              "exmta.rpc.learned_in", "exmta.rpc.request_in", "exmta.epm.status", "exmta.epm.lookup_failed",
+              "exmta.epm.requested"]
+VERDICT_FIELDS = ["frame.number", "exmta.epm.without_bind_verdict", "exmta.epm.without_bind_request_in",
+                  "exmta.epm"]
+BIND_FILTER = "tcp.port == 135 && (dcerpc.pkt_type == 11 || dcerpc.pkt_type == 12 || " \
+              "dcerpc.pkt_type == 14 || dcerpc.pkt_type == 15)"
+
+
+def bind_frames(pcap):
+    """Frames stock decodes as bind / bind_ack / alter_context(_resp) on 135."""
+    return [int(x) for x in it.column(it.fields(pcap, ["frame.number"], filt=BIND_FILTER, stock=True))]
+
+
+def cut(src, dst, frames):
+    subprocess.run(["editcap", src, dst] + [str(f) for f in frames], check=True, timeout=120,
+                   stdout=subprocess.DEVNULL)
+    return it.readable(dst)
+
+
+def mapper(cut_frames):
+    """frame number in the whole capture -> in the capture without cut_frames"""
+    cut_frames = sorted(cut_frames)
+    return lambda n: n - sum(1 for c in cut_frames if c < n)
+
+
+def summary(pcap, extra=()):
+    out = it.tshark(["-r", pcap, "-q", "-z", "exmta,endpoints,json", "-z", "exmta,sessions,json",
+                     "-z", "exmta,endpoints,uat"] + list(extra))
+    uat = [l for l in out.splitlines() if l.startswith('"')]
+    rest = "\n".join(l for l in out.splitlines() if not l.startswith('"'))
+    dec, arrays, pos = json.JSONDecoder(), [], 0
+    while rest[pos:].strip():
+        while rest[pos].isspace():
+            pos += 1
+        value, pos = dec.raw_decode(rest, pos)
+        arrays.append(value)
+    assert len(arrays) == 2, out
+    # which array is which: session rows name the client
+    sessions, endpoints = arrays
+    if any("client_port" in r for r in endpoints) or any("kind" in r for r in sessions):
+        sessions, endpoints = endpoints, sessions
+    return endpoints, sessions, uat
+
+
+def mapped_summary(pcap, fmap):
+    """summary(pcap) with every frame number passed through fmap."""
+    endpoints, sessions, uat = summary(pcap)
+    for row in endpoints + sessions:
+        for k in ("first_frame", "last_frame"):
+            if row.get(k) is not None:
+                row[k] = fmap(row[k])
+        if "epm_frames" in row:
+            row["epm_frames"] = [fmap(n) for n in row["epm_frames"]]
+        if "found_by" in row:
+            row["found_by"] = re.sub(r"EPM frame (\d+)", lambda m: "EPM frame %d" % fmap(int(m.group(1))),
+                                     row["found_by"])
+    uat = [re.sub(r'^("[^"]*","[^"]*","[^"]*","[^"]*","[^"]*","[^"]*",)"(\d+)"',
+                  lambda m: '%s"%d"' % (m.group(1), fmap(int(m.group(2)))), l) for l in uat]
+    return endpoints, sessions, uat
+
+
+class ReuseNobind(unittest.TestCase):
+    """One client connection to 135 with four ept_map calls (MTA: 1 tower,
+    QAdmin: 2 towers, generic: EPT_S_NOT_REGISTERED, MTA again), bind cut."""
+
+    def check_epm_frames(self, name):
+        rows = it.fields(it.sample(name), EPM_FIELDS, filt="exmta.epm")
+        self.assertEqual(rows, [
+            ["7", "1", "0", "127.10.0.2", "1032", "7", "6", "0x00000000", "", MTA],
+            ["9", "1", "0,0", "127.10.0.2,127.10.0.3", "1033,1033", "9,9", "8,8", "0x00000000", "", QADMIN],
+            ["11", "1", "", "", "", "", "", NOT_REGISTERED, "1", GENERIC],
+            ["13", "1", "1", "127.10.0.2", "1032", "13", "12", "0x00000000", "", MTA],
+        ])
+        # every pass reads what the first decided
+        self.assertEqual(it.fields(it.sample(name), EPM_FIELDS, filt="exmta.epm", two_pass=True), rows)
+        # the candidates were all ept_map: nothing is reported as not learned
+        self.assertEqual(it.fields(it.sample(name), VERDICT_FIELDS, filt="exmta.epm.without_bind_verdict"), [])
+
+    def check_sessions(self, name):
+        rows = it.fields(it.sample(name), ["frame.number", "tcp.stream", "exmta.rpc.port", "exmta.rpc.learned_in",
+                                           "exmta.rpc.request_in", "exmta.rpc.source"],
+                         filt="exmta.rpc && !exmta.epm")
+        by_stream = {}
+        for r in rows:
+            by_stream.setdefault(r[1], []).append(int(r[0]))
+            self.assertEqual(r[2:], {"1": ["1032", "7", "6", "1"], "2": ["1033", "9", "8", "1"]}[r[1]], r)
+        self.assertEqual(by_stream, {"1": list(range(17, 31)), "2": list(range(31, 45))})
+        first = it.fields(it.sample(name), ["frame.number", "_ws.expert.message"],
+                          filt="exmta.expert.rpc_first_session")
+        self.assertEqual(first, [
+            ["17", "Connection establish request (SYN): server port 1032,[Endpoint mapper] First session to "
+                   "MTA RPC endpoint 127.10.0.2:1032 (Exchange MTA), learned in frame 7"],
+            ["31", "Connection establish request (SYN): server port 1033,[Endpoint mapper] First session to "
+                   "MTA QAdmin RPC endpoint 127.10.0.2:1033 (Exchange MTA QAdmin), learned in frame 9"],
+        ])
+
+    def check_same_as_with_bind(self, name):
+        whole = it.sample(name + ".pcap")
+        nobind = it.sample(name + "-nobind.pcap")
+        cut_frames = bind_frames(whole)
+        self.assertEqual(cut_frames, [4, 6])
+        self.assertEqual(bind_frames(nobind), [])
+        self.assertEqual(mapped_summary(whole, mapper(cut_frames)), summary(nobind))
+        self.assertEqual(summary(nobind), summary(nobind, extra=["-2"]))
+        # with the bind in, stock decodes the lookups and exmta.epm.without_bind is absent
+        rows = it.fields(whole, ["frame.number", "exmta.epm.without_bind"], filt="exmta.epm")
+        self.assertEqual(rows, [["9", ""], ["11", ""], ["13", ""], ["15", ""]])
+
+    def test_ndr32(self):
+        self.check_epm_frames("rpc-epm-reuse-nobind.pcap")
+        self.check_sessions("rpc-epm-reuse-nobind.pcap")
+        self.check_same_as_with_bind("rpc-epm-reuse")
+
+    def test_ndr64(self):
+        self.check_epm_frames("rpc-epm-reuse-ndr64-nobind.pcap")
+        self.check_sessions("rpc-epm-reuse-ndr64-nobind.pcap")
+        self.check_same_as_with_bind("rpc-epm-reuse-ndr64")
+
+    def test_endpoints_table(self):
+        endpoints, sessions, uat = summary(it.sample("rpc-epm-reuse-nobind.pcap"))
+        self.assertEqual([(r["host"], r["port"], r["kind"], r["found_by"], r["sessions"], r["outcome"])
+                          for r in endpoints], [
+            ("127.10.0.2", 1032, "MTA RPC", "EPM frame 7 (+1 more)", 1, "sessions OK"),
+            ("127.10.0.2", 1033, "MTA QAdmin RPC", "EPM frame 9", 1, "sessions OK"),
+            ("127.10.0.3", 1033, "MTA QAdmin RPC", "EPM frame 9", 0, "learned, no session"),
+            ("127.10.0.2", 135, "other EPM-learned interface (%s v1.0)" % GENERIC, "EPM frame 11", 1,
+             "EPM lookup failed: EPT_S_NOT_REGISTERED (0x16c9a0d6)"),
+        ])
+        self.assertEqual([(r["port"], r["stream"], r["first_frame"], r["last_frame"]) for r in sessions],
+                         [(1032, 1, 17, 30), (1033, 2, 31, 44)])
+        self.assertEqual([l.split(",")[:7] for l in uat], [
+            ['"127.10.0.2"', '"1032"', '"%s"' % MTA, '"2.0"', '"MTA RPC"', '""', '"7"'],
+            ['"127.10.0.2"', '"1033"', '"%s"' % QADMIN, '"1.0"', '"MTA QAdmin RPC"', '""', '"9"'],
+            ['"127.10.0.3"', '"1033"', '"%s"' % QADMIN, '"1.0"', '"MTA QAdmin RPC"', '""', '"9"'],
+        ])
+
+    def test_stock_unchanged(self):
+        """On 135 exmta only reads: stock's decode of every frame there is the
+        same with and without the plugin (exmta's own layer and items aside)."""
+        names = ["frame.number", "frame.protocols", "_ws.col.Protocol", "_ws.col.Info", "dcerpc.cn_call_id",
+                 "dcerpc.opnum", "dcerpc.cn_ctx_id", "tcp.len", "_ws.expert.message"]
+        for name in ("rpc-epm-reuse-nobind.pcap", "rpc-epm-reuse-ndr64-nobind.pcap",
+                     "rpc-dcom-activation-nobind.pcap"):
+            stock = it.fields(it.sample(name), names, filt="tcp.port == 135", stock=True)
+            plugin = it.fields(it.sample(name), names, filt="tcp.port == 135")
+            for r in plugin:
+                r[1] = r[1].replace(":exmta", "")
+                r[8] = ",".join(m for m in r[8].split(",") if not m.startswith("[Endpoint mapper]"))
+            self.assertEqual(plugin, stock, name)
+            self.assertIn("No bind info for interface Context ID 0 - capture start too late?", stock[5][8])
+
+
+class DcomOn135(unittest.TestCase):
+    """DCOM activation calls with opnum 3 on 135 (IRemoteSCMActivator::
+    RemoteGetClassObject, IObjectExporter::ServerAlive) around one real
+    ept_map: only the ept_map teaches an endpoint, with or without binds."""
+
+    NOT_MAP = ("[Endpoint mapper] Opnum 3 on TCP 135 without a bind in the capture (call 1): not learned: the "
+               "request is not an ept_map request in NDR or NDR64 (another interface's opnum 3 such as DCOM "
+               "activation)")
+
+    def test_nobind(self):
+        pcap = it.sample("rpc-dcom-activation-nobind.pcap")
+        self.assertEqual(it.fields(pcap, VERDICT_FIELDS, filt="exmta.epm.without_bind_verdict"), [
+            ["6", REQ_NOT_MAP, "", ""], ["16", REQ_NOT_MAP, "", ""], ["36", REQ_NOT_MAP, "", ""]])
+        msgs = it.fields(pcap, ["frame.number", "_ws.expert.message"], filt="exmta.expert.epm_without_bind")
+        self.assertEqual([r[0] for r in msgs], ["6", "16", "36"])
+        for r in msgs:
+            self.assertIn(self.NOT_MAP, r[1].split(","))
+        # the DCOM responses (7, 17, 37) carry nothing of exmta's
+        self.assertEqual(it.fields(pcap, ["frame.number"],
+                                   filt="exmta && (frame.number == 7 || frame.number == 17 || frame.number == 37)"),
+                         [])
+        self.assertEqual(it.fields(pcap, EPM_FIELDS, filt="exmta.epm"), [
+            ["27", "1", "0", "127.10.0.2", "1032", "27", "26", "0x00000000", "", MTA]])
+        endpoints, sessions, uat = summary(pcap)
+        self.assertEqual([(r["host"], r["port"], r["found_by"], r["first_frame"]) for r in endpoints],
+                         [("127.10.0.2", 1032, "EPM frame 27", 41)])
+        self.assertEqual(len(uat), 1)
+        self.assertEqual(summary(pcap, extra=["-2"]), (endpoints, sessions, uat))
+
+    def test_with_binds(self):
+        whole = it.sample("rpc-dcom-activation.pcap")
+        self.assertEqual(it.fields(whole, VERDICT_FIELDS, filt="exmta.epm.without_bind_verdict"), [])
+        self.assertEqual(it.fields(whole, ["frame.number", "exmta.epm.without_bind"], filt="exmta.epm"),
+                         [["33", ""]])
+        cut_frames = bind_frames(whole)
+        self.assertEqual(cut_frames, [4, 6, 16, 18, 28, 30, 40, 42])
+        self.assertEqual(mapped_summary(whole, mapper(cut_frames)),
+                         summary(it.sample("rpc-dcom-activation-nobind.pcap")))
+
+
+class PublicCaptures(unittest.TestCase):
+    """Real Exchange/Outlook (mapi.cap), Windows NDR64 and Samba NDR32
+    (dcerpc_witness.pcapng) lookups with their binds cut: the same endpoints."""
+
+    def setUp(self):
+        self.tmp = it.TempDir()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def check(self, name, cut_expected, without_bind):
+        src = it.shared("wiki", name)
+        cut_frames = bind_frames(src)
+        self.assertEqual(cut_frames, cut_expected)
+        dst = cut(src, self.tmp.file("nobind-" + name.replace(".gz", "")), cut_frames)
+        self.assertEqual(mapped_summary(src, mapper(cut_frames)), summary(dst))
+        rows = it.fields(dst, ["frame.number", "exmta.epm.without_bind"], filt="exmta.epm")
+        self.assertEqual(rows, [[str(f), "1"] for f in without_bind])
+        self.assertEqual(it.fields(dst, VERDICT_FIELDS, filt="exmta.epm.without_bind_verdict"), [])
+
+    def test_mapi(self):
+        self.check("mapi.cap", [397, 398, 498, 500, 702, 703], [398, 699])
+
+    def test_witness(self):
+        self.check("dcerpc_witness.pcapng", [220, 222, 243, 245, 350, 352, 513, 518, 548, 550],
+                   [223, 244, 349, 518, 543])
+
+
+def pdus(name):
+    """frame number -> DCE/RPC payload of the TCP 135 frames of a sample"""
+    out = {}
+    for i, (_s, _u, raw, _o) in enumerate(it.read_pcap(it.sample(name))[1], 1):
+        sp, dp, pl = it.tcp_payload(raw)
+        if 135 in (sp, dp) and pl:
+            out[i] = pl
+    return out
+
+
+def with_len(pdu, stub=None, flags=None, call_id=None, ptype=None, auth=b""):
+    """pdu (24-byte request/response header + stub) with its stub, flags,
+    call id, type or auth verifier replaced and frag_len / auth_len fixed."""
+    hdr = bytearray(pdu[:24])
+    body = pdu[24:] if stub is None else stub
+    if flags is not None:
+        hdr[3] = flags
+    if ptype is not None:
+        hdr[2] = ptype
+    if call_id is not None:
+        hdr[12:16] = struct.pack("<I", call_id)
+    hdr[8:10] = struct.pack("<H", 24 + len(body) + len(auth))
+    hdr[10:12] = struct.pack("<H", max(0, len(auth) - 8))
+    return bytes(hdr) + body + auth
+
+
+class Hostile(unittest.TestCase):
+    """Calls built from the real NDR32 MTA lookup (rpc-epm-reuse-nobind
+    frames 6 and 7) that must not teach an endpoint, nor crash."""
+
+    @classmethod
+    def setUpClass(cls):
+        p = pdus("rpc-epm-reuse-nobind.pcap")
+        cls.req, cls.resp, cls.resp_qadmin = p[6], p[7], p[9]
+        cls.dcom = pdus("rpc-dcom-activation.pcap")   # with binds: 4 = bind ISystemActivator
+
+    def setUp(self):
+        self.tmp = it.TempDir()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_flow(self, name, steps):
+        """One connection 127.10.0.1:40000 -> 127.10.0.2:135 (handshake,
+        steps as (from_client, payload), close), then a session to the port
+        the real lookup would teach (1032): returns (verdict rows, endpoints,
+        flagged frames)."""
+        f = it.TcpFlow("127.10.0.1", "127.10.0.2", 40000, 135).handshake()
+        for from_cli, payload in steps:
+            f.send(from_cli, payload)
+        f.close()
+        s = it.TcpFlow("127.10.0.1", "127.10.0.2", 40001, 1032, t0=1700000100).handshake()
+        s.send(True, b"\x05\x00\x00\x03\x10\x00\x00\x00\x20\x00\x00\x00\x01\x00\x00\x00" + b"\0" * 16)
+        s.close()
+        pcap = it.write_pcap(self.tmp.file(name + ".pcap"), f.frames + s.frames)
+        verdicts = it.fields(pcap, VERDICT_FIELDS, filt="exmta.epm.without_bind_verdict")
+        self.assertEqual(it.fields(pcap, VERDICT_FIELDS, filt="exmta.epm.without_bind_verdict", two_pass=True),
+                         verdicts)
+        endpoints, _sessions, uat = summary(pcap)
+        flagged = it.column(it.fields(pcap, ["frame.number"], filt="exmta.rpc || exmta.epm"))
+        return verdicts, endpoints, uat, flagged
+
+    def assert_nothing_learned(self, endpoints, uat, flagged):
+        self.assertEqual(endpoints, [])
+        self.assertEqual(uat, [])
+        self.assertEqual(flagged, [])
+
+    def test_control(self):
+        """The same flow untouched teaches 1032 (so the cases below can fail)."""
+        verdicts, endpoints, uat, flagged = self.run_flow("control", [(True, self.req), (False, self.resp)])
+        self.assertEqual(verdicts, [])
+        self.assertEqual([(r["host"], r["port"], r["found_by"]) for r in endpoints],
+                         [("127.10.0.2", 1032, "EPM frame 5")])
+        self.assertEqual(flagged, ["5"] + [str(n) for n in range(9, 16)])
+
+    def test_truncated_response(self):
+        for n in (4, 8, 40, 100):
+            short = with_len(self.resp, stub=self.resp[24:-n])
+            verdicts, endpoints, uat, flagged = self.run_flow("trunc%d" % n, [(True, self.req), (False, short)])
+            self.assertEqual(verdicts, [["5", RESP_NOT_MAP, "4", ""]], n)
+            self.assert_nothing_learned(endpoints, uat, flagged)
+
+    def test_truncated_request(self):
+        for n in (4, 20, 80):
+            short = with_len(self.req, stub=self.req[24:-n])
+            verdicts, endpoints, uat, flagged = self.run_flow("rtrunc%d" % n, [(True, short), (False, self.resp)])
+            self.assertEqual(len(verdicts), 1, n)
+            self.assertEqual(verdicts[0][0], "4")
+            self.assertIn(verdicts[0][1], (REQ_NOT_MAP, "2"))
+            self.assert_nothing_learned(endpoints, uat, flagged)
+
+    def test_response_without_request(self):
+        verdicts, endpoints, uat, flagged = self.run_flow("noreq", [(False, self.resp)])
+        self.assertEqual(verdicts, [])
+        self.assert_nothing_learned(endpoints, uat, flagged)
+
+    def test_other_call_id(self):
+        verdicts, endpoints, uat, flagged = self.run_flow(
+            "callid", [(True, self.req), (False, with_len(self.resp, call_id=2))])
+        self.assertEqual(verdicts, [])
+        self.assert_nothing_learned(endpoints, uat, flagged)
+
+    def test_fragments(self):
+        stub = self.req[24:]
+        first = with_len(self.req, stub=stub[:64], flags=0x01)
+        last = with_len(self.req, stub=stub[64:], flags=0x02)
+        verdicts, endpoints, uat, flagged = self.run_flow(
+            "frag", [(True, first), (True, last), (False, self.resp)])
+        self.assertEqual(verdicts, [["4", FRAGMENTED, "", ""], ["5", FRAGMENTED, "", ""]])
+        self.assert_nothing_learned(endpoints, uat, flagged)
+        rfirst = with_len(self.resp, stub=self.resp[24:88], flags=0x01)
+        rlast = with_len(self.resp, stub=self.resp[88:], flags=0x02)
+        verdicts, endpoints, uat, flagged = self.run_flow(
+            "rfrag", [(True, self.req), (False, rfirst), (False, rlast)])
+        self.assertEqual(verdicts, [["5", FRAGMENTED, "4", ""]])
+        self.assert_nothing_learned(endpoints, uat, flagged)
+
+    def test_fault(self):
+        fault = with_len(self.resp, stub=b"\x05\x00\x01\x1c\x00\x00\x00\x00", ptype=3)
+        verdicts, endpoints, uat, flagged = self.run_flow("fault", [(True, self.req), (False, fault)])
+        self.assertEqual(verdicts, [["5", FAULT, "4", ""]])
+        self.assert_nothing_learned(endpoints, uat, flagged)
+
+    def test_mismatch(self):
+        verdicts, endpoints, uat, flagged = self.run_flow(
+            "mismatch", [(True, self.req), (False, with_len(self.resp_qadmin, call_id=1))])
+        self.assertEqual(verdicts, [["5", RESP_MISMATCH, "4", ""]])
+        self.assert_nothing_learned(endpoints, uat, flagged)
+
+    def test_authenticated(self):
+        auth = b"\x0a\x02\x00\x00\x00\x00\x00\x00" + b"\x11" * 16
+        verdicts, endpoints, uat, flagged = self.run_flow(
+            "auth", [(True, with_len(self.req, auth=auth)), (False, self.resp)])
+        self.assertEqual(verdicts, [["4", AUTHENTICATED, "", ""]])
+        self.assert_nothing_learned(endpoints, uat, flagged)
+
+    def test_bound_context(self):
+        """A bind for another interface (ISystemActivator) on context 0:
+        that context is not exmta's to read, whatever its calls look like."""
+        verdicts, endpoints, uat, flagged = self.run_flow(
+            "bound", [(True, self.dcom[4]), (False, self.dcom[6]), (True, self.req), (False, self.resp)])
+        self.assertEqual(verdicts, [])
+        self.assert_nothing_learned(endpoints, uat, flagged)
+
+    def test_two_pdus_in_one_segment(self):
+        """request and response of two calls in single segments: both judged."""
+        verdicts, endpoints, uat, flagged = self.run_flow(
+            "two", [(True, self.req + with_len(self.req, call_id=2)),
+                    (False, self.resp + with_len(self.resp, call_id=2))])
+        self.assertEqual(verdicts, [])
+        self.assertEqual([(r["port"], r["found_by"]) for r in endpoints], [(1032, "EPM frame 5")])
+
+    def test_garbage(self):
+        """Random bytes after a valid header, in every length: no crash, nothing learned."""
+        import random
+        rnd = random.Random(7)
+        steps = []
+        for n in range(0, 200, 7):
+            stub = bytes(rnd.getrandbits(8) for _ in range(n))
+            steps += [(True, with_len(self.req, stub=stub, call_id=100 + n)),
+                      (False, with_len(self.resp, stub=bytes(rnd.getrandbits(8) for _ in range(n)),
+                                       call_id=100 + n))]
+        verdicts, endpoints, uat, flagged = self.run_flow("garbage", steps)
+        self.assertTrue(all(v[1] in (REQ_NOT_MAP, "2") for v in verdicts), verdicts)
+        self.assert_nothing_learned(endpoints, uat, flagged)
+
+
+if __name__ == "__main__":
+    it.main()

@@ -12,6 +12,9 @@ hept_map + connect/bind/calls.  Each scenario is captured with
 `dumpcap -i lo -f "host A or host B ..."`, stopped with SIGINT, and converted
 with `editcap -F pcap`.  Servers are threads with socket timeouts and a
 maximum lifetime; dumpcap has an autostop duration; nothing outlives the run.
+Scenarios in CUT_BINDS also get a "<name>-nobind.pcap": the same capture
+with the bind and bind_ack frames on TCP 135 deleted by editcap, as when the
+capture starts after the client's connection to the endpoint mapper was set up.
 See sample-pcaps/README-rpc.md for what each capture contains.
 """
 import argparse
@@ -27,7 +30,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from rpc.common import (MTA_UUID, QADMIN_UUID, GENERIC_UUID,  # noqa: E402
-                        check_loopback)
+                        EPT_S_NOT_REGISTERED, REGDB_E_CLASSNOTREG, check_loopback)
 from rpc.servers import EpmServer, StubRpcServer  # noqa: E402
 from rpc import client  # noqa: E402
 
@@ -180,6 +183,53 @@ def sc_port_change(srv):
     client.rpc_session(C1, S2, 1034, MTA_UUID, CALLS)
 
 
+def _reuse(srv, ndr64):
+    """One client connection to 135 (one bind) carrying four ept_map calls:
+    MTA (1 tower), QAdmin (2 towers), the generic interface (not registered),
+    MTA again; then sessions to the MTA and QAdmin ports."""
+    srv.add(EpmServer(S2, {key(MTA_UUID): [(1032, "0.0.0.0")],
+                           key(QADMIN_UUID): [(1033, S2), (1033, S3)]}))
+    srv.add(StubRpcServer(S2, 1032, [(MTA_UUID, MTA_REPLIES)], name="mta2"))
+    srv.add(StubRpcServer(S2, 1033, [(QADMIN_UUID, QADMIN_REPLIES)], name="qadmin2"))
+    step("one %s connection to %s:135, four ept_map calls" % ("NDR64" if ndr64 else "NDR", S2))
+    got = client.epm_connection(C1, S2, [(MTA_UUID, 4), (QADMIN_UUID, 4),
+                                         (GENERIC_UUID, 4), (MTA_UUID, 4)], ndr64=ndr64)
+    assert got == [[(1032, "0.0.0.0")], [(1033, S2), (1033, S3)], EPT_S_NOT_REGISTERED,
+                   [(1032, "0.0.0.0")]], got
+    step("session %s:1032 bind MTA + 2 calls" % S2)
+    client.rpc_session(C1, S2, 1032, MTA_UUID, CALLS)
+    step("session %s:1033 bind QAdmin + 2 calls" % S2)
+    client.rpc_session(C1, S2, 1033, QADMIN_UUID, CALLS)
+
+
+def sc_reuse_ndr32(srv):
+    _reuse(srv, False)
+
+
+def sc_reuse_ndr64(srv):
+    _reuse(srv, True)
+
+
+# CLSID of a class the SCM does not know (random): REGDB_E_CLASSNOTREG
+DCOM_CLSID = "5c3a1b2e-7d4f-4e6a-9b8c-1d2e3f405162"
+
+
+def sc_dcom(srv):
+    """DCOM activation calls with opnum 3 on 135 around one real ept_map."""
+    srv.add(EpmServer(S2, {key(MTA_UUID): [(1032, "0.0.0.0")]}, dcom=True))
+    srv.add(StubRpcServer(S2, 1032, [(MTA_UUID, MTA_REPLIES)], name="mta2"))
+    step("IRemoteSCMActivator::RemoteGetClassObject (opnum 3) on %s:135" % S2)
+    assert client.dcom_remote_get_class_object(C1, S2, DCOM_CLSID) == REGDB_E_CLASSNOTREG
+    step("IObjectExporter::ServerAlive (opnum 3) on %s:135" % S2)
+    client.dcom_server_alive(C1, S2)
+    step("ept_map MTA on %s (one connection, one call)" % S2)
+    assert client.epm_connection(C1, S2, [(MTA_UUID, 1)]) == [[(1032, "0.0.0.0")]]
+    step("IRemoteSCMActivator::RemoteGetClassObject again")
+    assert client.dcom_remote_get_class_object(C1, S2, DCOM_CLSID) == REGDB_E_CLASSNOTREG
+    step("session %s:1032 bind MTA + 2 calls" % S2)
+    client.rpc_session(C1, S2, 1032, MTA_UUID, CALLS)
+
+
 SCENARIOS = {
     "rpc-epm-lookup-bind": (sc_lookup_bind, [C1, S2]),
     "rpc-epm-lookup-nobind": (sc_lookup_nobind, [C1, S2]),
@@ -187,7 +237,11 @@ SCENARIOS = {
     "rpc-static-port": (sc_static_port, [C1, S2]),
     "rpc-multi-endpoints": (sc_multi, [C1, S2, S3, C4, S5, S6]),
     "rpc-endpoint-port-change": (sc_port_change, [C1, S2]),
+    "rpc-epm-reuse": (sc_reuse_ndr32, [C1, S2, S3]),
+    "rpc-epm-reuse-ndr64": (sc_reuse_ndr64, [C1, S2, S3]),
+    "rpc-dcom-activation": (sc_dcom, [C1, S2]),
 }
+CUT_BINDS = {"rpc-epm-reuse", "rpc-epm-reuse-ndr64", "rpc-dcom-activation"}
 
 
 # ---------------------------------------------------------------- capture
@@ -251,6 +305,22 @@ def run_scenario(name, outdir):
             raise err[0]
         subprocess.run(["editcap", "-F", "pcap", pcapng, out], check=True, timeout=30)
     print("  wrote %s (%d bytes)" % (out, os.path.getsize(out)), flush=True)
+    if name in CUT_BINDS:
+        cut_binds(out, os.path.join(outdir, name + "-nobind.pcap"))
+
+
+def cut_binds(src, dst):
+    """dst = src without the bind / bind_ack PDUs on TCP 135 (stock tshark
+    finds them; each is one whole frame on loopback)."""
+    res = subprocess.run(["tshark", "-n", "-r", src, "-Y",
+                          "tcp.port == 135 && (dcerpc.pkt_type == 11 || dcerpc.pkt_type == 12)",
+                          "-T", "fields", "-e", "frame.number"],
+                         check=True, timeout=60, capture_output=True, text=True)
+    frames = res.stdout.split()
+    if not frames:
+        raise RuntimeError("no bind frames on 135 in %s" % src)
+    subprocess.run(["editcap", "-F", "pcap", src, dst] + frames, check=True, timeout=30)
+    print("  wrote %s without frames %s" % (dst, " ".join(frames)), flush=True)
 
 
 def _guard(func, srv, err):

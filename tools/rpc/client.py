@@ -9,15 +9,19 @@ impacket 0.10 quirks worked around here:
     raises instead.
   * hept_map() returns only "ncacn_ip_tcp:HOST[PORT]" (the tower IP is
     dropped) and raises DCERPCException for EPT_S_NOT_REGISTERED.
+  * hept_map() binds on every call and asks for one tower; epm_connection()
+    binds once (NDR or NDR64) and sends several ept_map calls with any
+    max_towers, as a long-lived client connection to 135 does.
 """
 import re
 import socket
+import struct
 
-from impacket.dcerpc.v5 import epm, transport
+from impacket.dcerpc.v5 import epm, transport, dcomrt
 from impacket.dcerpc.v5.rpcrt import DCERPCException
-from impacket.uuid import uuidtup_to_bin
+from impacket.uuid import uuidtup_to_bin, string_to_bin
 
-from .common import SOCK_TIMEOUT, check_loopback
+from .common import SOCK_TIMEOUT, NDR_SYNTAX, NDR64_SYNTAX, check_loopback
 
 
 class LoopbackTCPTransport(transport.TCPTransport):
@@ -113,3 +117,95 @@ def try_connect(local_ip, server_ip, port):
     finally:
         s.close()
     return False
+
+
+def _map_request(iface, max_towers):
+    """An ept_map request for iface over ncacn_ip_tcp, as hept_map builds it."""
+    interface = epm.EPMRPCInterface()
+    interface["InterfaceUUID"] = string_to_bin(iface[0])
+    major, minor = (int(x) for x in iface[1].split("."))
+    interface["MajorVersion"] = major
+    interface["MinorVersion"] = minor
+    data_rep = epm.EPMRPCDataRepresentation()
+    data_rep["DataRepUuid"] = string_to_bin(NDR_SYNTAX[0])
+    data_rep["MajorVersion"] = 2
+    data_rep["MinorVersion"] = 0
+    prot = epm.EPMProtocolIdentifier()
+    prot["ProtIdentifier"] = epm.FLOOR_RPCV5_IDENTIFIER
+    port_addr = epm.EPMPortAddr()
+    port_addr["IpPort"] = 0
+    host_addr = epm.EPMHostAddr()
+    host_addr["Ip4addr"] = socket.inet_aton("0.0.0.0")
+    tower = epm.EPMTower()
+    tower["NumberOfFloors"] = 5
+    tower["Floors"] = (interface.getData() + data_rep.getData() + prot.getData()
+                       + port_addr.getData() + host_addr.getData())
+    request = epm.ept_map()
+    request["max_towers"] = max_towers
+    request["map_tower"]["tower_length"] = len(tower)
+    request["map_tower"]["tower_octet_string"] = tower.getData()
+    request.fields["obj"].fields["ReferentID"] = 1
+    request.fields["map_tower"].fields["ReferentID"] = 2
+    return request
+
+
+def _towers_of(resp):
+    out = []
+    for tw in resp["ITowers"]:
+        tower = epm.EPMTower(b"".join(tw["Data"]["tower_octet_string"]))
+        port = epm.EPMPortAddr(tower["Floors"][3].getData())["IpPort"]
+        ip = socket.inet_ntoa(epm.EPMHostAddr(tower["Floors"][4].getData())["Ip4addr"])
+        out.append((port, ip))
+    return out
+
+
+def epm_connection(local_ip, server_ip, lookups, ndr64=False):
+    """One connection to TCP 135, one bind (NDR or NDR64), then one ept_map
+    call per (iface, max_towers) in lookups.  Returns, per lookup, the list of
+    (port, tower ip) answered, or the error status."""
+    dce = connect(local_ip, server_ip, 135)
+    results = []
+    try:
+        dce.bind(epm.MSRPC_UUID_PORTMAP,
+                 transfer_syntax=NDR64_SYNTAX if ndr64 else NDR_SYNTAX)
+        for iface, max_towers in lookups:
+            try:
+                resp = dce.request(_map_request(iface, max_towers))
+            except DCERPCException as exc:
+                code = exc.get_error_code()
+                print("    ept_map %s on %s failed: 0x%08x" % (iface[0], server_ip, code))
+                results.append(code)
+                continue
+            towers = _towers_of(resp)
+            print("    ept_map %s on %s -> %s" % (iface[0], server_ip, towers))
+            results.append(towers)
+    finally:
+        dce.disconnect()
+    return results
+
+
+def dcom_remote_get_class_object(local_ip, server_ip, clsid):
+    """IRemoteSCMActivator::RemoteGetClassObject (opnum 3) on TCP 135 with
+    impacket's DCOM client (it binds itself).  Returns the HRESULT."""
+    dce = connect(local_ip, server_ip, 135)
+    try:
+        dcomrt.IRemoteSCMActivator(dce).RemoteGetClassObject(
+            string_to_bin(clsid), dcomrt.IID_IClassFactory)
+    except DCERPCException as exc:
+        print("    RemoteGetClassObject %s on %s: 0x%08x" % (clsid, server_ip, exc.get_error_code()))
+        return exc.get_error_code()
+    finally:
+        dce.disconnect()
+    return 0
+
+
+def dcom_server_alive(local_ip, server_ip):
+    """IObjectExporter::ServerAlive (opnum 3, empty stub) with impacket's DCOM
+    client, which connects and binds itself."""
+    t = LoopbackTCPTransport(local_ip, server_ip, 135)
+    dce = t.get_dce_rpc()
+    try:
+        dcomrt.IObjectExporter(dce).ServerAlive()
+    finally:
+        dce.disconnect()
+    print("    ServerAlive on %s: ok" % server_ip)

@@ -11,6 +11,8 @@ impacket 0.10 DCERPCServer quirks worked around here:
     ours builds a clean response PDU (alloc_hint = stub length, cancel 0).
   * _boundUUID survives across connections; we reset it per connection, and
     optionally allow requests without a bind (default interface).
+  * bind() accepts only the NDR transfer syntax; ours also accepts NDR64 and
+    remembers per connection which one was bound (self.ndr64).
 """
 import logging
 import socket
@@ -20,13 +22,15 @@ import time
 
 from impacket.dcerpc.v5 import epm
 from impacket.dcerpc.v5.rpcrt import (
-    DCERPCServer, MSRPCHeader, MSRPCBind, MSRPCRequestHeader, MSRPCRespHeader,
-    MSRPC_BIND, MSRPC_REQUEST, MSRPC_RESPONSE, MSRPC_FAULT, PFC_FIRST_FRAG,
-    PFC_LAST_FRAG)
+    DCERPCServer, MSRPCHeader, MSRPCBind, MSRPCBindAck, MSRPCRequestHeader,
+    MSRPCRespHeader, CtxItem, CtxItemResult, MSRPC_BIND, MSRPC_BINDACK,
+    MSRPC_REQUEST, MSRPC_RESPONSE, MSRPC_FAULT, MSRPC_CONT_RESULT_ACCEPT,
+    MSRPC_CONT_RESULT_USER_REJECT, PFC_FIRST_FRAG, PFC_LAST_FRAG)
 from impacket.uuid import uuidtup_to_bin, bin_to_uuidtup, string_to_bin
 
-from .common import (EPM_UUID, NDR_SYNTAX, EPT_S_NOT_REGISTERED, SOCK_TIMEOUT,
-                     SERVER_MAX_LIFETIME, check_loopback)
+from .common import (EPM_UUID, NDR_SYNTAX, NDR64_SYNTAX, EPT_S_NOT_REGISTERED,
+                     SCM_ACTIVATOR_UUID, OBJECT_EXPORTER_UUID, REGDB_E_CLASSNOTREG,
+                     SOCK_TIMEOUT, SERVER_MAX_LIFETIME, check_loopback)
 
 LOG = logging.getLogger("rpcsrv")
 
@@ -56,6 +60,7 @@ class BoundedDCERPCServer(DCERPCServer):
         self._default_uuid = (uuidtup_to_bin(allow_unbound_uuid)
                               if allow_unbound_uuid else b"")
         self.connections = 0
+        self.ndr64 = False
 
     # -- lifecycle ---------------------------------------------------------
     def stop(self, timeout=5.0):
@@ -89,6 +94,7 @@ class BoundedDCERPCServer(DCERPCServer):
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._clientSock = conn
         self._boundUUID = self._default_uuid
+        self.ndr64 = False
         try:
             while not self._stop_ev.is_set():
                 data = self.recv()
@@ -107,6 +113,47 @@ class BoundedDCERPCServer(DCERPCServer):
             self._clientSock = None
 
     # -- PDU handling --------------------------------------------------------
+    def bind(self, packet, bind):
+        """impacket's bind, accepting NDR64 as well as NDR (per context)."""
+        syntaxes = {uuidtup_to_bin(NDR_SYNTAX): False, uuidtup_to_bin(NDR64_SYNTAX): True}
+        resp = MSRPCBindAck()
+        resp["type"] = MSRPC_BINDACK
+        resp["flags"] = packet["flags"]
+        resp["frag_len"] = 0
+        resp["auth_len"] = 0
+        resp["auth_data"] = b""
+        resp["call_id"] = packet["call_id"]
+        resp["max_tfrag"] = bind["max_tfrag"]
+        resp["max_rfrag"] = bind["max_rfrag"]
+        resp["assoc_group"] = 0x1234
+        resp["ctx_num"] = 0
+        resp["SecondaryAddrLen"] = 0
+        data = bind["ctx_items"]
+        ctx_items = b""
+        for _ in range(bind["ctx_num"]):
+            item = CtxItem(data)
+            data = data[len(item):]
+            result, reason = MSRPC_CONT_RESULT_USER_REJECT, 2   # transfer syntax not supported
+            if item["TransferSyntax"] in syntaxes:
+                reason = 1                                      # abstract syntax not supported
+                if item["AbstractSyntax"] in self._listenUUIDS:
+                    resp["SecondaryAddr"] = self._listenUUIDS[item["AbstractSyntax"]]["SecondaryAddr"]
+                    resp["SecondaryAddrLen"] = len(resp["SecondaryAddr"]) + 1
+                    result, reason = MSRPC_CONT_RESULT_ACCEPT, 0
+                    self._boundUUID = item["AbstractSyntax"]
+                    self.ndr64 = syntaxes[item["TransferSyntax"]]
+            resp["ctx_num"] += 1
+            res = CtxItemResult()
+            res["Result"] = result
+            res["Reason"] = reason
+            res["TransferSyntax"] = item["TransferSyntax"] if reason == 0 else uuidtup_to_bin(NDR_SYNTAX)
+            ctx_items += res.getData()
+        resp["Pad"] = "A" * ((4 - ((resp["SecondaryAddrLen"] + MSRPCBindAck._SIZE) % 4)) % 4)
+        resp["ctx_items"] = ctx_items
+        resp["frag_len"] = len(resp.getData())
+        self._clientSock.send(resp.getData())
+        return None
+
     def processRequest(self, data):
         packet = MSRPCHeader(data)
         if packet["type"] == MSRPC_BIND:
@@ -179,14 +226,32 @@ class EpmServer(BoundedDCERPCServer):
     mutated between lookups (e.g. to simulate an MTA restart).
     """
 
-    def __init__(self, addr, registry, port=135, name="epm"):
-        BoundedDCERPCServer.__init__(self, addr, port, name=name)
+    def __init__(self, addr, registry, port=135, name="epm", dcom=False,
+                 allow_unbound=False):
+        """dcom: also serve the DCOM activation interfaces that share TCP 135
+        (IRemoteSCMActivator opnum 3 RemoteGetClassObject, IObjectExporter
+        opnum 3 ServerAlive): their opnum 3 is not ept_map."""
+        BoundedDCERPCServer.__init__(self, addr, port, name=name,
+                                     allow_unbound_uuid=EPM_UUID if allow_unbound else None)
         self.registry = registry
         self.lookups = []
         self.addCallbacks(EPM_UUID, str(port), {3: self.ept_map})
+        if dcom:
+            self.addCallbacks(SCM_ACTIVATOR_UUID, str(port), {3: self.remote_get_class_object})
+            self.addCallbacks(OBJECT_EXPORTER_UUID, str(port), {3: self.server_alive})
+
+    def remote_get_class_object(self, stub):
+        """The answer of an SCM that does not know the class: ORPCTHAT
+        (flags 0, no extensions), ppActProperties NULL, REGDB_E_CLASSNOTREG."""
+        if self.ndr64:
+            return struct.pack("<LLQQL", 0, 0, 0, 0, REGDB_E_CLASSNOTREG)
+        return struct.pack("<LLLL", 0, 0, 0, REGDB_E_CLASSNOTREG)
+
+    def server_alive(self, stub):
+        return struct.pack("<L", 0)
 
     def ept_map(self, stub):
-        req = epm.ept_map(stub)
+        req = epm.ept_map(stub, isNDR64=self.ndr64)
         tower = epm.EPMTower(b"".join(req["map_tower"]["tower_octet_string"]))
         itf = tower["Floors"][0]
         uuid_str = bin_to_uuidtup(itf["InterfaceUUID"] + b"\x00" * 4)[0].lower()
@@ -194,13 +259,13 @@ class EpmServer(BoundedDCERPCServer):
         max_towers = req["max_towers"]
         entries = list(self.registry.get(key, []))[:max_towers]
         self.lookups.append((key, entries))
-        resp = epm.ept_mapResponse()
+        resp = epm.ept_mapResponse(isNDR64=self.ndr64)
         # entry_handle: impacket default is an all-zero context handle
         resp["num_towers"] = len(entries)
         for port, ip in entries:
             data = build_tower((uuid_str, "%d.%d" % (itf["MajorVersion"],
                                                      itf["MinorVersion"])), port, ip)
-            tw = epm.twr_p_t()
+            tw = epm.twr_p_t(isNDR64=self.ndr64)
             tw["tower_length"] = len(data)
             tw["tower_octet_string"] = data
             resp["ITowers"].append(tw)
@@ -208,6 +273,10 @@ class EpmServer(BoundedDCERPCServer):
         out = resp.getData()
         # impacket encodes the conformant-varying array's max_count as the
         # number of elements; Windows puts max_towers there.  Patch it.
-        # Layout: handle(20) num_towers(4) max_count(4) offset(4) actual(4)
-        out = out[:24] + struct.pack("<L", max_towers) + out[28:]
+        # Layout: handle(20) num_towers(4) max_count offset actual (4 bytes
+        # each in NDR, 8 in NDR64, where 24 is already 8-aligned)
+        if self.ndr64:
+            out = out[:24] + struct.pack("<Q", max_towers) + out[32:]
+        else:
+            out = out[:24] + struct.pack("<L", max_towers) + out[28:]
         return out

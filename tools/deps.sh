@@ -7,10 +7,10 @@
 #                          mmdebstrap for the 4.4/4.6 roots, GNU parallel, time)
 #   tools/deps.sh --gui    also wireshark-qt, xvfb, imagemagick (GUI test)
 set -eu
-pkgs="tshark libwireshark-dev wireshark-dev cmake make gcc pkgconf libglib2.0-dev python3 util-linux parallel tcpdump"
+pkgs="tshark libwireshark-dev wireshark-dev cmake make gcc pkgconf libglib2.0-dev python3 util-linux parallel python3-pcapy"
 for a in "$@"; do
     case $a in
-        --test) pkgs="$pkgs clang libclang-rt-14-dev valgrind mmdebstrap parallel time tcpdump" ;;
+        --test) pkgs="$pkgs clang libclang-rt-14-dev valgrind mmdebstrap parallel time openssh-server" ;;
         --gui)  pkgs="$pkgs wireshark-qt xvfb xauth imagemagick xdotool" ;;
         *) echo "deps.sh: unknown option $a" >&2; exit 2 ;;
     esac

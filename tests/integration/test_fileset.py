@@ -1,13 +1,22 @@
 """exmta-fileset (issue 8): a capture cut into a file set gives the same
-endpoint summary as the whole capture; files are ordered by first packet
-time, not by name; nothing is flagged with an endpoint learned later in time;
-the GNU parallel --sshlogin path works."""
+endpoint summary as the whole capture, in every encapsulation customers send
+(802.1Q, QinQ, Linux cooked SLL and SLL2, IPv6, pcapng with several
+interfaces, gzip); files are ordered by first packet time, not by name;
+nothing is flagged with an endpoint learned later in time; a tshark without
+the plugin stops it; the GNU parallel --sshlogin path works, through a real
+sshd on 127.0.0.1."""
+import importlib.util
 import json
 import os
+import re
 import shutil
+import socket
+import struct
 import subprocess
 import sys
+import time
 import unittest
+from importlib.machinery import SourceFileLoader
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import exmta_it as it  # noqa: E402
@@ -17,9 +26,13 @@ FAKE_SSH = os.path.join(it.SRC, "tests", "tools", "fake-ssh")
 
 
 def need_tools():
-    for t in ("parallel", "tcpdump", "editcap", "capinfos"):
+    for t in ("parallel", "editcap", "capinfos", "mergecap"):
         if not shutil.which(t):
             raise unittest.SkipTest("%s is not installed (tools/deps.sh --test)" % t)
+    try:
+        __import__("pcapy")
+    except ImportError:
+        raise unittest.SkipTest("python3-pcapy is not installed (tools/deps.sh)")
 
 
 def fileset(args, env=None):
@@ -80,10 +93,10 @@ class FileSet(unittest.TestCase):
             it.readable(os.path.join(d, f))
         return d
 
-    def run_set(self, d, extra=()):
+    def run_set(self, d, extra=(), env=None):
         js = os.path.join(d, "summary.json")
         csvf = os.path.join(d, "summary.csv")
-        out = fileset(list(extra) + ["--json", js, "--csv", csvf, d])
+        out = fileset(list(extra) + ["--json", js, "--csv", csvf, d], env=env)
         with open(js) as f:
             data = json.load(f)
         with open(csvf) as f:
@@ -221,48 +234,275 @@ class FileSet(unittest.TestCase):
         self.assertEqual(frame, resp[0][0])
 
     def test_sshlogin_path(self):
+        """GNU parallel's --sshlogin with two logins, through a stand-in for
+        ssh that runs the jobs here and records the host: both logins get
+        jobs (tests RealSsh below uses a real sshd with one login)."""
         pcap = it.sample("rpc-epm-lookup-nobind.pcap")
         d = self.split(pcap, "ssh", 12)
         log = self.tmp.file("ssh.log")
         _out, data, _csv = self.run_set(d, extra=["--ssh", FAKE_SSH, "--sshlogin", "1/hostA",
-                                                   "--sshlogin", "1/hostB"])
+                                                   "--sshlogin", "1/hostB"], env={"EXMTA_FAKE_SSH_LOG": log})
         self.assertEqual(comparable(data["endpoints"]), comparable(whole_summary(pcap)))
-        env_out = fileset(["--ssh", FAKE_SSH, "--sshlogin", "1/hostA", "--sshlogin", "1/hostB", d],
-                          env={"EXMTA_FAKE_SSH_LOG": log})
-        self.assertIn("1032", env_out)
         with open(log) as f:
             hosts = {l.strip() for l in f}
-        self.assertTrue(hosts <= {"hostA", "hostB"} and hosts, hosts)
+        self.assertEqual(hosts, {"hostA", "hostB"})
 
 
-class FirstPacketTime(unittest.TestCase):
-    """exmta-fileset orders files by the time of their first packet, read from
-    the first record of a pcap/pcapng file: it must equal the time stock tshark
-    shows for frame 1 (nanosecond and other resolutions, both byte orders)."""
+# ---- the encapsulations customers send, made from the sample captures
 
-    def test_same_as_stock_frame_1(self):
-        from importlib.machinery import SourceFileLoader
-        fs = SourceFileLoader("exmta_fileset", FILESET).load_module()
-        files = [it.sample(n) for n in sorted(os.listdir(os.path.join(it.SRC, "sample-pcaps")))
-                 if n.endswith(".pcap")]
-        try:
-            shared = [f for f in it.shared_all() if not f.endswith(".gz")]
-            # every pcapng (resolutions, byte orders) and a few classic pcap files
-            files += [f for f in shared if f.endswith(".pcapng")][:16] + [f for f in shared if f.endswith(".pcap")][:8]
-        except unittest.SkipTest:
-            pass
-        checked = 0
-        for f in files:
-            with self.subTest(capture=f):
-                first = it.tshark(["-r", f, "-c", "1", "-T", "fields", "-e", "frame.time_epoch"], stock=True,
-                                  check=False).strip()
-                t = fs.first_packet_time(f)
-                if not first:
-                    continue            # no packets (stock shows none either)
-                self.assertIsNotNone(t, f)
-                self.assertAlmostEqual(t, float(first), delta=1e-6)
-                checked += 1
-        self.assertGreater(checked, 10)
+def encapsulate(src, dst, kind):
+    """A copy of an Ethernet/IPv4 pcap in another encapsulation: "vlan"
+    (802.1Q tag 10), "qinq" (802.1ad tag 100 around 802.1Q tag 10), "sll"
+    (Linux cooked v1), "sll2" (v2) or "ipv6" (each IPv4 address a.b.c.d as
+    fd00::a.b.c.d; the DCE/RPC payloads, towers included, are unchanged)."""
+    _lt, pkts = it.read_pcap(src)
+    out, linktype = [], 1
+    for sec, usec, raw, orig in pkts:
+        mac, et, body = raw[:12], raw[12:14], raw[14:]
+        if kind == "vlan":
+            r = mac + b"\x81\x00\x00\x0a" + et + body
+        elif kind == "qinq":
+            r = mac + b"\x88\xa8\x00\x64\x81\x00\x00\x0a" + et + body
+        elif kind == "sll":
+            r, linktype = struct.pack(">HHH", 0, 1, 6) + raw[6:12] + b"\0\0" + et + body, 113
+        elif kind == "sll2":
+            r, linktype = et + b"\0\0" + struct.pack(">IHBB", 1, 1, 0, 6) + raw[6:12] + b"\0\0" + body, 276
+        elif kind == "ipv6":
+            ihl = (body[0] & 15) * 4
+            v6 = b"\xfd\x00" + b"\0" * 10
+            r = mac + b"\x86\xdd" + struct.pack(">IHBB", 0x60000000, len(body) - ihl, body[9], 64) \
+                + v6 + body[12:16] + v6 + body[16:20] + body[ihl:]
+        else:
+            raise ValueError(kind)
+        out.append((sec, usec, r, orig + len(r) - len(raw)))
+    return it.write_pcap(dst, out, linktype)
+
+
+def many_lookups(src, dst, n):
+    """The nobind sample's EPM connection (frames 1-12, response in 9) n
+    times from other client ports, a second apart, then its session (13-24)."""
+    frames = it.read_pcap(src)[1]
+    t0 = frames[0][0]
+    pkts = []
+    for k in range(n):
+        for sec, usec, raw, orig in frames[:12]:
+            b = bytearray(raw)
+            t = 14 + (b[14] & 0x0F) * 4
+            sp, dp = struct.unpack(">HH", b[t:t + 4])
+            b[t:t + 4] = struct.pack(">HH", sp + k if sp == 46493 else sp, dp + k if dp == 46493 else dp)
+            pkts.append((sec - t0 + 1700000000 + k, usec, bytes(b), orig))
+    pkts += [(sec - t0 + 1700000000 + n, usec, raw, orig) for sec, usec, raw, orig in frames[12:24]]
+    return it.write_pcap(dst, pkts)
+
+
+def shift_to(pcap, other, dst):
+    """pcap with its times moved to start where other starts (editcap -t)."""
+    out = subprocess.run(["capinfos", "-a", "-T", "-r", "-S", pcap, other], stdout=subprocess.PIPE,
+                         universal_newlines=True, check=True).stdout.splitlines()
+    delta = float(out[1].split("\t")[1]) - float(out[0].split("\t")[1])
+    editcap(["-F", "pcap", "-t", "%.6f" % delta, pcap, dst])
+    return it.readable(dst)
+
+
+def as_whole(rows, names, per_file):
+    """The set's rows with every file:frame turned back into the frame number
+    of the whole capture that editcap -c per_file cut into the files names
+    (in order): what one tshark over the whole prints."""
+    def frame(ref):
+        name, _, num = ref.rpartition(":")
+        return names.index(name) * per_file + int(num)
+    out = []
+    for r in rows:
+        refs = [frame(x) for x in r["epm_frames"]]
+        found = re.sub(r"EPM (\S+:\d+)", lambda m: "EPM frame %d" % frame(m.group(1)), r["found_by"])
+        out.append({"host": str(r["host"]), "port": int(r["port"]), "kind": r["kind"], "found_by": found,
+                    "sessions": int(r["sessions"]), "frames": int(r["frames"]), "bytes": int(r["bytes"]),
+                    "first_frame": frame(r["first_frame"]) if r["first_frame"] else None,
+                    "last_frame": frame(r["last_frame"]) if r["last_frame"] else None,
+                    "outcome": r["outcome"], "epm_frames": refs, "found_by_methods": r["found_by_methods"]})
+    return sorted(out, key=lambda r: (r["host"], r["port"]))
+
+
+class Encapsulations(unittest.TestCase):
+    """Captures from SPAN ports and servers: for each encapsulation, the set
+    (split with editcap -c) gives exactly the summary of one tshark over the
+    whole capture, every file:frame turned back into the whole's frame."""
+
+    @classmethod
+    def setUpClass(cls):
+        need_tools()
+        cls.tmp = it.TempDir()
+        cls.nobind = it.sample("rpc-epm-lookup-nobind.pcap")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def check_set(self, name, whole, per_file, gzip_files=False, want=None):
+        d = self.tmp.file(name)
+        os.makedirs(d)
+        os.chmod(d, 0o755)
+        ext = ".pcapng" if whole.endswith(".pcapng") else ".pcap"
+        editcap(["-c", str(per_file), whole, os.path.join(d, name + ext)])
+        names = sorted(os.listdir(d))
+        self.assertGreaterEqual(len(names), 2)
+        if gzip_files:
+            subprocess.run(["gzip"] + [os.path.join(d, n) for n in names], check=True)
+            names = [n + ".gz" for n in names]
+        for n in names:
+            it.readable(os.path.join(d, n))
+        whole_rows = whole_summary(whole)
+        if want is not None:
+            self.assertEqual([tuple(r[k] for k in ("host", "port", "kind", "found_by", "sessions", "outcome"))
+                              for r in whole_rows], want)
+        js = os.path.join(d, "summary.json")
+        fileset(["--json", js, d])
+        with open(js) as f:
+            data = json.load(f)
+        self.assertEqual([f["file"] for f in data["files"]], names)
+        self.assertEqual(as_whole(data["endpoints"], names, per_file),
+                         sorted(whole_rows, key=lambda r: (str(r["host"]), int(r["port"]))))
+        # the files are ordered by their first packet, as capinfos reads it
+        # (gzip, pcapng with several interfaces)
+        firsts = subprocess.run(["capinfos", "-a", "-T", "-r", "-S"] + [os.path.join(d, n) for n in names],
+                                stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout.splitlines()
+        for f, line in zip(data["files"], firsts):
+            self.assertAlmostEqual(f["first_packet_time"], float(line.split("\t")[1]), delta=1e-6)
+        return data
+
+    def test_8021q(self):
+        # the case that once lost the endpoint: pass 1 kept none of the 24 tagged frames
+        whole = encapsulate(self.nobind, self.tmp.file("vlan.pcap"), "vlan")
+        self.check_set("vlan", whole, 8, want=[("127.10.0.2", 1032, "MTA RPC", "EPM frame 9", 1, "sessions OK")])
+
+    def test_qinq_gzip(self):
+        whole = encapsulate(self.nobind, self.tmp.file("qinq.pcap"), "qinq")
+        self.check_set("qinq", whole, 12, gzip_files=True,
+                       want=[("127.10.0.2", 1032, "MTA RPC", "EPM frame 9", 1, "sessions OK")])
+
+    def test_linux_cooked(self):
+        whole = encapsulate(self.nobind, self.tmp.file("sll.pcap"), "sll")
+        self.check_set("sll", whole, 12, want=[("127.10.0.2", 1032, "MTA RPC", "EPM frame 9", 1, "sessions OK")])
+
+    def test_linux_cooked_v2_many_lookups(self):
+        """SLL2, and 21 lookups of one endpoint spread over three files: the
+        set names the first response and how many more, and lists all 21."""
+        many = many_lookups(self.nobind, self.tmp.file("many.pcap"), 21)
+        whole = encapsulate(many, self.tmp.file("sll2.pcap"), "sll2")
+        data = self.check_set("sll2", whole, 100, want=[
+            ("127.10.0.2", 1032, "MTA RPC", "EPM frame 9 (+20 more)", 1, "sessions OK")])
+        rpc, names = data["endpoints"][0], [f["file"] for f in data["files"]]
+        self.assertEqual(rpc["found_by"], "EPM %s:9 (+20 more)" % names[0])
+        self.assertEqual(len(rpc["epm_frames"]), 21)
+        self.assertEqual(rpc["epm_frames"][-1], "%s:49" % names[2])     # 9 + 12 * 20 = 249 = 2 * 100 + 49
+
+    def test_ipv6(self):
+        """The plugin learns endpoints as IPv4 addresses only: an ept_map
+        answered over IPv6 whose tower says 0.0.0.0 ('the address you asked')
+        is learned as 0.0.0.0 and the IPv6 session is not flagged. The set
+        says exactly that too."""
+        whole = encapsulate(self.nobind, self.tmp.file("ipv6.pcap"), "ipv6")
+        self.check_set("ipv6", whole, 12, want=[("0.0.0.0", 1032, "MTA RPC", "EPM frame 9", 0,
+                                                "learned, no session")])
+
+    def test_pcapng_interfaces(self):
+        """pcapng with two interfaces: of one link type (libpcap reads and
+        cuts it), and of two (Ethernet and SLL2: libpcap cannot read it,
+        tshark reads every frame). An RPC lookup and session on one, an
+        X.400 association on port 10102 (found by the heuristic) on the other."""
+        x400 = shift_to(it.sample("x400-bind-accepted-10102.pcap"), self.nobind, self.tmp.file("x400.pcap"))
+        want = [("192.0.2.20", 10102, "X.400 over RFC1006", "heuristic", 1,
+                 "X.400 bind accepted (EXCH-MTA-A -> EXCH-MTA-B)"),
+                ("127.10.0.2", 1032, "MTA RPC", "EPM frame 21", 1, "sessions OK")]
+        same = self.tmp.file("same.pcapng")
+        subprocess.run(["mergecap", "-I", "none", "-F", "pcapng", "-w", same, self.nobind, x400], check=True)
+        # 18 frames a file: the X.400 bind and its result in one file (a PDU
+        # cut by a file boundary is README's "Cuts at file boundaries")
+        self.check_set("same", it.readable(same), 18, want=want)
+        sll2 = encapsulate(x400, self.tmp.file("x400-sll2.pcap"), "sll2")
+        mixed = self.tmp.file("mixed.pcapng")
+        subprocess.run(["mergecap", "-F", "pcapng", "-w", mixed, self.nobind, sll2], check=True)
+        self.assertIn("Linux cooked-mode capture v2", subprocess.run(
+            ["capinfos", "-E", mixed], stdout=subprocess.PIPE, universal_newlines=True).stdout)
+        self.check_set("mixed", it.readable(mixed), 18, want=want)
+
+
+class Cut(unittest.TestCase):
+    """The cuts themselves (libpcap's reader and BPF): pass 1 keeps the
+    endpoint-mapper frames and TPKT-like payloads in every encapsulation;
+    pass 2's endpoint filter keeps whole sessions to learned endpoints."""
+
+    @classmethod
+    def setUpClass(cls):
+        need_tools()
+        loader = SourceFileLoader("exmta_fileset", FILESET)
+        cls.fs = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+        loader.exec_module(cls.fs)
+        cls.tmp = it.TempDir()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_pass1_keeps_epm_and_tpkt_in_every_encapsulation(self):
+        for kind in ("vlan", "qinq", "sll", "sll2", "ipv6"):
+            with self.subTest(kind=kind):
+                rpc = encapsulate(it.sample("rpc-epm-lookup-nobind.pcap"), self.tmp.file("r-%s.pcap" % kind), kind)
+                got = self.fs.cut(rpc, self.tmp.file("c.pcap"), self.fs.PASS1_BPF)
+                # the 12 frames of the TCP 135 connection, not the session to 1032
+                self.assertEqual((got["count"], got["kept"]), (24, list(range(1, 13))))
+                x400 = encapsulate(it.sample("x400-bind-accepted-10102.pcap"), self.tmp.file("x-%s.pcap" % kind),
+                                   kind)
+                got = self.fs.cut(x400, self.tmp.file("c.pcap"), self.fs.PASS1_BPF)
+                self.assertEqual(got["kept"], [4, 5, 6, 7, 8, 9])       # the TPKT payloads, on port 10102
+                subprocess.run(["gzip", "-k", x400], check=True)
+                self.assertEqual(self.fs.cut(x400 + ".gz", self.tmp.file("c.pcap"), self.fs.PASS1_BPF)["kept"],
+                                 [4, 5, 6, 7, 8, 9])
+                os.remove(x400 + ".gz")
+
+    def test_pass2_endpoint_filter(self):
+        fs = self.fs
+        rpc = encapsulate(it.sample("rpc-epm-lookup-nobind.pcap"), self.tmp.file("r.pcap"), "vlan")
+        for eps, kept in (({("127.10.0.2", 1032)}, list(range(13, 25))), ({("127.10.0.2", 1033)}, []),
+                          ({("127.10.0.9", 1032)}, []),
+                          # more endpoints than ranges: a superset that still holds the session
+                          ({("127.10.%d.%d" % (i // 200, i % 200), 1000 + 7 * i) for i in range(500)}
+                           | {("127.10.0.2", 1032)}, list(range(13, 25)))):
+            with self.subTest(endpoints=len(eps)):
+                got = fs.cut(rpc, self.tmp.file("c.pcap"), fs.endpoints_bpf(eps))
+                self.assertEqual(got["kept"], kept)
+        self.assertEqual(fs.ranges([5, 1, 2, 3, 9, 10, 30], 3), [(1, 5), (9, 10), (30, 30)])
+        self.assertEqual(fs.ranges([5, 1, 2, 3, 9, 10, 30], 10), [(1, 1), (2, 2), (3, 3), (5, 5), (9, 9),
+                                                                   (10, 10), (30, 30)])
+
+    def test_multi_linktype_pcapng_is_not_cut(self):
+        mixed = self.tmp.file("mixed.pcapng")
+        sll2 = encapsulate(it.sample("x400-bind-accepted-10102.pcap"), self.tmp.file("s.pcap"), "sll2")
+        subprocess.run(["mergecap", "-F", "pcapng", "-w", mixed, it.sample("rpc-epm-lookup-nobind.pcap"), sll2],
+                       check=True)
+        self.assertIsNone(self.fs.cut(mixed, self.tmp.file("c.pcap"), self.fs.PASS1_BPF))
+
+
+class Refusals(unittest.TestCase):
+    def run_fs(self, args, env=None):
+        e = dict(os.environ, EXMTA_PLUGIN_ROOT=it.PLUGIN_ROOT)
+        e.update(env or {})
+        return subprocess.run([FILESET, "--progress", "none"] + args, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, universal_newlines=True, env=e, timeout=600)
+
+    def test_no_plugin_is_one_line_and_a_failure(self):
+        """A tshark without the plugin would make every file look empty: say
+        so in one line and stop."""
+        need_tools()
+        for args, env in (([], {"EXMTA_PLUGIN_ROOT": "/nonexistent"}),
+                          (["--tshark", "%s --stock" % it.WRAPPER], {})):
+            with self.subTest(args=args, env=env):
+                p = self.run_fs(args + [it.sample("rpc-epm-lookup-nobind.pcap")], env)
+                self.assertEqual(p.returncode, 2)
+                self.assertEqual(p.stdout, "")
+                self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                self.assertRegex(p.stderr, r"^exmta-fileset: .* has no exmta plugin \(its -z help lists no "
+                                           r"exmta,endpoints\)")
 
     def test_empty_file_is_skipped_with_a_message(self):
         need_tools()
@@ -276,13 +516,81 @@ class FirstPacketTime(unittest.TestCase):
         editcap(["-r", pcap, os.path.join(set_dir, "b-empty.pcap"), "1000000"])   # no packets
         for f in os.listdir(set_dir):
             it.readable(os.path.join(set_dir, f))
-        e = dict(os.environ, EXMTA_PLUGIN_ROOT=it.PLUGIN_ROOT)
-        p = subprocess.run([FILESET, "--progress", "none", set_dir], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, universal_newlines=True, env=e, timeout=600)
+        p = self.run_fs([set_dir])
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("skipping %s" % os.path.join(set_dir, "b-empty.pcap"), p.stderr)
         self.assertIn("exmta endpoints in 1 files (a.pcap .. a.pcap)", p.stdout)
 
+
+class RealSsh(unittest.TestCase):
+    """--sshlogin through a real OpenSSH server on 127.0.0.1 (started here,
+    with a throwaway host key and user key): the same summary as a local run."""
+
+    @classmethod
+    def setUpClass(cls):
+        need_tools()
+        if os.geteuid() != 0:
+            raise unittest.SkipTest("not root: the test's sshd logs in as root")
+        if not os.path.exists("/usr/sbin/sshd") or not shutil.which("ssh-keygen") or not shutil.which("ssh"):
+            raise unittest.SkipTest("openssh-server is not installed (tools/deps.sh --test)")
+        cls.tmp = it.TempDir()
+        keys = cls.tmp.file("keys")
+        os.makedirs(keys)
+        for k in ("host", "user"):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", os.path.join(keys, k)], check=True)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            cls.port = s.getsockname()[1]
+        conf = cls.tmp.file("sshd_config")
+        with open(conf, "w") as f:
+            f.write("Port %d\nListenAddress 127.0.0.1\nHostKey %s\nUsePAM no\nPermitRootLogin prohibit-password\n"
+                    "AuthorizedKeysFile %s\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+                    # the keys live under /tmp, which is world-writable
+                    "StrictModes no\nPidFile %s\n"
+                    % (cls.port, os.path.join(keys, "host"), os.path.join(keys, "user.pub"),
+                       cls.tmp.file("sshd.pid")))
+        os.makedirs("/run/sshd", exist_ok=True)
+        cls.log = open(cls.tmp.file("sshd.log"), "w")
+        cls.sshd = subprocess.Popen(["/usr/sbin/sshd", "-f", conf, "-D", "-e"], stdout=cls.log,
+                                    stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", cls.port), timeout=1).close()
+                break
+            except OSError:
+                if cls.sshd.poll() is not None or time.monotonic() > deadline:
+                    cls.tearDownClass()
+                    raise AssertionError("sshd did not start: %s" % open(cls.tmp.file("sshd.log")).read())
+                time.sleep(0.1)
+        cls.login = "ssh -p %d -i %s -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null " \
+                    "-o BatchMode=yes root@127.0.0.1" % (cls.port, os.path.join(keys, "user"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sshd.terminate()
+        cls.sshd.wait(timeout=10)
+        cls.log.close()
+        cls.tmp.cleanup()
+
+    def test_same_summary_as_a_local_run(self):
+        pcap = encapsulate(it.sample("rpc-epm-lookup-bind.pcap"), self.tmp.file("vlan.pcap"), "vlan")
+        d = self.tmp.file("set")
+        os.makedirs(d)
+        os.chmod(d, 0o755)
+        editcap(["-c", "9", pcap, os.path.join(d, "ring.pcap")])
+        for n in os.listdir(d):
+            it.readable(os.path.join(d, n))
+        work = self.tmp.file("work")
+        remote = fileset(["--sshlogin", "2/" + self.login, "--workdir", work, "--json", self.tmp.file("r.json"), d])
+        local = fileset(["--json", self.tmp.file("l.json"), d])
+        self.assertEqual(remote, local)
+        with open(self.tmp.file("r.json")) as r, open(self.tmp.file("l.json")) as l:
+            self.assertEqual(json.load(r), json.load(l))
+        self.assertIn("EPM ring_00000_", local)
+        # the jobs ran through sshd: it logged the root logins with the test's key
+        with open(self.tmp.file("sshd.log")) as f:
+            self.assertIn("Accepted publickey for root from 127.0.0.1", f.read())
 
 if __name__ == "__main__":
     it.main()

@@ -285,6 +285,24 @@ exmta_rfc1006_walk(const guint8 *buf, gsize len, exmta_tpdu_fn fn, gpointer user
     return n;
 }
 
+gint
+exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot)
+{
+    gsize li;
+
+    if (eot)
+        *eot = FALSE;
+    if (cotp_len < 3 || (cotp[1] >> 4) != EXMTA_COTP_DT)
+        return -1;
+    li = cotp[0];
+    /* the EOT bit leads the octet after the fixed part's references */
+    if (li < 2 || (li > 2 && li < 4) || li + 1 >= cotp_len)
+        return -1;
+    if (eot)
+        *eot = (cotp[li == 2 ? 2 : 4] & 0x80) != 0;
+    return cotp[li + 1];
+}
+
 const char *
 exmta_r1006_status_str(exmta_r1006_status_t status)
 {

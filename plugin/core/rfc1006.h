@@ -62,6 +62,18 @@ typedef void (*exmta_tpdu_fn)(guint8 tpdu, const guint8 *cotp, gsize cotp_len,
                               guint8 tpkt_reserved, gpointer user_data);
 guint exmta_rfc1006_walk(const guint8 *buf, gsize len, exmta_tpdu_fn fn, gpointer user_data);
 
+/* OSI session SPDU types (ISO 8327 SI octet) that open or refuse a session
+ * connection: the MTA bind travels in their user data. */
+enum {
+    EXMTA_SPDU_REFUSE = 12, EXMTA_SPDU_CONNECT = 13, EXMTA_SPDU_ACCEPT = 14,
+};
+
+/* For a COTP header as an exmta_tpdu_fn gets it: when it is a DT with user
+ * data, the SI octet its user data starts with (a session SPDU type), else
+ * -1. *eot (may be NULL) says whether the DT ends its TSDU. Class 0/1 DTs
+ * (LI 2) and class 2-4 normal and extended formats (LI 4 or more). */
+gint exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot);
+
 const char *exmta_r1006_status_str(exmta_r1006_status_t status);
 const char *exmta_cotp_dr_reason_str(guint8 reason);   /* ISO 8073 13.5.3 e) */
 

@@ -13,6 +13,8 @@ sink(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpointer 
     /* touch the whole COTP span the walker promised */
     for (gsize i = 0; i < cotp_len; i++)
         x ^= cotp[i];
+    /* and the SPDU type read from a DT's user data */
+    x ^= (guint8)exmta_cotp_dt_spdu(cotp, cotp_len, NULL);
     (void)x;
     (*(guint *)ud)++;
 }

@@ -218,6 +218,39 @@ test_walk(void)
     g_assert_null(exmta_cotp_dr_reason_str(0x99));
 }
 
+static void
+test_dt_spdu(void)
+{
+    /* class 0 DT, EOT, session CONNECT (13) with a 2-octet body */
+    static const guint8 dt_cn[] = { 0x02, 0xF0, 0x80, 0x0D, 0x02, 0x05, 0x00 };
+    /* class 0 DT without EOT, ACCEPT (14) */
+    static const guint8 dt_ac_more[] = { 0x02, 0xF0, 0x00, 0x0E, 0x00 };
+    /* class 2 DT (LI 4: dst ref, EOT|NR), REFUSE (12) */
+    static const guint8 dt2_rf[] = { 0x04, 0xF0, 0x12, 0x34, 0x80, 0x0C, 0x00 };
+    /* GIVE TOKENS + DATA TRANSFER */
+    static const guint8 dt_gt[] = { 0x02, 0xF0, 0x80, 0x01, 0x00, 0x01, 0x00 };
+    /* a DT with no user data, a CR, an LI of 3 and one past the TPDU */
+    static const guint8 dt_empty[] = { 0x02, 0xF0, 0x80 };
+    static const guint8 cr[] = { 0x06, 0xE0, 0x00, 0x00, 0x00, 0x01, 0x00 };
+    static const guint8 dt_li3[] = { 0x03, 0xF0, 0x00, 0x80, 0x0D, 0x00 };
+    static const guint8 dt_li_past[] = { 0x06, 0xF0, 0x80, 0x0D };
+    gboolean eot = FALSE;
+
+    g_assert_cmpint(exmta_cotp_dt_spdu(dt_cn, sizeof(dt_cn), &eot), ==, EXMTA_SPDU_CONNECT);
+    g_assert_true(eot);
+    g_assert_cmpint(exmta_cotp_dt_spdu(dt_ac_more, sizeof(dt_ac_more), &eot), ==, EXMTA_SPDU_ACCEPT);
+    g_assert_false(eot);
+    g_assert_cmpint(exmta_cotp_dt_spdu(dt2_rf, sizeof(dt2_rf), &eot), ==, EXMTA_SPDU_REFUSE);
+    g_assert_true(eot);
+    g_assert_cmpint(exmta_cotp_dt_spdu(dt_gt, sizeof(dt_gt), NULL), ==, 1);
+    g_assert_cmpint(exmta_cotp_dt_spdu(dt_empty, sizeof(dt_empty), &eot), ==, -1);
+    g_assert_false(eot);
+    g_assert_cmpint(exmta_cotp_dt_spdu(cr, sizeof(cr), NULL), ==, -1);
+    g_assert_cmpint(exmta_cotp_dt_spdu(dt_li3, sizeof(dt_li3), NULL), ==, -1);
+    g_assert_cmpint(exmta_cotp_dt_spdu(dt_li_past, sizeof(dt_li_past), NULL), ==, -1);
+    g_assert_cmpint(exmta_cotp_dt_spdu(dt_cn, 2, NULL), ==, -1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -231,5 +264,6 @@ main(int argc, char **argv)
     g_test_add_func("/rfc1006/class_and_params", test_class_and_params);
     g_test_add_func("/rfc1006/garbage_after_valid_header", test_garbage_after_valid_header);
     g_test_add_func("/rfc1006/walk", test_walk);
+    g_test_add_func("/rfc1006/dt_spdu", test_dt_spdu);
     return g_test_run();
 }

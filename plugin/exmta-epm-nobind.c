@@ -197,12 +197,14 @@ dissect_epm135(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_, void *da
     if (PINFO_FD_VISITED(pinfo) || !nb_convs)
         return 0;
     len = tvb_captured_length(tvb);
-    if (len < EXMTA_CO_HDR_LEN || tvb_get_guint8(tvb, 0) != 5)
+    if (len < EXMTA_CO_HDR_LEN)
         return 0;
+    bytes = tvb_get_ptr(tvb, 0, len);
+    if (bytes[0] != 5)
+        return 0;               /* not a DCE/RPC version 5 PDU (or not at its start) */
     conv = find_conversation_pinfo(pinfo, 0);
     if (!conv)
         return 0;
-    bytes = tvb_get_ptr(tvb, 0, len);
     c = (nb_conv_t *)wmem_map_lookup(nb_convs, conv);
     while (len - off >= EXMTA_CO_HDR_LEN) {
         exmta_co_pdu_t pdu;

@@ -4,14 +4,13 @@
  * summary.c; this file turns tap records into summary records and renders.
  *
  * Two registrations share that one model:
- *  - -z exmta,endpoints[,text|csv|json|uat][,FILTER]: a stat_tap_ui whose own
- *    listener asks for a protocol tree and primes stock X.411's bind fields,
- *    so the MTA names and bind outcome are in the tap records. Prints at draw.
+ *  - -z exmta,endpoints[,text|csv|json|uat][,FILTER]: a stat_tap_ui. Prints at
+ *    draw.
  *  - -z exmta,table (Statistics menu): a stat_tap_table_ui, the table the Qt
  *    SimpleStatisticsDialog shows (tshark prints it in the generic
- *    "simple table" layout). The GUI registers that listener itself, without a
- *    tree; its init callback therefore registers a "primer" listener with the
- *    same tree flag and filter, removed when the capture file is closed.
+ *    "simple table" layout).
+ * Neither needs a protocol tree: every tap record, the MTA bind's outcome and
+ * names included, is what the first pass stored for its frame.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -29,15 +28,6 @@
 #include "exmta-stats.h"
 #include "summary.h"
 #include "epm_parse.h"
-
-
-/* Referencing the X.411 bind fields in a tap filter primes them: stock P1
- * then puts them in the tree even when nothing else asks for it, and the
- * postdissector reads them into the tap record. "exmta" keeps every frame
- * exmta reported. */
-#define EXMTA_SUMMARY_FILTER \
-    "p1.MTABindArgument || p1.MTABindResult || p1.MTABindError || " \
-    "p1.authenticated.initiator-name || p1.authenticated.responder-name || exmta"
 
 #define ENDPOINTS_CLI "exmta,endpoints"
 #define TABLE_CLI "exmta,table"
@@ -212,7 +202,6 @@ summary_tap_init(const char *opt_arg, const char *cli, gboolean sessions)
     endpoints_fmt_t fmt = FMT_TEXT;
     endpoints_tap_t *t;
     GString *err;
-    char *filter;
 
     if (*rest != '\0' && *rest != ',') {
         fprintf(stderr, "tshark: invalid \"-z %s\": use -z %s[,%s][,filter]\n", opt_arg, cli, formats_help);
@@ -238,11 +227,8 @@ summary_tap_init(const char *opt_arg, const char *cli, gboolean sessions)
     t->fmt = fmt;
     t->sessions = sessions;
     t->model = exmta_summary_new();
-    filter = user_filter ? g_strdup_printf("(" EXMTA_SUMMARY_FILTER ") && (%s)", user_filter)
-                         : g_strdup(EXMTA_SUMMARY_FILTER);
-    err = register_tap_listener(EXMTA_TAP_NAME, t, filter, TL_REQUIRES_PROTO_TREE,
+    err = register_tap_listener(EXMTA_TAP_NAME, t, user_filter, TL_REQUIRES_NOTHING,
                                 endpoints_reset, endpoints_packet, endpoints_draw, endpoints_finish);
-    g_free(filter);
     if (err) {
         fprintf(stderr, "tshark: couldn't register the %s tap: %s\n", cli, err->str);
         g_string_free(err, TRUE);
@@ -298,47 +284,10 @@ static tap_param table_params[] = {
 
 /* The model behind the one table (the table holds rendered rows only). */
 static exmta_summary_t *table_model;
-static int primer_tag;
-static gboolean primer_registered;
-
-static EXMTA_TAP_PACKET_CB(primer_packet)
-{
-    (void)tapdata;
-    (void)pinfo;
-    (void)edt;
-    (void)data;
-    (void)flags;
-    return TAP_PACKET_DONT_REDRAW;
-}
-
-/* The GUI registers the table's listener without TL_REQUIRES_PROTO_TREE and
- * with the user's filter only: this listener makes the retap build a tree
- * with the bind fields primed, so the table shows the same as tshark. */
+/* At capture file close (cleanup routine). */
 static void
-primer_register(void)
+table_model_cleanup(void)
 {
-    GString *err;
-
-    if (primer_registered)
-        return;
-    err = register_tap_listener(EXMTA_TAP_NAME, &primer_tag, EXMTA_SUMMARY_FILTER, TL_REQUIRES_PROTO_TREE,
-                                NULL, primer_packet, NULL, NULL);
-    if (err) {
-        ws_warning("exmta: summary primer not registered: %s", err->str);
-        g_string_free(err, TRUE);
-        return;
-    }
-    primer_registered = TRUE;
-}
-
-/* At capture file close (cleanup routine): the tree is not needed anymore. */
-static void
-primer_cleanup(void)
-{
-    if (primer_registered) {
-        remove_tap_listener(&primer_tag);
-        primer_registered = FALSE;
-    }
     if (table_model)
         exmta_summary_reset(table_model);
 }
@@ -391,7 +340,6 @@ table_init(stat_tap_table_ui *new_stat)
 {
     stat_tap_table *table;
 
-    primer_register();
     if (!table_model)
         table_model = exmta_summary_new();
     table = stat_tap_find_table(new_stat, TABLE_TITLE);
@@ -495,6 +443,6 @@ exmta_stats_register(void)
     register_stat_tap_ui(&sessions_ui, NULL);
     register_stat_tap_table_ui(&table_ui);
     table_ui_registered = &table_ui;
-    register_cleanup_routine(primer_cleanup);
+    register_cleanup_routine(table_model_cleanup);
     register_shutdown_routine(table_shutdown);
 }

@@ -1,10 +1,10 @@
 /* packet-exmta.c - Exchange MTA: RFC1006 on the MTA port, by heuristic
  * anywhere, annotated and handed to Wireshark's own TPKT/COTP dissectors.
  *
- * exmta decodes nothing that libwireshark already decodes: every TPKT goes
- * through dissect_tpkt_encap() with the "ositp" (COTP) handle, exactly as
- * stock TPKT does on port 102, so session, presentation, ACSE, RTSE and
- * X.411 (P1) come out as stock. exmta adds an "exmta" item that says how the
+ * exmta decodes nothing that libwireshark already decodes: every TCP payload
+ * it claims goes to stock's "tpkt" dissector, exactly as on port 102, so
+ * TPKT, COTP, session, presentation, ACSE, RTSE and X.411 (P1) come out as
+ * stock, and frame.protocols lists them as stock does. exmta adds an "exmta" item that says how the
  * session was found, whether it carries X.400, and expert info for what an
  * Exchange support engineer looks for.
  *
@@ -13,11 +13,11 @@
 #include "exmta.h"
 
 #include <epan/prefs.h>
-#include <epan/prefs-int.h>
 #include <epan/conversation.h>
+#include <epan/epan_dissect.h>
+#include <epan/exceptions.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
-#include <epan/dissectors/packet-tpkt.h>
 #include <epan/dissectors/packet-tcp.h>
 
 #include "rfc1006.h"
@@ -67,13 +67,14 @@ static expert_field ei_nonstandard_port = EI_INIT;
 static expert_field ei_reserved_nonzero = EI_INIT;
 static expert_field ei_cotp_disconnect = EI_INIT;
 static expert_field ei_conn_refused = EI_INIT;
+static expert_field ei_bind_refused = EI_INIT;
 
 static range_t *rfc1006_ports;                  /* exmta.tcp.port */
 static range_t *rfc1006_ports_registered;       /* what is in tcp.port now */
 
 static dissector_handle_t exmta_port_handle;     /* tcp.port: exmta.tcp.port, Decode As */
 static dissector_handle_t exmta_conv_handle;     /* sessions found by the heuristic */
-static dissector_handle_t ositp_handle;
+static dissector_handle_t tpkt_handle;        /* stock TPKT: every RFC1006 PDU goes through it */
 static dissector_table_t tcp_port_table;
 static int proto_tpkt = -1;
 static int proto_p1 = -1;
@@ -133,6 +134,7 @@ typedef struct {
     guint16 port;               /* the RFC1006 (server) port */
     guint32 first_frame;        /* frame in which it was attributed */
     guint32 x400_frame;         /* first frame that carried X.411 (P1), 0 = none yet */
+    gboolean connect_pending;   /* a session CONNECT/ACCEPT/REFUSE SPDU continues in the next DT */
     gboolean refused_reported;  /* SYN answered by RST already reported */
     conversation_t *conv;       /* the TCP conversation this record belongs to */
     struct tcp_analysis *tcpd;  /* TCP's data of that conversation */
@@ -151,6 +153,15 @@ typedef struct exmta_rfc1006_frame {
     gboolean has_dr;
     guint8  dr_reason;
     gboolean nonstandard_port;  /* heuristic hit outside exmta.tcp.port */
+    /* Where the reserved byte and the DR's reason are in the frame's own
+     * bytes, as offset + 1; 0 when they are not (in a reassembled PDU). */
+    guint32 reserved_pos;
+    guint32 dr_pos;
+    /* The MTA bind as stock X.411 decoded it in this frame (first pass). */
+    guint8  bind;               /* EXMTA_SUM_BIND_* */
+    gint    bind_error;         /* MTABindError when bind is REFUSED */
+    const char *initiator;      /* file scope, or NULL */
+    const char *responder;
     exmta_conv_t *conv;         /* the session's record (file scope, like this) */
 } exmta_rfc1006_frame_t;
 
@@ -174,12 +185,9 @@ port_in_exmta_range(guint16 port)
     return exmta_port_bit(exmta_port_bits, port);
 }
 
-/* Stock TPKT's preferences, found once at handoff (a lookup by name costs
- * more than the rest of the per-frame work). Its ports are read when a file's
- * dissection starts (a preference change redissects, which starts it again);
- * its desegmentation setting live. */
-static pref_t *tpkt_ports_pref;
-static pref_t *tpkt_desegment_pref;
+/* Stock TPKT's ports (tpkt.tcp.port), read when a file's dissection starts
+ * (a preference change redissects, which starts it again): a lookup by name
+ * costs more than the rest of the per-frame work. */
 static guint8 tpkt_port_bits[EXMTA_PORT_BITS];
 
 static gboolean
@@ -191,13 +199,7 @@ port_in_tpkt_range(guint16 port)
 static void
 read_tpkt_ports(void)
 {
-    exmta_fill_port_bits(tpkt_port_bits, tpkt_ports_pref ? prefs_get_range_value_real(tpkt_ports_pref, pref_current) : NULL);
-}
-
-static gboolean
-tpkt_desegment(void)
-{
-    return tpkt_desegment_pref ? prefs_get_bool_value(tpkt_desegment_pref, pref_current) : TRUE;
+    exmta_fill_port_bits(tpkt_port_bits, prefs_get_range_value("tpkt", "tcp.port"));
 }
 
 /* Whether this frame went through a protocol: proto_is_frame_protocol()
@@ -405,19 +407,61 @@ exmta_frame_tree(tvbuff_t *tvb, proto_tree *tree)
 /* What the first pass learns from the COTP headers of this chunk. */
 typedef struct {
     exmta_rfc1006_frame_t *fd;
+    const guint8 *buf;          /* the chunk */
+    gint frame_off;             /* where the chunk starts in the frame's bytes, -1: not there */
+    gboolean connect_phase;     /* a DT carries (part of) a session CONNECT, ACCEPT or REFUSE */
 } walk_ctx_t;
+
+/* COTP octets exmta reads: a DR's reason (after LI, code, dst-ref, src-ref) */
+#define COTP_DR_REASON_OFF 6
+/* the TPKT reserved byte, seen from the COTP header that follows it */
+#define TPKT_RESERVED_BEFORE_COTP 3
+
+static guint32
+frame_pos(const walk_ctx_t *ctx, const guint8 *p)
+{
+    return ctx->frame_off < 0 ? 0 : (guint32)(ctx->frame_off + (p - ctx->buf)) + 1;
+}
 
 static void
 note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpointer user_data)
 {
     walk_ctx_t *ctx = (walk_ctx_t *)user_data;
+    exmta_conv_t *cd = ctx->fd->conv;
+    gboolean eot;
+    gint si;
 
-    if (reserved != 0)
+    if (reserved != 0) {
         ctx->fd->tpkt_reserved = reserved;
-    if (tpdu == EXMTA_COTP_DR && cotp_len > 6 && cotp[0] >= 6) {
-        ctx->fd->has_dr = TRUE;
-        ctx->fd->dr_reason = cotp[6];
+        ctx->fd->reserved_pos = frame_pos(ctx, cotp - TPKT_RESERVED_BEFORE_COTP);
     }
+    if (tpdu == EXMTA_COTP_DR && cotp_len > COTP_DR_REASON_OFF && cotp[0] >= COTP_DR_REASON_OFF) {
+        ctx->fd->has_dr = TRUE;
+        ctx->fd->dr_reason = cotp[COTP_DR_REASON_OFF];
+        ctx->fd->dr_pos = frame_pos(ctx, cotp + COTP_DR_REASON_OFF);
+    }
+    /* The MTA bind travels in the session connection's SPDUs, in one DT or
+     * in several up to the one with EOT. */
+    si = exmta_cotp_dt_spdu(cotp, cotp_len, &eot);
+    if (si < 0)
+        return;
+    if (cd->connect_pending) {
+        ctx->connect_phase = TRUE;
+        cd->connect_pending = !eot;
+    } else if (si == EXMTA_SPDU_CONNECT || si == EXMTA_SPDU_ACCEPT || si == EXMTA_SPDU_REFUSE) {
+        ctx->connect_phase = TRUE;
+        cd->connect_pending = !eot;
+    }
+}
+
+/* Where tvb's bytes start in the frame's own bytes (the first data
+ * source), or -1 when they are elsewhere (a reassembled PDU). */
+static gint
+offset_in_frame(tvbuff_t *tvb, packet_info *pinfo)
+{
+    tvbuff_t *frame_tvb = pinfo->data_src ? get_data_source_tvb((struct data_source *)pinfo->data_src->data) : NULL;
+
+    return frame_tvb && tvb_get_ds_tvb(tvb) == frame_tvb ? tvb_raw_offset(tvb) : -1;
 }
 
 /* The exmta.rfc1006 label of a shown tree ("RFC1006 session: TCP port 102,
@@ -443,6 +487,20 @@ rfc1006_label(const exmta_rfc1006_frame_t *fd)
         g_hash_table_insert(rfc1006_labels, GUINT_TO_POINTER(key), label);
     }
     return label;
+}
+
+/* A one-octet item on its byte of the frame (pos = offset + 1), or a
+ * generated one when the byte is not in the frame's own bytes. */
+static proto_item *
+add_uint_at(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 pos, guint32 value)
+{
+    proto_item *ti;
+
+    if (pos && tvb_bytes_exist(tvb, (gint)pos - 1, 1))
+        return proto_tree_add_uint(tree, hf, tvb, (gint)pos - 1, 1, value);
+    ti = proto_tree_add_uint(tree, hf, tvb, 0, 0, value);
+    proto_item_set_generated(ti);
+    return ti;
 }
 
 static void
@@ -487,7 +545,7 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         proto_item_set_generated(ti);
     }
     if (fd->tpkt_reserved) {
-        ti = proto_tree_add_uint(rt, hf_tpkt_reserved, tvb, 1, 1, fd->tpkt_reserved);
+        ti = add_uint_at(rt, hf_tpkt_reserved, tvb, fd->reserved_pos, fd->tpkt_reserved);
         expert_add_info_format(pinfo, ti, &ei_reserved_nonzero,
             "[RFC1006 Port Number] TPKT reserved byte is 0x%02x, not 0: sent by an Exchange 4.0 MTA "
             "before Service Pack 3 (Microsoft KB Q157015); accepted because the COTP header is valid",
@@ -495,8 +553,7 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
     if (fd->has_dr) {
         const char *reason = exmta_cotp_dr_reason_str(fd->dr_reason);
-        ti = proto_tree_add_uint(rt, hf_dr_reason, tvb, 0, 0, fd->dr_reason);
-        proto_item_set_generated(ti);
+        ti = add_uint_at(rt, hf_dr_reason, tvb, fd->dr_pos, fd->dr_reason);
         expert_add_info_format(pinfo, ti, &ei_cotp_disconnect,
             "COTP disconnect request on RFC1006 port %u: %s (0x%02x)", fd->port,
             reason ? reason : "unknown reason", fd->dr_reason);
@@ -571,6 +628,91 @@ rfc1006_frame_of(packet_info *pinfo)
     return (exmta_rfc1006_frame_t *)exmta_frameidx_get(rfc1006_frames, pinfo->num);
 }
 
+/* The first field_info of hfid in this tree: primed fields through the
+ * fast array, others by walking the tree (connection SPDUs only). */
+static field_info *
+first_finfo(proto_tree *tree, int hfid)
+{
+    GPtrArray *a;
+    field_info *fi = NULL;
+
+    if (hfid <= 0)
+        return NULL;
+    a = proto_get_finfo_ptr_array(tree, hfid);
+    if (a && a->len)
+        return (field_info *)g_ptr_array_index(a, 0);
+    a = proto_find_first_finfo(tree, hfid);
+    if (a) {
+        if (a->len)
+            fi = (field_info *)g_ptr_array_index(a, 0);
+        g_ptr_array_free(a, TRUE);
+    }
+    return fi;
+}
+
+/* The MTA bind as stock X.411 decoded it into tree, a tree that carries
+ * every item (dissect_rfc1006 makes it so), noted in the frame's record. */
+static void
+read_bind(proto_tree *tree, exmta_rfc1006_frame_t *fd)
+{
+    field_info *fi;
+
+    if (!fd->bind) {
+        if (first_finfo(tree, hf_p1_bind_argument))
+            fd->bind = EXMTA_SUM_BIND_REQUEST;
+        else if (first_finfo(tree, hf_p1_bind_result))
+            fd->bind = EXMTA_SUM_BIND_ACCEPTED;
+        else if ((fi = first_finfo(tree, hf_p1_bind_error)) != NULL) {
+            fd->bind = EXMTA_SUM_BIND_REFUSED;
+            fd->bind_error = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
+        }
+    }
+    if (!fd->initiator && (fi = first_finfo(tree, hf_p1_initiator_name)) != NULL)
+        fd->initiator = wmem_strdup(wmem_file_scope(), fvalue_get_string(EXMTA_FINFO_FVALUE(fi)));
+    if (!fd->responder && (fi = first_finfo(tree, hf_p1_responder_name)) != NULL)
+        fd->responder = wmem_strdup(wmem_file_scope(), fvalue_get_string(EXMTA_FINFO_FVALUE(fi)));
+}
+
+/* Stock dissects the PDU into tree. On the first pass, a frame that carries
+ * the session connection (where the MTA bind is) is dissected into a tree
+ * that holds every item, so that the bind can be read back from stock's
+ * X.411 fields however the tree was asked for: a display filter or a
+ * coloring rule fakes every field it does not name, and without a tree at
+ * all (tshark -2's first pass, a plain read) a throwaway one serves. */
+static void
+dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006_frame_t *bind_fd)
+{
+    /* volatile: read after a longjmp from stock's exceptions */
+    epan_dissect_t *volatile edt = NULL;
+    proto_tree *volatile dtree = tree;
+    volatile gboolean was_visible = TRUE;
+
+    if (bind_fd) {
+        if (tree) {
+            was_visible = proto_tree_set_visible(tree, TRUE);
+        } else {
+            edt = epan_dissect_new(pinfo->epan, TRUE, TRUE);
+            dtree = edt->tree;
+        }
+    }
+    /* exmta only dispatches: give stock TPKT the desegmentation TCP offered
+     * exmta (every call_dissector lowers can_desegment by one), as AMQP
+     * does for its version dissectors. */
+    pinfo->can_desegment = pinfo->saved_can_desegment;
+    TRY {
+        call_dissector_only(tpkt_handle, tvb, pinfo, dtree, NULL);
+        if (bind_fd && frame_has_proto(pinfo, proto_p1))
+            read_bind(dtree, bind_fd);
+    }
+    FINALLY {
+        if (tree && !was_visible)
+            proto_tree_set_visible(tree, FALSE);
+        if (edt)
+            epan_dissect_free(edt);
+    }
+    ENDTRY;
+}
+
 /* Common path of every RFC1006 frame exmta owns: decide on the first pass
  * and store it for the frame, then let stock TPKT/COTP dissect. The exmta
  * item itself is added by the postdissector from what was stored, so that
@@ -582,6 +724,9 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
 {
     exmta_rfc1006_frame_t *fd = NULL;
     guint32 len = tvb_captured_length(tvb);
+    walk_ctx_t ctx;
+
+    memset(&ctx, 0, sizeof(ctx));
 
     if (!PINFO_FD_VISITED(pinfo)) {
         /* TCP can call us more than once for a frame (a segment, then the
@@ -608,14 +753,13 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
             fd->session_start = cd->first_frame;
             fd->nonstandard_port = detected_by == DETECTED_HEURISTIC && !port_in_exmta_range(port);
         }
-        {
-            walk_ctx_t ctx;
-            ctx.fd = fd;
-            exmta_rfc1006_walk(tvb_get_ptr(tvb, 0, len), len, note_tpdu, &ctx);
-        }
+        ctx.fd = fd;
+        ctx.buf = tvb_get_ptr(tvb, 0, len);
+        ctx.frame_off = offset_in_frame(tvb, pinfo);
+        exmta_rfc1006_walk(ctx.buf, len, note_tpdu, &ctx);
     }
 
-    dissect_tpkt_encap(tvb, pinfo, tree, tpkt_desegment(), ositp_handle);
+    dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL);
 
     /* Not reached when stock throws (malformed PDU): the frame keeps what
      * the session had so far. */
@@ -736,74 +880,43 @@ exmta_tcp_refused_now(conversation_t *conv, struct tcp_analysis **tcpd, gboolean
     return tcp_refused_in(*tcpd, reported, expected);
 }
 
-/* The first field_info of hfid in this frame's tree: primed fields through
- * the fast array, others by walking the tree (only on X.411 frames). */
-static field_info *
-first_finfo(proto_tree *tree, int hfid)
-{
-    GPtrArray *a;
-    field_info *fi = NULL;
-
-    if (hfid <= 0)
-        return NULL;
-    a = proto_get_finfo_ptr_array(tree, hfid);
-    if (a && a->len)
-        return (field_info *)g_ptr_array_index(a, 0);
-    a = proto_find_first_finfo(tree, hfid);
-    if (a) {
-        if (a->len)
-            fi = (field_info *)g_ptr_array_index(a, 0);
-        g_ptr_array_free(a, TRUE);
-    }
-    return fi;
-}
-
-/* The MTA bind as stock X.411 decoded it in this frame, read back from the
- * tree when there is one (GUI details, -V, -z exmta,endpoints primes them). */
-static void
-read_bind(proto_tree *tree, packet_info *pinfo, exmta_tap_info_t *ti)
-{
-    field_info *fi;
-
-    ti->bind_error = -1;
-    if (!tree || !frame_has_proto(pinfo, proto_p1))
-        return;
-    if (first_finfo(tree, hf_p1_bind_argument))
-        ti->bind = EXMTA_SUM_BIND_REQUEST;
-    else if (first_finfo(tree, hf_p1_bind_result))
-        ti->bind = EXMTA_SUM_BIND_ACCEPTED;
-    else if ((fi = first_finfo(tree, hf_p1_bind_error)) != NULL) {
-        ti->bind = EXMTA_SUM_BIND_REFUSED;
-        ti->bind_error = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
-    }
-    if ((fi = first_finfo(tree, hf_p1_initiator_name)) != NULL)
-        ti->initiator = wmem_strdup(pinfo->pool, fvalue_get_string(EXMTA_FINFO_FVALUE(fi)));
-    if ((fi = first_finfo(tree, hf_p1_responder_name)) != NULL)
-        ti->responder = wmem_strdup(pinfo->pool, fvalue_get_string(EXMTA_FINFO_FVALUE(fi)));
-}
+/* What to check for each MTABindError (an expert message holds about 240 characters). */
+static const value_string bind_error_checks[] = {
+    { 0, "the remote MTA has no association free: retry later, check its association limits" },
+    { 2, "the local MTA name or password is not what the remote MTA expects (connector Override)" },
+    { 3, "the remote MTA refuses the dialogue mode: compare 'Two way alternate' on both connectors" },
+    { 4, "the remote MTA refuses the security context offered" },
+    { 5, "the remote MTA wants more association confidentiality than offered" },
+    { 0, NULL }
+};
 
 static void
-add_bind_tree(tvbuff_t *tvb, proto_tree *tree, const exmta_tap_info_t *ti)
+add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_rfc1006_frame_t *fd)
 {
     proto_tree *et;
-    proto_item *it;
+    proto_item *it, *bi;
 
-    if (ti->bind == EXMTA_SUM_BIND_NONE)
+    if (fd->bind == EXMTA_SUM_BIND_NONE || (!tree && fd->bind != EXMTA_SUM_BIND_REFUSED))
         return;
     et = exmta_frame_tree(tvb, tree);
-    it = proto_tree_add_uint(et, hf_x400_bind, tvb, 0, 0, ti->bind);
-    proto_item_set_generated(it);
-    if (ti->initiator) {
-        it = proto_tree_add_string(et, hf_x400_initiator, tvb, 0, 0, ti->initiator);
+    bi = proto_tree_add_uint(et, hf_x400_bind, tvb, 0, 0, fd->bind);
+    proto_item_set_generated(bi);
+    if (fd->initiator) {
+        it = proto_tree_add_string(et, hf_x400_initiator, tvb, 0, 0, fd->initiator);
         proto_item_set_generated(it);
     }
-    if (ti->responder) {
-        it = proto_tree_add_string(et, hf_x400_responder, tvb, 0, 0, ti->responder);
+    if (fd->responder) {
+        it = proto_tree_add_string(et, hf_x400_responder, tvb, 0, 0, fd->responder);
         proto_item_set_generated(it);
     }
-    if (ti->bind == EXMTA_SUM_BIND_REFUSED) {
-        it = proto_tree_add_int(et, hf_x400_bind_error, tvb, 0, 0, ti->bind_error);
+    if (fd->bind == EXMTA_SUM_BIND_REFUSED) {
+        it = proto_tree_add_int(et, hf_x400_bind_error, tvb, 0, 0, fd->bind_error);
         proto_item_set_generated(it);
+        expert_add_info_format(pinfo, bi, &ei_bind_refused,
+            "[X.400 bind] MTA bind refused on RFC1006 port %u: %s (MTABindError %d): %s", fd->port,
+            exmta_bind_error_str(fd->bind_error), fd->bind_error,
+            val_to_str_const((guint32)fd->bind_error, bind_error_checks,
+                             "the remote MTA's event log says why"));
     }
 }
 
@@ -847,13 +960,13 @@ server_of(packet_info *pinfo, guint16 port, address *host)
 
 static void
 queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 detected_by, gboolean refused,
-                  guint16 port, exmta_tap_info_t *bind)
+                  guint16 port)
 {
     exmta_tap_info_t *ti;
 
     if (!have_tap_listener(exmta_tap))
         return;
-    ti = bind ? bind : wmem_new0(pinfo->pool, exmta_tap_info_t);
+    ti = wmem_new0(pinfo->pool, exmta_tap_info_t);
     ti->type = EXMTA_SUM_RFC1006;
     server_of(pinfo, port, &ti->host);
     ti->port = port;
@@ -867,8 +980,10 @@ queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 de
         ti->has_dr = TRUE;
         ti->dr_reason = fd->dr_reason;
     }
-    if (!bind)
-        ti->bind_error = -1;
+    ti->bind = fd ? fd->bind : EXMTA_SUM_BIND_NONE;
+    ti->bind_error = fd && fd->bind == EXMTA_SUM_BIND_REFUSED ? fd->bind_error : -1;
+    ti->initiator = fd ? fd->initiator : NULL;
+    ti->responder = fd ? fd->responder : NULL;
     tap_queue_packet(exmta_tap, pinfo, ti);
 }
 
@@ -941,18 +1056,8 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
     if (fd) {
         add_rfc1006_tree(tvb, pinfo, tree, fd);
-        /* the bind is read from the tree, for the tree and the tap */
-        if (tree || have_tap_listener(exmta_tap)) {
-            exmta_tap_info_t *bind = wmem_new0(pinfo->pool, exmta_tap_info_t);
-
-            if (fd->x400_frame) {
-                read_bind(tree, pinfo, bind);
-                add_bind_tree(tvb, tree, bind);
-            } else {
-                bind->bind_error = -1;
-            }
-            queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port, bind);
-        }
+        add_bind_tree(tvb, pinfo, tree, fd);
+        queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port);
     }
     if (tf && tf->tpkt_port) {
         exmta_rfc1006_frame_t pfd;
@@ -962,7 +1067,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         pfd.port = tf->port;
         pfd.session_start = tf->session_start;
         add_rfc1006_tree(tvb, pinfo, tree, &pfd);
-        queue_rfc1006_tap(pinfo, &pfd, DETECTED_TPKT_PORT, FALSE, tf->port, NULL);
+        queue_rfc1006_tap(pinfo, &pfd, DETECTED_TPKT_PORT, FALSE, tf->port);
     }
     if (tf && tf->refused) {
         proto_tree *et = exmta_frame_tree(tvb, tree);
@@ -972,7 +1077,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             "[RFC1006 Port Number] TCP connection to RFC1006 port %u refused (SYN answered by RST): "
             "nothing listens there; check the peer MTA's 'RFC1006 Port Number' and that its MTA service runs",
             tf->port);
-        queue_rfc1006_tap(pinfo, NULL, DETECTED_PORT_PREF, TRUE, tf->port, NULL);
+        queue_rfc1006_tap(pinfo, NULL, DETECTED_PORT_PREF, TRUE, tf->port);
     }
 
     exmta_epm_tcp_frame(tvb, pinfo, tree);
@@ -1172,6 +1277,9 @@ proto_register_exmta(void)
         { &ei_conn_refused,
           { "exmta.expert.rfc1006_refused", PI_SEQUENCE, PI_WARN,
             "[RFC1006 Port Number] TCP connection to an RFC1006 port refused", EXPFILL } },
+        { &ei_bind_refused,
+          { "exmta.expert.x400_bind_refused", PI_RESPONSE_CODE, PI_WARN,
+            "[X.400 bind] MTA bind refused by the remote MTA", EXPFILL } },
     };
     module_t *module;
     expert_module_t *expert;
@@ -1207,16 +1315,11 @@ proto_register_exmta(void)
 void
 proto_reg_handoff_exmta(void)
 {
-    ositp_handle = find_dissector_add_dependency("ositp", proto_exmta);
+    tpkt_handle = find_dissector_add_dependency("tpkt", proto_exmta);
     proto_tpkt = proto_get_id_by_filter_name("tpkt");
     proto_p1 = proto_get_id_by_filter_name("p1");
     proto_tcp = proto_get_id_by_filter_name("tcp");
     tcp_port_table = find_dissector_table("tcp.port");
-    {
-        module_t *tpkt = prefs_find_module("tpkt");
-        tpkt_ports_pref = tpkt ? prefs_find_preference(tpkt, "tcp.port") : NULL;
-        tpkt_desegment_pref = tpkt ? prefs_find_preference(tpkt, "desegment") : NULL;
-    }
     hf_p1_bind_argument = proto_registrar_get_id_byname("p1.MTABindArgument");
     hf_p1_bind_result = proto_registrar_get_id_byname("p1.MTABindResult");
     hf_p1_bind_error = proto_registrar_get_id_byname("p1.MTABindError");

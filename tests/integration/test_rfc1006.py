@@ -329,6 +329,74 @@ class ExpertInfo(unittest.TestCase):
                                 ["24", "0x01", HEURISTIC], ["25", "0x01", CONVERSATION]])
 
 
+    def test_items_mark_their_bytes(self):
+        """tpkt_reserved marks the TPKT's reserved byte and dr_reason the DR's
+        reason octet, in the frame's own bytes (PDML pos/size)."""
+        out = it.tshark(["-r", self.pcap, "-Y", "exmta.rfc1006.tpkt_reserved || exmta.rfc1006.dr_reason",
+                         "-T", "pdml"])
+        got = {}
+        for frame in re.findall(r"<packet>.*?</packet>", out, re.S):
+            num = re.search(r'name="frame.number"[^>]* show="(\d+)"', frame).group(1)
+            payload = int(re.search(r'name="tcp.payload"[^>]* pos="(\d+)"', frame).group(1))
+            for m in re.finditer(r'<field name="(exmta\.rfc1006\.(?:tpkt_reserved|dr_reason))"([^>]*)>', frame):
+                attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+                got.setdefault(num, []).append((m.group(1), int(attrs["pos"]) - payload, attrs["size"],
+                                                attrs["value"]))
+        # the reserved byte is the TPKT's second octet; a DR's reason follows
+        # TPKT (4), LI, code, dst-ref (2) and src-ref (2)
+        self.assertEqual(got, {
+            "5": [("exmta.rfc1006.dr_reason", 10, "1", "01")],
+            "16": [("exmta.rfc1006.tpkt_reserved", 1, "1", "07")],
+            "17": [("exmta.rfc1006.tpkt_reserved", 1, "1", "07")],
+            "24": [("exmta.rfc1006.tpkt_reserved", 1, "1", "01")],
+            "25": [("exmta.rfc1006.tpkt_reserved", 1, "1", "01")],
+        })
+
+
+class X400Bind(unittest.TestCase):
+    """The MTA bind is read from stock X.411 on the first pass: a plain
+    display filter (no -V, no -T fields, whose trees carry every item)
+    selects the bind frames, and a refusal is a warning."""
+
+    MESSAGE = ("[X.400 bind] MTA bind refused on RFC1006 port 102: authentication-error (MTABindError 2): "
+               "the local MTA name or password is not what the remote MTA expects (connector Override)")
+
+    def frames_selected(self, pcap, filt, extra=()):
+        # the default one-line summary: the frame number leads each line
+        out = it.tshark(["-r", pcap, "-Y", filt] + list(extra))
+        return [l.split()[0] for l in out.splitlines() if l.strip()]
+
+    def test_plain_filter_selects_bind_frames(self):
+        cases = [(it.sample("x400-bind-refused.pcap"), ["6", "7"]),
+                 (it.sample("x400-bind-accepted.pcap"), ["6", "7"]),
+                 (it.shared("wiki", "x400-ping-refuse.pcap"), ["6", "7"]),
+                 (it.shared("wiki", "x400-ping-success.pcap"), ["6", "7"])]
+        for pcap, want in cases:
+            for extra in ([], ["-2"]):
+                with self.subTest(capture=os.path.basename(pcap), extra=extra):
+                    self.assertEqual(self.frames_selected(pcap, "exmta.x400.bind", extra), want)
+                    self.assertEqual(self.frames_selected(pcap, "exmta.x400.initiator", extra), want[:1])
+
+    def test_refused_bind_is_a_warning(self):
+        for name, pcap in (("x400-bind-refused.pcap", it.sample("x400-bind-refused.pcap")),
+                           ("x400-ping-refuse.pcap", it.shared("wiki", "x400-ping-refuse.pcap"))):
+            for two_pass in (False, True):
+                with self.subTest(capture=name, two_pass=two_pass):
+                    rows = it.fields(pcap, ["frame.number", "exmta.x400.bind", "exmta.x400.bind_error",
+                                            "_ws.expert.message", "_ws.expert.severity"],
+                                     filt="exmta.expert.x400_bind_refused", two_pass=two_pass)
+                    self.assertEqual(rows, [["7", "3", "2", self.MESSAGE, "6291456"]])
+                    self.assertEqual(self.frames_selected(pcap, "exmta.expert.x400_bind_refused",
+                                                          ["-2"] if two_pass else []), ["7"])
+        # an accepted bind says nothing
+        self.assertEqual(self.frames_selected(it.sample("x400-bind-accepted.pcap"),
+                                              "exmta.expert.x400_bind_refused"), [])
+
+    def test_expert_tap_without_tree(self):
+        out = it.tshark(["-r", it.sample("x400-bind-refused.pcap"), "-q", "-z", "expert,warn"])
+        self.assertIn(self.MESSAGE, out)
+
+
 class PortReuse(unittest.TestCase):
     """A session's ports used again: exmta finds each frame's session through
     a cache that must forget it when TCP sets up the new conversation."""

@@ -64,6 +64,7 @@ typedef struct {
 
 static wmem_map_t *nb_convs;    /* conversation_t * -> nb_conv_t; emptied with the file */
 static gboolean nb_present;     /* a frame record exists in this file */
+static guint nb_pending;        /* candidate requests awaiting their response, in all conversations */
 
 static const value_string verdict_vals[] = {
     { EXMTA_NOBIND_OK,            "ept_map lookup, learned" },
@@ -138,7 +139,8 @@ on_request(packet_info *pinfo, nb_conv_t *c, const exmta_co_pdu_t *pdu, const gu
     if (!c->pending)
         c->pending = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     /* a new call with this id replaces an unanswered one */
-    wmem_map_remove(c->pending, GUINT_TO_POINTER(pdu->call_id));
+    if (wmem_map_remove(c->pending, GUINT_TO_POINTER(pdu->call_id)))
+        nb_pending--;
     if (pdu->opnum != EPM_OPNUM_MAP || ctx_bound(c, pdu->ctx_id) || pinfo->destport != EXMTA_EPM_PORT)
         return;
     call = wmem_new0(wmem_file_scope(), nb_call_t);
@@ -149,6 +151,7 @@ on_request(packet_info *pinfo, nb_conv_t *c, const exmta_co_pdu_t *pdu, const gu
         call->verdict = exmta_nobind_judge_request(bytes + pdu->stub_off, pdu->stub_len, pdu->little_endian,
                                                    &call->rq);
     wmem_map_insert(c->pending, GUINT_TO_POINTER(pdu->call_id), call);
+    nb_pending++;
     store_frame(pinfo, call->verdict, FALSE, pdu->call_id, 0);
 }
 
@@ -166,6 +169,7 @@ on_response(packet_info *pinfo, nb_conv_t *c, const exmta_co_pdu_t *pdu, const g
     if (!call || call->ctx_id != pdu->ctx_id || call->frame >= pinfo->num)
         return;
     wmem_map_remove(c->pending, GUINT_TO_POINTER(pdu->call_id));
+    nb_pending--;
     if (call->verdict != EXMTA_NOBIND_OK)
         return;                 /* the request's frame says why */
     if (pdu->ptype == EXMTA_CO_FAULT) {
@@ -192,7 +196,7 @@ dissect_epm135(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_, void *da
     guint len, off = 0;
     const guint8 *bytes;
     conversation_t *conv;
-    nb_conv_t *c;
+    nb_conv_t *c = NULL;
 
     if (PINFO_FD_VISITED(pinfo) || !nb_convs)
         return 0;
@@ -202,34 +206,47 @@ dissect_epm135(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_, void *da
     bytes = tvb_get_ptr(tvb, 0, len);
     if (bytes[0] != 5)
         return 0;               /* not a DCE/RPC version 5 PDU (or not at its start) */
-    conv = find_conversation_pinfo(pinfo, 0);
-    if (!conv)
-        return 0;
-    c = (nb_conv_t *)wmem_map_lookup(nb_convs, conv);
     while (len - off >= EXMTA_CO_HDR_LEN) {
         exmta_co_pdu_t pdu;
+        gboolean wanted;
 
         if (exmta_co_pdu_parse(bytes + off, len - off, &pdu) != EXMTA_CO_OK)
             break;              /* the rest comes reassembled, or is not DCE/RPC */
-        if (!c) {
-            c = wmem_new0(wmem_file_scope(), nb_conv_t);
-            wmem_map_insert(nb_convs, conv, c);
-        }
+        /* The conversation is looked up only for a PDU that can matter:
+         * on a connection whose bind is in the capture, responses and
+         * requests other than opnum 3 cost only their header. */
         switch (pdu.ptype) {
         case EXMTA_CO_BIND:
         case EXMTA_CO_ALTER_CONTEXT:
-            for (guint i = 0; i < pdu.n_ctx; i++)
-                ctx_bind(c, pdu.ctx_ids[i]);
+            wanted = TRUE;
             break;
         case EXMTA_CO_REQUEST:
-            on_request(pinfo, c, &pdu, bytes + off);
+            wanted = pdu.opnum == EPM_OPNUM_MAP || nb_pending;
             break;
         case EXMTA_CO_RESPONSE:
         case EXMTA_CO_FAULT:
-            on_response(pinfo, c, &pdu, bytes + off);
+            wanted = nb_pending != 0;
             break;
         default:
+            wanted = FALSE;
             break;
+        }
+        if (wanted && !c) {
+            if (!(conv = find_conversation_pinfo(pinfo, 0)))
+                return 0;
+            c = (nb_conv_t *)wmem_map_lookup(nb_convs, conv);
+            if (!c) {
+                c = wmem_new0(wmem_file_scope(), nb_conv_t);
+                wmem_map_insert(nb_convs, conv, c);
+            }
+        }
+        if (wanted && (pdu.ptype == EXMTA_CO_BIND || pdu.ptype == EXMTA_CO_ALTER_CONTEXT)) {
+            for (guint i = 0; i < pdu.n_ctx; i++)
+                ctx_bind(c, pdu.ctx_ids[i]);
+        } else if (wanted && pdu.ptype == EXMTA_CO_REQUEST) {
+            on_request(pinfo, c, &pdu, bytes + off);
+        } else if (wanted) {
+            on_response(pinfo, c, &pdu, bytes + off);
         }
         off += pdu.frag_len;
     }
@@ -269,6 +286,7 @@ static void
 nobind_init(void)
 {
     nb_present = FALSE;
+    nb_pending = 0;
 }
 
 void

@@ -6,6 +6,8 @@
 #   tools/heuristic-fp.sh [SESSIONS] [SEEDS...]
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
+# a count of 0 claimed by exmta means nothing unless the plugin was loaded
+"$here/tools/exmta-tshark" --check-load >/dev/null || exit 1
 n=${1:-5000}; shift 2>/dev/null || true
 seeds=${*:-1 2 3}
 tmp=$(mktemp -d); chmod 755 "$tmp"

@@ -47,7 +47,7 @@ chmod 0755 "$work" "$work/session.sh"
 chmod 0777 "$work/out"
 if [ "$(id -u)" = 0 ]; then
     chown 65534:65534 "$work/home" "$work/run" "$work/out"
-    drop="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    drop="$here/tools/as-nobody"
 else
     drop=""
 fi

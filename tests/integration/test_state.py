@@ -51,7 +51,7 @@ class Sharkd:
                 os.chmod(root, 0o777)
                 for n in files:
                     os.chmod(os.path.join(root, n), 0o666)
-            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+            cmd = it.unprivileged(cmd)
         self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, env=env)
         self.n = 0

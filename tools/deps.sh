@@ -2,7 +2,7 @@
 # deps.sh - install what exmta needs on Debian 12 (or 13/sid), and nothing
 # that is already there. Needs root (or sudo) only when something is missing.
 #   tools/deps.sh          build + run: tshark, Wireshark dev files, cmake, gcc,
-#                          GNU parallel + tcpdump (exmta-fileset)
+#                          GNU parallel + python3-pcapy (exmta-fileset)
 #   tools/deps.sh --test   also what the tests use (clang/libFuzzer, valgrind,
 #                          mmdebstrap for the 4.4/4.6 roots, GNU parallel, time)
 #   tools/deps.sh --gui    also wireshark-qt, xvfb, imagemagick (GUI test)

@@ -35,6 +35,7 @@
 #define NOBIND_MAX_TOWERS_KEPT 64   /* as exmta-epm.c keeps for a stock-decoded response */
 
 static int proto_nobind_parent = -1;
+static protocol_t *nobind_protocol;     /* exmta's, to check it is enabled */
 static int hf_nobind_verdict = -1;
 static int hf_nobind_request_in = -1;
 static expert_field ei_nobind = EI_INIT;
@@ -198,7 +199,7 @@ dissect_epm135(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_, void *da
     conversation_t *conv;
     nb_conv_t *c = NULL;
 
-    if (PINFO_FD_VISITED(pinfo) || !nb_convs)
+    if (PINFO_FD_VISITED(pinfo) || !nb_convs || !proto_is_protocol_enabled(nobind_protocol))
         return 0;
     len = tvb_captured_length(tvb);
     if (len < EXMTA_CO_HDR_LEN)
@@ -309,12 +310,16 @@ exmta_epm_nobind_register(int proto)
     };
 
     proto_nobind_parent = proto;
+    nobind_protocol = find_protocol_by_id(proto);
     proto_register_field_array(proto, hf, array_length(hf));
     expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
     nb_convs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     register_init_routine(nobind_init);
-    /* its own description: the tcp.port table wants one per handle (Decode As) */
-    epm135_handle = create_dissector_handle_with_name_and_description(dissect_epm135, proto, "exmta_epm135",
+    /* No protocol: call_dissector_work() would push and pop an exmta layer
+     * around every call on 135 (the handle never claims data, so the layer
+     * would show nowhere); dissect_epm135 checks that exmta is enabled. Its
+     * own description: the tcp.port table wants one per handle (Decode As). */
+    epm135_handle = create_dissector_handle_with_name_and_description(dissect_epm135, -1, "exmta_epm135",
         "EXMTA: ept_map calls without a bind (reads, never claims)");
 }
 

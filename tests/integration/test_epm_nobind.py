@@ -179,6 +179,17 @@ class ReuseNobind(unittest.TestCase):
             self.assertIn("No bind info for interface Context ID 0 - capture start too late?", stock[5][8])
 
 
+    def test_disabled_and_decode_as(self):
+        """exmta disabled: nothing read on 135. Its reader is in the tcp.port
+        table without a protocol, so Decode As lists nothing new for 135."""
+        self.assertEqual(it.fields(it.sample("rpc-epm-reuse-nobind.pcap"), ["frame.number"], filt="exmta",
+                                   extra=["--disable-protocol", "exmta"]), [])
+        mine = [l for l in it.tshark(["-G", "decodes"]).splitlines() if l.startswith("tcp.port\t135\t")]
+        stock = [l for l in it.tshark(["-G", "decodes"], stock=True).splitlines()
+                 if l.startswith("tcp.port\t135\t")]
+        self.assertEqual(mine, stock)
+
+
 class DcomOn135(unittest.TestCase):
     """DCOM activation calls with opnum 3 on 135 (IRemoteSCMActivator::
     RemoteGetClassObject, IObjectExporter::ServerAlive) around one real

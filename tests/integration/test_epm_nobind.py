@@ -333,6 +333,17 @@ class Hostile(unittest.TestCase):
                          [("127.10.0.2", 1032, "EPM frame 5")])
         self.assertEqual(flagged, ["5"] + [str(n) for n in range(9, 16)])
 
+    def test_tcp_segments(self):
+        """Request and response each cut into two TCP segments: read from
+        TCP's reassembled PDU, learned in the frame that completes it."""
+        verdicts, endpoints, uat, flagged = self.run_flow(
+            "segments", [(True, self.req[:40]), (True, self.req[40:]), (False, self.resp[:100]),
+                         (False, self.resp[100:])])
+        self.assertEqual(verdicts, [])
+        self.assertEqual([(r["host"], r["port"], r["found_by"]) for r in endpoints],
+                         [("127.10.0.2", 1032, "EPM frame 7")])
+        self.assertEqual(flagged, ["7"] + [str(n) for n in range(11, 18)])
+
     def test_truncated_response(self):
         for n in (4, 8, 40, 100):
             short = with_len(self.resp, stub=self.resp[24:-n])

@@ -44,6 +44,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -262,10 +263,12 @@ class Runner:
     def __init__(self):
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=JOBS)
         self.count = 0
+        self.lock = threading.Lock()
 
     def run(self, jobs):
         """jobs: [(key, args, stock)] -> {key: (stdout, error or None)}."""
-        self.count += len(jobs)
+        with self.lock:
+            self.count += len(jobs)
         futs = {k: self.pool.submit(self._one, a, s) for k, a, s in jobs}
         return {k: f.result() for k, f in futs.items()}
 
@@ -344,9 +347,25 @@ class FieldContract(unittest.TestCase):
         cls.ftype = dict(cls.registered)
         cls.columns = ["frame.number", "frame.protocols"] + cls.names
 
+        # each capture goes through its phases on its own, so the tshark slots
+        # never wait for the slowest capture of a phase
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(len(cls.units), 1)) as ex:
+            # the large concatenated file first: it has the longest runs
+            for f in [ex.submit(cls._pipeline, [u]) for u in sorted(cls.units, key=lambda u: not u.parts)]:
+                f.result()
+        r.pool.shutdown()
+        c1 = os.times()
+        sys.stderr.write("test_field_contract: %d tshark runs, %d captures in %d units, %.0f s wall, "
+                         "%.0f s CPU\n" % (r.count, sum(len(u.parts or [1]) for u in cls.units), len(cls.units),
+                                           time.time() - t0, c1.children_user + c1.children_system
+                                           - c0.children_user - c0.children_system))
+
+    @classmethod
+    def _pipeline(cls, units):
+        r = cls.runner
         # phase 1: the trees (PDML), the field values, frame.protocols with the heuristic first
         jobs = []
-        for u in cls.units:
+        for u in units:
             for mode, margs in MODES:
                 j = ["-J", " ".join(sorted(cls.plugin_protos))] if u.pdml_protos else []
                 jobs.append(((u, "pdml", mode), u.args(["-T", "pdml"], j, margs), False))
@@ -355,12 +374,12 @@ class FieldContract(unittest.TestCase):
                 jobs.append(((u, "heur", p), u.args(cls._fields_args(["frame.number", "frame.protocols"]),
                                                     pargs, HEUR_FIRST), False))
         cls._store(r.run(jobs))
-        for u in cls.units:
+        for u in units:
             cls._digest(u)
 
         # phase 2: the filter runs, stock, the summaries, the frames' bytes
         jobs = []
-        for u in cls.units:
+        for u in units:
             ports = sorted({int(i["show"]) for i in cls._all_items(u)
                             if i["name"] == "exmta.rfc1006.port"} - cls.stock_tpkt_ports)
             decode = [a for p in ports for a in ("-d", "tcp.port==%d,tpkt" % p)]
@@ -387,7 +406,7 @@ class FieldContract(unittest.TestCase):
         # phase 3: name the fields behind a filter run that selected frames:
         # the fields present in some mode and the absent ones first, then halves
         queue = []
-        for u in cls.units:
+        for u in units:
             for mode, (frames, err) in u.ymismatch.items():
                 if frames and not err:
                     present = [n for n in cls.names if any(n in t for t in u.truth.values())]
@@ -413,17 +432,11 @@ class FieldContract(unittest.TestCase):
                 else:
                     nxt += [(u, mode, g[:len(g) // 2]), (u, mode, g[len(g) // 2:])]
             queue = nxt
-        for u in cls.units:
+        for u in units:
             for mode, found in u.culprits.items():
                 if not found:
                     # only the fields together select frames
                     found.append((None, set(u.ymismatch[mode][0])))
-        r.pool.shutdown()
-        c1 = os.times()
-        sys.stderr.write("test_field_contract: %d tshark runs, %d captures in %d units, %.0f s wall, "
-                         "%.0f s CPU\n" % (r.count, sum(len(u.parts or [1]) for u in cls.units), len(cls.units),
-                                           time.time() - t0, c1.children_user + c1.children_system
-                                           - c0.children_user - c0.children_system))
 
     @classmethod
     def tearDownClass(cls):

@@ -15,13 +15,13 @@ impacket 0.10 quirks worked around here:
 """
 import re
 import socket
-import struct
 
 from impacket.dcerpc.v5 import epm, transport, dcomrt
 from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import uuidtup_to_bin, string_to_bin
 
 from .common import SOCK_TIMEOUT, NDR_SYNTAX, NDR64_SYNTAX, check_loopback
+from .servers import build_tower
 
 
 class LoopbackTCPTransport(transport.TCPTransport):
@@ -120,30 +120,13 @@ def try_connect(local_ip, server_ip, port):
 
 
 def _map_request(iface, max_towers):
-    """An ept_map request for iface over ncacn_ip_tcp, as hept_map builds it."""
-    interface = epm.EPMRPCInterface()
-    interface["InterfaceUUID"] = string_to_bin(iface[0])
-    major, minor = (int(x) for x in iface[1].split("."))
-    interface["MajorVersion"] = major
-    interface["MinorVersion"] = minor
-    data_rep = epm.EPMRPCDataRepresentation()
-    data_rep["DataRepUuid"] = string_to_bin(NDR_SYNTAX[0])
-    data_rep["MajorVersion"] = 2
-    data_rep["MinorVersion"] = 0
-    prot = epm.EPMProtocolIdentifier()
-    prot["ProtIdentifier"] = epm.FLOOR_RPCV5_IDENTIFIER
-    port_addr = epm.EPMPortAddr()
-    port_addr["IpPort"] = 0
-    host_addr = epm.EPMHostAddr()
-    host_addr["Ip4addr"] = socket.inet_aton("0.0.0.0")
-    tower = epm.EPMTower()
-    tower["NumberOfFloors"] = 5
-    tower["Floors"] = (interface.getData() + data_rep.getData() + prot.getData()
-                       + port_addr.getData() + host_addr.getData())
+    """An ept_map request for iface over ncacn_ip_tcp, as hept_map builds it:
+    the map tower asks for any port at 0.0.0.0."""
+    tower = build_tower(iface, 0, "0.0.0.0")
     request = epm.ept_map()
     request["max_towers"] = max_towers
     request["map_tower"]["tower_length"] = len(tower)
-    request["map_tower"]["tower_octet_string"] = tower.getData()
+    request["map_tower"]["tower_octet_string"] = tower
     request.fields["obj"].fields["ReferentID"] = 1
     request.fields["map_tower"].fields["ReferentID"] = 2
     return request

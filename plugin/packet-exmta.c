@@ -675,10 +675,16 @@ read_bind(proto_tree *tree, exmta_rfc1006_frame_t *fd)
 
 /* Stock dissects the PDU into tree. On the first pass, a frame that carries
  * the session connection (where the MTA bind is) is dissected into a tree
- * that holds every item, so that the bind can be read back from stock's
- * X.411 fields however the tree was asked for: a display filter or a
- * coloring rule fakes every field it does not name, and without a tree at
- * all (tshark -2's first pass, a plain read) a throwaway one serves. */
+ * that holds stock's X.411 bind fields, so that the bind can be read back
+ * however the tree was asked for: a display filter or a coloring rule fakes
+ * every field it does not name, so the frame's tree is made visible for the
+ * call; without a tree at all (tshark -2's first pass, a plain read) a
+ * throwaway one serves, primed with just those fields (a visible one would
+ * label every item of the association's set-up). */
+static int *const bind_hfs[] = {
+    &hf_p1_bind_argument, &hf_p1_bind_result, &hf_p1_bind_error, &hf_p1_initiator_name, &hf_p1_responder_name,
+};
+
 static void
 dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006_frame_t *bind_fd)
 {
@@ -687,21 +693,26 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     proto_tree *volatile dtree = tree;
     volatile gboolean was_visible = TRUE;
 
-    if (bind_fd) {
-        if (tree) {
-            was_visible = proto_tree_set_visible(tree, TRUE);
-        } else {
-            edt = epan_dissect_new(pinfo->epan, TRUE, TRUE);
-            dtree = edt->tree;
-        }
-    }
     /* exmta only dispatches: give stock TPKT the desegmentation TCP offered
      * exmta (every call_dissector lowers can_desegment by one), as AMQP
      * does for its version dissectors. */
     pinfo->can_desegment = pinfo->saved_can_desegment;
+    if (!bind_fd) {
+        call_dissector_only(tpkt_handle, tvb, pinfo, tree, NULL);
+        return;
+    }
+    if (tree) {
+        was_visible = proto_tree_set_visible(tree, TRUE);
+    } else {
+        edt = epan_dissect_new(pinfo->epan, TRUE, FALSE);
+        for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
+            if (*bind_hfs[i] > 0)
+                epan_dissect_prime_with_hfid(edt, *bind_hfs[i]);
+        dtree = edt->tree;
+    }
     TRY {
         call_dissector_only(tpkt_handle, tvb, pinfo, dtree, NULL);
-        if (bind_fd && frame_has_proto(pinfo, proto_p1))
+        if (frame_has_proto(pinfo, proto_p1))
             read_bind(dtree, bind_fd);
     }
     FINALLY {
@@ -733,14 +744,12 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
          * PDU it completes): the conversation is looked up only once. */
         fd = rfc1006_frame_of(pinfo);
         if (!fd) {
-            if (!cd) {
+            /* No conversation dissector for a session found by port: TCP
+             * then asks its port table for every frame, as for stock TPKT
+             * on 102, and "try heuristic sub-dissectors first" gives the
+             * heuristics the same first go as stock does. */
+            if (!cd)
                 cd = session_of(pinfo, TRUE);
-                /* From now on TCP hands this session straight to exmta
-                 * (no lookup in the port table), as it does for every
-                 * session stock TPKT's heuristic claims. */
-                if (!cd->first_frame && detected_by == DETECTED_PORT_PREF)
-                    conversation_set_dissector(cd->conv, exmta_port_handle);
-            }
             if (!cd->first_frame) {
                 cd->first_frame = pinfo->num;
                 cd->detected_by = detected_by;

@@ -445,10 +445,8 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     si = exmta_cotp_dt_spdu(cotp, cotp_len, &eot);
     if (si < 0)
         return;
-    if (cd->connect_pending) {
-        ctx->connect_phase = TRUE;
-        cd->connect_pending = !eot;
-    } else if (si == EXMTA_SPDU_CONNECT || si == EXMTA_SPDU_ACCEPT || si == EXMTA_SPDU_REFUSE) {
+    if (cd->connect_pending ||
+        si == EXMTA_SPDU_CONNECT || si == EXMTA_SPDU_ACCEPT || si == EXMTA_SPDU_REFUSE) {
         ctx->connect_phase = TRUE;
         cd->connect_pending = !eot;
     }

@@ -5,12 +5,18 @@
 # The set: bench/gen_workloads.py's mixed traffic (FILESET_MIXED frames) and
 # EPM-heavy traffic (1,000,000 frames: ept_map lookups, then sessions to the
 # learned ports), merged in time order and cut with `editcap -c` into files of
-# FILESET_PER_FILE frames (default: 5,000,000 frames in 50 files).
+# FILESET_PER_FILE frames (defaults: about 5,000,000 frames in 51 files).
+# Built once into $BENCH_DIR (fileset-whole.pcap, fileset/) and reused.
 # Both sides produce the endpoint summary: the sequential one is
 #   tools/exmta-tshark -r whole.pcap -q -z exmta,endpoints,json
 # the parallel one
 #   tools/exmta-fileset --jobs $(nproc) DIR
-# Prints wall times (median of FILESET_RUNS, alternating) and the ratio.
+# Prints wall times (median of FILESET_RUNS, alternating) and the ratio, and
+# fails unless both summaries agree in endpoints, kinds, session counts and
+# outcomes.
+#
+# Environment: BENCH_DIR=/var/tmp/exmta-bench, FILESET_MIXED=4000000,
+# FILESET_PER_FILE=100000, FILESET_RUNS=3.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${BENCH_DIR:-/var/tmp/exmta-bench}

@@ -8,7 +8,7 @@
 #   BENCH_RUNS=8          timed runs per (workload, variant) of a plain read; the median is reported
 #   BENCH_FIELDS_RUNS=8   the same for -T fields (about 3x slower per run than a plain read);
 #                         5 is the fewest that give an interval (see "Verdict"), but with 5
-#                         one noisy round decides its upper end (BENCHMARKS.md, session 10)
+#                         one noisy round decides its upper end
 #   BENCH_DIR=/var/tmp/exmta-bench   workloads and results (never the repo)
 #   BENCH_WORKLOADS="mixed rfc1006-heavy epm-heavy"
 #   BENCH_MODES="plain fields"
@@ -35,10 +35,10 @@
 #                 "stock2" and "control") runs at the same moment on the other
 #                 CPU (the CPUs swap every round); heuristic-alone is a third
 #                 pair ("stock3" and "heur"), while two untimed stock runs keep
-#                 the other CPU as busy as before. A run's wall time is then about
+#                 the other CPU as busy as during the plugin's pair. A run's wall time is then about
 #                 twice its CPU time (half a CPU), so compare ratios, not seconds.
-#                 On this VM a pair's CPU ratio spread 8x less than in
-#                 concurrent pairs (BENCHMARKS.md, session 9).
+#                 On the benchmark VM a pair's CPU ratio spreads 8x less than
+#                 in concurrent pairs (BENCHMARKS.md, "Method").
 #     concurrent  stock and plugin at the same time, each pinned to its own CPU
 #                 (swapped every round); the control is a second pair, which
 #                 doubles the time; no heur variant. Needs 2 CPUs.
@@ -294,9 +294,9 @@ run_round_shared() {
     for p in $p1 $p2; do wait "$p" || die "a shared pair failed ($w $mode #$r)"; done
     if [ "$heur" = 1 ]; then
         # the other CPU carries a pair's load meanwhile (two stock runs,
-        # untimed), as it did for the plugin's pair: with it idle, runs on
-        # this VM took 37 % less CPU (session 10), which moved heur-alone's
-        # ratio away from the plugin's
+        # untimed), as it does during the plugin's pair: with it idle, stock
+        # on rfc1006-heavy took 37 % less CPU on the benchmark VM, so
+        # heur-alone would be measured in another machine state than the plugin
         local l1="" l2=""
         if [ "$c2" != "$c1" ]; then
             start_load "$w" "$mode" stock "$c2"; l1=$LOAD

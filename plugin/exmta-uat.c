@@ -31,7 +31,7 @@ typedef struct {
     char *kind;
     char *file;
     char *frame;
-    char *time;
+    char *learned_at;   /* the "time" column */
 } known_rec_t;
 
 static known_rec_t *known_recs;
@@ -46,7 +46,7 @@ UAT_CSTRING_CB_DEF(known, version, known_rec_t)
 UAT_CSTRING_CB_DEF(known, kind, known_rec_t)
 UAT_CSTRING_CB_DEF(known, file, known_rec_t)
 UAT_CSTRING_CB_DEF(known, frame, known_rec_t)
-UAT_CSTRING_CB_DEF(known, time, known_rec_t)
+UAT_CSTRING_CB_DEF(known, learned_at, known_rec_t)
 
 /* Field checks: a bad field marks only its row invalid (the UAT loader goes
  * on with the next row); the message names the row by its host. */
@@ -141,7 +141,7 @@ known_copy_cb(void *dest, const void *orig, size_t len _U_)
     d->kind = g_strdup(o->kind);
     d->file = g_strdup(o->file);
     d->frame = g_strdup(o->frame);
-    d->time = g_strdup(o->time);
+    d->learned_at = g_strdup(o->learned_at);
     return d;
 }
 
@@ -157,7 +157,7 @@ known_free_cb(void *r)
     g_free(k->kind);
     g_free(k->file);
     g_free(k->frame);
-    g_free(k->time);
+    g_free(k->learned_at);
 }
 
 guint
@@ -167,7 +167,7 @@ exmta_known_count(void)
 }
 
 gboolean
-exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame, const char **time)
+exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame, const char **learned_at)
 {
     const known_rec_t *r;
 
@@ -186,7 +186,7 @@ exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame
     ep->kind = exmta_kind_of(&ep->iface, ep->ver_major);
     ep->source = EXMTA_SRC_KNOWN_TABLE;
     *file = r->file ? r->file : "";
-    *time = r->time ? r->time : "";
+    *learned_at = r->learned_at ? r->learned_at : "";
     *frame = 0;
     if (r->frame)
         exmta_known_parse_frame(r->frame, strlen(r->frame), frame, NULL);
@@ -232,12 +232,12 @@ add_one_learned(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_
     if (when) {
         GDateTime *dt = g_date_time_new_from_unix_utc((gint64)when->secs);
         char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S") : NULL;
-        rec.time = g_strdup_printf("%s.%06dZ", s ? s : "", when->nsecs / 1000);
+        rec.learned_at = g_strdup_printf("%s.%06dZ", s ? s : "", when->nsecs / 1000);
         g_free(s);
         if (dt)
             g_date_time_unref(dt);
     } else {
-        rec.time = g_strdup("");
+        rec.learned_at = g_strdup("");
     }
     for (guint i = 0; i < n_known_recs && !dup; i++)
         dup = same_row(&known_recs[i], &rec);
@@ -320,7 +320,11 @@ exmta_uat_register(module_t *module)
         UAT_FLD_CSTRING(known, file, "Learned in file", "Capture file the endpoint was learned in"),
         UAT_FLD_CSTRING_OTHER(known, frame, "Learned in frame", known_chk_frame,
                               "Frame of the ept_map response in that file"),
-        UAT_FLD_CSTRING(known, time, "Learned at", "Time of that frame (ISO 8601, UTC)"),
+        /* UAT_FLD_CSTRING(known, learned_at, ...) but with the column still
+         * named "time", as the table's load messages name it */
+        { .name = "time", .title = "Learned at", .mode = PT_TXTMOD_STRING,
+          .cb = { uat_fld_chk_str, known_learned_at_set_cb, known_learned_at_tostr_cb },
+          .desc = "Time of that frame (ISO 8601, UTC)" },
         UAT_END_FIELDS
     };
 

@@ -10,6 +10,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "epm_parse.h"
@@ -465,10 +466,10 @@ exmta_uuid_from_string(const char *s, exmta_uuid_t *out)
 void
 exmta_uuid_to_string(const exmta_uuid_t *u, char buf[37])
 {
-    g_snprintf(buf, 37,
-               "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-               u->b[0], u->b[1], u->b[2], u->b[3], u->b[4], u->b[5], u->b[6], u->b[7],
-               u->b[8], u->b[9], u->b[10], u->b[11], u->b[12], u->b[13], u->b[14], u->b[15]);
+    snprintf(buf, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u->b[0], u->b[1], u->b[2], u->b[3], u->b[4], u->b[5], u->b[6], u->b[7],
+             u->b[8], u->b[9], u->b[10], u->b[11], u->b[12], u->b[13], u->b[14], u->b[15]);
 }
 
 gboolean

@@ -129,7 +129,7 @@ append_quoted(GString *out, const char *s)
 char *
 exmta_known_format_line(const guint8 ip[4], guint16 port, const exmta_uuid_t *iface,
                         guint16 ver_major, guint16 ver_minor, const char *kind,
-                        const char *file, guint32 frame, const char *time)
+                        const char *file, guint32 frame, const char *learned_at)
 {
     GString *out = g_string_new(NULL);
     char buf[64];
@@ -156,7 +156,7 @@ exmta_known_format_line(const guint8 ip[4], guint16 port, const exmta_uuid_t *if
         buf[0] = '\0';
     append_quoted(out, buf);
     g_string_append_c(out, ',');
-    append_quoted(out, time);
+    append_quoted(out, learned_at);
     return g_string_free(out, FALSE);
 }
 

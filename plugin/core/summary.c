@@ -248,7 +248,7 @@ add_sorted_u32(GArray *a, guint32 v)
 }
 
 static acc_t *
-find_acc(exmta_summary_t *s, const exmta_summary_rec_t *rec, guint *index)
+find_acc(exmta_summary_t *s, const exmta_summary_rec_t *rec, guint *row_idx)
 {
     int group;
     char *key;
@@ -266,7 +266,7 @@ find_acc(exmta_summary_t *s, const exmta_summary_rec_t *rec, guint *index)
         g_free(key);
         for (guint i = 0; i < s->rows->len; i++)
             if (g_ptr_array_index(s->rows, i) == a) {
-                *index = i;
+                *row_idx = i;
                 break;
             }
         return a;
@@ -283,7 +283,7 @@ find_acc(exmta_summary_t *s, const exmta_summary_rec_t *rec, guint *index)
     a->sessions = g_ptr_array_new_with_free_func(sess_free);
     g_hash_table_insert(s->by_key, key, a);
     g_ptr_array_add(s->rows, a);
-    *index = s->rows->len - 1;
+    *row_idx = s->rows->len - 1;
     return a;
 }
 
@@ -347,8 +347,8 @@ set_string(char **dst, const char *src)
 guint
 exmta_summary_add(exmta_summary_t *s, const exmta_summary_rec_t *rec)
 {
-    guint index = 0;
-    acc_t *a = find_acc(s, rec, &index);
+    guint row_idx = 0;
+    acc_t *a = find_acc(s, rec, &row_idx);
     char *str;
 
     add_distinct_u8(&a->found, rec->found_by);
@@ -381,7 +381,7 @@ exmta_summary_add(exmta_summary_t *s, const exmta_summary_rec_t *rec)
         }
         set_string(&se->initiator, rec->initiator);
         set_string(&se->responder, rec->responder);
-        return index;
+        return row_idx;
     }
 
     /* RPC endpoint, EPM learned, EPM failed */
@@ -437,7 +437,7 @@ exmta_summary_add(exmta_summary_t *s, const exmta_summary_rec_t *rec)
     default:
         break;
     }
-    return index;
+    return row_idx;
 }
 
 static char *

@@ -18,6 +18,19 @@
  * agree. A verdict other than OK is stored for the frame and shown as
  * exmta.expert.epm_without_bind; everything is decided on the first pass.
  *
+ * Stock decodes the lookup too: when a candidate request reads as an
+ * ept_map request in exactly one transfer syntax, and is the first request
+ * seen on its context, exmta hands stock's connection-oriented DCE/RPC
+ * dissector the bind the capture lacks (context -> EPM v3.0 in that syntax),
+ * built in memory, before stock sees the request. Stock keeps binds per
+ * conversation and context for the whole file, so every pass decodes that
+ * context's calls as EPM; nothing else changes. DCE/RPC's Decode As
+ * (dcerpc.uuid) cannot do this: it is applied only when a file is dissected
+ * again, and always as NDR. The bind shows as exmta.epm.without_bind_supplied
+ * on the request's frame; EPM learning from those calls stays here (the
+ * ept_map hook in exmta-epm.c leaves them alone), with request and response
+ * checked against each other as above.
+ *
  * Over UDP every connectionless PDU names its interface, so stock decodes
  * ept_map there without a bind and exmta-epm.c learns it.
  *
@@ -26,25 +39,44 @@
 #include "exmta.h"
 
 #include <epan/conversation.h>
+#include <epan/exceptions.h>
 #include <epan/proto_data.h>
 
 #include "dcerpc_co.h"
 #include "epm_nobind.h"
 
 #define EPM_OPNUM_MAP 3
+#define EPM_VERSION 3
+#define NDR32_VERSION 2
+#define NDR64_VERSION 1
+#define BIND_PDU_LEN 72             /* header, one presentation context, one transfer syntax */
 #define NOBIND_MAX_TOWERS_KEPT 64   /* as exmta-epm.c keeps for a stock-decoded response */
 
 static int proto_nobind_parent = -1;
 static protocol_t *nobind_protocol;     /* exmta's, to check it is enabled */
 static int hf_nobind_verdict = -1;
 static int hf_nobind_request_in = -1;
+static int hf_nobind_supplied = -1;
 static expert_field ei_nobind = EI_INIT;
 static dissector_handle_t epm135_handle;
+static heur_dtbl_entry_t *dcerpc_cn_heur;  /* stock's C/O DCE/RPC, one PDU a call */
+
+/* EPM v3 and the two NDR transfer syntaxes, as a bind carries them */
+static const e_guid_t epm_uuid = { 0xe1af8308, 0x5d1f, 0x11c9, { 0x91, 0xa4, 0x08, 0x00, 0x2b, 0x14, 0xa0, 0xfa } };
+static const e_guid_t ndr32_uuid = { 0x8a885d04, 0x1ceb, 0x11c9, { 0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10, 0x48, 0x60 } };
+static const e_guid_t ndr64_uuid = { 0x71710533, 0xbeba, 0x4937, { 0x83, 0x19, 0xb5, 0xdb, 0xef, 0x9c, 0xcc, 0x36 } };
+
+/* A set of presentation context ids. */
+typedef struct {
+    guint64 lo;                 /* 0..63 */
+    wmem_map_t *hi;             /* larger ones */
+} ctx_set_t;
 
 /* Per TCP conversation on 135 (file scope). */
 typedef struct {
-    guint64 bound_lo;           /* context ids 0..63 named by a bind or alter_context */
-    wmem_map_t *bound_hi;       /* larger ones */
+    ctx_set_t bound;            /* named by a bind or alter_context */
+    ctx_set_t called;           /* carried a request without being bound */
+    ctx_set_t supplied;         /* exmta gave stock a bind for it */
     wmem_map_t *pending;        /* call_id -> nb_call_t: candidate requests awaiting their response */
 } nb_conv_t;
 
@@ -61,9 +93,13 @@ typedef struct {
     gboolean response;          /* decided at the response (else at the request) */
     guint32 call_id;
     guint32 request_in;         /* for a response: its request's frame */
+    gboolean supplied;          /* a bind was supplied to stock for ctx_id */
+    gboolean ndr64;             /* ... in NDR64 (else NDR) */
+    guint16 ctx_id;
 } nb_frame_t;
 
 static wmem_map_t *nb_convs;    /* conversation_t * -> nb_conv_t; emptied with the file */
+static wmem_map_t *nb_owned;    /* request frame -> 1: a call on a supplied context (file scope) */
 static gboolean nb_present;     /* a frame record exists in this file */
 static guint nb_pending;        /* candidate requests awaiting their response, in all conversations */
 
@@ -81,26 +117,26 @@ static const value_string verdict_vals[] = {
 };
 
 static gboolean
-ctx_bound(const nb_conv_t *c, guint16 ctx_id)
+ctx_has(const ctx_set_t *set, guint16 ctx_id)
 {
     if (ctx_id < 64)
-        return (c->bound_lo >> ctx_id) & 1;
-    return c->bound_hi && wmem_map_contains(c->bound_hi, GUINT_TO_POINTER((guint)ctx_id));
+        return (set->lo >> ctx_id) & 1;
+    return set->hi && wmem_map_contains(set->hi, GUINT_TO_POINTER((guint)ctx_id));
 }
 
 static void
-ctx_bind(nb_conv_t *c, guint16 ctx_id)
+ctx_add(ctx_set_t *set, guint16 ctx_id)
 {
     if (ctx_id < 64) {
-        c->bound_lo |= G_GUINT64_CONSTANT(1) << ctx_id;
+        set->lo |= G_GUINT64_CONSTANT(1) << ctx_id;
         return;
     }
-    if (!c->bound_hi)
-        c->bound_hi = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    wmem_map_insert(c->bound_hi, GUINT_TO_POINTER((guint)ctx_id), GUINT_TO_POINTER(1));
+    if (!set->hi)
+        set->hi = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    wmem_map_insert(set->hi, GUINT_TO_POINTER((guint)ctx_id), GUINT_TO_POINTER(1));
 }
 
-static void
+static nb_frame_t *
 store_frame(packet_info *pinfo, exmta_nobind_verdict_t v, gboolean response, guint32 call_id, guint32 request_in)
 {
     nb_frame_t *f;
@@ -108,7 +144,7 @@ store_frame(packet_info *pinfo, exmta_nobind_verdict_t v, gboolean response, gui
     /* one record a frame: a second candidate in the same frame is judged
      * (and may teach) but not shown */
     if (p_get_proto_data(wmem_file_scope(), pinfo, proto_nobind_parent, EXMTA_KEY_EPM_NOBIND))
-        return;
+        return NULL;
     f = wmem_new0(wmem_file_scope(), nb_frame_t);
     f->verdict = (guint8)v;
     f->response = response;
@@ -116,6 +152,85 @@ store_frame(packet_info *pinfo, exmta_nobind_verdict_t v, gboolean response, gui
     f->request_in = request_in;
     p_add_proto_data(wmem_file_scope(), pinfo, proto_nobind_parent, EXMTA_KEY_EPM_NOBIND, f);
     nb_present = TRUE;
+    return f;
+}
+
+static guint8 *
+put_le16(guint8 *p, guint16 v)
+{
+    p[0] = (guint8)v;
+    p[1] = (guint8)(v >> 8);
+    return p + 2;
+}
+
+static guint8 *
+put_le32(guint8 *p, guint32 v)
+{
+    p = put_le16(p, (guint16)v);
+    return put_le16(p, (guint16)(v >> 16));
+}
+
+static guint8 *
+put_uuid(guint8 *p, const e_guid_t *g)
+{
+    p = put_le32(p, g->data1);
+    p = put_le16(p, g->data2);
+    p = put_le16(p, g->data3);
+    memcpy(p, g->data4, 8);
+    return p + 8;
+}
+
+/* Hands stock's DCE/RPC a bind of ctx_id to EPM v3.0 in one transfer syntax,
+ * on this frame's conversation: little-endian, ASCII, IEEE, one context, no
+ * auth. No tree and no columns: the frame shows only what stock makes of
+ * the real PDUs. Returns whether stock took it. */
+static gboolean
+supply_bind(tvbuff_t *tvb, packet_info *pinfo, guint16 ctx_id, guint32 call_id, gboolean ndr64)
+{
+    guint8 *pdu, *p;
+    tvbuff_t *bind_tvb;
+    column_info *cinfo = pinfo->cinfo;
+    volatile gboolean taken = FALSE;
+
+    if (!dcerpc_cn_heur || !dcerpc_cn_heur->protocol || !proto_is_protocol_enabled(dcerpc_cn_heur->protocol))
+        return FALSE;
+    pdu = (guint8 *)wmem_alloc0(pinfo->pool, BIND_PDU_LEN);
+    p = pdu;
+    *p++ = 5;                   /* version 5.0 */
+    *p++ = 0;
+    *p++ = EXMTA_CO_BIND;
+    *p++ = EXMTA_CO_PFC_FIRST_FRAG | EXMTA_CO_PFC_LAST_FRAG;
+    *p++ = 0x10;                /* little-endian, ASCII */
+    p += 3;                     /* IEEE floats, reserved */
+    p = put_le16(p, BIND_PDU_LEN);
+    p = put_le16(p, 0);         /* auth_len */
+    p = put_le32(p, call_id);
+    p = put_le16(p, 5840);      /* max_xmit_frag */
+    p = put_le16(p, 5840);      /* max_recv_frag */
+    p = put_le32(p, 0);         /* assoc_group_id */
+    *p++ = 1;                   /* one presentation context */
+    p += 3;
+    p = put_le16(p, ctx_id);
+    *p++ = 1;                   /* one transfer syntax */
+    p += 1;
+    p = put_uuid(p, &epm_uuid);
+    p = put_le16(p, EPM_VERSION);
+    p = put_le16(p, 0);
+    p = put_uuid(p, ndr64 ? &ndr64_uuid : &ndr32_uuid);
+    p = put_le32(p, ndr64 ? NDR64_VERSION : NDR32_VERSION);
+    DISSECTOR_ASSERT(p - pdu == BIND_PDU_LEN);
+
+    bind_tvb = tvb_new_child_real_data(tvb, pdu, BIND_PDU_LEN, BIND_PDU_LEN);
+    pinfo->cinfo = NULL;
+    TRY {
+        taken = dcerpc_cn_heur->dissector(bind_tvb, pinfo, NULL, NULL) != 0;
+    }
+    CATCH_ALL {
+        taken = FALSE;
+    }
+    ENDTRY;
+    pinfo->cinfo = cinfo;
+    return taken;
 }
 
 /* A PDU's own shape, before its stub is read. */
@@ -133,17 +248,24 @@ pdu_verdict(const exmta_co_pdu_t *pdu)
 }
 
 static void
-on_request(packet_info *pinfo, nb_conv_t *c, const exmta_co_pdu_t *pdu, const guint8 *bytes)
+on_request(tvbuff_t *tvb, packet_info *pinfo, nb_conv_t *c, const exmta_co_pdu_t *pdu, const guint8 *bytes)
 {
     nb_call_t *call;
+    nb_frame_t *f;
+    gboolean first_call;
 
+    if (ctx_has(&c->bound, pdu->ctx_id))
+        return;
+    first_call = !ctx_has(&c->called, pdu->ctx_id);
+    ctx_add(&c->called, pdu->ctx_id);
+    if (ctx_has(&c->supplied, pdu->ctx_id))
+        wmem_map_insert(nb_owned, GUINT_TO_POINTER(pinfo->num), GUINT_TO_POINTER(1));
+    if (c->pending && wmem_map_remove(c->pending, GUINT_TO_POINTER(pdu->call_id)))
+        nb_pending--;           /* a new call with this id replaces an unanswered one */
+    if (pdu->opnum != EPM_OPNUM_MAP || pinfo->destport != EXMTA_EPM_PORT)
+        return;
     if (!c->pending)
         c->pending = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    /* a new call with this id replaces an unanswered one */
-    if (wmem_map_remove(c->pending, GUINT_TO_POINTER(pdu->call_id)))
-        nb_pending--;
-    if (pdu->opnum != EPM_OPNUM_MAP || ctx_bound(c, pdu->ctx_id) || pinfo->destport != EXMTA_EPM_PORT)
-        return;
     call = wmem_new0(wmem_file_scope(), nb_call_t);
     call->frame = pinfo->num;
     call->ctx_id = pdu->ctx_id;
@@ -153,7 +275,21 @@ on_request(packet_info *pinfo, nb_conv_t *c, const exmta_co_pdu_t *pdu, const gu
                                                    &call->rq);
     wmem_map_insert(c->pending, GUINT_TO_POINTER(pdu->call_id), call);
     nb_pending++;
-    store_frame(pinfo, call->verdict, FALSE, pdu->call_id, 0);
+    f = store_frame(pinfo, call->verdict, FALSE, pdu->call_id, 0);
+    /* Stock learns the context only from its first call: a bind supplied
+     * later would decode earlier calls too, but only when the file is read
+     * again (-2, the GUI), not on the first pass. A request that reads in
+     * both syntaxes leaves the choice to its response: none is supplied. */
+    if (call->verdict == EXMTA_NOBIND_OK && first_call && call->rq.as_ndr32 != call->rq.as_ndr64 &&
+        supply_bind(tvb, pinfo, pdu->ctx_id, pdu->call_id, call->rq.as_ndr64)) {
+        ctx_add(&c->supplied, pdu->ctx_id);
+        wmem_map_insert(nb_owned, GUINT_TO_POINTER(pinfo->num), GUINT_TO_POINTER(1));
+        if (f) {
+            f->supplied = TRUE;
+            f->ndr64 = call->rq.as_ndr64;
+            f->ctx_id = pdu->ctx_id;
+        }
+    }
 }
 
 static void
@@ -214,15 +350,16 @@ dissect_epm135(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_, void *da
         if (exmta_co_pdu_parse(bytes + off, len - off, &pdu) != EXMTA_CO_OK)
             break;              /* the rest comes reassembled, or is not DCE/RPC */
         /* The conversation is looked up only for a PDU that can matter:
-         * on a connection whose bind is in the capture, responses and
-         * requests other than opnum 3 cost only their header. */
+         * binds, requests, and responses while a candidate awaits one. */
         switch (pdu.ptype) {
         case EXMTA_CO_BIND:
         case EXMTA_CO_ALTER_CONTEXT:
             wanted = TRUE;
             break;
         case EXMTA_CO_REQUEST:
-            wanted = pdu.opnum == EPM_OPNUM_MAP || nb_pending;
+            /* every request: the first call on a context decides whether
+             * a bind may be supplied for it */
+            wanted = TRUE;
             break;
         case EXMTA_CO_RESPONSE:
         case EXMTA_CO_FAULT:
@@ -243,9 +380,9 @@ dissect_epm135(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_, void *da
         }
         if (wanted && (pdu.ptype == EXMTA_CO_BIND || pdu.ptype == EXMTA_CO_ALTER_CONTEXT)) {
             for (guint i = 0; i < pdu.n_ctx; i++)
-                ctx_bind(c, pdu.ctx_ids[i]);
+                ctx_add(&c->bound, pdu.ctx_ids[i]);
         } else if (wanted && pdu.ptype == EXMTA_CO_REQUEST) {
-            on_request(pinfo, c, &pdu, bytes + off);
+            on_request(tvb, pinfo, c, &pdu, bytes + off);
         } else if (wanted) {
             on_response(pinfo, c, &pdu, bytes + off);
         }
@@ -263,7 +400,15 @@ exmta_epm_nobind_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!nb_present)
         return;
     f = (const nb_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_nobind_parent, EXMTA_KEY_EPM_NOBIND);
-    if (!f || f->verdict == EXMTA_NOBIND_OK)
+    if (!f)
+        return;
+    if (f->supplied) {
+        ti = proto_tree_add_uint_format_value(exmta_frame_tree(tvb, tree), hf_nobind_supplied, tvb, 0, 0,
+            f->ctx_id, "context %u = EPM v3.0 in %s (the capture holds no bind for it)", f->ctx_id,
+            f->ndr64 ? "NDR64" : "NDR");
+        proto_item_set_generated(ti);
+    }
+    if (f->verdict == EXMTA_NOBIND_OK)
         return;                 /* a learned lookup shows as exmta.epm with exmta.epm.without_bind */
     ti = proto_tree_add_uint(exmta_frame_tree(tvb, tree), hf_nobind_verdict, tvb, 0, 0, f->verdict);
     proto_item_set_generated(ti);
@@ -281,6 +426,13 @@ exmta_epm_nobind_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         expert_add_info_format(pinfo, ti, &ei_nobind,
             "[Endpoint mapper] Opnum 3 on TCP 135 without a bind in the capture (call %u): "
             "not learned: %s", f->call_id, exmta_nobind_verdict_str((exmta_nobind_verdict_t)f->verdict));
+}
+
+gboolean
+exmta_epm_nobind_owns(guint32 request_frame)
+{
+    return request_frame && wmem_map_size(nb_owned) &&
+           wmem_map_contains(nb_owned, GUINT_TO_POINTER(request_frame));
 }
 
 static void
@@ -302,6 +454,10 @@ exmta_epm_nobind_register(int proto)
         { &hf_nobind_request_in,
           { "Request in", "exmta.epm.without_bind_request_in", FT_FRAMENUM, BASE_NONE,
             FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "Frame of the call's request", HFILL } },
+        { &hf_nobind_supplied,
+          { "Bind supplied to DCE/RPC", "exmta.epm.without_bind_supplied", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "The presentation context of an ept_map request without a bind in the capture, "
+            "which exmta told stock DCE/RPC is EPM v3.0 so that stock decodes its calls", HFILL } },
     };
     static ei_register_info ei[] = {
         { &ei_nobind,
@@ -314,6 +470,7 @@ exmta_epm_nobind_register(int proto)
     proto_register_field_array(proto, hf, array_length(hf));
     expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
     nb_convs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    nb_owned = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     register_init_routine(nobind_init);
     /* No protocol: call_dissector_work() would push and pop an exmta layer
      * around every call on 135 (the handle never claims data, so the layer
@@ -327,4 +484,8 @@ void
 exmta_epm_nobind_handoff(void)
 {
     dissector_add_uint("tcp.port", EXMTA_EPM_PORT, epm135_handle);
+    /* Stock's DCE/RPC over NetBIOS reads one whole C/O PDU, without TCP's
+     * desegmentation: the entry point for a bind built in memory. Without
+     * it, exmta still learns; stock just keeps saying "No bind info". */
+    dcerpc_cn_heur = find_heur_dissector_by_unique_short_name("dcerpc_netbios");
 }

@@ -406,7 +406,8 @@ static int
 wrap_map_resp(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, dcerpc_info *di, guint8 *drep)
 {
     if (!PINFO_FD_VISITED(pinfo) && endpoints &&
-        !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM))
+        !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM) &&
+        !exmta_epm_nobind_owns(di && di->call_data ? di->call_data->req_frame : 0))
         learn_response(tvb, offset, pinfo, di, drep);
     return orig_map_resp(tvb, offset, pinfo, tree, di, drep);
 }
@@ -1020,13 +1021,13 @@ load_known_endpoints(void)
 
     for (guint i = 0; i < n; i++) {
         exmta_endpoint_t ep;
-        const char *file, *time;
+        const char *file, *learned_at;
         guint32 frame;
         exmta_learn_result_t r;
         const exmta_endpoint_t *stored;
         known_origin_t *o;
 
-        if (!exmta_known_get(i, &ep, &file, &frame, &time))
+        if (!exmta_known_get(i, &ep, &file, &frame, &learned_at))
             continue;
         r = exmta_endpoints_learn(endpoints, &ep, NULL);
         if (r == EXMTA_LEARN_REJECTED || r == EXMTA_LEARN_SAME)
@@ -1038,12 +1039,12 @@ load_known_endpoints(void)
         o = wmem_new(wmem_file_scope(), known_origin_t);
         o->file = wmem_strdup(wmem_file_scope(), file);
         o->frame = frame;
-        o->time = wmem_strdup(wmem_file_scope(), time);
+        o->time = wmem_strdup(wmem_file_scope(), learned_at);
         {
             gint64 secs;
             int nsecs;
 
-            o->has_when = exmta_known_parse_time(time, &secs, &nsecs);
+            o->has_when = exmta_known_parse_time(learned_at, &secs, &nsecs);
             o->when.secs = (time_t)(o->has_when ? secs : 0);
             o->when.nsecs = o->has_when ? nsecs : 0;
         }

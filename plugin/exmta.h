@@ -99,13 +99,16 @@ gboolean exmta_epm_learn_without_bind(packet_info *pinfo, const exmta_map_respon
 void exmta_epm_nobind_register(int proto);
 void exmta_epm_nobind_handoff(void);
 void exmta_epm_nobind_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+/* TRUE for a request frame whose call is on a context exmta supplied a bind
+ * for: its ept_map response is learned by exmta-epm-nobind.c, not the hook. */
+gboolean exmta_epm_nobind_owns(guint32 request_frame);
 
 /* Known endpoints (exmta-uat.c) */
 void exmta_uat_register(module_t *module);
 void exmta_uat_handoff(int proto);
 guint exmta_known_count(void);
 /* Row i as an endpoint (source KNOWN_TABLE, learned_in 0); FALSE if invalid. */
-gboolean exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame, const char **time);
+gboolean exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame, const char **learned_at);
 /* exmta.capture_name: the file name -z exmta,endpoints,uat records. */
 const char *exmta_capture_name(void);
 

@@ -32,6 +32,6 @@ gboolean exmta_known_parse_time(const char *s, gint64 *secs, int *nsecs);
  * double-quoted, '"' and '\' escaped as \x22 and \x5c like Wireshark's UAT). */
 char *exmta_known_format_line(const guint8 ip[4], guint16 port, const exmta_uuid_t *iface,
                               guint16 ver_major, guint16 ver_minor, const char *kind,
-                              const char *file, guint32 frame, const char *time);
+                              const char *file, guint32 frame, const char *learned_at);
 
 #endif /* EXMTA_KNOWN_H */

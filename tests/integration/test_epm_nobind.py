@@ -88,6 +88,25 @@ def mapped_summary(pcap, fmap):
     return endpoints, sessions, uat
 
 
+def epm_layers(pcap, extra=()):
+    """frame number -> the lines of stock's EPM layer (tshark -O epm), for
+    every frame stock decodes as EPM."""
+    out = it.tshark(["-r", pcap, "-Y", "epm", "-O", "epm"] + list(extra))
+    layers, frame, inside = {}, None, False
+    for line in out.splitlines():
+        m = re.match(r"Frame (\d+): ", line)
+        if m:
+            frame, inside = int(m.group(1)), False
+            continue
+        if not line:
+            continue
+        if not line[0].isspace():
+            inside = line.startswith("DCE/RPC Endpoint Mapper")
+        if inside:
+            layers.setdefault(frame, []).append(line)
+    return layers
+
+
 class ReuseNobind(unittest.TestCase):
     """One client connection to 135 with four ept_map calls (MTA: 1 tower,
     QAdmin: 2 towers, generic: EPT_S_NOT_REGISTERED, MTA again), bind cut."""
@@ -163,21 +182,51 @@ class ReuseNobind(unittest.TestCase):
             ['"127.10.0.3"', '"1033"', '"%s"' % QADMIN, '"1.0"', '"MTA QAdmin RPC"', '""', '"9"'],
         ])
 
-    def test_stock_unchanged(self):
-        """On 135 exmta only reads: stock's decode of every frame there is the
-        same with and without the plugin (exmta's own layer and items aside)."""
+    def test_stock_decodes_lookups(self):
+        """exmta supplies the missing bind: stock decodes every call on that
+        context as EPM exactly as it does with the real bind in, on one pass
+        and on -2; the bind it supplied is named on the first request."""
+        for name, syntax in (("rpc-epm-reuse", "NDR"), ("rpc-epm-reuse-ndr64", "NDR64")):
+            whole, nobind = it.sample(name + ".pcap"), it.sample(name + "-nobind.pcap")
+            fmap = mapper(bind_frames(whole))
+            # frame numbers named inside the layer move with the cut frames
+            def with_bind(extra=()):
+                return {fmap(n): [re.sub(r"(?<=[Ff]rame: )(\d+)", lambda m: str(fmap(int(m.group(1)))), l)
+                                  for l in layer]
+                        for n, layer in epm_layers(whole, extra).items()}
+            without = epm_layers(nobind)
+            self.assertEqual(sorted(without), list(range(6, 14)), name)
+            self.assertEqual(without, with_bind(), name)
+            # stock's second pass adds "Response in" to requests, with or without exmta
+            self.assertEqual(epm_layers(nobind, ["-2"]), with_bind(["-2"]), name)
+            self.assertEqual(it.fields(nobind, ["frame.number", "exmta.epm.without_bind_supplied"],
+                                       filt="exmta.epm.without_bind_supplied"), [["6", "0"]])
+            self.assertIn("[Bind supplied to DCE/RPC: context 0 = EPM v3.0 in %s (the capture holds no bind "
+                          "for it)]" % syntax, it.tshark(["-r", nobind, "-Y", "frame.number == 6", "-V"]))
+            # the real bind in: nothing supplied
+            self.assertEqual(it.fields(whole, ["frame.number"], filt="exmta.epm.without_bind_supplied"), [])
+
+    def test_stock_unchanged_elsewhere(self):
+        """Every frame on 135 outside the supplied context decodes as stock
+        alone decodes it: DCOM's opnum-3 calls still say "No bind info"."""
         names = ["frame.number", "frame.protocols", "_ws.col.Protocol", "_ws.col.Info", "dcerpc.cn_call_id",
                  "dcerpc.opnum", "dcerpc.cn_ctx_id", "tcp.len", "_ws.expert.message"]
-        for name in ("rpc-epm-reuse-nobind.pcap", "rpc-epm-reuse-ndr64-nobind.pcap",
-                     "rpc-dcom-activation-nobind.pcap"):
+        for name, supplied in (("rpc-epm-reuse-nobind.pcap", range(6, 14)),
+                               ("rpc-epm-reuse-ndr64-nobind.pcap", range(6, 14)),
+                               ("rpc-dcom-activation-nobind.pcap", [26, 27])):
             stock = it.fields(it.sample(name), names, filt="tcp.port == 135", stock=True)
             plugin = it.fields(it.sample(name), names, filt="tcp.port == 135")
+            self.assertEqual(it.fields(it.sample(name), names, filt="tcp.port == 135", two_pass=True), plugin)
             for r in plugin:
                 r[1] = r[1].replace(":exmta", "")
                 r[8] = ",".join(m for m in r[8].split(",") if not m.startswith("[Endpoint mapper]"))
-            self.assertEqual(plugin, stock, name)
+            self.assertEqual([int(r[0]) for r in plugin if r[2] == "EPM"], list(supplied), name)
+            self.assertEqual([r for r in plugin if int(r[0]) not in supplied],
+                             [r for r in stock if int(r[0]) not in supplied], name)
             self.assertIn("No bind info for interface Context ID 0 - capture start too late?", stock[5][8])
-
+            if "dcom" in name:
+                self.assertEqual(plugin[5][2], "DCERPC")
+                self.assertIn("No bind info for interface Context ID 0", plugin[5][8])
 
     def test_disabled_and_decode_as(self):
         """exmta disabled: nothing read on 135. Its reader is in the tcp.port

@@ -191,6 +191,8 @@ supply_bind(tvbuff_t *tvb, packet_info *pinfo, guint16 ctx_id, guint32 call_id, 
     tvbuff_t *bind_tvb;
     column_info *cinfo = pinfo->cinfo;
     volatile gboolean taken = FALSE;
+    int dcerpc_proto;
+    void *notes;
 
     if (!dcerpc_cn_heur || !dcerpc_cn_heur->protocol || !proto_is_protocol_enabled(dcerpc_cn_heur->protocol))
         return FALSE;
@@ -221,6 +223,14 @@ supply_bind(tvbuff_t *tvb, packet_info *pinfo, guint16 ctx_id, guint32 call_id, 
     DISSECTOR_ASSERT(p - pdu == BIND_PDU_LEN);
 
     bind_tvb = tvb_new_child_real_data(tvb, pdu, BIND_PDU_LEN, BIND_PDU_LEN);
+    /* DCE/RPC keeps per-frame notes (pinfo->pool, its protocol, key 0),
+     * such as the context id of the frame's last PDU, by which it tells a
+     * second PDU in the frame: the bind's notes must not reach the real
+     * PDUs, so stock's own are set aside and put back. */
+    dcerpc_proto = proto_get_id(dcerpc_cn_heur->protocol);
+    notes = p_get_proto_data(pinfo->pool, pinfo, dcerpc_proto, 0);
+    if (notes)
+        p_remove_proto_data(pinfo->pool, pinfo, dcerpc_proto, 0);
     pinfo->cinfo = NULL;
     TRY {
         taken = dcerpc_cn_heur->dissector(bind_tvb, pinfo, NULL, NULL) != 0;
@@ -230,6 +240,9 @@ supply_bind(tvbuff_t *tvb, packet_info *pinfo, guint16 ctx_id, guint32 call_id, 
     }
     ENDTRY;
     pinfo->cinfo = cinfo;
+    p_remove_proto_data(pinfo->pool, pinfo, dcerpc_proto, 0);
+    if (notes)
+        p_add_proto_data(pinfo->pool, pinfo, dcerpc_proto, 0, notes);
     return taken;
 }
 

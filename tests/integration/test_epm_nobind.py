@@ -470,6 +470,52 @@ class Hostile(unittest.TestCase):
         self.assertEqual(verdicts, [])
         self.assertEqual([(r["port"], r["found_by"]) for r in endpoints], [(1032, "EPM frame 5")])
 
+    def supplied(self, pcap):
+        return it.fields(pcap, ["frame.number", "exmta.epm.without_bind_supplied", "_ws.col.Protocol",
+                                "_ws.col.Info", "_ws.expert.message"], filt="tcp.port == 135 && dcerpc")
+
+    def test_supplied_context_ids(self):
+        """Context 5 and 70 (above the 64 kept in a bit mask): learned, the
+        bind supplied for that context, stock's decode as clean as on
+        context 0 (no "multiple PDUs" note, no " # " in Info)."""
+        def on_ctx(pdu, ctx):
+            return pdu[:20] + struct.pack("<H", ctx) + pdu[22:]
+        for ctx in (5, 70):
+            verdicts, endpoints, uat, flagged = self.run_flow(
+                "ctx%d" % ctx, [(True, on_ctx(self.req, ctx)), (False, on_ctx(self.resp, ctx))])
+            self.assertEqual(verdicts, [])
+            self.assertEqual([(r["port"], r["found_by"]) for r in endpoints], [(1032, "EPM frame 5")], ctx)
+            pcap = self.tmp.file("ctx%d.pcap" % ctx)
+            rows = self.supplied(pcap)
+            self.assertEqual([r[:4] for r in rows], [["4", str(ctx), "EPM", "Map request, MTA, 32bit NDR"],
+                                                     ["5", "", "EPM", "Map response, MTA, 32bit NDR"]], ctx)
+            self.assertEqual([r[4] for r in rows], ["", ""], ctx)
+            self.assertEqual(it.fields(pcap, ["frame.number", "exmta.epm.without_bind_supplied", "_ws.col.Protocol",
+                                              "_ws.col.Info", "_ws.expert.message"],
+                                       filt="tcp.port == 135 && dcerpc", two_pass=True), rows)
+
+    def test_not_first_call_on_context(self):
+        """An earlier call on the context (opnum 2, ept_lookup): stock would
+        decode it as EPM only on a second pass, so no bind is supplied, and
+        exmta still learns."""
+        lookup = with_len(self.req, stub=self.req[24:], call_id=9)
+        lookup = lookup[:22] + struct.pack("<H", 2) + lookup[24:]
+        verdicts, endpoints, uat, flagged = self.run_flow(
+            "notfirst", [(True, lookup), (True, self.req), (False, self.resp)])
+        self.assertEqual(verdicts, [])
+        self.assertEqual([(r["port"], r["found_by"]) for r in endpoints], [(1032, "EPM frame 6")])
+        rows = self.supplied(self.tmp.file("notfirst.pcap"))
+        self.assertEqual([r[1:3] for r in rows], [["", "DCERPC"]] * 3)
+
+    def test_rejected_request_supplies_nothing(self):
+        """DCOM's opnum 3 on an unbound context: no bind supplied, stock
+        still says "No bind info"."""
+        verdicts, endpoints, uat, flagged = self.run_flow("dcomreq", [(True, self.dcom[8]), (False, self.resp)])
+        self.assertEqual([v[:2] for v in verdicts], [["4", REQ_NOT_MAP]])
+        rows = self.supplied(self.tmp.file("dcomreq.pcap"))
+        self.assertEqual([r[1:3] for r in rows], [["", "DCERPC"]] * 2)
+        self.assertIn("No bind info", rows[0][4])
+
     def test_garbage(self):
         """Random bytes after a valid header, in every length: no crash, nothing learned."""
         import random

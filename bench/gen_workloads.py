@@ -56,14 +56,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tools"))
 import gen_x400_pcaps as x4  # noqa: E402
+import pcapfile  # noqa: E402
+from pcapfile import ACK, FIN, PSH, RST, SYN  # noqa: E402
 
 DEFAULT_OUT = "/var/tmp/exmta-bench"
 DEFAULT_FRAMES = 1000000
 BASE_TIME_US = 1700000000 * 1000000
 MSS = 1460
 
-FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
-SYN_OPTIONS = bytes.fromhex("020405b4") + bytes.fromhex("01010402")   # MSS 1460, NOP NOP SACK_PERM
+SYN_OPTIONS = x4.SYN_OPTIONS   # MSS 1460, NOP NOP SACK_PERM
 
 # Ports that stock Wireshark 4.0 does not register on TCP (see
 # tools/gen_nearmiss.py): servers 35000-43999, clients 49152-65535 except 57000.
@@ -121,30 +122,30 @@ def segments(stream, mss=MSS):
 # Streaming pcap writer and fast TCP/UDP frame builders
 # ---------------------------------------------------------------------------
 
-_REC = struct.Struct("<IIII")
 _IP = struct.Struct("!BBHHHBBH4s4s")
 _TCP = struct.Struct("!HHIIBBHHH")
 _UDP = struct.Struct("!HHHH")
 
 
 class Writer:
+    """tools/pcapfile.py's writer into PATH.part (renamed to PATH when done),
+    timestamps counted from BASE_TIME_US."""
+
     def __init__(self, path):
         self.path = path
         self.tmp = path + ".part"
-        self.f = open(self.tmp, "wb", buffering=16 << 20)
-        self.f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        self.pcap = pcapfile.Writer(self.tmp, buffering=16 << 20)
         self.n = 0
         self.now = BASE_TIME_US
 
     def emit(self, frame, dt):
         self.now += dt
         t = self.now
-        self.f.write(_REC.pack(t // 1000000, t % 1000000, len(frame), len(frame)))
-        self.f.write(frame)
+        self.pcap.write(t // 1000000, t % 1000000, frame)
         self.n += 1
 
     def close(self):
-        self.f.close()
+        self.pcap.close()
         os.chmod(self.tmp, 0o644)
         os.replace(self.tmp, self.path)
 
@@ -518,19 +519,7 @@ IFACES = {"mta": (MTA_UUID_LE, 2), "qadmin": (QADMIN_UUID_LE, 1)}
 
 def read_pcap_payloads(path):
     """TCP payloads of every frame (Ethernet/IPv4/TCP), by frame number."""
-    d = open(path, "rb").read()
-    assert struct.unpack("<I", d[:4])[0] == 0xA1B2C3D4, "expected classic little-endian pcap"
-    off, n, out = 24, 0, {}
-    while off < len(d):
-        _ts, _us, cl, _ol = _REC.unpack_from(d, off)
-        off += 16
-        n += 1
-        f = d[off:off + cl]
-        off += cl
-        ihl = (f[14] & 15) * 4
-        thl = (f[14 + ihl + 12] >> 4) * 4
-        out[n] = f[14 + ihl + thl:]
-    return out
+    return {n: pcapfile.tcp_payload(rec[2])[2] for n, rec in enumerate(pcapfile.read(path)[1], 1)}
 
 
 class EpmTemplates:

@@ -11,7 +11,7 @@ script twice gives byte-identical files.
 Usage: gen_x400_pcaps.py [OUTDIR]      (default: <repo>/sample-pcaps)
 
 Layering (bottom-up):
-    pcap_file / Flow (Ethernet+IPv4+TCP, seq/ack bookkeeping)
+    Capture / Flow (Ethernet+IPv4+TCP via tools/pcapfile.py, seq/ack bookkeeping)
     tpkt()  cotp_cr() cotp_cc() cotp_dr() cotp_dt_tsdu()
     ses_cn() ses_ac() ses_rf() ses_fn() ses_dn() ses_dt() ses_as() ses_ae() ses_aea()
     pres_cp() pres_cpa() pres_cpr() pres_user_data()
@@ -24,6 +24,9 @@ Layering (bottom-up):
 import os
 import struct
 import sys
+
+import pcapfile
+from pcapfile import ACK, FIN, PSH, RST, SYN  # noqa: F401  (gen_nearmiss imports them from here)
 
 # ---------------------------------------------------------------------------
 # Fixed identities
@@ -483,41 +486,17 @@ def cotp_dt_tsdu(tsdu, max_tpdu=2048):
 # Ethernet / IPv4 / TCP / pcap
 # ---------------------------------------------------------------------------
 
-def ip_bytes(dotted):
-    return bytes(int(x) for x in dotted.split("."))
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\x00"
-    s = sum(struct.unpack(">%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
-
-
-FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
-
-
 class Host:
     def __init__(self, ip, mac, ip_id, window, ttl=128):
         self.ip, self.mac, self.ip_id, self.window, self.ttl = ip, mac, ip_id, window, ttl
 
 
 def build_frame(src, dst, sport, dport, seq, ack, flags, payload=b"", options=b""):
-    tcp_len = 20 + len(options)
-    tcp_hdr = struct.pack(">HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
-                          (tcp_len // 4) << 4, flags,
-                          0 if flags & RST else src.window, 0, 0) + options
-    pseudo = ip_bytes(src.ip) + ip_bytes(dst.ip) + struct.pack(">BBH", 0, 6, tcp_len + len(payload))
-    c = csum(pseudo + tcp_hdr + payload)
-    tcp_hdr = tcp_hdr[:16] + struct.pack(">H", c) + tcp_hdr[18:]
-    total = 20 + tcp_len + len(payload)
-    ip_hdr = struct.pack(">BBHHHBBH4s4s", 0x45, 0, total, src.ip_id & 0xFFFF, 0x4000, src.ttl, 6, 0,
-                         ip_bytes(src.ip), ip_bytes(dst.ip))
-    ip_hdr = ip_hdr[:10] + struct.pack(">H", csum(ip_hdr)) + ip_hdr[12:]
+    tcp = pcapfile.tcp_segment(src.ip, dst.ip, sport, dport, seq, ack, flags, 0 if flags & RST else src.window,
+                               payload, options)
+    ip = pcapfile.ipv4_packet(src.ip, dst.ip, 6, tcp, ip_id=src.ip_id, ttl=src.ttl)
     src.ip_id += 1
-    return dst.mac + src.mac + b"\x08\x00" + ip_hdr + tcp_hdr + payload
+    return pcapfile.ethernet_frame(dst.mac, src.mac, ip)
 
 
 class Capture:
@@ -530,11 +509,9 @@ class Capture:
         self.frames.append((self.now, frame))
 
     def write(self, path):
-        with open(path, "wb") as f:
-            f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        with pcapfile.Writer(path) as w:
             for ts, frame in self.frames:
-                f.write(struct.pack("<IIII", ts // 1000000, ts % 1000000, len(frame), len(frame)))
-                f.write(frame)
+                w.write_us(ts, frame)
 
 
 SYN_OPTIONS = bytes.fromhex("020405b4") + bytes.fromhex("01010402")   # MSS 1460, NOP NOP SACK_PERM

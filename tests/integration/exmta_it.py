@@ -14,7 +14,14 @@ import sys
 import tempfile
 import unittest
 
-SRC = os.environ.get("EXMTA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# tools/ of the tree these tests are in: its modules (pcapfile, exmta_fileset)
+# are imported by name, as the tools themselves import them
+TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tools")
+if TOOLS not in sys.path:
+    sys.path.insert(0, TOOLS)
+import pcapfile  # noqa: E402
+
+SRC = os.environ.get("EXMTA_SOURCE_DIR") or os.path.dirname(TOOLS)
 PLUGIN_ROOT = os.environ.get("EXMTA_PLUGIN_ROOT") or os.path.join(SRC, "build", "plugins")
 WRAPPER = os.path.join(SRC, "tools", "exmta-tshark")
 AS_NOBODY = os.path.join(SRC, "tools", "as-nobody")
@@ -171,37 +178,14 @@ def readable(path):
     return path
 
 
-# ---- pcap reading/writing (classic libpcap, Ethernet), stdlib only ----
+# ---- pcap reading/writing: tools/pcapfile.py ----
 
-def read_pcap(path):
-    import gzip
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    magic = data[:4]
-    if magic == b"\xd4\xc3\xb2\xa1":
-        endian = "<"
-    elif magic == b"\xa1\xb2\xc3\xd4":
-        endian = ">"
-    else:
-        raise ValueError("%s: not a classic pcap" % path)
-    linktype = struct.unpack(endian + "I", data[20:24])[0]
-    off = 24
-    pkts = []
-    while off + 16 <= len(data):
-        sec, usec, incl, orig = struct.unpack(endian + "IIII", data[off:off + 16])
-        pkts.append((sec, usec, data[off + 16:off + 16 + incl], orig))
-        off += 16 + incl
-    return linktype, pkts
+read_pcap = pcapfile.read
 
 
 def write_pcap(path, pkts, linktype=1):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, linktype))
-        for sec, usec, raw, orig in pkts:
-            f.write(struct.pack("<IIII", sec, usec, len(raw), orig))
-            f.write(raw)
-    return readable(path)
+    """pkts as read_pcap() gives them, into a pcap the tshark user can read."""
+    return readable(pcapfile.write(path, pkts, linktype))
 
 
 def rewrite_ports(src, dst, portmap):
@@ -222,37 +206,18 @@ def rewrite_ports(src, dst, portmap):
     return write_pcap(dst, out, linktype)
 
 
-def _csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def _ip4(a):
-    return bytes(int(x) for x in a.split("."))
+CLIENT_MAC = b"\x02\x00\x00\x00\x00\x01"
+SERVER_MAC = b"\x02\x00\x00\x00\x00\x02"
 
 
 def udp_frame(src, dst, sport, dport, payload, usec_since_epoch):
     """One Ethernet/IPv4/UDP frame (checksums right) as a read_pcap() record."""
-    ip4 = _ip4
-    udp = struct.pack(">HHHH", sport, dport, 8 + len(payload), 0)
-    pseudo = ip4(src) + ip4(dst) + struct.pack(">BBH", 0, 17, len(udp) + len(payload))
-    udp = udp[:6] + struct.pack(">H", _csum(pseudo + udp + payload) or 0xFFFF)
-    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp) + len(payload), 1, 0x4000, 64, 17, 0,
-                     ip4(src), ip4(dst))
-    ip = ip[:10] + struct.pack(">H", _csum(ip)) + ip[12:]
-    raw = b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00" + ip + udp + payload
+    ip = pcapfile.ipv4_packet(src, dst, 17, pcapfile.udp_datagram(src, dst, sport, dport, payload))
+    raw = pcapfile.ethernet_frame(SERVER_MAC, CLIENT_MAC, ip)
     return (usec_since_epoch // 1000000, usec_since_epoch % 1000000, raw, len(raw))
 
 
-def tcp_payload(raw):
-    """(source port, destination port, payload) of an Ethernet/IPv4/TCP frame."""
-    t = 14 + (raw[14] & 0x0F) * 4
-    sp, dp = struct.unpack(">HH", raw[t:t + 4])
-    return sp, dp, raw[t + (raw[t + 12] >> 4) * 4:]
+tcp_payload = pcapfile.tcp_payload
 
 
 EPM_IF_LE = bytes.fromhex("0883afe11f5dc91191a408002b14a0fa")   # e1af8308-5d1f-11c9-91a4-08002b14a0fa v3
@@ -292,17 +257,9 @@ class TcpFlow:
         sp, dp = (self.cport, self.sport) if from_cli else (self.sport, self.cport)
         seq = self.seq[from_cli]
         ack = self.seq[not from_cli] if flags & 0x10 else 0
-        tcp = struct.pack(">HHIIBBHHH", sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0)
-        pseudo = _ip4(src) + _ip4(dst) + struct.pack(">BBH", 0, 6, len(tcp) + len(payload))
-        c = _csum(pseudo + tcp + payload)
-        tcp = tcp[:16] + struct.pack(">H", c) + tcp[18:]
-        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 1, 0x4000, 64, 6, 0,
-                         _ip4(src), _ip4(dst))
-        ip = ip[:10] + struct.pack(">H", _csum(ip)) + ip[12:]
-        eth = b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00"
-        if not from_cli:
-            eth = b"\x02\x00\x00\x00\x00\x01" + b"\x02\x00\x00\x00\x00\x02" + b"\x08\x00"
-        raw = eth + ip + tcp + payload
+        tcp = pcapfile.tcp_segment(src, dst, sp, dp, seq, ack, flags, 65535, payload)
+        ip = pcapfile.ipv4_packet(src, dst, 6, tcp)
+        raw = pcapfile.ethernet_frame(*((SERVER_MAC, CLIENT_MAC) if from_cli else (CLIENT_MAC, SERVER_MAC)), ip)
         self.t += 1000
         self.frames.append((self.t // 1000000, self.t % 1000000, raw, len(raw)))
         self.seq[from_cli] = (seq + len(payload) + (1 if flags & 0x03 else 0)) & 0xFFFFFFFF

@@ -41,7 +41,8 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
-import exmta_it as it  # noqa: E402
+import exmta_it as it  # noqa: E402  (puts tools/ on sys.path too)
+import pcapfile  # noqa: E402
 
 NDR_UUID = "8a885d04-1ceb-11c9-9fe8-08002b104860"
 MTA_UUID = "9e8ee830-4459-11ce-979b-00aa005ffebe"
@@ -131,12 +132,7 @@ def bind_pdus():
     global _BIND
     if _BIND is None:
         _lt, pkts = it.read_pcap(it.sample("rpc-epm-lookup-bind.pcap"))
-
-        def payload(raw):
-            ihl = (raw[14] & 0x0F) * 4
-            t = 14 + ihl
-            return raw[t + (raw[t + 12] >> 4) * 4:]
-        _BIND = (payload(pkts[3][2]), payload(pkts[5][2]))
+        _BIND = (it.tcp_payload(pkts[3][2])[2], it.tcp_payload(pkts[5][2])[2])
         assert _BIND[0][2] == 11 and _BIND[1][2] == 12, "frames 4/6 are not bind/bind_ack"
     return _BIND
 
@@ -275,13 +271,11 @@ def write_many_endpoints(path, n_endpoints, per_response=64):
     flow.handshake().send(True, bind).send(False, ack)
     req = None
     n_resp = -(-n_endpoints // per_response)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    with pcapfile.Writer(path) as w:
 
         def flush():
             for sec, usec, raw, orig in flow.frames:
-                f.write(struct.pack("<IIII", sec, usec, len(raw), orig))
-                f.write(raw)
+                w.write(sec, usec, raw, orig)
             flow.frames = []
         i = 0
         for r in range(n_resp):

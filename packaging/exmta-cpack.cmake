@@ -90,9 +90,12 @@ install(TARGETS exmta LIBRARY DESTINATION . COMPONENT tgz NAMELINK_SKIP EXCLUDE_
 install(FILES "${CMAKE_CURRENT_LIST_DIR}/../README.md" "${CMAKE_BINARY_DIR}/packaging/WIRESHARK_VERSION"
   DESTINATION . COMPONENT tgz EXCLUDE_FROM_ALL)
 install(PROGRAMS "${CMAKE_CURRENT_LIST_DIR}/install-personal.sh" DESTINATION . COMPONENT tgz EXCLUDE_FROM_ALL)
-# the file-set tool travels with the plugin
-install(PROGRAMS "${CMAKE_CURRENT_LIST_DIR}/../tools/exmta-fileset" DESTINATION bin COMPONENT deb EXCLUDE_FROM_ALL)
-install(PROGRAMS "${CMAKE_CURRENT_LIST_DIR}/../tools/exmta-fileset" DESTINATION . COMPONENT tgz EXCLUDE_FROM_ALL)
+# the file-set tool travels with the plugin: the module tools/exmta_fileset.py,
+# which runs as the command, installed under the command's name
+install(PROGRAMS "${CMAKE_CURRENT_LIST_DIR}/../tools/exmta_fileset.py" DESTINATION bin RENAME exmta-fileset
+  COMPONENT deb EXCLUDE_FROM_ALL)
+install(PROGRAMS "${CMAKE_CURRENT_LIST_DIR}/../tools/exmta_fileset.py" DESTINATION . RENAME exmta-fileset
+  COMPONENT tgz EXCLUDE_FROM_ALL)
 
 # --- CPack ---
 set(CPACK_PACKAGE_NAME "exmta")

@@ -5,7 +5,6 @@ interfaces, gzip); files are ordered by first packet time, not by name;
 nothing is flagged with an endpoint learned later in time; a tshark without
 the plugin stops it; the GNU parallel --sshlogin path works, through a real
 sshd on 127.0.0.1."""
-import importlib.util
 import json
 import os
 import re
@@ -16,10 +15,10 @@ import subprocess
 import sys
 import time
 import unittest
-from importlib.machinery import SourceFileLoader
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import exmta_it as it  # noqa: E402
+import exmta_it as it  # noqa: E402  (puts tools/ on sys.path too)
+import exmta_fileset  # noqa: E402
 
 FILESET = os.path.join(it.SRC, "tools", "exmta-fileset")
 FAKE_SSH = os.path.join(it.SRC, "tests", "tools", "fake-ssh")
@@ -433,9 +432,7 @@ class Cut(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         need_tools()
-        loader = SourceFileLoader("exmta_fileset", FILESET)
-        cls.fs = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
-        loader.exec_module(cls.fs)
+        cls.fs = exmta_fileset
         cls.tmp = it.TempDir()
 
     @classmethod
@@ -518,6 +515,32 @@ class Refusals(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("skipping %s" % os.path.join(set_dir, "b-empty.pcap"), p.stderr)
         self.assertIn("exmta endpoints in 1 files (a.pcap .. a.pcap)", p.stdout)
+
+
+class Command(unittest.TestCase):
+    """tools/exmta-fileset launches the module tools/exmta_fileset.py; the
+    packages and `cmake --install` install the module itself under the
+    command's name. Both are the same command: output, files and exit codes."""
+
+    def test_launcher_and_module_are_one_command(self):
+        need_tools()
+        tmp = it.TempDir()
+        self.addCleanup(tmp.cleanup)
+        pcap = it.sample("x400-bind-accepted-10102.pcap")
+        module = os.path.join(it.SRC, "tools", "exmta_fileset.py")
+        for args in (["--help"], [], ["--bogus"], ["/nonexistent"], ["--json", "{json}", pcap]):
+            with self.subTest(args=args):
+                runs = []
+                for i, cmd in enumerate((FILESET, module)):
+                    js = tmp.file("%d.json" % i)
+                    p = subprocess.run([cmd, "--progress", "none"] + [a.replace("{json}", js) for a in args],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                                       env=dict(os.environ, EXMTA_PLUGIN_ROOT=it.PLUGIN_ROOT), timeout=600)
+                    with open(js) if os.path.exists(js) else open(os.devnull) as f:
+                        runs.append((p.returncode, p.stdout, p.stderr, f.read()))
+                self.assertEqual(runs[0], runs[1])
+                self.assertEqual(runs[0][0], 0 if args[:1] in (["--help"], ["--json"]) else 2, runs[0])
+        self.assertIn("X.400 over RFC1006", runs[0][1])
 
 
 class RealSsh(unittest.TestCase):

@@ -6,16 +6,22 @@
 #   3. ctest on Wireshark 4.0 (native): unit tests of the pure core, corpus
 #      replays, and integration tests that run the real tshark with the plugin
 #      (each first proves that tshark loads it: tools/exmta-tshark --check-load)
-#   4. the same build + ctest inside Debian 13 (4.4) and unstable (4.6) roots
-#      (tests/versions.sh; EXMTA_SKIP_VERSIONS=1 to skip, e.g. without root),
-#      and each release's .deb + tarball, load-checked, in build/dist/
-#   5. bounded fuzzing: libFuzzer on the pure core, mutated captures through
+#   4. bounded fuzzing: libFuzzer on the pure core, mutated captures through
 #      tshark with the plugin (tests/robustness/; EXMTA_SKIP_FUZZ=1 to skip)
+#   5. the build, a load check, the unit tests and the integration tests
+#      labelled "versions" inside Debian 13 (4.4) and unstable (4.6) roots
+#      (tests/versions.sh; EXMTA_SKIP_VERSIONS=1 to skip, e.g. without root),
+#      and each release's .deb + tarball, load-checked, in build/dist/.
+#      The roots (tools/mkroot.sh, cached) are made in the background from
+#      the end of step 1 on: mostly download and unpacking, they overlap
+#      steps 2-4.
 #
-# Ends with one line "N passed, N failed" counting the stages.
+# Ends with one line "N passed, N failed" counting the stages, and the
+# run's wall time.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
+run_t0=$(date +%s)
 passed=0 failed=0
 stage() { # stage NAME COMMAND...
     local name=$1; shift
@@ -30,6 +36,36 @@ stage() { # stage NAME COMMAND...
 }
 
 stage "dependencies" tools/deps.sh --test --gui || true
+
+# the Debian 13 and unstable roots, in the background while the rest runs;
+# the stage "Debian roots" below waits for them and shows their output
+roots_bg=0
+declare -A root_pid
+if [ "${EXMTA_SKIP_VERSIONS:-0}" != 1 ] && [ "$(id -u)" = 0 ]; then
+    roots_bg=1
+    roots_log=$(mktemp -d "${TMPDIR:-/tmp}/exmta-roots-log.XXXXXX")
+    for v in 4.4 4.6; do
+        # own process group, so that an interrupted run stops mmdebstrap too
+        setsid tools/mkroot.sh "$v" >"$roots_log/$v" 2>&1 </dev/null &
+        root_pid[$v]=$!
+    done
+    echo "Debian roots for 4.4 and 4.6: being made in the background (tools/mkroot.sh)"
+    trap 'for p in "${root_pid[@]}"; do kill -TERM -- "-$p" 2>/dev/null; done; exit 130' INT TERM
+fi
+wait_roots() { # every root that could be made; an uninstallable unstable is a skip
+    local v rc fail=0
+    for v in 4.4 4.6; do
+        rc=0; wait "${root_pid[$v]}" || rc=$?
+        sed 's/^/  /' "$roots_log/$v"
+        if [ "$rc" = 3 ] && [ "$v" = 4.6 ]; then
+            echo "  4.6: Debian unstable could not be installed (the 4.6 stage says SKIPPED)"
+        elif [ "$rc" != 0 ]; then
+            echo "  $v: tools/mkroot.sh $v failed (exit $rc)"; fail=1
+        fi
+    done
+    rm -rf "$roots_log"
+    return $fail
+}
 stage "build (Wireshark 4.0)" tools/build.sh
 # every later stage that runs tshark with the plugin proves it loads, too;
 # this one says so first, in one line
@@ -39,22 +75,29 @@ stage "ctest (Wireshark 4.0)" ctest --test-dir build -j 2 --output-on-failure
 export EXMTA_PACKAGES_OUT=$here/build/dist
 stage "packages (Wireshark 4.0)" sh -c 'cd build && rm -f exmta_*.deb exmta_*.tar.gz &&
     cpack -G DEB >/dev/null && cpack -G TGZ >/dev/null && mkdir -p dist && cp exmta_*.deb exmta_*.tar.gz dist/'
+# fuzzing before the roots: time-bound, it leaves the roots more time to
+# download in the background
+if [ "${EXMTA_SKIP_FUZZ:-0}" != 1 ]; then
+    # bounded for CI; longer runs: FUZZ_CORE_SECONDS=300 FUZZ_SECONDS=1800
+    # (fuzz-core: two harnesses side by side, one per CPU)
+    export FUZZ_CORE_SECONDS=${FUZZ_CORE_SECONDS:-10} FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+    export FUZZ_CORE_JOBS=${FUZZ_CORE_JOBS:-$(nproc 2>/dev/null || echo 1)}
+    for s in tests/robustness/fuzz-core.sh tests/robustness/fuzz-captures.sh; do
+        [ -x "$s" ] && stage "$(basename "$s" .sh)" "$s"
+    done
+fi
 if [ "${EXMTA_SKIP_VERSIONS:-0}" != 1 ]; then
     if [ "$(id -u)" = 0 ]; then
+        [ "$roots_bg" = 1 ] && stage "Debian roots (made in the background)" wait_roots
         stage "Wireshark 4.4 (Debian 13 root)" tests/versions.sh 4.4
         stage "Wireshark 4.6 (Debian unstable root)" tests/versions.sh 4.6
     else
         echo "##### Wireshark 4.4 and 4.6 roots: skipped (needs root for chroot)"
     fi
 fi
-if [ "${EXMTA_SKIP_FUZZ:-0}" != 1 ]; then
-    # bounded for CI; longer runs: FUZZ_CORE_SECONDS=300 FUZZ_SECONDS=1800
-    export FUZZ_CORE_SECONDS=${FUZZ_CORE_SECONDS:-10} FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-    for s in tests/robustness/fuzz-core.sh tests/robustness/fuzz-captures.sh; do
-        [ -x "$s" ] && stage "$(basename "$s" .sh)" "$s"
-    done
-fi
 [ -d build/dist ] && { echo; echo "packages:"; ls -1 build/dist | sed 's/^/  /'; }
 echo
 echo "stages: $passed passed, $failed failed"
+t=$(( $(date +%s) - run_t0 ))
+echo "wall time: ${t}s ($((t / 60)) min $((t % 60)) s)"
 [ "$failed" = 0 ]

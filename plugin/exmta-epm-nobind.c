@@ -27,9 +27,10 @@
  * context's calls as EPM; nothing else changes. DCE/RPC's Decode As
  * (dcerpc.uuid) cannot do this: it is applied only when a file is dissected
  * again, and always as NDR. The bind shows as exmta.epm.without_bind_supplied
- * on the request's frame; EPM learning from those calls stays here (the
- * ept_map hook in exmta-epm.c leaves them alone), with request and response
- * checked against each other as above.
+ * on the request's frame; EPM learning from those calls stays here
+ * (exmta_epm_leave_to_nobind tells the ept_map hook in exmta-epm.c to leave
+ * them alone), with request and response checked against each other as
+ * above.
  *
  * Over UDP every connectionless PDU names its interface, so stock decodes
  * ept_map there without a bind and exmta-epm.c learns it.
@@ -99,7 +100,6 @@ typedef struct {
 } nb_frame_t;
 
 static wmem_map_t *nb_convs;    /* conversation_t * -> nb_conv_t; emptied with the file */
-static wmem_map_t *nb_owned;    /* request frame -> 1: a call on a supplied context (file scope) */
 static gboolean nb_present;     /* a frame record exists in this file */
 static guint nb_pending;        /* candidate requests awaiting their response, in all conversations */
 
@@ -272,7 +272,7 @@ on_request(tvbuff_t *tvb, packet_info *pinfo, nb_conv_t *c, const exmta_co_pdu_t
     first_call = !ctx_has(&c->called, pdu->ctx_id);
     ctx_add(&c->called, pdu->ctx_id);
     if (ctx_has(&c->supplied, pdu->ctx_id))
-        wmem_map_insert(nb_owned, GUINT_TO_POINTER(pinfo->num), GUINT_TO_POINTER(1));
+        exmta_epm_leave_to_nobind(pinfo->num);
     if (c->pending && wmem_map_remove(c->pending, GUINT_TO_POINTER(pdu->call_id)))
         nb_pending--;           /* a new call with this id replaces an unanswered one */
     if (pdu->opnum != EPM_OPNUM_MAP || pinfo->destport != EXMTA_EPM_PORT)
@@ -296,7 +296,7 @@ on_request(tvbuff_t *tvb, packet_info *pinfo, nb_conv_t *c, const exmta_co_pdu_t
     if (call->verdict == EXMTA_NOBIND_OK && first_call && call->rq.as_ndr32 != call->rq.as_ndr64 &&
         supply_bind(tvb, pinfo, pdu->ctx_id, pdu->call_id, call->rq.as_ndr64)) {
         ctx_add(&c->supplied, pdu->ctx_id);
-        wmem_map_insert(nb_owned, GUINT_TO_POINTER(pinfo->num), GUINT_TO_POINTER(1));
+        exmta_epm_leave_to_nobind(pinfo->num);
         if (f) {
             f->supplied = TRUE;
             f->ndr64 = call->rq.as_ndr64;
@@ -441,13 +441,6 @@ exmta_epm_nobind_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             "not learned: %s", f->call_id, exmta_nobind_verdict_str((exmta_nobind_verdict_t)f->verdict));
 }
 
-gboolean
-exmta_epm_nobind_owns(guint32 request_frame)
-{
-    return request_frame && wmem_map_size(nb_owned) &&
-           wmem_map_contains(nb_owned, GUINT_TO_POINTER(request_frame));
-}
-
 static void
 nobind_init(void)
 {
@@ -483,7 +476,6 @@ exmta_epm_nobind_register(int proto)
     proto_register_field_array(proto, hf, array_length(hf));
     expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
     nb_convs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
-    nb_owned = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     register_init_routine(nobind_init);
     /* No protocol: call_dissector_work() would push and pop an exmta layer
      * around every call on 135 (the handle never claims data, so the layer

@@ -23,21 +23,17 @@
 #include "epm_parse.h"
 #include "endpoints.h"
 #include "known.h"
+#include "exmta-epm-hook.h"
 
-#define EPM_V3_UUID "e1af8308-5d1f-11c9-91a4-08002b14a0fa"
-#define EPM_OPNUM_MAP 3
-#define MTA_UUID    "9e8ee830-4459-11ce-979b-00aa005ffebe"
-#define QADMIN_UUID "38a94e72-a9bc-11d2-8faf-00c04fa378ff"
 
 /* Towers kept from one response: Windows answers with max_towers (usually
  * 1..4); anything past this is counted but not learned. */
 #define EPM_MAX_TOWERS_KEPT 64
 
+/* A static port serves MTA RPC v2.0 */
+#define MTA_RPC_VERSION_MAJOR 2
+
 static int proto_exmta_parent = -1;
-static int proto_mta_rpc = -1;      /* "Exchange MTA RPC", for dcerpc_init_uuid */
-static int proto_qadmin_rpc = -1;   /* "Exchange MTA QAdmin RPC" */
-static int hf_mta_opnum = -1;
-static int hf_qadmin_opnum = -1;
 
 static int hf_rpc = -1;
 static int hf_rpc_interface = -1;
@@ -66,8 +62,6 @@ static int hf_epm_without_bind = -1;
 static gint ett_rpc = EXMTA_ETT_INIT;
 static gint ett_epm = EXMTA_ETT_INIT;
 static gint ett_epm_endpoint = EXMTA_ETT_INIT;
-static gint ett_mta_rpc = EXMTA_ETT_INIT;
-static gint ett_qadmin_rpc = EXMTA_ETT_INIT;
 
 static expert_field ei_not_registered = EI_INIT;
 static expert_field ei_lookup_failed_other = EI_INIT;
@@ -80,20 +74,26 @@ static expert_field ei_table_full = EI_INIT;
 
 static range_t *rpc_static_ports;           /* exmta.rpc_static_ports */
 
-/* File scope state: created by the init routine, freed by the cleanup one. */
-static exmta_endpoints_t *endpoints;        /* learned in this file */
-static guint8 *rpc_ports;                   /* bitmap of 65536 ports, learned or static: the quick check */
-static GHashTable *sessions_per_endpoint;   /* const exmta_endpoint_t * -> session count */
-static wmem_map_t *requests;                /* request frame -> epm_request_t */
-static GHashTable *known_origin;            /* const exmta_endpoint_t * -> known_origin_t (KNOWN_TABLE) */
-static GHashTable *learned_when;            /* const exmta_endpoint_t * -> nstime_t * (EPM): time of its response */
-static GHashTable *ep_texts;                /* const exmta_endpoint_t * -> ep_texts_t (shown trees) */
-static gboolean known_conversations_pending;
-static gboolean rpc_state_present;          /* an endpoint was learned or loaded, or an EPM frame stored:
-                                             * until then exmta_epm_tcp_frame returns at once */
+/* Everything this file knows about the open capture file, in one place:
+ * the maps are created by the init routine in file scope and go with the
+ * file; the endpoint table (core, GLib) is freed by the cleanup routine,
+ * which empties the struct. Between files every member is NULL or FALSE. */
+static struct {
+    exmta_endpoints_t *endpoints;       /* learned in this file */
+    guint8 *rpc_ports;                  /* bitmap of 65536 ports, learned or static: the quick check */
+    wmem_map_t *sessions_per_endpoint;  /* const exmta_endpoint_t * -> session count */
+    wmem_map_t *requests;               /* request frame -> epm_request_t */
+    wmem_map_t *known_origin;           /* const exmta_endpoint_t * -> known_origin_t (KNOWN_TABLE) */
+    wmem_map_t *learned_when;           /* const exmta_endpoint_t * -> nstime_t * (EPM): time of its response */
+    wmem_map_t *ep_texts;               /* const exmta_endpoint_t * -> ep_texts_t (shown trees) */
+    wmem_map_t *rpc_convs;              /* conversation_t * -> rpc_conv_t */
+    wmem_map_t *nobind_requests;        /* request frame -> 1: learned by exmta-epm-nobind.c */
+    gboolean known_conversations_pending;
+    gboolean rpc_state_present;         /* an endpoint was learned or loaded, or an EPM frame stored:
+                                         * until then exmta_epm_tcp_frame returns at once */
+} cap;
 
 static dissector_handle_t dcerpc_tcp_handle;
-static exmta_uuid_t mta_uuid, qadmin_uuid;
 
 /* exmta.rpc.source values: a public contract, append only. */
 static const value_string source_vals[] = {
@@ -182,15 +182,6 @@ typedef struct {
     gboolean refused;
 } rpc_frame_t;
 
-static void
-uuid_to_guid(const exmta_uuid_t *u, e_guid_t *g)
-{
-    g->data1 = (guint32)u->b[0] << 24 | (guint32)u->b[1] << 16 | (guint32)u->b[2] << 8 | u->b[3];
-    g->data2 = (guint16)(u->b[4] << 8 | u->b[5]);
-    g->data3 = (guint16)(u->b[6] << 8 | u->b[7]);
-    memcpy(g->data4, u->b + 8, 8);
-}
-
 static const char *
 interface_name(const exmta_uuid_t *u, guint16 ver_major, wmem_allocator_t *scope)
 {
@@ -205,7 +196,7 @@ interface_name(const exmta_uuid_t *u, guint16 ver_major, wmem_allocator_t *scope
     default:
         break;
     }
-    uuid_to_guid(u, &g);
+    exmta_guid_of(u, &g);
     name = guids_get_uuid_name(&g, scope);
     return name ? name : "unknown interface";
 }
@@ -213,7 +204,7 @@ interface_name(const exmta_uuid_t *u, guint16 ver_major, wmem_allocator_t *scope
 static gboolean
 is_mta_interface(const exmta_uuid_t *u)
 {
-    return exmta_uuid_equal(u, &mta_uuid) || exmta_uuid_equal(u, &qadmin_uuid);
+    return exmta_uuid_equal(u, &exmta_uuid_mta_rpc) || exmta_uuid_equal(u, &exmta_uuid_qadmin_rpc);
 }
 
 static gboolean
@@ -227,18 +218,20 @@ ipv4_of(const address *a, guint8 out[4])
 
 /* ---- the ept_map hook --------------------------------------------------- */
 
+/* stock's ept_map stub dissectors, which the wrappers below call
+ * (exmta-epm-hook.c puts the wrappers in EPM's table) */
 static dcerpc_dissect_fnct_t *orig_map_rqst;
 static dcerpc_dissect_fnct_t *orig_map_resp;
-static dcerpc_uuid_value *epm_value;                    /* EPM v3's entry in dcerpc_uuids */
-static EXMTA_DCERPC_PROCS_CONST dcerpc_sub_dissector *epm_procs_orig;
-static dcerpc_sub_dissector *epm_procs_copy;
+
+/* NDR data representation, octet 0: integer byte order */
+#define DREP_LITTLE_ENDIAN 0x10
 
 static exmta_ndr_t
 ndr_of(const dcerpc_info *di, const guint8 *drep)
 {
     exmta_ndr_t ndr;
     ndr.ndr64 = di && di->call_data && (di->call_data->flags & DCERPC_IS_NDR64);
-    ndr.little_endian = drep ? (drep[0] & 0x10) != 0 : TRUE;
+    ndr.little_endian = drep ? (drep[0] & DREP_LITTLE_ENDIAN) != 0 : TRUE;
     return ndr;
 }
 
@@ -247,7 +240,7 @@ wrap_map_rqst(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, d
 {
     int ret = orig_map_rqst(tvb, offset, pinfo, tree, di, drep);
 
-    if (!PINFO_FD_VISITED(pinfo) && requests && !wmem_map_contains(requests, GUINT_TO_POINTER(pinfo->num))) {
+    if (!PINFO_FD_VISITED(pinfo) && cap.requests && !wmem_map_contains(cap.requests, GUINT_TO_POINTER(pinfo->num))) {
         exmta_map_request_t rq;
         exmta_ndr_t ndr = ndr_of(di, drep);
         guint len = tvb_captured_length_remaining(tvb, offset);
@@ -263,7 +256,7 @@ wrap_map_rqst(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, d
             r->ver_major = rq.tower.ver_major;
             r->ver_minor = rq.tower.ver_minor;
         }
-        wmem_map_insert(requests, GUINT_TO_POINTER(pinfo->num), r);
+        wmem_map_insert(cap.requests, GUINT_TO_POINTER(pinfo->num), r);
     }
     return ret;
 }
@@ -271,8 +264,8 @@ wrap_map_rqst(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, d
 static void
 learned_port_add(guint16 port)
 {
-    exmta_set_port_bit(rpc_ports, port);
-    rpc_state_present = TRUE;
+    exmta_set_port_bit(cap.rpc_ports, port);
+    cap.rpc_state_present = TRUE;
 }
 
 /* A session to a learned endpoint is DCE/RPC even when its bind is not in
@@ -287,7 +280,7 @@ expect_dcerpc_session(packet_info *pinfo, const guint8 ip[4], guint16 port)
         return;
     set_address(&addr, AT_IPv4, 4, ip);
     clear_address(&none);
-    conv = conversation_new(pinfo->num, &addr, &none, EXMTA_CONV_TCP, port, 0,
+    conv = conversation_new(pinfo->num, &addr, &none, CONVERSATION_TCP, port, 0,
                             NO_ADDR2 | NO_PORT2 | CONVERSATION_TEMPLATE);
     conversation_set_dissector(conv, dcerpc_tcp_handle);
 }
@@ -341,19 +334,19 @@ learn_parsed_response(packet_info *pinfo, const exmta_map_response_t *resp, guin
             l->ep.learned_in = pinfo->num;
             l->ep.request_in = fr->request_in;
             memset(&previous, 0, sizeof(previous));
-            l->result = exmta_endpoints_learn(endpoints, &l->ep, &previous);
+            l->result = exmta_endpoints_learn(cap.endpoints, &l->ep, &previous);
             if (l->result == EXMTA_LEARN_PORT_CHANGED || l->result == EXMTA_LEARN_IFACE_CHANGED) {
                 l->previous_port = previous.port;
                 l->previous_in = previous.learned_in;
             }
             if (l->result == EXMTA_LEARN_NEW || l->result == EXMTA_LEARN_PORT_CHANGED ||
                 l->result == EXMTA_LEARN_IFACE_CHANGED || l->result == EXMTA_LEARN_RELEARNED) {
-                const exmta_endpoint_t *stored = exmta_endpoints_lookup(endpoints, l->ep.ip, l->ep.port,
+                const exmta_endpoint_t *stored = exmta_endpoints_lookup(cap.endpoints, l->ep.ip, l->ep.port,
                                                                         pinfo->num + 1);
                 learned_port_add(l->ep.port);
                 expect_dcerpc_session(pinfo, l->ep.ip, l->ep.port);
                 if (stored)
-                    g_hash_table_insert(learned_when, (gpointer)stored,
+                    wmem_map_insert(cap.learned_when, (gpointer)stored,
                                         wmem_memdup(wmem_file_scope(), &pinfo->abs_ts, sizeof(nstime_t)));
             }
             fr->n++;
@@ -361,7 +354,7 @@ learn_parsed_response(packet_info *pinfo, const exmta_map_response_t *resp, guin
     }
     fr->failed = usable == 0 || (resp->status_present && resp->status != 0);
     p_add_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM, fr);
-    rpc_state_present = TRUE;
+    cap.rpc_state_present = TRUE;
 }
 
 static void
@@ -373,8 +366,8 @@ learn_response(tvbuff_t *tvb, int offset, packet_info *pinfo, dcerpc_info *di, g
     guint32 request_in = di && di->call_data ? di->call_data->req_frame : 0;
     epm_request_t *r = NULL;
 
-    if (request_in && requests)
-        r = (epm_request_t *)wmem_map_lookup(requests, GUINT_TO_POINTER(request_in));
+    if (request_in && cap.requests)
+        r = (epm_request_t *)wmem_map_lookup(cap.requests, GUINT_TO_POINTER(request_in));
     memset(&resp, 0, sizeof(resp));
     exmta_epm_parse_map_response(len ? tvb_get_ptr(tvb, offset, len) : NULL, len, &ndr, &resp,
                                  EPM_MAX_TOWERS_KEPT);
@@ -388,7 +381,7 @@ exmta_epm_learn_without_bind(packet_info *pinfo, const exmta_map_response_t *res
 {
     epm_request_t r;
 
-    if (PINFO_FD_VISITED(pinfo) || !endpoints ||
+    if (PINFO_FD_VISITED(pinfo) || !cap.endpoints ||
         p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM))
         return FALSE;
     memset(&r, 0, sizeof(r));
@@ -400,82 +393,38 @@ exmta_epm_learn_without_bind(packet_info *pinfo, const exmta_map_response_t *res
     return TRUE;
 }
 
+void
+exmta_epm_leave_to_nobind(guint32 request_frame)
+{
+    wmem_map_insert(cap.nobind_requests, GUINT_TO_POINTER(request_frame), GUINT_TO_POINTER(1));
+}
+
+static gboolean
+left_to_nobind(guint32 request_frame)
+{
+    return request_frame && wmem_map_size(cap.nobind_requests) &&
+           wmem_map_contains(cap.nobind_requests, GUINT_TO_POINTER(request_frame));
+}
+
 /* Learn first: the pure parser takes what is valid even where stock's EPM
  * dissector later throws on a malformed tower (and must not stop learning). */
 static int
 wrap_map_resp(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, dcerpc_info *di, guint8 *drep)
 {
-    if (!PINFO_FD_VISITED(pinfo) && endpoints &&
+    if (!PINFO_FD_VISITED(pinfo) && cap.endpoints &&
         !p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM) &&
-        !exmta_epm_nobind_owns(di && di->call_data ? di->call_data->req_frame : 0))
+        !left_to_nobind(di && di->call_data ? di->call_data->req_frame : 0))
         learn_response(tvb, offset, pinfo, di, drep);
     return orig_map_resp(tvb, offset, pinfo, tree, di, drep);
 }
 
-/* Point EPM v3's procedure table at a copy whose ept_map entries call us
- * first. dcerpc_get_proto_sub_dissector()'s table is const from 4.2 on, and
- * registering EPM again warns; the uuid table's value is ours to repoint. */
-static void
-hook_epm(void)
-{
-    exmta_uuid_t u;
-    e_guid_t g;
-    dcerpc_uuid_value *value;
-    const dcerpc_sub_dissector *p;
-    dcerpc_sub_dissector *copy;
-    guint n = 0;
-
-    exmta_uuid_from_string(EPM_V3_UUID, &u);
-    uuid_to_guid(&u, &g);
-    value = (dcerpc_uuid_value *)exmta_dcerpc_uuid_lookup(&g, 3);
-    if (!value || !value->procs) {
-        ws_warning("exmta: the EPM v3 dissector is not registered; endpoints cannot be learned");
-        return;
-    }
-    for (p = value->procs; p->name; p++)
-        n++;
-    copy = g_new0(dcerpc_sub_dissector, n + 1);   /* lives as long as the dissector table */
-    memcpy(copy, value->procs, sizeof(*copy) * n);
-    for (guint i = 0; i < n; i++) {
-        if (copy[i].num != EPM_OPNUM_MAP)
-            continue;
-        if (copy[i].dissect_rqst && copy[i].dissect_rqst != wrap_map_rqst) {
-            orig_map_rqst = copy[i].dissect_rqst;
-            copy[i].dissect_rqst = wrap_map_rqst;
-        }
-        if (copy[i].dissect_resp && copy[i].dissect_resp != wrap_map_resp) {
-            orig_map_resp = copy[i].dissect_resp;
-            copy[i].dissect_resp = wrap_map_resp;
-        }
-    }
-    if (!orig_map_rqst || !orig_map_resp) {
-        ws_warning("exmta: EPM v3 has no ept_map dissector; endpoints cannot be learned");
-        g_free(copy);
-        return;
-    }
-    epm_value = value;
-    epm_procs_orig = value->procs;
-    epm_procs_copy = copy;
-    value->procs = copy;
-}
-
-/* Give EPM its own table back and free the copy when Wireshark exits. */
-static void
-unhook_epm(void)
-{
-    if (epm_value && epm_value->procs == epm_procs_copy)
-        epm_value->procs = epm_procs_orig;
-    g_free(epm_procs_copy);
-    epm_procs_copy = NULL;
-    epm_value = NULL;
-}
-
 /* ---- flagging TCP sessions ---------------------------------------------- */
 
-gboolean
-exmta_epm_port_interesting(guint16 port)
+/* TRUE when port is one of exmta.rpc_static_ports or a learned endpoint port. */
+static gboolean
+rpc_port_interesting(guint16 port)
 {
-    return rpc_ports && exmta_port_bit(rpc_ports, port);
+    return cap.rpc_ports && exmta_port_bit(cap.rpc_ports, port);
 }
 
 static const exmta_endpoint_t *
@@ -498,8 +447,8 @@ static_endpoint(packet_info *pinfo)
     if (!ipv4_of(host, ep->ip))
         return NULL;
     ep->port = port;
-    ep->iface = mta_uuid;
-    ep->ver_major = 2;
+    ep->iface = exmta_uuid_mta_rpc;
+    ep->ver_major = MTA_RPC_VERSION_MAJOR;
     ep->ver_minor = 0;
     ep->kind = EXMTA_KIND_MTA_RPC;
     ep->source = EXMTA_SRC_STATIC_PREF;
@@ -512,7 +461,7 @@ static_endpoint(packet_info *pinfo)
 static rpc_conv_t *
 decide_conversation(conversation_t *conv, packet_info *pinfo)
 {
-    rpc_conv_t *rc = (rpc_conv_t *)conversation_get_proto_data(conv, proto_mta_rpc);
+    rpc_conv_t *rc = (rpc_conv_t *)wmem_map_lookup(cap.rpc_convs, conv);
     guint8 ip[4];
 
     if (rc)
@@ -520,12 +469,12 @@ decide_conversation(conversation_t *conv, packet_info *pinfo)
     rc = wmem_new0(wmem_file_scope(), rpc_conv_t);
     rc->conv = conv;
     rc->first_frame = pinfo->num;
-    conversation_add_proto_data(conv, proto_mta_rpc, rc);
+    wmem_map_insert(cap.rpc_convs, conv, rc);
 
     if (ipv4_of(&pinfo->dst, ip))
-        rc->ep = exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->destport, pinfo->num);
+        rc->ep = exmta_endpoints_lookup(cap.endpoints, ip, (guint16)pinfo->destport, pinfo->num);
     if (!rc->ep && ipv4_of(&pinfo->src, ip))
-        rc->ep = exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->srcport, pinfo->num);
+        rc->ep = exmta_endpoints_lookup(cap.endpoints, ip, (guint16)pinfo->srcport, pinfo->num);
     /* A session cloned from the conversation exmta expected carries that
      * conversation's setup frame, the response that taught the endpoint
      * itself; one that began before it has an earlier setup frame. */
@@ -535,8 +484,8 @@ decide_conversation(conversation_t *conv, packet_info *pinfo)
      * session's start (a table from a later file, or exmta-fileset handing a
      * file the endpoints learned within it): "after it was learned" holds
      * for both sources. */
-    if (rc->ep && rc->ep->source == EXMTA_SRC_KNOWN_TABLE && known_origin) {
-        const known_origin_t *o = (const known_origin_t *)g_hash_table_lookup(known_origin, rc->ep);
+    if (rc->ep && rc->ep->source == EXMTA_SRC_KNOWN_TABLE && cap.known_origin) {
+        const known_origin_t *o = (const known_origin_t *)wmem_map_lookup(cap.known_origin, rc->ep);
         if (o && o->has_when && nstime_cmp(&pinfo->abs_ts, &o->when) < 0)
             rc->ep = NULL;
     }
@@ -551,9 +500,9 @@ endpoint_at(packet_info *pinfo)
 {
     guint8 ip[4];
 
-    if (ipv4_of(&pinfo->dst, ip) && exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->destport, pinfo->num))
+    if (ipv4_of(&pinfo->dst, ip) && exmta_endpoints_lookup(cap.endpoints, ip, (guint16)pinfo->destport, pinfo->num))
         return TRUE;
-    return ipv4_of(&pinfo->src, ip) && exmta_endpoints_lookup(endpoints, ip, (guint16)pinfo->srcport, pinfo->num);
+    return ipv4_of(&pinfo->src, ip) && exmta_endpoints_lookup(cap.endpoints, ip, (guint16)pinfo->srcport, pinfo->num);
 }
 
 /* The conversation record of this frame if it is (or may be) a session to
@@ -573,7 +522,7 @@ rpc_conv_lookup(packet_info *pinfo)
         return NULL;
     if (!PINFO_FD_VISITED(pinfo))
         return decide_conversation(conv, pinfo);
-    return (rpc_conv_t *)conversation_get_proto_data(conv, proto_mta_rpc);
+    return (rpc_conv_t *)wmem_map_lookup(cap.rpc_convs, conv);
 }
 
 /* First pass: the answer for a flow stands while the flow leads to the same
@@ -591,18 +540,16 @@ rpc_conv_of(packet_info *pinfo)
 {
     rpc_conv_t *rc;
 
-    if (!exmta_epm_port_interesting((guint16)pinfo->srcport) &&
-        !exmta_epm_port_interesting((guint16)pinfo->destport))
+    if (!rpc_port_interesting((guint16)pinfo->srcport) &&
+        !rpc_port_interesting((guint16)pinfo->destport))
         return NULL;
     if (PINFO_FD_VISITED(pinfo))
         return rpc_conv_lookup(pinfo);
     rc = (rpc_conv_t *)exmta_frame_flow_get(rpc_flows, pinfo);
     if (rc == &not_rpc)
         return NULL;
-    if (rc) {
-        exmta_conv_seen(rc->conv, pinfo);
+    if (rc)
         return rc;
-    }
     rc = rpc_conv_lookup(pinfo);
     exmta_frame_flow_put(rpc_flows, pinfo, rc ? rc : &not_rpc);
     return rc;
@@ -613,8 +560,8 @@ static void
 rpc_first_pass(packet_info *pinfo, rpc_conv_t *rc)
 {
     if (rc->first_frame == pinfo->num) {
-        guint n = GPOINTER_TO_UINT(g_hash_table_lookup(sessions_per_endpoint, rc->ep)) + 1;
-        g_hash_table_insert(sessions_per_endpoint, (gpointer)rc->ep, GUINT_TO_POINTER(n));
+        guint n = GPOINTER_TO_UINT(wmem_map_lookup(cap.sessions_per_endpoint, rc->ep)) + 1;
+        wmem_map_insert(cap.sessions_per_endpoint, (gpointer)rc->ep, GUINT_TO_POINTER(n));
         if (n == 1)
             rc->first_session_frame = pinfo->num;
     }
@@ -652,7 +599,7 @@ typedef struct ep_texts {
 static const ep_texts_t *
 texts_of(const exmta_endpoint_t *ep)
 {
-    ep_texts_t *t = (ep_texts_t *)g_hash_table_lookup(ep_texts, ep);
+    ep_texts_t *t = (ep_texts_t *)wmem_map_lookup(cap.ep_texts, ep);
 
     if (!t) {
         wmem_allocator_t *scope = wmem_file_scope();
@@ -665,7 +612,7 @@ texts_of(const exmta_endpoint_t *ep)
                                                  wmem_strdup_printf(scope, "learned in frame %u", ep->learned_in) :
                                              ep->source == EXMTA_SRC_KNOWN_TABLE ? "from the known endpoints table" :
                                                  val_to_str_const(ep->source, source_vals, "?"));
-        g_hash_table_insert(ep_texts, (gpointer)ep, t);
+        wmem_map_insert(cap.ep_texts, (gpointer)ep, t);
     }
     return t;
 }
@@ -675,9 +622,10 @@ add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const e
                     const ep_texts_t *texts)
 {
     e_guid_t g;
+    ws_in4_addr ip;
     proto_item *ti;
 
-    uuid_to_guid(&ep->iface, &g);
+    exmta_guid_of(&ep->iface, &g);
     ti = proto_tree_add_guid(tree, hf_rpc_interface, tvb, 0, 0, &g);
     proto_item_set_generated(ti);
     /* strings are formatted only for a tree that shows them or a filter,
@@ -693,7 +641,10 @@ add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const e
     }
     ti = proto_tree_add_uint(tree, hf_rpc_kind, tvb, 0, 0, ep->kind);
     proto_item_set_generated(ti);
-    ti = proto_tree_add_ipv4(tree, hf_rpc_ip, tvb, 0, 0, (ws_in4_addr)(ep->ip[0] | ep->ip[1] << 8 | ep->ip[2] << 16 | (guint32)ep->ip[3] << 24));
+    /* proto_tree_add_ipv4 takes the address in network order, as
+     * tvb_get_ipv4 returns it: the four octets as they are in ep->ip */
+    memcpy(&ip, ep->ip, sizeof(ip));
+    ti = proto_tree_add_ipv4(tree, hf_rpc_ip, tvb, 0, 0, ip);
     proto_item_set_generated(ti);
     ti = proto_tree_add_uint(tree, hf_rpc_port, tvb, 0, 0, ep->port);
     proto_item_set_generated(ti);
@@ -707,8 +658,8 @@ add_endpoint_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const e
         ti = proto_tree_add_uint(tree, hf_rpc_request_in, tvb, 0, 0, ep->request_in);
         proto_item_set_generated(ti);
     }
-    if (ep->source == EXMTA_SRC_KNOWN_TABLE && known_origin) {
-        const known_origin_t *o = (const known_origin_t *)g_hash_table_lookup(known_origin, ep);
+    if (ep->source == EXMTA_SRC_KNOWN_TABLE && cap.known_origin) {
+        const known_origin_t *o = (const known_origin_t *)wmem_map_lookup(cap.known_origin, ep);
         if (o) {
             ti = proto_tree_add_string(tree, hf_rpc_known_file, tvb, 0, 0, o->file);
             proto_item_set_generated(ti);
@@ -783,7 +734,7 @@ show_epm_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const epm_fr
                                fr->n == 1 ? "" : "s", host);
     if (fr->has_iface) {
         e_guid_t g;
-        uuid_to_guid(&fr->iface, &g);
+        exmta_guid_of(&fr->iface, &g);
         ti = proto_tree_add_guid(mt, hf_epm_requested, tvb, 0, 0, &g);
         if (proto_field_is_referenced(tree, hf_epm_requested))
             proto_item_append_text(ti, " (%s v%u.%u)", interface_name(&fr->iface, fr->ver_major, pinfo->pool),
@@ -860,17 +811,14 @@ found_by_source(exmta_ep_source_t source)
 static exmta_tap_info_t *
 tap_for_endpoint(packet_info *pinfo, exmta_sum_type_t type, const exmta_endpoint_t *ep)
 {
-    exmta_tap_info_t *ti = wmem_new0(pinfo->pool, exmta_tap_info_t);
+    exmta_tap_info_t *ti = exmta_tap_new(pinfo, type);
     guint8 *ip = (guint8 *)wmem_memdup(pinfo->pool, ep->ip, 4);
 
-    ti->type = type;
     set_address(&ti->host, AT_IPv4, 4, ip);
     ti->port = ep->port;
     ti->kind = (guint8)ep->kind;
     ti->found_by = found_by_source(ep->source);
     ti->learned_in = ep->learned_in;
-    ti->frame_len = pinfo->fd->pkt_len;
-    ti->bind_error = -1;
     ti->interface_name = interface_name(&ep->iface, ep->ver_major, pinfo->pool);
     ti->iface = ep->iface;
     ti->ver_major = ep->ver_major;
@@ -881,23 +829,20 @@ tap_for_endpoint(packet_info *pinfo, exmta_sum_type_t type, const exmta_endpoint
 static void
 queue_taps(packet_info *pinfo, const epm_frame_t *fr, const rpc_frame_t *rf)
 {
-    if (!have_tap_listener(exmta_tap))
+    if (!exmta_tap_wanted())
         return;
     if (fr) {
         for (guint i = 0; i < fr->n; i++)
-            tap_queue_packet(exmta_tap, pinfo, tap_for_endpoint(pinfo, EXMTA_SUM_EPM_LEARNED, &fr->learned[i].ep));
+            exmta_tap_queue(pinfo, tap_for_endpoint(pinfo, EXMTA_SUM_EPM_LEARNED, &fr->learned[i].ep));
         if (fr->failed) {
-            exmta_tap_info_t *ti = wmem_new0(pinfo->pool, exmta_tap_info_t);
+            exmta_tap_info_t *ti = exmta_tap_new(pinfo, EXMTA_SUM_EPM_FAILED);
             guint8 *ip = (guint8 *)wmem_memdup(pinfo->pool, fr->host, 4);
 
-            ti->type = EXMTA_SUM_EPM_FAILED;
             set_address(&ti->host, AT_IPv4, 4, ip);
             ti->port = (guint16)pinfo->srcport;
             ti->kind = fr->has_iface ? (guint8)exmta_kind_of(&fr->iface, fr->ver_major) : EXMTA_KIND_OTHER_RPC;
             ti->found_by = EXMTA_SUM_FOUND_EPM;
             ti->learned_in = pinfo->num;
-            ti->frame_len = pinfo->fd->pkt_len;
-            ti->bind_error = -1;
             ti->epm_status = fr->status;
             ti->interface_name = fr->has_iface ? interface_name(&fr->iface, fr->ver_major, pinfo->pool) : NULL;
             if (fr->has_iface) {
@@ -905,15 +850,14 @@ queue_taps(packet_info *pinfo, const epm_frame_t *fr, const rpc_frame_t *rf)
                 ti->ver_major = fr->ver_major;
                 ti->ver_minor = fr->ver_minor;
             }
-            tap_queue_packet(exmta_tap, pinfo, ti);
+            exmta_tap_queue(pinfo, ti);
         }
     }
     if (rf) {
         exmta_tap_info_t *ti = tap_for_endpoint(pinfo, EXMTA_SUM_RPC, rf->ep);
 
-        ti->stream = exmta_tcp_stream_of(pinfo, NULL, &ti->syn_in_file);
         ti->refused = rf->refused;
-        tap_queue_packet(exmta_tap, pinfo, ti);
+        exmta_tap_queue(pinfo, ti);
     }
 }
 
@@ -928,8 +872,8 @@ expect_one_known(const exmta_endpoint_t *ep, gpointer user_data)
 static void
 expect_known_sessions(packet_info *pinfo)
 {
-    known_conversations_pending = FALSE;
-    exmta_endpoints_foreach(endpoints, expect_one_known, pinfo);
+    cap.known_conversations_pending = FALSE;
+    exmta_endpoints_foreach(cap.endpoints, expect_one_known, pinfo);
 }
 
 void
@@ -939,16 +883,14 @@ exmta_epm_tcp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     epm_frame_t *fr;
     rpc_conv_t *rc;
 
-    if (pinfo->srcport == EXMTA_EPM_PORT || pinfo->destport == EXMTA_EPM_PORT)
-        exmta_epm_nobind_frame(tvb, pinfo, tree);
     /* Most captures have no EPM traffic and no static RPC ports: nothing to do. */
-    if (!rpc_state_present && !known_conversations_pending &&
+    if (!cap.rpc_state_present && !cap.known_conversations_pending &&
         !(rpc_static_ports && rpc_static_ports->nranges))
         return;
-    if (!PINFO_FD_VISITED(pinfo) && known_conversations_pending)
+    if (!PINFO_FD_VISITED(pinfo) && cap.known_conversations_pending)
         expect_known_sessions(pinfo);
     /* one lookup serves the first pass's bookkeeping and the display */
-    rc = endpoints ? rpc_conv_of(pinfo) : NULL;
+    rc = cap.endpoints ? rpc_conv_of(pinfo) : NULL;
     if (!PINFO_FD_VISITED(pinfo) && rc && rc->ep)
         rpc_first_pass(pinfo, rc);
 
@@ -971,7 +913,7 @@ exmta_epm_udp_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     epm_frame_t *fr;
 
-    if (!rpc_state_present)
+    if (!cap.rpc_state_present)
         return;
     fr = (epm_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_exmta_parent, EXMTA_KEY_EPM);
     if (fr) {
@@ -991,9 +933,9 @@ foreach_learned_one(const exmta_endpoint_t *ep, gpointer user_data)
     foreach_learned_t *f = (foreach_learned_t *)user_data;
     const nstime_t *when;
 
-    if (ep->source != EXMTA_SRC_EPM || !learned_when)
+    if (ep->source != EXMTA_SRC_EPM || !cap.learned_when)
         return;
-    when = (const nstime_t *)g_hash_table_lookup(learned_when, ep);
+    when = (const nstime_t *)wmem_map_lookup(cap.learned_when, ep);
     f->fn(ep, when, f->user_data);
 }
 
@@ -1003,11 +945,11 @@ exmta_epm_foreach_learned(void (*fn)(const exmta_endpoint_t *ep, const nstime_t 
 {
     foreach_learned_t f;
 
-    if (!endpoints)
+    if (!cap.endpoints)
         return;
     f.fn = fn;
     f.user_data = user_data;
-    exmta_endpoints_foreach(endpoints, foreach_learned_one, &f);
+    exmta_endpoints_foreach(cap.endpoints, foreach_learned_one, &f);
 }
 
 /* ---- lifetime ------------------------------------------------------------ */
@@ -1029,11 +971,11 @@ load_known_endpoints(void)
 
         if (!exmta_known_get(i, &ep, &file, &frame, &learned_at))
             continue;
-        r = exmta_endpoints_learn(endpoints, &ep, NULL);
+        r = exmta_endpoints_learn(cap.endpoints, &ep, NULL);
         if (r == EXMTA_LEARN_REJECTED || r == EXMTA_LEARN_SAME)
             continue;
         learned_port_add(ep.port);
-        stored = exmta_endpoints_lookup(endpoints, ep.ip, ep.port, 1);
+        stored = exmta_endpoints_lookup(cap.endpoints, ep.ip, ep.port, 1);
         if (!stored)
             continue;
         o = wmem_new(wmem_file_scope(), known_origin_t);
@@ -1048,67 +990,47 @@ load_known_endpoints(void)
             o->when.secs = (time_t)(o->has_when ? secs : 0);
             o->when.nsecs = o->has_when ? nsecs : 0;
         }
-        g_hash_table_insert(known_origin, (gpointer)stored, o);
-        known_conversations_pending = TRUE;
+        wmem_map_insert(cap.known_origin, (gpointer)stored, o);
+        cap.known_conversations_pending = TRUE;
     }
 }
 
 static void
 epm_init(void)
 {
-    endpoints = exmta_endpoints_new();
-    rpc_ports = (guint8 *)g_malloc(EXMTA_PORT_BITS);
+    wmem_allocator_t *file = wmem_file_scope();
+
+    memset(&cap, 0, sizeof(cap));
+    cap.endpoints = exmta_endpoints_new();
+    cap.rpc_ports = (guint8 *)wmem_alloc(file, EXMTA_PORT_BITS);
     /* a preference change redissects, which comes through here again */
-    exmta_fill_port_bits(rpc_ports, rpc_static_ports);
-    rpc_state_present = FALSE;
-    sessions_per_endpoint = g_hash_table_new(g_direct_hash, g_direct_equal);
-    requests = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    known_origin = g_hash_table_new(g_direct_hash, g_direct_equal);
-    learned_when = g_hash_table_new(g_direct_hash, g_direct_equal);
-    ep_texts = g_hash_table_new(g_direct_hash, g_direct_equal);   /* values: file scope */
+    exmta_fill_port_bits(cap.rpc_ports, rpc_static_ports);
+    cap.sessions_per_endpoint = wmem_map_new(file, g_direct_hash, g_direct_equal);
+    cap.requests = wmem_map_new(file, g_direct_hash, g_direct_equal);
+    cap.known_origin = wmem_map_new(file, g_direct_hash, g_direct_equal);
+    cap.learned_when = wmem_map_new(file, g_direct_hash, g_direct_equal);
+    cap.ep_texts = wmem_map_new(file, g_direct_hash, g_direct_equal);
+    cap.rpc_convs = wmem_map_new(file, g_direct_hash, g_direct_equal);
+    cap.nobind_requests = wmem_map_new(file, g_direct_hash, g_direct_equal);
     load_known_endpoints();
 }
 
+/* The maps go with the file scope; the core's table is freed here. */
 static void
 epm_cleanup(void)
 {
-    if (endpoints)
-        exmta_endpoints_free(endpoints);
-    endpoints = NULL;
-    g_free(rpc_ports);
-    rpc_ports = NULL;
-    if (sessions_per_endpoint)
-        g_hash_table_destroy(sessions_per_endpoint);
-    sessions_per_endpoint = NULL;
-    requests = NULL;    /* file scope: freed with the file */
-    if (known_origin)
-        g_hash_table_destroy(known_origin);
-    known_origin = NULL;
-    if (learned_when)
-        g_hash_table_destroy(learned_when);
-    learned_when = NULL;
-    if (ep_texts)
-        g_hash_table_destroy(ep_texts);
-    ep_texts = NULL;
-    known_conversations_pending = FALSE;
+    if (cap.endpoints)
+        exmta_endpoints_free(cap.endpoints);
+    memset(&cap, 0, sizeof(cap));
 }
 
 static void
 epm_shutdown(void)
 {
-    unhook_epm();
+    exmta_epm_hook_remove();
     exmta_frame_flow_free(rpc_flows);
     rpc_flows = NULL;
 }
-
-/* No operation names are public for the Exchange MTA interfaces: stock shows
- * "Unknown operation N" with the interface named. */
-static EXMTA_DCERPC_PROCS_CONST dcerpc_sub_dissector mta_procs[] = {
-    { 0, NULL, NULL, NULL },
-};
-static EXMTA_DCERPC_PROCS_CONST dcerpc_sub_dissector qadmin_procs[] = {
-    { 0, NULL, NULL, NULL },
-};
 
 void
 exmta_epm_register(int proto, module_t *module)
@@ -1184,15 +1106,7 @@ exmta_epm_register(int proto, module_t *module)
           { "Learned without bind", "exmta.epm.without_bind", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "The lookup's bind is not in the capture: exmta read the ept_map request and response itself", HFILL } },
     };
-    static hf_register_info hf_mta[] = {
-        { &hf_mta_opnum,
-          { "Operation", "exmta_mta_rpc.opnum", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-    };
-    static hf_register_info hf_qadmin[] = {
-        { &hf_qadmin_opnum,
-          { "Operation", "exmta_qadmin_rpc.opnum", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
-    };
-    static gint *ett[] = { &ett_rpc, &ett_epm, &ett_epm_endpoint, &ett_mta_rpc, &ett_qadmin_rpc };
+    static gint *ett[] = { &ett_rpc, &ett_epm, &ett_epm_endpoint };
     static ei_register_info ei[] = {
         { &ei_not_registered,
           { "exmta.expert.epm_not_registered", PI_RESPONSE_CODE, PI_WARN,
@@ -1226,10 +1140,7 @@ exmta_epm_register(int proto, module_t *module)
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert, ei, array_length(ei));
 
-    proto_mta_rpc = proto_register_protocol("Exchange MTA RPC", "MTA", "exmta_mta_rpc");
-    proto_register_field_array(proto_mta_rpc, hf_mta, array_length(hf_mta));
-    proto_qadmin_rpc = proto_register_protocol("Exchange MTA QAdmin RPC", "MTA QAdmin", "exmta_qadmin_rpc");
-    proto_register_field_array(proto_qadmin_rpc, hf_qadmin, array_length(hf_qadmin));
+    exmta_rpc_ifaces_register();
 
     range_convert_str(wmem_epan_scope(), &rpc_static_ports, "", 65535);
     prefs_register_range_preference(module, "rpc_static_ports",
@@ -1239,9 +1150,6 @@ exmta_epm_register(int proto, module_t *module)
         "Sessions to these ports are flagged as MTA RPC. Empty by default.",
         &rpc_static_ports, 65535);
 
-    exmta_uuid_from_string(MTA_UUID, &mta_uuid);
-    exmta_uuid_from_string(QADMIN_UUID, &qadmin_uuid);
-    exmta_epm_nobind_register(proto);
     register_init_routine(epm_init);
     register_cleanup_routine(epm_cleanup);
     rpc_flows = exmta_frame_flow_new(EXMTA_RPC_FLOW_SLOTS);
@@ -1251,7 +1159,6 @@ exmta_epm_register(int proto, module_t *module)
 void
 exmta_epm_handoff(void)
 {
-    e_guid_t g;
     dissector_table_t tcp_port = find_dissector_table("tcp.port");
 
     /* Stock decodes DCE/RPC over TCP by heuristic and offers its TCP handle
@@ -1260,10 +1167,6 @@ exmta_epm_handoff(void)
     if (!dcerpc_tcp_handle)
         ws_warning("exmta: no DCE/RPC handle in tcp.port; sessions without a bind rely on stock's heuristic");
 
-    uuid_to_guid(&mta_uuid, &g);
-    dcerpc_init_uuid(proto_mta_rpc, ett_mta_rpc, &g, 2, mta_procs, hf_mta_opnum);
-    uuid_to_guid(&qadmin_uuid, &g);
-    dcerpc_init_uuid(proto_qadmin_rpc, ett_qadmin_rpc, &g, 1, qadmin_procs, hf_qadmin_opnum);
-    hook_epm();
-    exmta_epm_nobind_handoff();
+    exmta_rpc_ifaces_handoff();
+    exmta_epm_hook_install(wrap_map_rqst, wrap_map_resp, &orig_map_rqst, &orig_map_resp);
 }

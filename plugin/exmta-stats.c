@@ -18,12 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <epan/prefs.h>
-#include <epan/prefs-int.h>
 #include <epan/addr_resolv.h>
 #include <epan/to_str.h>
 #include <epan/tap.h>
 #include <epan/stat_tap_ui.h>
-#include <epan/dissectors/packet-tcp.h>
 
 #include "exmta-stats.h"
 #include "summary.h"
@@ -72,7 +70,8 @@ rec_from_tap(exmta_summary_rec_t *rec, packet_info *pinfo, const exmta_tap_info_
         }
         break;
     case EXMTA_SUM_EPM_FAILED:
-        rec->stream = exmta_tcp_stream_of(pinfo, &rec->has_stream, NULL);
+        rec->stream = ti->stream;
+        rec->has_stream = ti->has_stream;
         break;
     default:
         break;
@@ -89,8 +88,7 @@ rec_from_tap(exmta_summary_rec_t *rec, packet_info *pinfo, const exmta_tap_info_
     rec->initiator = ti->initiator;
     rec->responder = ti->responder;
     rec->bind_error = ti->bind_error;
-    if (ti->bind == EXMTA_SUM_BIND_REFUSED && ti->bind_error >= 0)
-        rec->bind_error_str = exmta_bind_error_str(ti->bind_error);
+    rec->bind_error_str = ti->bind_error_str;
     rec->epm_status = ti->epm_status;
     rec->interface_name = ti->interface_name;
     if (ti->type != EXMTA_SUM_RFC1006 && !uuid_is_nil(&ti->iface)) {
@@ -111,18 +109,6 @@ summary_add_tap(exmta_summary_t *model, packet_info *pinfo, const void *data)
     return exmta_summary_add(model, &rec);
 }
 
-/* ---- UAT lines (exmta_endpoints) ----------------------------------------- */
-
-static const char *
-capture_name_pref(void)
-{
-    module_t *module = prefs_find_module("exmta");
-    pref_t *pref = module ? prefs_find_preference(module, "capture_name") : NULL;
-    const char *v = pref ? prefs_get_string_value(pref, pref_current) : NULL;
-
-    return v ? v : "";
-}
-
 /* ---- -z exmta,endpoints --------------------------------------------------- */
 
 typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_UAT } endpoints_fmt_t;
@@ -131,6 +117,7 @@ typedef struct {
     endpoints_fmt_t fmt;
     gboolean sessions;          /* -z exmta,sessions: one line per TCP session */
     exmta_summary_t *model;
+    char *capture_name;         /* the tap records' exmta.capture_name (UAT lines) */
 } endpoints_tap_t;
 
 static void
@@ -145,8 +132,14 @@ static EXMTA_TAP_PACKET_CB(endpoints_packet)
 {
     endpoints_tap_t *t = (endpoints_tap_t *)tapdata;
 
+    const exmta_tap_info_t *ti = (const exmta_tap_info_t *)data;
+
     (void)edt;
     (void)flags;
+    if (g_strcmp0(t->capture_name, ti->capture_name) != 0) {
+        g_free(t->capture_name);
+        t->capture_name = g_strdup(ti->capture_name);
+    }
     summary_add_tap(t->model, pinfo, data);
     return TAP_PACKET_REDRAW;
 }
@@ -168,7 +161,7 @@ endpoints_draw(void *tapdata)
         switch (t->fmt) {
         case FMT_CSV:   exmta_summary_format_csv(s, rows); break;
         case FMT_JSON:  exmta_summary_format_json(s, rows); break;
-        case FMT_UAT:   exmta_summary_format_uat(s, rows, capture_name_pref()); break;
+        case FMT_UAT:   exmta_summary_format_uat(s, rows, t->capture_name ? t->capture_name : ""); break;
         default:        exmta_summary_format_text(s, rows); break;
         }
     }
@@ -185,6 +178,7 @@ endpoints_finish(void *tapdata)
     endpoints_tap_t *t = (endpoints_tap_t *)tapdata;
 
     exmta_summary_free(t->model);
+    g_free(t->capture_name);
     g_free(t);
 }
 

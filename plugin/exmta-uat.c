@@ -16,10 +16,11 @@
 
 #include <epan/prefs.h>
 #include <epan/uat.h>
+/* uat_add_record() and uat_save() are WS_DLL_PUBLIC but declared only in
+ * uat-int.h in 4.0, 4.4 and 4.6; the GUI's own UAT dialogs use them the
+ * same way. Nothing else of uat-int.h (the uat_t fields) is touched: the
+ * risk is limited to those two prototypes changing. */
 #include <epan/uat-int.h>
-#include <epan/plugin_if.h>
-#include <wsutil/report_message.h>
-#include <cfile.h>
 
 #include "known.h"
 
@@ -37,7 +38,6 @@ typedef struct {
 static known_rec_t *known_recs;
 static guint n_known_recs;
 static uat_t *known_uat;
-static const char *capture_name_pref = "";
 
 UAT_CSTRING_CB_DEF(known, host, known_rec_t)
 UAT_CSTRING_CB_DEF(known, port, known_rec_t)
@@ -49,16 +49,22 @@ UAT_CSTRING_CB_DEF(known, frame, known_rec_t)
 UAT_CSTRING_CB_DEF(known, learned_at, known_rec_t)
 
 /* Field checks: a bad field marks only its row invalid (the UAT loader goes
- * on with the next row); the message names the row by its host. */
-static char *
-row_error(const known_rec_t *r, char *what)
+ * on with the next row); the message names the row by its host, except
+ * when the host itself is bad. The UAT loader reports only the last bad
+ * row, so each one is also logged. */
+static exmta_wsbool
+field_checked(const known_rec_t *r, gboolean ok, char *what, char **error)
 {
-    char *msg = g_strdup_printf("Known endpoints (exmta_endpoints) row for host \"%s\": %s; row ignored",
-                                r && r->host ? r->host : "", what);
+    if (ok)
+        return TRUE;
+    if (r)
+        *error = g_strdup_printf("Known endpoints (exmta_endpoints) row for host \"%s\": %s; row ignored",
+                                 r->host ? r->host : "", what);
+    else
+        *error = g_strdup_printf("Known endpoints (exmta_endpoints) row: %s; row ignored", what);
     g_free(what);
-    /* the UAT loader reports only the last bad row: say each one */
-    ws_warning("%s", msg);
-    return msg;
+    ws_warning("%s", *error);
+    return FALSE;
 }
 
 static
@@ -67,13 +73,10 @@ EXMTA_UAT_FLD_CHK_CB(known_chk_host)
     guint8 ip[4];
     char *what = NULL;
 
+    gboolean ok = exmta_known_parse_ipv4(ptr, len, ip, &what);
     (void)record; (void)chk_data; (void)fld_data;
-    if (exmta_known_parse_ipv4(ptr, len, ip, &what))
-        return TRUE;
-    *error = g_strdup_printf("Known endpoints (exmta_endpoints) row: %s; row ignored", what);
-    ws_warning("%s", *error);
-    g_free(what);
-    return FALSE;
+
+    return field_checked(NULL, ok, what, error);
 }
 
 static
@@ -82,11 +85,10 @@ EXMTA_UAT_FLD_CHK_CB(known_chk_port)
     guint16 port;
     char *what = NULL;
 
+    gboolean ok = exmta_known_parse_port(ptr, len, &port, &what);
     (void)chk_data; (void)fld_data;
-    if (exmta_known_parse_port(ptr, len, &port, &what))
-        return TRUE;
-    *error = row_error((const known_rec_t *)record, what);
-    return FALSE;
+
+    return field_checked((const known_rec_t *)record, ok, what, error);
 }
 
 static
@@ -95,11 +97,10 @@ EXMTA_UAT_FLD_CHK_CB(known_chk_iface)
     exmta_uuid_t u;
     char *what = NULL;
 
+    gboolean ok = exmta_known_parse_uuid(ptr, len, &u, &what);
     (void)chk_data; (void)fld_data;
-    if (exmta_known_parse_uuid(ptr, len, &u, &what))
-        return TRUE;
-    *error = row_error((const known_rec_t *)record, what);
-    return FALSE;
+
+    return field_checked((const known_rec_t *)record, ok, what, error);
 }
 
 static
@@ -108,11 +109,10 @@ EXMTA_UAT_FLD_CHK_CB(known_chk_version)
     guint16 a, b;
     char *what = NULL;
 
+    gboolean ok = exmta_known_parse_version(ptr, len, &a, &b, &what);
     (void)chk_data; (void)fld_data;
-    if (exmta_known_parse_version(ptr, len, &a, &b, &what))
-        return TRUE;
-    *error = row_error((const known_rec_t *)record, what);
-    return FALSE;
+
+    return field_checked((const known_rec_t *)record, ok, what, error);
 }
 
 static
@@ -121,11 +121,10 @@ EXMTA_UAT_FLD_CHK_CB(known_chk_frame)
     guint32 f;
     char *what = NULL;
 
+    gboolean ok = exmta_known_parse_frame(ptr, len, &f, &what);
     (void)chk_data; (void)fld_data;
-    if (exmta_known_parse_frame(ptr, len, &f, &what))
-        return TRUE;
-    *error = row_error((const known_rec_t *)record, what);
-    return FALSE;
+
+    return field_checked((const known_rec_t *)record, ok, what, error);
 }
 
 static void *
@@ -193,12 +192,6 @@ exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame
     return TRUE;
 }
 
-const char *
-exmta_capture_name(void)
-{
-    return capture_name_pref ? capture_name_pref : "";
-}
-
 static gboolean
 same_row(const known_rec_t *a, const known_rec_t *b)
 {
@@ -207,15 +200,9 @@ same_row(const known_rec_t *a, const known_rec_t *b)
            g_strcmp0(a->version, b->version) == 0;
 }
 
-typedef struct {
-    guint added;
-    const char *file;       /* what "learned in file" says */
-} add_ctx_t;
-
-static void
-add_one_learned(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_data)
+gboolean
+exmta_known_add(const exmta_endpoint_t *ep, const nstime_t *when, const char *file)
 {
-    add_ctx_t *ctx = (add_ctx_t *)user_data;
     known_rec_t rec;
     char buf[64];
     gboolean dup = FALSE;
@@ -227,7 +214,7 @@ add_one_learned(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_
     rec.iface = g_strdup(buf);
     rec.version = g_strdup_printf("%u.%u", ep->ver_major, ep->ver_minor);
     rec.kind = g_strdup(exmta_kind_str(ep->kind));
-    rec.file = g_strdup(ctx->file);
+    rec.file = g_strdup(file);
     rec.frame = g_strdup_printf("%u", ep->learned_in);
     if (when) {
         GDateTime *dt = g_date_time_new_from_unix_utc((gint64)when->secs);
@@ -241,70 +228,17 @@ add_one_learned(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_
     }
     for (guint i = 0; i < n_known_recs && !dup; i++)
         dup = same_row(&known_recs[i], &rec);
-    if (!dup) {
+    if (!dup)
         uat_add_record(known_uat, &rec, TRUE);
-        ctx->added++;
-    }
     known_free_cb(&rec);
+    return !dup;
 }
 
-/* Adds every endpoint learned from the endpoint mapper in the open file to
- * the known endpoints table and saves it in the profile; returns how many
- * rows were new. */
-static guint
-known_add_learned(const char *file, char **err)
+gboolean
+exmta_known_save(char **err)
 {
-    add_ctx_t ctx;
-
     *err = NULL;
-    ctx.added = 0;
-    ctx.file = file && *file ? file : exmta_capture_name();
-    exmta_epm_foreach_learned(add_one_learned, &ctx);
-    if (ctx.added) {
-        known_uat->changed = TRUE;
-        uat_save(known_uat, err);
-    }
-    return ctx.added;
-}
-
-/* The base name of the open capture file (GUI only). */
-static void *
-open_file_name(capture_file *cf, void *user_data _U_)
-{
-    return cf && cf->filename ? g_path_get_basename(cf->filename) : NULL;
-}
-
-/* Tools > Exchange MTA > Add learned endpoints to Known endpoints: the
- * GUI's way to carry this file's endpoints into the next file of a set. */
-static void
-add_learned_action(ext_menubar_gui_type gui_type _U_, gpointer gui_object _U_, gpointer user_data _U_)
-{
-    char *err = NULL;
-    char *file = (char *)plugin_if_get_capture_file(open_file_name, NULL);
-    guint added = known_add_learned(file, &err);
-
-    g_free(file);
-    if (err) {
-        report_failure("Exchange MTA: could not save the known endpoints table: %s", err);
-        g_free(err);
-    } else {
-        report_warning(
-            "Exchange MTA: %u endpoint%s learned in this file added to Known endpoints "
-            "(Preferences > Protocols > Exchange MTA). Open the next file of the set to use them.",
-            added, added == 1 ? "" : "s");
-    }
-}
-
-void
-exmta_uat_handoff(int proto)
-{
-    ext_menu_t *menu = ext_menubar_register_menu(proto, "Exchange MTA", TRUE);
-
-    ext_menubar_set_parentmenu(menu, "Tools");
-    ext_menubar_add_entry(menu, "Add learned endpoints to Known endpoints",
-        "Add every RPC endpoint learned from the endpoint mapper in this file to the known endpoints "
-        "table (exmta_endpoints), so the next file of a ring buffer flags sessions to them",
-        add_learned_action, NULL);
+    return uat_save(known_uat, err);
 }
 
 void
@@ -347,8 +281,4 @@ exmta_uat_register(module_t *module)
         "them are flagged like endpoints learned from the endpoint mapper in this file. Fill it from "
         "`tshark -r EARLIER -q -z exmta,endpoints,uat`.",
         known_uat);
-    prefs_register_string_preference(module, "capture_name", "Capture file name for exported endpoints",
-        "Recorded as 'learned in file' by -z exmta,endpoints,uat (tshark cannot tell a tap the file name; "
-        "exmta-fileset sets it).",
-        &capture_name_pref);
 }

@@ -18,7 +18,6 @@
 #include <epan/exceptions.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
-#include <epan/dissectors/packet-tcp.h>
 
 #include "rfc1006.h"
 #include "flowcache.h"
@@ -27,14 +26,7 @@
 #define EXMTA_DEFAULT_RFC1006_PORT 102
 #define EXMTA_DEFAULT_RFC1006_PORT_STR "102"
 
-/* TCP's conversation completeness bits (packet-tcp.c keeps the names to
- * itself; the values are the ones tcp.completeness shows). */
-#define EXMTA_TCP_SYNSENT 0x01
-#define EXMTA_TCP_SYNACK  0x02
-#define EXMTA_TCP_DATA    0x08
-#define EXMTA_TCP_RST     0x20
-
-int proto_exmta = -1;
+static int proto_exmta = -1;
 
 static int hf_rfc1006 = -1;
 static int hf_detected_by = -1;
@@ -58,8 +50,6 @@ static int hf_p1_bind_error = -1;
 static int hf_p1_initiator_name = -1;
 static int hf_p1_responder_name = -1;
 
-int exmta_tap = -1;
-
 static gint ett_exmta = EXMTA_ETT_INIT;
 static gint ett_rfc1006 = EXMTA_ETT_INIT;
 
@@ -78,7 +68,6 @@ static dissector_handle_t tpkt_handle;        /* stock TPKT: every RFC1006 PDU g
 static dissector_table_t tcp_port_table;
 static int proto_tpkt = -1;
 static int proto_p1 = -1;
-static int proto_tcp = -1;
 
 /* Session records by directed flow (core/flowcache.h, exmta_frame_flow_get):
  * on the first pass most frames of a session find their record without a
@@ -122,8 +111,8 @@ static const value_string bind_error_vals[] = {
     { 0, NULL }
 };
 
-const char *
-exmta_bind_error_str(gint v)
+static const char *
+bind_error_str(gint v)
 {
     return val_to_str_const((guint32)v, bind_error_vals, "unknown bind error");
 }
@@ -217,16 +206,6 @@ frame_has_proto(packet_info *pinfo, int proto_id)
     return FALSE;
 }
 
-/* TCP's data of a conversation, only read: get_tcp_conversation_data()
- * resets TCP's per-frame analysis pointer, and on a conversation without
- * TCP data (an ept_map exchange over UDP) creates some, with a new
- * tcp.stream that renumbers every later TCP session. NULL when TCP has none. */
-static struct tcp_analysis *
-tcp_data_of(conversation_t *conv)
-{
-    return conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
-}
-
 static exmta_conv_t *
 get_conv_data(conversation_t *conv)
 {
@@ -237,130 +216,8 @@ get_conv_data(conversation_t *conv)
         conversation_add_proto_data(conv, proto_exmta, cd);
     }
     if (!cd->tcpd)
-        cd->tcpd = tcp_data_of(conv);
+        cd->tcpd = exmta_tcp_data_of(conv);
     return cd;
-}
-
-/* The flow caches (session_cache here, the RPC conversations' in
- * exmta-epm.c) answer, on the first pass, which record a directed flow leads
- * to. An answer goes stale when its flow gets a newer conversation (a reused
- * port, a template made real), and TCP then starts a stream for it. So every
- * answer carries flow_epoch, and exmta follows TCP's stream count
- * (frame_flow_sync): when it grew by one since exmta last looked and
- * that stream is this frame's own, only this flow's answers (both ways) are
- * dropped; any other growth (several streams, or one that is not this
- * frame's) bumps flow_epoch, which drops every answer. On a capture where a
- * new session starts every few frames, dropping every answer on each of
- * them made half the frames of long sessions miss. The sync runs for every
- * first-pass frame in the postdissector and before every get (a get from
- * the RFC1006 dissector comes before the postdissector); a put needs none:
- * its answer was just looked up, and a later sync can only drop it. */
-#define EXMTA_FLOW_CACHES 2
-static exmta_flowcache_t *flow_caches[EXMTA_FLOW_CACHES];
-static guint32 flow_epoch;
-static guint32 flow_streams;    /* TCP's stream count when exmta last looked */
-
-/* IPv4 and IPv6 flows; for other addresses get answers NULL and put does
- * nothing (they are looked up every time). */
-static gboolean
-frame_flow_cacheable(const packet_info *pinfo)
-{
-    return (pinfo->src.type == AT_IPv4 || pinfo->src.type == AT_IPv6) &&
-           pinfo->dst.type == pinfo->src.type && pinfo->dst.len == pinfo->src.len;
-}
-
-exmta_flowcache_t *
-exmta_frame_flow_new(guint slots)
-{
-    for (guint i = 0; i < EXMTA_FLOW_CACHES; i++) {
-        if (!flow_caches[i])
-            return flow_caches[i] = exmta_flowcache_new(slots);
-    }
-    return NULL;        /* more than EXMTA_FLOW_CACHES: a NULL cache never answers */
-}
-
-void
-exmta_frame_flow_free(exmta_flowcache_t *fc)
-{
-    for (guint i = 0; i < EXMTA_FLOW_CACHES; i++) {
-        if (flow_caches[i] == fc)
-            flow_caches[i] = NULL;
-    }
-    exmta_flowcache_free(fc);
-}
-
-/* A new file: TCP counts streams from 0 again. */
-static void
-flow_caches_reset(void)
-{
-    for (guint i = 0; i < EXMTA_FLOW_CACHES; i++)
-        exmta_flowcache_clear(flow_caches[i]);
-    flow_streams = 0;
-    flow_epoch++;
-}
-
-/* Whether TCP's stream number s is this frame's conversation's. */
-static gboolean
-frame_has_stream(packet_info *pinfo, guint32 s)
-{
-    struct tcp_analysis *tcpd;
-
-    if (pinfo->ptype != PT_TCP || !frame_flow_cacheable(pinfo))
-        return FALSE;
-    tcpd = tcp_data_of(find_conversation_pinfo(pinfo, 0));
-    return tcpd && tcpd->stream == s;
-}
-
-static void
-frame_flow_sync(packet_info *pinfo)
-{
-    guint32 n = get_tcp_stream_count();
-
-    if (n == flow_streams)
-        return;
-    if (n == flow_streams + 1 && frame_has_stream(pinfo, n - 1)) {
-        const guint8 *src = (const guint8 *)pinfo->src.data, *dst = (const guint8 *)pinfo->dst.data;
-        guint alen = (guint)pinfo->src.len;
-        guint16 sp = (guint16)pinfo->srcport, dp = (guint16)pinfo->destport;
-
-        for (guint i = 0; i < EXMTA_FLOW_CACHES; i++) {
-            exmta_flowcache_put(flow_caches[i], src, dst, alen, sp, dp, flow_epoch, NULL);
-            exmta_flowcache_put(flow_caches[i], dst, src, alen, dp, sp, flow_epoch, NULL);
-        }
-    } else {
-        flow_epoch++;
-    }
-    flow_streams = n;
-}
-
-gpointer
-exmta_frame_flow_get(const exmta_flowcache_t *fc, packet_info *pinfo)
-{
-    if (!frame_flow_cacheable(pinfo))
-        return NULL;
-    frame_flow_sync(pinfo);
-    return exmta_flowcache_get(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
-                               (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
-                               flow_epoch);
-}
-
-void
-exmta_frame_flow_put(exmta_flowcache_t *fc, packet_info *pinfo, gpointer answer)
-{
-    if (!frame_flow_cacheable(pinfo))
-        return;
-    exmta_flowcache_put(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
-                        (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
-                        flow_epoch, answer);
-}
-
-/* A cached answer stands for the conversation lookup: do what
- * find_conversation_pinfo() would have done to it. */
-void
-exmta_conv_seen(conversation_t *conv, const packet_info *pinfo)
-{
-    if (pinfo->num > conv->last_frame)
-        conv->last_frame = pinfo->num;
 }
 
 /* The record of this TCP frame's conversation (first pass only), from the
@@ -373,35 +230,14 @@ session_of(packet_info *pinfo, gboolean create)
     exmta_conv_t *cd = (exmta_conv_t *)exmta_frame_flow_get(session_cache, pinfo);
     conversation_t *conv;
 
-    if (cd) {
-        exmta_conv_seen(cd->conv, pinfo);
+    if (cd)
         return cd;
-    }
     conv = create ? find_or_create_conversation(pinfo) : find_conversation_pinfo(pinfo, 0);
     if (!conv)
         return NULL;
     cd = get_conv_data(conv);
     exmta_frame_flow_put(session_cache, pinfo, cd);
     return cd;
-}
-
-/* One "Exchange MTA" item per frame, whatever adds to it. Every exmta item
- * is added by the postdissector, so the subtree is remembered for one call
- * of it (dissect_exmta_post sets post_tree to NULL before and after). */
-static proto_tree *post_tree;
-
-proto_tree *
-exmta_frame_tree(tvbuff_t *tvb, proto_tree *tree)
-{
-    proto_item *ti;
-
-    if (!tree)
-        return NULL;
-    if (post_tree)
-        return post_tree;
-    ti = proto_tree_add_item(tree, proto_exmta, tvb, 0, 0, ENC_NA);
-    post_tree = proto_item_add_subtree(ti, ett_exmta);
-    return post_tree;
 }
 
 /* What the first pass learns from the COTP headers of this chunk. */
@@ -807,6 +643,10 @@ dissect_exmta_conv(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     return dissect_rfc1006(tvb, pinfo, tree, DETECTED_CONVERSATION, 0, NULL);
 }
 
+/* The shortest payload the heuristic looks at: a TPKT header and the
+ * smallest COTP header (LI, code and one more octet). */
+#define HEUR_MIN_LEN (EXMTA_TPKT_HEADER_LEN + 3)
+
 /* A port some other dissector owns is left alone by the heuristic, even with
  * "try heuristic sub-dissectors first": stock decodes it as it always did. */
 static gboolean
@@ -827,7 +667,7 @@ EXMTA_HEUR_CB(dissect_exmta_heur)
 
     (void)data;
     /* The bytes first: almost every payload fails on its first octets. */
-    if (len < 7 || !exmta_rfc1006_check(tvb_get_ptr(tvb, 0, len), len, &info))
+    if (len < HEUR_MIN_LEN || !exmta_rfc1006_check(tvb_get_ptr(tvb, 0, len), len, &info))
         return FALSE;
     /* The port preference and stock's own TPKT ports are decoded by port. */
     if (port_in_exmta_range((guint16)pinfo->srcport) || port_in_exmta_range((guint16)pinfo->destport) ||
@@ -850,41 +690,14 @@ EXMTA_HEUR_CB(dissect_exmta_heur)
     }
     cd = get_conv_data(conv);
     /* the SYN's destination, if TCP saw it */
-    if (cd->tcpd && cd->tcpd->server_port)
-        port = cd->tcpd->server_port;
+    if (exmta_tcp_server_port(cd->tcpd))
+        port = exmta_tcp_server_port(cd->tcpd);
     if (!PINFO_FD_VISITED(pinfo) && !cd->first_frame) {
         cd->port = port;
     }
     conversation_set_dissector(conv, exmta_conv_handle);
     dissect_rfc1006(tvb, pinfo, tree, DETECTED_HEURISTIC, port, cd);
     return TRUE;
-}
-
-static gboolean
-tcp_refused_in(const struct tcp_analysis *tcpd, gboolean *reported, gboolean expected)
-{
-    guint8 c;
-
-    if (*reported || !tcpd)
-        return FALSE;
-    c = tcpd->conversation_completeness;
-    /* TCP records the SYN only in a conversation it creates itself; in one
-     * cloned from a conversation exmta expected (a learned endpoint) the SYN
-     * is not recorded, so there "no SYN/ACK and no data before the RST" says it. */
-    if (((c & EXMTA_TCP_SYNSENT) || (expected && !(c & EXMTA_TCP_DATA))) &&
-        (c & EXMTA_TCP_RST) && !(c & EXMTA_TCP_SYNACK)) {
-        *reported = TRUE;
-        return TRUE;
-    }
-    return FALSE;
-}
-
-gboolean
-exmta_tcp_refused_now(conversation_t *conv, struct tcp_analysis **tcpd, gboolean *reported, gboolean expected)
-{
-    if (!*tcpd)
-        *tcpd = tcp_data_of(conv);
-    return tcp_refused_in(*tcpd, reported, expected);
 }
 
 /* What to check for each MTABindError (an expert message holds about 240 characters). */
@@ -921,27 +734,10 @@ add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_r
         proto_item_set_generated(it);
         expert_add_info_format(pinfo, bi, &ei_bind_refused,
             "[X.400 bind] MTA bind refused on RFC1006 port %u: %s (MTABindError %d): %s", fd->port,
-            exmta_bind_error_str(fd->bind_error), fd->bind_error,
+            bind_error_str(fd->bind_error), fd->bind_error,
             val_to_str_const((guint32)fd->bind_error, bind_error_checks,
                              "the remote MTA's event log says why"));
     }
-}
-
-/* tcp.stream of this frame; *found: TCP has the session; *syn_in_file: its
- * SYN or SYN/ACK is in the file (TCP notes the server port from either; a
- * session cut by a file boundary has neither in its continuation). Either
- * out-pointer may be NULL. */
-guint32
-exmta_tcp_stream_of(packet_info *pinfo, gboolean *found, gboolean *syn_in_file)
-{
-    const struct tcp_analysis *tcpd =
-        pinfo->ptype == PT_TCP ? tcp_data_of(find_conversation_pinfo(pinfo, 0)) : NULL;
-
-    if (found)
-        *found = tcpd != NULL;
-    if (syn_in_file)
-        *syn_in_file = tcpd && tcpd->server_port != 0;
-    return tcpd ? tcpd->stream : 0;
 }
 
 static guint8
@@ -971,15 +767,12 @@ queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 de
 {
     exmta_tap_info_t *ti;
 
-    if (!have_tap_listener(exmta_tap))
+    if (!exmta_tap_wanted())
         return;
-    ti = wmem_new0(pinfo->pool, exmta_tap_info_t);
-    ti->type = EXMTA_SUM_RFC1006;
+    ti = exmta_tap_new(pinfo, EXMTA_SUM_RFC1006);
     server_of(pinfo, port, &ti->host);
     ti->port = port;
     ti->found_by = found_by_of(detected_by);
-    ti->stream = exmta_tcp_stream_of(pinfo, NULL, &ti->syn_in_file);
-    ti->frame_len = pinfo->fd->pkt_len;
     ti->mta = fd && fd->x400_frame;
     ti->kind = ti->mta ? EXMTA_SUM_KIND_X400 : EXMTA_SUM_KIND_RFC1006_OTHER;
     ti->refused = refused;
@@ -988,10 +781,14 @@ queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 de
         ti->dr_reason = fd->dr_reason;
     }
     ti->bind = fd ? fd->bind : EXMTA_SUM_BIND_NONE;
-    ti->bind_error = fd && fd->bind == EXMTA_SUM_BIND_REFUSED ? fd->bind_error : -1;
+    if (fd && fd->bind == EXMTA_SUM_BIND_REFUSED) {
+        ti->bind_error = fd->bind_error;
+        if (fd->bind_error >= 0)
+            ti->bind_error_str = bind_error_str(fd->bind_error);
+    }
     ti->initiator = fd ? fd->initiator : NULL;
     ti->responder = fd ? fd->responder : NULL;
-    tap_queue_packet(exmta_tap, pinfo, ti);
+    exmta_tap_queue(pinfo, ti);
 }
 
 /* Postdissector: TCP frames without RFC1006 payload that still matter. It
@@ -1005,7 +802,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
     if (!PINFO_FD_VISITED(pinfo)) {
         /* every frame: a stream TCP started in it is its own (frame_flow_sync) */
-        frame_flow_sync(pinfo);
+        exmta_frame_flow_sync(pinfo);
         /* the last to run for this frame: its RFC1006 record is final */
         if (first_pass_frame.num == pinfo->num)
             keep_first_pass_frame();
@@ -1034,9 +831,9 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             cd = session_of(pinfo, FALSE);
 
             if (cd && cd->tcpd) {
-                if (tcp_refused_in(cd->tcpd, &cd->refused_reported, FALSE)) {
+                if (exmta_tcp_refused_now(cd->conv, &cd->tcpd, &cd->refused_reported, FALSE)) {
                     tmp.refused = TRUE;
-                    tmp.port = cd->tcpd->server_port ? cd->tcpd->server_port : dp;
+                    tmp.port = exmta_tcp_server_port(cd->tcpd) ? exmta_tcp_server_port(cd->tcpd) : dp;
                 }
                 /* Stock TPKT on a tpkt.tcp.port port outside ours: annotate. */
                 if (tpkt && frame_has_proto(pinfo, proto_tpkt)) {
@@ -1087,29 +884,21 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         queue_rfc1006_tap(pinfo, NULL, DETECTED_PORT_PREF, TRUE, tf->port);
     }
 
+    if (pinfo->srcport == EXMTA_EPM_PORT || pinfo->destport == EXMTA_EPM_PORT)
+        exmta_epm_nobind_frame(tvb, pinfo, tree);
     exmta_epm_tcp_frame(tvb, pinfo, tree);
 }
 
-/* Called for every frame of every capture, so its handle has no protocol:
- * with one, call_dissector_only() pushes and pops an exmta layer around the
- * call (a list entry and a map update each way), which cost more than all of
- * post_frame() on most frames. What it did that matters is done here: skip
- * when exmta is disabled, name exmta as the current protocol meanwhile. */
-static protocol_t *exmta_protocol;
-static const char *exmta_short_name;
-
+/* Postdissector: every frame. Returns 0, so the exmta layer that
+ * call_dissector_only() pushes for its handle is popped again and
+ * frame.protocols is untouched (it is also computed before postdissectors
+ * run). */
 static int
 dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    const char *saved_proto = pinfo->current_proto;
-
-    if (!proto_is_protocol_enabled(exmta_protocol))
-        return 0;
-    pinfo->current_proto = exmta_short_name;
-    post_tree = NULL;
+    exmta_frame_tree_reset();
     post_frame(tvb, pinfo, tree);
-    post_tree = NULL;
-    pinfo->current_proto = saved_proto;
+    exmta_frame_tree_reset();
     return 0;
 }
 
@@ -1151,21 +940,6 @@ foreach_port(const range_t *r, void (*fn)(guint32 port, gpointer user_data), gpo
 }
 
 static void
-set_port_bit(guint32 port, gpointer bits)
-{
-    exmta_set_port_bit((guint8 *)bits, (guint16)port);
-}
-
-/* Port sets tested on every TCP frame (TPKT's range would also be a
- * preference lookup first). */
-void
-exmta_fill_port_bits(guint8 *bits, const range_t *r)
-{
-    memset(bits, 0, EXMTA_PORT_BITS);
-    foreach_port(r, set_port_bit, bits);
-}
-
-static void
 free_replaced_handles(void)
 {
     if (replaced_handles)
@@ -1180,7 +954,6 @@ static void
 forget_sessions(void)
 {
     read_tpkt_ports();
-    flow_caches_reset();
     memset(&first_pass_frame, 0, sizeof(first_pass_frame));
     exmta_frameidx_clear(rfc1006_frames);
     exmta_frameidx_clear(tcp_frames);
@@ -1308,8 +1081,9 @@ proto_register_exmta(void)
     exmta_port_handle = register_dissector("exmta", dissect_exmta_port, proto_exmta);
     exmta_conv_handle = create_dissector_handle(dissect_exmta_conv, proto_exmta);
     exmta_epm_register(proto_exmta, module);
+    exmta_epm_nobind_register(proto_exmta);
     exmta_uat_register(module);
-    exmta_tap = register_tap(EXMTA_TAP_NAME);
+    exmta_frame_register(proto_exmta, ett_exmta, module);
     session_cache = exmta_frame_flow_new(EXMTA_SESSION_CACHE_SLOTS);
     rfc1006_frames = exmta_frameidx_new();
     tcp_frames = exmta_frameidx_new();
@@ -1325,7 +1099,7 @@ proto_reg_handoff_exmta(void)
     tpkt_handle = find_dissector_add_dependency("tpkt", proto_exmta);
     proto_tpkt = proto_get_id_by_filter_name("tpkt");
     proto_p1 = proto_get_id_by_filter_name("p1");
-    proto_tcp = proto_get_id_by_filter_name("tcp");
+    exmta_frame_handoff();
     tcp_port_table = find_dissector_table("tcp.port");
     hf_p1_bind_argument = proto_registrar_get_id_byname("p1.MTABindArgument");
     hf_p1_bind_result = proto_registrar_get_id_byname("p1.MTABindResult");
@@ -1339,9 +1113,8 @@ proto_reg_handoff_exmta(void)
     apply_exmta_prefs();
     heur_dissector_add("tcp", dissect_exmta_heur, "RFC1006 (TPKT + COTP) for Exchange MTAs",
                        "exmta_tcp", proto_exmta, HEURISTIC_ENABLE);
-    exmta_protocol = find_protocol_by_id(proto_exmta);
-    exmta_short_name = proto_get_protocol_short_name(exmta_protocol);
-    register_postdissector(create_dissector_handle(dissect_exmta_post, -1));
+    register_postdissector(create_dissector_handle(dissect_exmta_post, proto_exmta));
     exmta_epm_handoff();
-    exmta_uat_handoff(proto_exmta);
+    exmta_epm_nobind_handoff();
+    exmta_known_menu_handoff(proto_exmta);
 }

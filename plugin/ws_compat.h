@@ -5,10 +5,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * Rules:
- *  - Write the code against the 4.4/4.6 names (tvb_get_uint8, bool,
- *    UAT_DISSECTOR_DEF, ...); this header maps them back for 4.0.
- *  - Where a signature differs (callback return types, a scope argument),
- *    use the EXMTA_* / exmta_* name from here instead.
+ *  - Only what the plugin uses is here: add a shim with its first use.
+ *  - Where a signature differs (callback return types, a const), use the
+ *    EXMTA_* / exmta_* name from here.
  *  - The plugin's exported-symbol file defines WS_BUILD_DLL before including
  *    anything (as doc/plugins.example/hello.c does), then uses
  *    EXMTA_PLUGIN_EXPORTS(VERSION).
@@ -24,7 +23,6 @@
 #include <epan/packet.h>        /* also brings value_string (epan/ in <=4.4, wsutil/ in 4.6) */
 #include <epan/conversation.h>
 #include <epan/tap.h>
-#include <epan/stats_tree.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/uat.h>
 #include <epan/dissectors/packet-dcerpc.h>
@@ -68,15 +66,14 @@
  * "subtree item type (ett_...) not -1" on an ett initialised to 0 (4.4+
  * accept 0 or -1); hf ids and expert fields accept 0 or -1 in all three
  * (EI_INIT is {-1,-1} in 4.0/4.4 and {0,0} in 4.6: always use EI_INIT).
- * Initialise every ett (and, for uniformity, hf) with this.
+ * Initialise every ett with this.
  * ------------------------------------------------------------------------ */
 #define EXMTA_ETT_INIT (-1)
-#define EXMTA_HF_INIT  (-1)
 
 /* ------------------------------------------------------------------------
  * gboolean (int) -> bool.  Matters only where a *pointer* is involved:
  * function pointers whose return type changed (heur_dissector_t,
- * uat_update_cb_t, uat_fld_chk_cb_t) and prefs_register_bool_preference's
+ * uat_fld_chk_cb_t) and prefs_register_bool_preference's
  * `var` pointer.  Plain value arguments convert by themselves.
  * ------------------------------------------------------------------------ */
 #if EXMTA_WS_AT_LEAST(4, 2)
@@ -90,41 +87,17 @@ typedef gboolean exmta_wsbool;
 #define EXMTA_HEUR_CB(name) \
     exmta_wsbool name(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 
-/* UAT record-update callback and field-check callback. */
-#define EXMTA_UAT_UPDATE_CB(name) exmta_wsbool name(void *record, char **error)
+/* UAT field-check callback. */
 #define EXMTA_UAT_FLD_CHK_CB(name) \
     exmta_wsbool name(void *record, const char *ptr, unsigned len, \
                       const void *chk_data, const void *fld_data, char **error)
 
-/* UAT_PROTO_DEF / UAT_FLD_PROTO (4.0) were renamed UAT_DISSECTOR_DEF /
- * UAT_FLD_DISSECTOR in 4.2+ (and the stored name is no longer lowercased). */
-#if !EXMTA_WS_AT_LEAST(4, 2)
-#define UAT_DISSECTOR_DEF UAT_PROTO_DEF
-#define UAT_FLD_DISSECTOR UAT_FLD_PROTO
-#endif
-
 /* ------------------------------------------------------------------------
- * Conversations: CONVERSATION_TCP (conversation_type) and
- * conversation_pt_to_conversation_type() already exist in 4.0.17 and are
- * unchanged in 4.4/4.6 (ENDPOINT_* remain as aliases).  The shim just names
- * the one idiom the plugin uses.
- * ------------------------------------------------------------------------ */
-typedef conversation_type exmta_conv_type;
-#define EXMTA_CONV_TCP CONVERSATION_TCP
-#define EXMTA_CONV_TYPE_OF(pinfo) conversation_pt_to_conversation_type((pinfo)->ptype)
-
-/* ------------------------------------------------------------------------
- * Taps and stats_tree.  tap_packet_cb / stat_tree_packet_cb have had the
- * `tap_flags_t flags` parameter since 4.0 (unchanged in 4.4/4.6).
- * stats_tree_register{,_plugin}() return void in 4.0 and stats_tree_cfg* in
- * 4.4+: call them as a statement.  stats_tree_register_with_group() is gone
- * in 4.4+: do not use it.
+ * Taps.  tap_packet_cb has had the `tap_flags_t flags` parameter since 4.0
+ * (unchanged in 4.4/4.6); the macro keeps the long signature in one place.
  * ------------------------------------------------------------------------ */
 #define EXMTA_TAP_PACKET_CB(name) \
     tap_packet_status name(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, \
-                           const void *data, tap_flags_t flags)
-#define EXMTA_STATS_TREE_PACKET_CB(name) \
-    tap_packet_status name(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt, \
                            const void *data, tap_flags_t flags)
 
 /* stat_tap_ui.init (stat_tap_init_cb): void in 4.0/4.4, bool in 4.6
@@ -151,71 +124,11 @@ typedef conversation_type exmta_conv_type;
  * DCE/RPC.  dcerpc_init_uuid() takes `const dcerpc_sub_dissector *` in 4.2+
  * and a non-const pointer in 4.0; dcerpc_uuid_value.procs likewise.
  *   static EXMTA_DCERPC_PROCS_CONST dcerpc_sub_dissector x_procs[] = {...};
- * dcerpc_uuids (GHashTable guid_key* -> dcerpc_uuid_value*) is exported and
- * populated in all three.
  * ------------------------------------------------------------------------ */
 #if EXMTA_WS_AT_LEAST(4, 2)
 #define EXMTA_DCERPC_PROCS_CONST const
 #else
 #define EXMTA_DCERPC_PROCS_CONST
-#endif
-
-static inline const dcerpc_uuid_value *
-exmta_dcerpc_uuid_lookup(const e_guid_t *uuid, uint16_t ver)
-{
-    guid_key key;
-    if (dcerpc_uuids == NULL)
-        return NULL;
-    memset(&key, 0, sizeof key);   /* the hash covers the padding-free fields only, but be safe */
-    key.guid = *uuid;
-    key.ver = ver;
-    return (const dcerpc_uuid_value *)g_hash_table_lookup(dcerpc_uuids, &key);
-}
-
-/* ------------------------------------------------------------------------
- * value_string: 4.6 moved it to wsutil/value_string.h and gave val_to_str()
- * a wmem scope (val_to_str_wmem() is gone).  val_to_str_const() and
- * try_val_to_str() are unchanged.
- * ------------------------------------------------------------------------ */
-#if EXMTA_WS_AT_LEAST(4, 6)
-#define EXMTA_VAL_TO_STR(scope, val, vs, fmt) val_to_str((scope), (val), (vs), (fmt))
-#else
-#define EXMTA_VAL_TO_STR(scope, val, vs, fmt) val_to_str_wmem((scope), (val), (vs), (fmt))
-#endif
-
-/* ------------------------------------------------------------------------
- * tvb accessors: 4.2+ name them tvb_get_uint8/..., the old tvb_get_guint8/...
- * are WS_DEPRECATED_X inline wrappers there (an error under -Werror).
- * 4.0 has only the g-names: map the new names back.
- * ------------------------------------------------------------------------ */
-#if !EXMTA_WS_AT_LEAST(4, 2)
-#define tvb_get_uint8   tvb_get_guint8
-#define tvb_get_int8    tvb_get_gint8
-#define tvb_get_uint16  tvb_get_guint16
-#define tvb_get_int16   tvb_get_gint16
-#define tvb_get_uint24  tvb_get_guint24
-#define tvb_get_int24   tvb_get_gint24
-#define tvb_get_uint32  tvb_get_guint32
-#define tvb_get_int32   tvb_get_gint32
-#define tvb_get_uint40  tvb_get_guint40
-#define tvb_get_int40   tvb_get_gint40
-#define tvb_get_uint48  tvb_get_guint48
-#define tvb_get_int48   tvb_get_gint48
-#define tvb_get_uint56  tvb_get_guint56
-#define tvb_get_int56   tvb_get_gint56
-#define tvb_get_uint64  tvb_get_guint64
-#define tvb_get_int64   tvb_get_gint64
-#define tvb_find_uint8  tvb_find_guint8
-#define tvb_find_uint16 tvb_find_guint16
-#define tvb_skip_uint8  tvb_skip_guint8
-#endif
-
-/* 4.6 deprecates dissector_try_uint_new / dissector_try_string(_new) /
- * dissector_try_payload(_new) in favour of *_with_data (absent before 4.6). */
-#if !EXMTA_WS_AT_LEAST(4, 6)
-#define dissector_try_uint_with_data   dissector_try_uint_new
-#define dissector_try_string_with_data dissector_try_string_new
-#define dissector_try_payload_with_data dissector_try_payload_new
 #endif
 
 /* ------------------------------------------------------------------------

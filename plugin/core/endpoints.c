@@ -479,10 +479,10 @@ exmta_endpoints_foreach(const exmta_endpoints_t *tbl,
 /* ------------------------------------------------------------------ */
 /* interface kinds                                                     */
 
-static const exmta_uuid_t uuid_mta = { {
+const exmta_uuid_t exmta_uuid_mta_rpc = { {
     0x9e, 0x8e, 0xe8, 0x30, 0x44, 0x59, 0x11, 0xce,
     0x97, 0x9b, 0x00, 0xaa, 0x00, 0x5f, 0xfe, 0xbe } };
-static const exmta_uuid_t uuid_qadmin = { {
+const exmta_uuid_t exmta_uuid_qadmin_rpc = { {
     0x38, 0xa9, 0x4e, 0x72, 0xa9, 0xbc, 0x11, 0xd2,
     0x8f, 0xaf, 0x00, 0xc0, 0x4f, 0xa3, 0x78, 0xff } };
 
@@ -491,9 +491,9 @@ exmta_kind_of(const exmta_uuid_t *iface, guint16 ver_major)
 {
     if (iface == NULL)
         return EXMTA_KIND_OTHER_RPC;
-    if (ver_major == 2 && exmta_uuid_equal(iface, &uuid_mta))
+    if (ver_major == 2 && exmta_uuid_equal(iface, &exmta_uuid_mta_rpc))
         return EXMTA_KIND_MTA_RPC;
-    if (ver_major == 1 && exmta_uuid_equal(iface, &uuid_qadmin))
+    if (ver_major == 1 && exmta_uuid_equal(iface, &exmta_uuid_qadmin_rpc))
         return EXMTA_KIND_QADMIN_RPC;
     return EXMTA_KIND_OTHER_RPC;
 }

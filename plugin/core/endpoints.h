@@ -83,6 +83,12 @@ void exmta_endpoints_foreach(const exmta_endpoints_t *tbl,
 /* Upper bound of entries; learning past it is REJECTED (the shell says so in expert info). */
 #define EXMTA_ENDPOINTS_MAX (4u * 1024u * 1024u)
 
+/* The Exchange MTA's RPC interfaces: MTA RPC v2.0
+ * (9e8ee830-4459-11ce-979b-00aa005ffebe) and MTA QAdmin RPC v1.0
+ * (38a94e72-a9bc-11d2-8faf-00c04fa378ff). */
+extern const exmta_uuid_t exmta_uuid_mta_rpc;
+extern const exmta_uuid_t exmta_uuid_qadmin_rpc;
+
 exmta_ep_kind_t exmta_kind_of(const exmta_uuid_t *iface, guint16 ver_major);
 const char *exmta_kind_str(exmta_ep_kind_t kind);
 

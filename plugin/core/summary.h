@@ -133,30 +133,21 @@ GPtrArray *exmta_summary_rows(const exmta_summary_t *s);
  * "known_table"); NULL for a value outside exmta_sum_found_by_t. */
 const char *exmta_summary_found_token(guint8 found_by);
 
-/* Renderings. Each appends to out. */
-void exmta_summary_format_text(GString *out, const GPtrArray *rows);
-void exmta_summary_format_csv(GString *out, const GPtrArray *rows);     /* RFC 4180, CRLF */
-/* An array of objects: the columns, then "epm_frames" (every ept_map
- * response frame, ascending; [] when none) and "found_by_methods" (tokens). */
-void exmta_summary_format_json(GString *out, const GPtrArray *rows);
-/* One line per RPC row learned from EPM:
- * "host","port","interface_uuid","version","kind","learned_in_file","learned_in_frame","learned_time" */
-void exmta_summary_format_uat(GString *out, const GPtrArray *rows, const char *capture_name);
-
-/* One line per TCP session of an RFC1006 or RPC row, in order of first
- * frame within its row, rows in order: host, port, group ("RFC1006" or
- * "RPC"), stream, client, client_port, syn_in_file, first_frame,
- * last_frame, frames. What -z exmta,sessions prints, and what exmta-fileset
- * joins across files (a piece without syn_in_file continues a session). */
-void exmta_summary_format_sessions_text(GString *out, const exmta_summary_t *s);
-void exmta_summary_format_sessions_csv(GString *out, const exmta_summary_t *s);   /* RFC 4180, CRLF */
-void exmta_summary_format_sessions_json(GString *out, const exmta_summary_t *s);  /* an array of objects */
+/* The sessions of the RFC1006 and RPC rows, one char *[EXMTA_SUMMARY_SESSION_NCOLS]
+ * per session (host, port, group, stream, client, client_port,
+ * syn_in_file, first_frame, last_frame, frames as text), rows in order and
+ * sessions in order of first frame within their row. Free with
+ * exmta_summary_session_cells_free. */
+#define EXMTA_SUMMARY_SESSION_NCOLS 10
+GPtrArray *exmta_summary_session_cells(const exmta_summary_t *s);
+void exmta_summary_session_cells_free(GPtrArray *cells);
 
 /* Column titles of the table, in order (for the GUI). */
 #define EXMTA_SUMMARY_NCOLS 10
 extern const char *const exmta_summary_columns[EXMTA_SUMMARY_NCOLS];
 
-/* ISO-8601 UTC with microseconds: "2023-11-14T22:13:20.000000Z" (g_free). */
-char *exmta_summary_iso_time(gint64 sec, gint32 nsec);
+/* The renderings (summary_format.c), declared here too for the model's
+ * users that print it. */
+#include "summary_format.h"
 
 #endif /* EXMTA_SUMMARY_H */

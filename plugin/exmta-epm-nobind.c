@@ -416,17 +416,17 @@ exmta_epm_nobind_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!f)
         return;
     if (f->supplied) {
-        ti = proto_tree_add_uint_format_value(exmta_frame_tree(tvb, tree), hf_nobind_supplied, tvb, 0, 0,
+        ti = proto_tree_add_uint_format_value(exmta_frame_tree(tvb, pinfo, tree), hf_nobind_supplied, tvb, 0, 0,
             f->ctx_id, "context %u = EPM v3.0 in %s (the capture holds no bind for it)", f->ctx_id,
             f->ndr64 ? "NDR64" : "NDR");
         proto_item_set_generated(ti);
     }
     if (f->verdict == EXMTA_NOBIND_OK)
         return;                 /* a learned lookup shows as exmta.epm with exmta.epm.without_bind */
-    ti = proto_tree_add_uint(exmta_frame_tree(tvb, tree), hf_nobind_verdict, tvb, 0, 0, f->verdict);
+    ti = proto_tree_add_uint(exmta_frame_tree(tvb, pinfo, tree), hf_nobind_verdict, tvb, 0, 0, f->verdict);
     proto_item_set_generated(ti);
     if (f->request_in) {
-        proto_item *ri = proto_tree_add_uint(exmta_frame_tree(tvb, tree), hf_nobind_request_in, tvb, 0, 0,
+        proto_item *ri = proto_tree_add_uint(exmta_frame_tree(tvb, pinfo, tree), hf_nobind_request_in, tvb, 0, 0,
                                              f->request_in);
         proto_item_set_generated(ri);
     }

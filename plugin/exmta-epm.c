@@ -682,7 +682,7 @@ show_rpc_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rpc_fr
     /* Without a tree only the expert info is wanted: no text is formatted
      * for the many frames of a session. */
     if (tree) {
-        proto_tree *et = exmta_frame_tree(tvb, tree);
+        proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
         proto_tree *rt;
 
         if (!rf->rc->texts)
@@ -723,7 +723,7 @@ show_rpc_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rpc_fr
 static void
 show_epm_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const epm_frame_t *fr)
 {
-    proto_tree *et = exmta_frame_tree(tvb, tree);
+    proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
     proto_item *ti = proto_tree_add_item(et, hf_epm, tvb, 0, 0, ENC_NA);
     proto_tree *mt = proto_item_add_subtree(ti, ett_epm);
     char host[16];

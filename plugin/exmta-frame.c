@@ -8,6 +8,7 @@
 #include "exmta-frame.h"
 
 #include <epan/tap.h>
+#include <epan/proto_data.h>
 #include <epan/dissectors/packet-tcp.h>
 
 /* TCP's conversation completeness bits, as tcp.completeness shows them.
@@ -29,27 +30,24 @@ static const char *capture_name = "";          /* exmta.capture_name */
 
 /* ---- the frame's exmta tree --------------------------------------------- */
 
-/* The subtree of the postdissector call running now (NULL outside it). */
-static proto_tree *post_tree;
+/* Key of the frame's subtree in pinfo->pool: it lives as long as the frame. */
+#define KEY_FRAME_TREE 0
 
 proto_tree *
-exmta_frame_tree(tvbuff_t *tvb, proto_tree *tree)
+exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    proto_item *ti;
+    proto_tree *sub;
 
     if (!tree)
         return NULL;
-    if (post_tree)
-        return post_tree;
-    ti = proto_tree_add_item(tree, proto_exmta_frame, tvb, 0, 0, ENC_NA);
-    post_tree = proto_item_add_subtree(ti, frame_subtree_id);
-    return post_tree;
-}
+    sub = (proto_tree *)p_get_proto_data(pinfo->pool, pinfo, proto_exmta_frame, KEY_FRAME_TREE);
+    if (!sub) {
+        proto_item *ti = proto_tree_add_item(tree, proto_exmta_frame, tvb, 0, 0, ENC_NA);
 
-void
-exmta_frame_tree_reset(void)
-{
-    post_tree = NULL;
+        sub = proto_item_add_subtree(ti, frame_subtree_id);
+        p_add_proto_data(pinfo->pool, pinfo, proto_exmta_frame, KEY_FRAME_TREE, sub);
+    }
+    return sub;
 }
 
 /* ---- TCP's facts ----------------------------------------------------------- */

@@ -25,10 +25,9 @@ void exmta_frame_handoff(void);
 
 /* ---- the frame's exmta tree ----------------------------------------------
  * One "Exchange MTA" item per frame, whatever adds to it, created on first
- * use below the top item. Every exmta item is added by the postdissector,
- * which calls exmta_frame_tree_reset() before and after its work. */
-proto_tree *exmta_frame_tree(tvbuff_t *tvb, proto_tree *tree);
-void exmta_frame_tree_reset(void);
+ * use below the top item (remembered in pinfo->pool: one frame); NULL
+ * without a tree. */
+proto_tree *exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
 /* ---- TCP's facts ---------------------------------------------------------- */
 struct tcp_analysis;

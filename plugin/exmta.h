@@ -1,7 +1,11 @@
 /* exmta.h - what the files of the exmta Wireshark shell offer each other,
- * one section per file. Calls go one way: packet-exmta.c (registration and
- * the dissectors) -> exmta-epm.c / exmta-epm-nobind.c / exmta-uat.c /
- * exmta-known-menu.c -> exmta-frame.c (shared per-frame services) -> core/.
+ * one section per file. Calls go one way, each file to those after it:
+ *   plugin.c -> packet-exmta.c (registration, RFC1006, the postdissector)
+ *   -> exmta-known-menu.c -> exmta-epm-nobind.c -> exmta-epm.c
+ *   -> exmta-uat.c, exmta-epm-hook.c, packet-exmta-rpc-ifaces.c
+ *   -> exmta-frame.c (shared per-frame services, the tap record) -> core/.
+ * exmta-stats.c (the tap's listener) reads the tap record and calls only
+ * core/summary*.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -69,11 +69,7 @@ static dissector_table_t tcp_port_table;
 static int proto_tpkt = -1;
 static int proto_p1 = -1;
 
-/* Session records by directed flow (core/flowcache.h, exmta_frame_flow_get):
- * on the first pass most frames of a session find their record without a
- * conversation lookup. */
 #define EXMTA_SESSION_CACHE_SLOTS 4096
-static exmta_flowcache_t *session_cache;
 
 /* How an RFC1006 frame was attributed to exmta (exmta.rfc1006.detected_by).
  * Values are part of the public filter contract: append, never renumber. */
@@ -155,13 +151,45 @@ typedef struct exmta_rfc1006_frame {
 } exmta_rfc1006_frame_t;
 
 /* Per frame too, for TCP frames exmta annotates without dissecting them;
- * frames that decided alike share one, in tcp_frames. */
+ * frames that decided alike share one, in cap.tcp_frames. */
 typedef struct exmta_tcp_frame {
     gboolean refused;           /* this frame is the RST that answered a SYN */
     guint16 port;
     gboolean tpkt_port;         /* stock TPKT decoded it on a tpkt.tcp.port port */
     guint32 session_start;      /* tpkt_port: the frame its session was attributed in */
 } exmta_tcp_frame_t;
+
+/* Everything this file knows about the open capture file, in one place.
+ * Emptied as each file starts and ends (forget_sessions); the records the
+ * indexes point to are in file scope and go with the file.
+ *
+ * first_pass: RFC1006 records. The first pass builds the record of the
+ * frame it is dissecting here (TCP may hand that frame over twice); the
+ * postdissector, last to run for the frame, keeps it: the session's
+ * previous record if they are equal (most frames of a session decide
+ * alike), else a copy in file scope, noted in rfc1006_frames, which later
+ * passes read. It is kept here rather than in pinfo->pool because a
+ * postdissector that throws before exmta's leaves the frame's record to be
+ * kept when the next frame starts. Frames are known by number (tshark
+ * reuses one frame_data for every frame of a single pass). */
+static struct {
+    /* Stock TPKT's ports (tpkt.tcp.port), read when a file's dissection
+     * starts (a preference change redissects, which starts it again): a
+     * lookup by name costs more than the rest of the per-frame work. */
+    guint8 tpkt_port_bits[EXMTA_PORT_BITS];
+    /* Session records by directed flow (exmta_frame_flow_get): on the first
+     * pass most frames of a session find their record without a
+     * conversation lookup. */
+    exmta_flowcache_t *sessions;
+    exmta_frameidx_t *rfc1006_frames;   /* exmta_rfc1006_frame_t of every RFC1006 frame */
+    exmta_frameidx_t *tcp_frames;       /* exmta_tcp_frame_t of the frames that have one */
+    struct {
+        guint32 num;                    /* 0 = none */
+        gboolean kept;
+        exmta_rfc1006_frame_t rec;      /* being decided */
+        exmta_rfc1006_frame_t *fd;      /* &rec until kept, then the kept record */
+    } first_pass;
+} cap;
 
 /* The ports exmta is registered on now (not the preference's value, which a
  * front end may change without applying it, as sharkd's setconf does):
@@ -174,21 +202,17 @@ port_in_exmta_range(guint16 port)
     return exmta_port_bit(exmta_port_bits, port);
 }
 
-/* Stock TPKT's ports (tpkt.tcp.port), read when a file's dissection starts
- * (a preference change redissects, which starts it again): a lookup by name
- * costs more than the rest of the per-frame work. */
-static guint8 tpkt_port_bits[EXMTA_PORT_BITS];
 
 static gboolean
 port_in_tpkt_range(guint16 port)
 {
-    return exmta_port_bit(tpkt_port_bits, port);
+    return exmta_port_bit(cap.tpkt_port_bits, port);
 }
 
 static void
 read_tpkt_ports(void)
 {
-    exmta_fill_port_bits(tpkt_port_bits, prefs_get_range_value("tpkt", "tcp.port"));
+    exmta_fill_port_bits(cap.tpkt_port_bits, prefs_get_range_value("tpkt", "tcp.port"));
 }
 
 /* Whether this frame went through a protocol: proto_is_frame_protocol()
@@ -227,7 +251,7 @@ get_conv_data(conversation_t *conv)
 static exmta_conv_t *
 session_of(packet_info *pinfo, gboolean create)
 {
-    exmta_conv_t *cd = (exmta_conv_t *)exmta_frame_flow_get(session_cache, pinfo);
+    exmta_conv_t *cd = (exmta_conv_t *)exmta_frame_flow_get(cap.sessions, pinfo);
     conversation_t *conv;
 
     if (cd)
@@ -236,7 +260,7 @@ session_of(packet_info *pinfo, gboolean create)
     if (!conv)
         return NULL;
     cd = get_conv_data(conv);
-    exmta_frame_flow_put(session_cache, pinfo, cd);
+    exmta_frame_flow_put(cap.sessions, pinfo, cd);
     return cd;
 }
 
@@ -304,7 +328,7 @@ offset_in_frame(tvbuff_t *tvb, packet_info *pinfo)
  * -T fields shows the whole tree; appending the text to each frame's item
  * cost more than any other exmta item). Bounded by the ports seen; freed at
  * exit. */
-static GHashTable *rfc1006_labels;      /* detected_by << 16 | port -> g_malloc'd label */
+static wmem_map_t *rfc1006_labels;      /* detected_by << 16 | port -> label (epan scope) */
 
 static const char *
 rfc1006_label(const exmta_rfc1006_frame_t *fd)
@@ -312,13 +336,11 @@ rfc1006_label(const exmta_rfc1006_frame_t *fd)
     guint key = (guint)fd->detected_by << 16 | fd->port;
     char *label;
 
-    if (!rfc1006_labels)
-        rfc1006_labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    label = (char *)g_hash_table_lookup(rfc1006_labels, GUINT_TO_POINTER(key));
+    label = (char *)wmem_map_lookup(rfc1006_labels, GUINT_TO_POINTER(key));
     if (!label) {
-        label = g_strdup_printf("%s: TCP port %u, %s", proto_registrar_get_name(hf_rfc1006), fd->port,
+        label = wmem_strdup_printf(wmem_epan_scope(), "%s: TCP port %u, %s", proto_registrar_get_name(hf_rfc1006), fd->port,
                                 val_to_str_const(fd->detected_by, detected_by_vals, "?"));
-        g_hash_table_insert(rfc1006_labels, GUINT_TO_POINTER(key), label);
+        wmem_map_insert(rfc1006_labels, GUINT_TO_POINTER(key), label);
     }
     return label;
 }
@@ -349,7 +371,7 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
      * needed, and most RFC1006 frames have no expert info at all. */
     if (!tree && !fd->nonstandard_port && !fd->tpkt_reserved && !fd->has_dr)
         return;
-    et = exmta_frame_tree(tvb, tree);
+    et = exmta_frame_tree(tvb, pinfo, tree);
     if (proto_field_is_referenced(tree, hf_rfc1006))
         ti = proto_tree_add_none_format(et, hf_rfc1006, tvb, 0, 0, "%s", rfc1006_label(fd));
     else
@@ -394,25 +416,6 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
 }
 
-/* RFC1006 records: the first pass builds the record of the frame it is
- * dissecting in first_pass_frame (TCP may hand that frame over twice); the
- * postdissector, last to run for the frame, keeps it: the session's previous
- * record if they are equal (most frames of a session decide alike), else a
- * copy in file scope, and notes it in rfc1006_frames, which later passes
- * read. On the first pass a frame can have a record only from its own
- * dissection, so any other frame has none yet. Frames are known by number
- * (tshark reuses one frame_data for every frame of a single pass); all of it
- * is reset with each file. */
-static struct {
-    guint32 num;                        /* 0 = none */
-    gboolean kept;
-    exmta_rfc1006_frame_t rec;          /* being decided */
-    exmta_rfc1006_frame_t *fd;          /* &rec until kept, then the kept record */
-} first_pass_frame;
-
-static exmta_frameidx_t *rfc1006_frames;
-static exmta_frameidx_t *tcp_frames;    /* exmta_tcp_frame_t of the frames that have one */
-
 /* The record a frame keeps: its session's last one if rec equals it (most
  * frames of a session decide alike), else a copy in file scope. rec must
  * have been zeroed before it was filled in, so that padding compares too. */
@@ -427,17 +430,17 @@ same_or_copy(gconstpointer last, gconstpointer rec, gsize size)
 static exmta_rfc1006_frame_t *
 keep_first_pass_frame(void)
 {
-    exmta_rfc1006_frame_t *rec = &first_pass_frame.rec;
+    exmta_rfc1006_frame_t *rec = &cap.first_pass.rec;
     exmta_conv_t *cd = rec->conv;
     exmta_rfc1006_frame_t *kept;
 
-    if (!first_pass_frame.num || first_pass_frame.kept)
-        return first_pass_frame.fd;
+    if (!cap.first_pass.num || cap.first_pass.kept)
+        return cap.first_pass.fd;
     kept = (exmta_rfc1006_frame_t *)same_or_copy(cd->last_rec, rec, sizeof(*rec));
     cd->last_rec = kept;
-    exmta_frameidx_set(rfc1006_frames, first_pass_frame.num, kept);
-    first_pass_frame.kept = TRUE;
-    first_pass_frame.fd = kept;
+    exmta_frameidx_set(cap.rfc1006_frames, cap.first_pass.num, kept);
+    cap.first_pass.kept = TRUE;
+    cap.first_pass.fd = kept;
     return kept;
 }
 
@@ -446,20 +449,20 @@ new_first_pass_frame(packet_info *pinfo)
 {
     /* kept by its postdissector call; unless a postdissector before ours threw */
     keep_first_pass_frame();
-    memset(&first_pass_frame.rec, 0, sizeof(first_pass_frame.rec));
-    first_pass_frame.num = pinfo->num;
-    first_pass_frame.kept = FALSE;
-    first_pass_frame.fd = &first_pass_frame.rec;
-    return first_pass_frame.fd;
+    memset(&cap.first_pass.rec, 0, sizeof(cap.first_pass.rec));
+    cap.first_pass.num = pinfo->num;
+    cap.first_pass.kept = FALSE;
+    cap.first_pass.fd = &cap.first_pass.rec;
+    return cap.first_pass.fd;
 }
 
 static exmta_rfc1006_frame_t *
 rfc1006_frame_of(packet_info *pinfo)
 {
     if (!PINFO_FD_VISITED(pinfo))
-        return first_pass_frame.num == pinfo->num ? first_pass_frame.fd : NULL;
+        return cap.first_pass.num == pinfo->num ? cap.first_pass.fd : NULL;
     keep_first_pass_frame();
-    return (exmta_rfc1006_frame_t *)exmta_frameidx_get(rfc1006_frames, pinfo->num);
+    return (exmta_rfc1006_frame_t *)exmta_frameidx_get(cap.rfc1006_frames, pinfo->num);
 }
 
 /* The first field_info of hfid in this tree: primed fields through the
@@ -718,7 +721,7 @@ add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_r
 
     if (fd->bind == EXMTA_SUM_BIND_NONE || (!tree && fd->bind != EXMTA_SUM_BIND_REFUSED))
         return;
-    et = exmta_frame_tree(tvb, tree);
+    et = exmta_frame_tree(tvb, pinfo, tree);
     bi = proto_tree_add_uint(et, hf_x400_bind, tvb, 0, 0, fd->bind);
     proto_item_set_generated(bi);
     if (fd->initiator) {
@@ -804,7 +807,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         /* every frame: a stream TCP started in it is its own (frame_flow_sync) */
         exmta_frame_flow_sync(pinfo);
         /* the last to run for this frame: its RFC1006 record is final */
-        if (first_pass_frame.num == pinfo->num)
+        if (cap.first_pass.num == pinfo->num)
             keep_first_pass_frame();
     }
     if (pinfo->ptype != PT_TCP) {
@@ -815,7 +818,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
     fd = rfc1006_frame_of(pinfo);
     if (PINFO_FD_VISITED(pinfo)) {
-        tf = fd ? NULL : (const exmta_tcp_frame_t *)exmta_frameidx_get(tcp_frames, pinfo->num);
+        tf = fd ? NULL : (const exmta_tcp_frame_t *)exmta_frameidx_get(cap.tcp_frames, pinfo->num);
     } else if (!fd) {
         guint16 sp = (guint16)pinfo->srcport, dp = (guint16)pinfo->destport;
         gboolean r1006 = port_in_exmta_range(sp) || port_in_exmta_range(dp);
@@ -854,7 +857,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         if (tmp.refused || tmp.tpkt_port) {
             tf = (const exmta_tcp_frame_t *)same_or_copy(cd->last_tcp_rec, &tmp, sizeof(tmp));
             cd->last_tcp_rec = tf;
-            exmta_frameidx_set(tcp_frames, pinfo->num, (gpointer)tf);
+            exmta_frameidx_set(cap.tcp_frames, pinfo->num, (gpointer)tf);
         }
     }
 
@@ -874,7 +877,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         queue_rfc1006_tap(pinfo, &pfd, DETECTED_TPKT_PORT, FALSE, tf->port);
     }
     if (tf && tf->refused) {
-        proto_tree *et = exmta_frame_tree(tvb, tree);
+        proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
         proto_item *ti = proto_tree_add_uint(et, hf_refused, tvb, 0, 0, tf->port);
         proto_item_set_generated(ti);
         expert_add_info_format(pinfo, ti, &ei_conn_refused,
@@ -896,15 +899,21 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 static int
 dissect_exmta_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    exmta_frame_tree_reset();
     post_frame(tvb, pinfo, tree);
-    exmta_frame_tree_reset();
     return 0;
 }
 
 /* What tcp.port had on a port before exmta took it (stock TPKT on 102):
- * given back when the port leaves exmta.tcp.port. */
-static GHashTable *replaced_handles;
+ * given back when the port leaves exmta.tcp.port. Wireshark's own ways do
+ * not fit: dissector_add_uint_range_with_preference() would make its own
+ * "tcp.port" preference (another title and text in the GUI) and, when a
+ * port leaves it, delete the entry, so 102 would lose stock TPKT; taking
+ * the port with dissector_change_uint() and giving it back with
+ * dissector_reset_uint() would list exmta in the Decode As dialog as a
+ * user's change on every start. So the table calls are the public
+ * dissector_add_uint()/dissector_change_uint(), and the handle that was
+ * there is remembered here. */
+static wmem_map_t *replaced_handles;     /* port -> dissector_handle_t (epan scope) */
 
 static void
 take_port(guint32 port, gpointer unused _U_)
@@ -912,20 +921,20 @@ take_port(guint32 port, gpointer unused _U_)
     dissector_handle_t prev = dissector_get_uint_handle(tcp_port_table, port);
 
     if (prev && prev != exmta_port_handle)
-        g_hash_table_insert(replaced_handles, GUINT_TO_POINTER(port), prev);
+        wmem_map_insert(replaced_handles, GUINT_TO_POINTER(port), prev);
     dissector_add_uint("tcp.port", port, exmta_port_handle);
 }
 
 static void
 give_back_port(guint32 port, gpointer unused _U_)
 {
-    dissector_handle_t prev = (dissector_handle_t)g_hash_table_lookup(replaced_handles, GUINT_TO_POINTER(port));
+    dissector_handle_t prev = (dissector_handle_t)wmem_map_lookup(replaced_handles, GUINT_TO_POINTER(port));
 
     if (dissector_get_uint_handle(tcp_port_table, port) != exmta_port_handle)
         return;     /* Decode As or another dissector has it now */
     if (prev) {
         dissector_change_uint("tcp.port", port, prev);
-        g_hash_table_remove(replaced_handles, GUINT_TO_POINTER(port));
+        wmem_map_remove(replaced_handles, GUINT_TO_POINTER(port));
     } else {
         dissector_delete_uint("tcp.port", port, exmta_port_handle);
     }
@@ -939,14 +948,6 @@ foreach_port(const range_t *r, void (*fn)(guint32 port, gpointer user_data), gpo
             fn(p, user_data);
 }
 
-static void
-free_replaced_handles(void)
-{
-    if (replaced_handles)
-        g_hash_table_destroy(replaced_handles);
-    replaced_handles = NULL;
-}
-
 /* Session and frame records live in file scope: a new file (and the end of
  * one) starts with empty flow caches, as TCP's stream count starts again at
  * 0, and with no first-pass frame. */
@@ -954,23 +955,20 @@ static void
 forget_sessions(void)
 {
     read_tpkt_ports();
-    memset(&first_pass_frame, 0, sizeof(first_pass_frame));
-    exmta_frameidx_clear(rfc1006_frames);
-    exmta_frameidx_clear(tcp_frames);
+    memset(&cap.first_pass, 0, sizeof(cap.first_pass));
+    exmta_frameidx_clear(cap.rfc1006_frames);
+    exmta_frameidx_clear(cap.tcp_frames);
 }
 
 static void
 free_sessions(void)
 {
-    exmta_frame_flow_free(session_cache);
-    session_cache = NULL;
-    exmta_frameidx_free(rfc1006_frames);
-    rfc1006_frames = NULL;
-    exmta_frameidx_free(tcp_frames);
-    tcp_frames = NULL;
-    if (rfc1006_labels)
-        g_hash_table_destroy(rfc1006_labels);
-    rfc1006_labels = NULL;
+    exmta_frame_flow_free(cap.sessions);
+    cap.sessions = NULL;
+    exmta_frameidx_free(cap.rfc1006_frames);
+    cap.rfc1006_frames = NULL;
+    exmta_frameidx_free(cap.tcp_frames);
+    cap.tcp_frames = NULL;
 }
 
 /* (Re)register exmta on exactly the ports of exmta.tcp.port: called at
@@ -978,8 +976,6 @@ free_sessions(void)
 static void
 apply_exmta_prefs(void)
 {
-    if (!replaced_handles)
-        replaced_handles = g_hash_table_new(g_direct_hash, g_direct_equal);
     if (rfc1006_ports_registered) {
         foreach_port(rfc1006_ports_registered, give_back_port, NULL);
         wmem_free(wmem_epan_scope(), rfc1006_ports_registered);
@@ -1084,13 +1080,14 @@ proto_register_exmta(void)
     exmta_epm_nobind_register(proto_exmta);
     exmta_uat_register(module);
     exmta_frame_register(proto_exmta, ett_exmta, module);
-    session_cache = exmta_frame_flow_new(EXMTA_SESSION_CACHE_SLOTS);
-    rfc1006_frames = exmta_frameidx_new();
-    tcp_frames = exmta_frameidx_new();
+    rfc1006_labels = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
+    replaced_handles = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
+    cap.sessions = exmta_frame_flow_new(EXMTA_SESSION_CACHE_SLOTS);
+    cap.rfc1006_frames = exmta_frameidx_new();
+    cap.tcp_frames = exmta_frameidx_new();
     register_init_routine(forget_sessions);
     register_cleanup_routine(forget_sessions);
     register_shutdown_routine(free_sessions);
-    register_shutdown_routine(free_replaced_handles);
 }
 
 void

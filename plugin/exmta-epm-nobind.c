@@ -37,7 +37,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "exmta.h"
+#include "exmta-epm-nobind.h"
+#include "exmta-epm.h"
 
 #include <epan/conversation.h>
 #include <epan/exceptions.h>

@@ -10,7 +10,9 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "exmta.h"
+#include "exmta-epm.h"
+#include "exmta-uat.h"
+#include "packet-exmta-rpc-ifaces.h"
 
 #include <epan/prefs.h>
 #include <epan/conversation.h>

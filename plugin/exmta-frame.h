@@ -11,6 +11,7 @@
 #include <wireshark.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
+#include <epan/expert.h>
 #include <epan/conversation.h>
 
 #include "ws_compat.h"
@@ -28,6 +29,16 @@ void exmta_frame_handoff(void);
  * use below the top item (remembered in pinfo->pool: one frame); NULL
  * without a tree. */
 proto_tree *exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+
+/* A core UUID (octets in string order) as Wireshark's e_guid_t. */
+static inline void
+exmta_guid_of(const exmta_uuid_t *u, e_guid_t *g)
+{
+    g->data1 = (guint32)u->b[0] << 24 | (guint32)u->b[1] << 16 | (guint32)u->b[2] << 8 | u->b[3];
+    g->data2 = (guint16)(u->b[4] << 8 | u->b[5]);
+    g->data3 = (guint16)(u->b[6] << 8 | u->b[7]);
+    memcpy(g->data4, u->b + 8, 8);
+}
 
 /* ---- TCP's facts ---------------------------------------------------------- */
 struct tcp_analysis;

@@ -6,7 +6,10 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "exmta.h"
+#include "exmta-known-menu.h"
+#include "exmta-epm.h"
+#include "exmta-uat.h"
+#include "exmta-frame.h"
 
 #include <epan/plugin_if.h>
 #include <wsutil/report_message.h>

@@ -14,7 +14,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "exmta.h"
+#include "exmta-frame.h"
 #include <stdlib.h>
 #include <string.h>
 #include <epan/prefs.h>

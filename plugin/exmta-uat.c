@@ -12,7 +12,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define WS_LOG_DOMAIN "exmta"
-#include "exmta.h"
+#include "exmta-uat.h"
+#include "ws_compat.h"
 
 #include <epan/prefs.h>
 #include <epan/uat.h>

@@ -7,7 +7,9 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "exmta.h"
+#include "packet-exmta-rpc-ifaces.h"
+#include "exmta-frame.h"
+#include "endpoints.h"
 
 #include <epan/dissectors/packet-dcerpc.h>
 

@@ -10,7 +10,12 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "exmta.h"
+#include "packet-exmta.h"
+#include "exmta-frame.h"
+#include "exmta-epm.h"
+#include "exmta-epm-nobind.h"
+#include "exmta-uat.h"
+#include "exmta-known-menu.h"
 
 #include <epan/prefs.h>
 #include <epan/conversation.h>

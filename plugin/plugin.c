@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define WS_BUILD_DLL
-#include "exmta.h"
+#include "ws_compat.h"
+#include "packet-exmta.h"
 #include "exmta-stats.h"
 
 #ifndef VERSION

@@ -25,7 +25,7 @@
 #define EPM_VERSION 3
 
 /* EPM v3: e1af8308-5d1f-11c9-91a4-08002b14a0fa */
-static const e_guid_t epm_uuid = { 0xe1af8308, 0x5d1f, 0x11c9, { 0x91, 0xa4, 0x08, 0x00, 0x2b, 0x14, 0xa0, 0xfa } };
+const e_guid_t exmta_epm_guid = { 0xe1af8308, 0x5d1f, 0x11c9, { 0x91, 0xa4, 0x08, 0x00, 0x2b, 0x14, 0xa0, 0xfa } };
 
 static dcerpc_uuid_value *epm_value;    /* EPM v3's entry in dcerpc_uuids, while hooked */
 static EXMTA_DCERPC_PROCS_CONST dcerpc_sub_dissector *epm_procs_orig;
@@ -39,7 +39,7 @@ epm_entry(void)
     if (dcerpc_uuids == NULL)
         return NULL;
     memset(&key, 0, sizeof key);
-    key.guid = epm_uuid;
+    key.guid = exmta_epm_guid;
     key.ver = EPM_VERSION;
     return (dcerpc_uuid_value *)g_hash_table_lookup(dcerpc_uuids, &key);
 }

@@ -8,6 +8,9 @@
 
 #include "ws_compat.h"
 
+/* The endpoint mapper's interface, EPM v3 (e1af8308-5d1f-11c9-91a4-08002b14a0fa). */
+extern const e_guid_t exmta_epm_guid;
+
 /* Makes EPM v3's opnum 3 call wrap_rqst / wrap_resp, which must call
  * *orig_rqst / *orig_resp (stock's). After a self-check: FALSE, with one
  * warning and stock untouched, if the table is not as expected. */

@@ -39,6 +39,7 @@
  */
 #include "exmta-epm-nobind.h"
 #include "exmta-epm.h"
+#include "exmta-epm-hook.h"
 
 #include <epan/conversation.h>
 #include <epan/exceptions.h>
@@ -63,8 +64,7 @@ static expert_field ei_nobind = EI_INIT;
 static dissector_handle_t epm135_handle;
 static heur_dtbl_entry_t *dcerpc_cn_heur;  /* stock's C/O DCE/RPC, one PDU a call */
 
-/* EPM v3 and the two NDR transfer syntaxes, as a bind carries them */
-static const e_guid_t epm_uuid = { 0xe1af8308, 0x5d1f, 0x11c9, { 0x91, 0xa4, 0x08, 0x00, 0x2b, 0x14, 0xa0, 0xfa } };
+/* the two NDR transfer syntaxes, as a bind carries them */
 static const e_guid_t ndr32_uuid = { 0x8a885d04, 0x1ceb, 0x11c9, { 0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10, 0x48, 0x60 } };
 static const e_guid_t ndr64_uuid = { 0x71710533, 0xbeba, 0x4937, { 0x83, 0x19, 0xb5, 0xdb, 0xef, 0x9c, 0xcc, 0x36 } };
 
@@ -216,7 +216,7 @@ supply_bind(tvbuff_t *tvb, packet_info *pinfo, guint16 ctx_id, guint32 call_id, 
     p = put_le16(p, ctx_id);
     *p++ = 1;                   /* one transfer syntax */
     p += 1;
-    p = put_uuid(p, &epm_uuid);
+    p = put_uuid(p, &exmta_epm_guid);
     p = put_le16(p, EPM_VERSION);
     p = put_le16(p, 0);
     p = put_uuid(p, ndr64 ? &ndr64_uuid : &ndr32_uuid);

@@ -32,9 +32,6 @@
  * 1..4); anything past this is counted but not learned. */
 #define EPM_MAX_TOWERS_KEPT 64
 
-/* A static port serves MTA RPC v2.0 */
-#define MTA_RPC_VERSION_MAJOR 2
-
 static int proto_exmta_parent = -1;
 
 static int hf_rpc = -1;
@@ -450,7 +447,7 @@ static_endpoint(packet_info *pinfo)
         return NULL;
     ep->port = port;
     ep->iface = exmta_uuid_mta_rpc;
-    ep->ver_major = MTA_RPC_VERSION_MAJOR;
+    ep->ver_major = EXMTA_MTA_RPC_VERSION;  /* a static port serves MTA RPC v2.0 */
     ep->ver_minor = 0;
     ep->kind = EXMTA_KIND_MTA_RPC;
     ep->source = EXMTA_SRC_STATIC_PREF;

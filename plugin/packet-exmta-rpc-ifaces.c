@@ -13,9 +13,6 @@
 
 #include <epan/dissectors/packet-dcerpc.h>
 
-#define MTA_RPC_VERSION 2
-#define QADMIN_RPC_VERSION 1
-
 static int proto_mta_rpc = -1;
 static int proto_qadmin_rpc = -1;
 static int hf_mta_opnum = -1;
@@ -56,7 +53,7 @@ exmta_rpc_ifaces_handoff(void)
     e_guid_t g;
 
     exmta_guid_of(&exmta_uuid_mta_rpc, &g);
-    dcerpc_init_uuid(proto_mta_rpc, ett_mta_rpc, &g, MTA_RPC_VERSION, mta_procs, hf_mta_opnum);
+    dcerpc_init_uuid(proto_mta_rpc, ett_mta_rpc, &g, EXMTA_MTA_RPC_VERSION, mta_procs, hf_mta_opnum);
     exmta_guid_of(&exmta_uuid_qadmin_rpc, &g);
-    dcerpc_init_uuid(proto_qadmin_rpc, ett_qadmin_rpc, &g, QADMIN_RPC_VERSION, qadmin_procs, hf_qadmin_opnum);
+    dcerpc_init_uuid(proto_qadmin_rpc, ett_qadmin_rpc, &g, EXMTA_QADMIN_RPC_VERSION, qadmin_procs, hf_qadmin_opnum);
 }

@@ -491,9 +491,9 @@ exmta_kind_of(const exmta_uuid_t *iface, guint16 ver_major)
 {
     if (iface == NULL)
         return EXMTA_KIND_OTHER_RPC;
-    if (ver_major == 2 && exmta_uuid_equal(iface, &exmta_uuid_mta_rpc))
+    if (ver_major == EXMTA_MTA_RPC_VERSION && exmta_uuid_equal(iface, &exmta_uuid_mta_rpc))
         return EXMTA_KIND_MTA_RPC;
-    if (ver_major == 1 && exmta_uuid_equal(iface, &exmta_uuid_qadmin_rpc))
+    if (ver_major == EXMTA_QADMIN_RPC_VERSION && exmta_uuid_equal(iface, &exmta_uuid_qadmin_rpc))
         return EXMTA_KIND_QADMIN_RPC;
     return EXMTA_KIND_OTHER_RPC;
 }

@@ -88,6 +88,8 @@ void exmta_endpoints_foreach(const exmta_endpoints_t *tbl,
  * (38a94e72-a9bc-11d2-8faf-00c04fa378ff). */
 extern const exmta_uuid_t exmta_uuid_mta_rpc;
 extern const exmta_uuid_t exmta_uuid_qadmin_rpc;
+#define EXMTA_MTA_RPC_VERSION 2
+#define EXMTA_QADMIN_RPC_VERSION 1
 
 exmta_ep_kind_t exmta_kind_of(const exmta_uuid_t *iface, guint16 ver_major);
 const char *exmta_kind_str(exmta_ep_kind_t kind);

@@ -105,6 +105,18 @@ def tshark(args, stock=False, check=True, env=None):
     and gives every run a private profile. stderr must be empty but for
     stock's own known warnings: anything the plugin prints is a failure.
     A run with the plugin first proves, once per process, that it loads."""
+    rc, out, err = tshark_run(args, stock=stock, env=env)
+    if check:
+        if rc != 0:
+            raise AssertionError("tshark %s failed (%d): %s" % (" ".join(args), rc, err))
+        if err:
+            raise AssertionError("tshark %s wrote to stderr: %s" % (" ".join(args), err))
+    return out
+
+
+def tshark_run(args, stock=False, env=None):
+    """(exit code, stdout, stderr without stock's known warnings) of one
+    tshark run, for tests that expect it to complain."""
     if not stock:
         require_plugin()
     cmd = [WRAPPER] + (["--stock"] if stock else []) + list(args)
@@ -115,12 +127,7 @@ def tshark(args, stock=False, check=True, env=None):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, timeout=600)
     err = "\n".join(l for l in p.stderr.decode("utf-8", "replace").splitlines()
                     if l.strip() and not any(b in l for b in _BENIGN_STDERR))
-    if check:
-        if p.returncode != 0:
-            raise AssertionError("tshark %s failed (%d): %s" % (" ".join(args), p.returncode, err))
-        if err:
-            raise AssertionError("tshark %s wrote to stderr: %s" % (" ".join(args), err))
-    return p.stdout.decode("utf-8", "replace")
+    return p.returncode, p.stdout.decode("utf-8", "replace"), err
 
 
 def fields(pcap, names, filt=None, extra=(), stock=False, two_pass=False, env=None):

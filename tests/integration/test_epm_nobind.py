@@ -516,6 +516,48 @@ class Hostile(unittest.TestCase):
         self.assertEqual([r[1:3] for r in rows], [["", "DCERPC"]] * 2)
         self.assertIn("No bind info", rows[0][4])
 
+    def test_stock_assertion_behind_supplied_bind(self):
+        """An NDR64 ept_map response whose tower array claims 2^32 + 4 towers
+        trips an assertion in stock's NDR array code (Wireshark 4.0 to 4.6).
+        With the bind in the capture stock names it on that frame ("Dissector
+        bug, protocol EPM") and goes on. With no bind, the response stock
+        decodes through exmta's supplied bind shows the same item, tshark
+        exits 0 on one pass and on -2, and nothing is learned."""
+        ndr64 = pdus("rpc-epm-reuse-ndr64.pcap")
+        bind, ack, req, resp = ndr64[4], ndr64[6], ndr64[8], ndr64[9]
+        self.assertEqual(resp[24 + 24:24 + 32], struct.pack("<Q", 4))   # the array's max count
+        big = resp[:24 + 28] + struct.pack("<I", 1) + resp[24 + 32:]
+
+        def flow(name, steps):
+            f = it.TcpFlow("127.10.0.1", "127.10.0.2", 40000, 135).handshake()
+            for from_cli, payload in steps:
+                f.send(from_cli, payload)
+            f.close()
+            return it.write_pcap(self.tmp.file(name + ".pcap"), f.frames)
+
+        def run(pcap, stock, two_pass=False):
+            cols = ["frame.number", "_ws.col.Protocol", "_ws.expert.message"]
+            if not stock:
+                cols += ["exmta.epm.without_bind_supplied", "exmta.rpc.port", "exmta.epm.without_bind_verdict"]
+            args = ["-r", pcap, "-Y", "tcp.port == 135 && dcerpc", "-T", "fields", "-E", "separator=\t"]
+            for c in cols:
+                args += ["-e", c]
+            rc, out, err = it.tshark_run(args + (["-2"] if two_pass else []), stock=stock)
+            self.assertEqual(rc, 0, err)
+            self.assertTrue(all("Dissector bug, protocol EPM" in l for l in err.splitlines()), err)
+            return [l.split("\t") for l in out.splitlines()]
+
+        stock = run(flow("big-bind", [(True, bind), (False, ack), (True, req), (False, big)]), stock=True)
+        self.assertEqual([r[:2] for r in stock], [["4", "DCERPC"], ["5", "DCERPC"], ["6", "EPM"], ["7", "EPM"]])
+        bug = stock[3][2]
+        self.assertRegex(bug, r'^\S*packet-dcerpc\.c:\d+: failed assertion "val <= ')
+        nobind = flow("big-nobind", [(True, req), (False, big)])
+        for two_pass in (False, True):
+            rows = run(nobind, stock=False, two_pass=two_pass)
+            self.assertEqual([r[0:2] + r[3:] for r in rows], [["4", "EPM", "0", "", ""],
+                                                              ["5", "EPM", "", "", RESP_NOT_MAP]])
+            self.assertIn(bug, rows[1][2].split(","))
+
     def test_garbage(self):
         """Random bytes after a valid header, in every length: no crash, nothing learned."""
         import random

@@ -1,6 +1,9 @@
 # bench/common.sh - sourced by bench/run.sh and bench/callgrind-versions.sh:
 # what every measurement of a workload and mode must run alike.
 
+# tests/run-all.sh's malloc tuning changes what tshark costs: not measured here
+unset GLIBC_TUNABLES
+
 # bench_mode_args MODE -> MODE_ARGS: tshark's arguments for a mode
 #   plain   (none)
 #   fields  -T fields -e frame.number -e tcp.stream

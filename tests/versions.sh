@@ -135,6 +135,7 @@ run_root() {
   local caps=${EXMTA_ROOT_CAPTURES-$default_root_captures}
   local envv=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 TZ=UTC
               ${CI:+CI=$CI} ${EXMTA_WERROR:+EXMTA_WERROR=$EXMTA_WERROR}
+              ${GLIBC_TUNABLES:+GLIBC_TUNABLES=$GLIBC_TUNABLES}
               ${caps:+"EXMTA_IT_CAPTURES=$caps"})
   t0=$(date +%s)
   if ! chroot "$r" "${envv[@]}" cmake -S /exmta/src/main -B "/exmta/build/$v" || \

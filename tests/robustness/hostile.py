@@ -304,6 +304,7 @@ def peak_rss_kb(args, stock=False):
     tf.close()
     cmd = ["/usr/bin/time", "-f", "%M %e", "-o", tf.name, it.WRAPPER] + (["--stock"] if stock else []) + args
     env = dict(os.environ, EXMTA_PLUGIN_ROOT=it.PLUGIN_ROOT)
+    env.pop("GLIBC_TUNABLES", None)     # run-all.sh's huge-page heap would blur what RSS says
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=1800)
         with open(tf.name) as fh:

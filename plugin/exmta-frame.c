@@ -94,6 +94,18 @@ exmta_tcp_refused_now(conversation_t *conv, struct tcp_analysis **tcpd, gboolean
     return tcp_refused_in(*tcpd, reported, expected);
 }
 
+guint32
+exmta_tcp_stream_num(const struct tcp_analysis *tcpd)
+{
+    return tcpd ? tcpd->stream : 0;
+}
+
+gboolean
+exmta_tcp_rst_seen(const struct tcp_analysis *tcpd)
+{
+    return tcpd && (tcpd->conversation_completeness & TCP_RST) != 0;
+}
+
 /* tcp.stream of this frame; *found: TCP has the session; *syn_in_file: its
  * SYN or SYN/ACK is in the file (TCP notes the server port from either; a
  * session cut by a file boundary has neither in its continuation). */

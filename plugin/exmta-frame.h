@@ -54,6 +54,10 @@ guint16 exmta_tcp_server_port(const struct tcp_analysis *tcpd);
  * First pass only. */
 gboolean exmta_tcp_refused_now(conversation_t *conv, struct tcp_analysis **tcpd, gboolean *reported,
                                gboolean expected);
+/* tcp.stream of TCP's data tcpd (0 for NULL). */
+guint32 exmta_tcp_stream_num(const struct tcp_analysis *tcpd);
+/* TCP has seen a reset in the session of tcpd. */
+gboolean exmta_tcp_rst_seen(const struct tcp_analysis *tcpd);
 /* tcp.stream of this frame; *found: TCP has the session; *syn_in_file: its
  * SYN or SYN/ACK is in the file (either pointer may be NULL). */
 guint32 exmta_tcp_stream_of(packet_info *pinfo, gboolean *found, gboolean *syn_in_file);

@@ -16,6 +16,7 @@
 #include "exmta-epm-nobind.h"
 #include "exmta-uat.h"
 #include "exmta-known-menu.h"
+#include "exmta-x400.h"
 
 #include <epan/prefs.h>
 #include <epan/conversation.h>
@@ -130,6 +131,9 @@ typedef struct {
     struct tcp_analysis *tcpd;  /* TCP's data of that conversation */
     const struct exmta_rfc1006_frame *last_rec; /* the record its last RFC1006 frame kept */
     const struct exmta_tcp_frame *last_tcp_rec; /* likewise for its last stock-TPKT or RST frame */
+    gboolean x400_pending;      /* an SPDU exmta-x400 reads continues in the next DT */
+    gboolean rst_noted;         /* TCP's reset of the session already fed to the associations */
+    const exmta_x400_frame_t *x400_plain; /* the association record of frames that show nothing */
 } exmta_conv_t;
 
 /* Per frame, decided on the first pass, read on every later one; frames
@@ -153,6 +157,7 @@ typedef struct exmta_rfc1006_frame {
     const char *initiator;      /* file scope, or NULL */
     const char *responder;
     exmta_conv_t *conv;         /* the session's record (file scope, like this) */
+    const exmta_x400_frame_t *x400; /* the X.400 association's view of the frame (file scope) */
 } exmta_rfc1006_frame_t;
 
 /* Per frame too, for TCP frames exmta annotates without dissecting them;
@@ -162,6 +167,7 @@ typedef struct exmta_tcp_frame {
     guint16 port;
     gboolean tpkt_port;         /* stock TPKT decoded it on a tpkt.tcp.port port */
     guint32 session_start;      /* tpkt_port: the frame its session was attributed in */
+    const exmta_x400_frame_t *x400; /* a TCP reset that ends an X.400 association */
 } exmta_tcp_frame_t;
 
 /* Everything this file knows about the open capture file, in one place.
@@ -193,6 +199,7 @@ static struct {
         gboolean kept;
         exmta_rfc1006_frame_t rec;      /* being decided */
         exmta_rfc1006_frame_t *fd;      /* &rec until kept, then the kept record */
+        exmta_x4_obs_t x400;            /* what stock's tree showed of X.400 */
     } first_pass;
 } cap;
 
@@ -275,6 +282,7 @@ typedef struct {
     const guint8 *buf;          /* the chunk */
     gint frame_off;             /* where the chunk starts in the frame's bytes, -1: not there */
     gboolean connect_phase;     /* a DT carries (part of) a session CONNECT, ACCEPT or REFUSE */
+    gboolean read_x400;         /* stock's tree may say something about the X.400 association */
 } walk_ctx_t;
 
 /* COTP octets exmta reads: a DR's reason (after LI, code, dst-ref, src-ref) */
@@ -304,6 +312,14 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
         ctx->fd->has_dr = TRUE;
         ctx->fd->dr_reason = cotp[COTP_DR_REASON_OFF];
         ctx->fd->dr_pos = frame_pos(ctx, cotp + COTP_DR_REASON_OFF);
+        cap.first_pass.x400.ev |= EXMTA_X4_DR;
+        cap.first_pass.x400.dr_reason = cotp[COTP_DR_REASON_OFF];
+    }
+    if (tpdu == EXMTA_COTP_CR) {
+        cap.first_pass.x400.ev |= EXMTA_X4_CR;
+        ctx->read_x400 = TRUE;          /* the TSAPs */
+    } else if (tpdu == EXMTA_COTP_CC) {
+        cap.first_pass.x400.ev |= EXMTA_X4_CC;
     }
     /* The MTA bind travels in the session connection's SPDUs, in one DT or
      * in several up to the one with EOT. */
@@ -314,6 +330,14 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
         si == EXMTA_SPDU_CONNECT || si == EXMTA_SPDU_ACCEPT || si == EXMTA_SPDU_REFUSE) {
         ctx->connect_phase = TRUE;
         cd->connect_pending = !eot;
+    }
+    /* The association's release and abort SPDUs, and in an MTA session
+     * every end of a TSDU (where an RTSE APDU, a P1 transfer, completes). */
+    if (cd->x400_pending || ctx->connect_phase ||
+        si == EXMTA_SPDU_FINISH || si == EXMTA_SPDU_DISCONNECT || si == EXMTA_SPDU_ABORT ||
+        si == EXMTA_SPDU_ABORT_ACCEPT || (eot && cd->x400_frame)) {
+        ctx->read_x400 = TRUE;
+        cd->x400_pending = !eot;
     }
 }
 
@@ -432,6 +456,31 @@ same_or_copy(gconstpointer last, gconstpointer rec, gsize size)
     return wmem_memdup(wmem_file_scope(), rec, size);
 }
 
+/* The frame's X.400 view: what stock's tree showed, and the association.
+ * Frames that showed nothing share their association's record. */
+static void
+keep_x400(exmta_rfc1006_frame_t *rec)
+{
+    exmta_conv_t *cd = rec->conv;
+    exmta_x400_frame_t tmp;
+    const exmta_x4_obs_t *o = &cap.first_pass.x400;
+    gboolean plain;
+
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.obs = *o;
+    tmp.obs.frame = cap.first_pass.num;
+    tmp.obs.stream = exmta_tcp_stream_num(cd->tcpd);
+    exmta_x400_assign(&tmp, FALSE);
+    plain = exmta_x4_obs_empty(o) && tmp.start_seen && !tmp.end && !tmp.refused_by;
+    if (plain && cd->x400_plain && cd->x400_plain->assoc == tmp.assoc) {
+        rec->x400 = cd->x400_plain;
+        return;
+    }
+    rec->x400 = (const exmta_x400_frame_t *)wmem_memdup(wmem_file_scope(), &tmp, sizeof(tmp));
+    if (plain)
+        cd->x400_plain = rec->x400;
+}
+
 static exmta_rfc1006_frame_t *
 keep_first_pass_frame(void)
 {
@@ -441,6 +490,7 @@ keep_first_pass_frame(void)
 
     if (!cap.first_pass.num || cap.first_pass.kept)
         return cap.first_pass.fd;
+    keep_x400(rec);
     kept = (exmta_rfc1006_frame_t *)same_or_copy(cd->last_rec, rec, sizeof(*rec));
     cd->last_rec = kept;
     exmta_frameidx_set(cap.rfc1006_frames, cap.first_pass.num, kept);
@@ -455,6 +505,7 @@ new_first_pass_frame(packet_info *pinfo)
     /* kept by its postdissector call; unless a postdissector before ours threw */
     keep_first_pass_frame();
     memset(&cap.first_pass.rec, 0, sizeof(cap.first_pass.rec));
+    exmta_x4_obs_init(&cap.first_pass.x400);
     cap.first_pass.num = pinfo->num;
     cap.first_pass.kept = FALSE;
     cap.first_pass.fd = &cap.first_pass.rec;
@@ -528,7 +579,8 @@ static int *const bind_hfs[] = {
 };
 
 static void
-dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006_frame_t *bind_fd)
+dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006_frame_t *bind_fd,
+              gboolean read_x400)
 {
     /* volatile: read after a longjmp from stock's exceptions */
     epan_dissect_t *volatile edt = NULL;
@@ -539,7 +591,7 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
      * exmta (every call_dissector lowers can_desegment by one), as AMQP
      * does for its version dissectors. */
     pinfo->can_desegment = pinfo->saved_can_desegment;
-    if (!bind_fd) {
+    if (!bind_fd && !read_x400) {
         call_dissector_only(tpkt_handle, tvb, pinfo, tree, NULL);
         return;
     }
@@ -550,12 +602,16 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
         for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
             if (*bind_hfs[i] > 0)
                 epan_dissect_prime_with_hfid(edt, *bind_hfs[i]);
+        if (read_x400)
+            exmta_x400_prime(edt);
         dtree = edt->tree;
     }
     TRY {
         call_dissector_only(tpkt_handle, tvb, pinfo, dtree, NULL);
-        if (frame_has_proto(pinfo, proto_p1))
+        if (bind_fd && frame_has_proto(pinfo, proto_p1))
             read_bind(dtree, bind_fd);
+        if (read_x400)
+            exmta_x400_read(dtree, pinfo, &cap.first_pass.x400);
     }
     FINALLY {
         if (tree && !was_visible)
@@ -610,7 +666,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
         exmta_rfc1006_walk(ctx.buf, len, note_tpdu, &ctx);
     }
 
-    dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL);
+    dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL, ctx.read_x400);
 
     /* Not reached when stock throws (malformed PDU): the frame keeps what
      * the session had so far. */
@@ -799,6 +855,31 @@ queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 de
     exmta_tap_queue(pinfo, ti);
 }
 
+static const char *
+found_by_str(guint8 detected_by)
+{
+    switch (detected_by) {
+    case DETECTED_PORT_PREF:    return "port preference";
+    case DETECTED_TPKT_PORT:    return "tpkt.tcp.port";
+    case DETECTED_DECODE_AS:    return "Decode As";
+    default:                    return "heuristic";
+    }
+}
+
+/* The X.400 association's items and tap record of a frame. */
+static void
+add_x400(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_x400_frame_t *xf, guint16 port,
+         guint8 detected_by)
+{
+    address server;
+
+    if (!xf || !xf->assoc)
+        return;
+    exmta_x400_frame_tree(tvb, pinfo, tree, xf);
+    server_of(pinfo, port, &server);
+    exmta_x400_queue_tap(pinfo, xf, &server, port, found_by_str(detected_by));
+}
+
 /* Postdissector: TCP frames without RFC1006 payload that still matter. It
  * asks for no fields, so it never forces a protocol tree, and returns at once
  * for a frame whose ports are not interesting. */
@@ -854,12 +935,29 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                     }
                     tmp.session_start = cd->first_frame;
                 }
+                /* a reset that ends the session's X.400 association */
+                if (!cd->rst_noted && exmta_tcp_rst_seen(cd->tcpd)) {
+                    exmta_x400_frame_t x4;
+
+                    cd->rst_noted = TRUE;
+                    memset(&x4, 0, sizeof(x4));
+                    exmta_x4_obs_init(&x4.obs);
+                    x4.obs.ev = EXMTA_X4_RST;
+                    x4.obs.frame = pinfo->num;
+                    x4.obs.stream = exmta_tcp_stream_num(cd->tcpd);
+                    exmta_x400_assign(&x4, TRUE);
+                    if (x4.assoc) {
+                        tmp.x400 = (const exmta_x400_frame_t *)wmem_memdup(wmem_file_scope(), &x4, sizeof(x4));
+                        if (!tmp.port)
+                            tmp.port = cd->port;
+                    }
+                }
             }
         }
         /* Every stock-TPKT frame of a session decides alike: they share
          * the session's record, and the index costs 12 bytes a frame (a
          * copy and a proto data entry per frame cost about 36). */
-        if (tmp.refused || tmp.tpkt_port) {
+        if (tmp.refused || tmp.tpkt_port || tmp.x400) {
             tf = (const exmta_tcp_frame_t *)same_or_copy(cd->last_tcp_rec, &tmp, sizeof(tmp));
             cd->last_tcp_rec = tf;
             exmta_frameidx_set(cap.tcp_frames, pinfo->num, (gpointer)tf);
@@ -870,7 +968,10 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         add_rfc1006_tree(tvb, pinfo, tree, fd);
         add_bind_tree(tvb, pinfo, tree, fd);
         queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port);
+        add_x400(tvb, pinfo, tree, fd->x400, fd->port, fd->detected_by);
     }
+    if (tf && tf->x400)
+        add_x400(tvb, pinfo, tree, tf->x400, tf->port, DETECTED_PORT_PREF);
     if (tf && tf->tpkt_port) {
         exmta_rfc1006_frame_t pfd;
 
@@ -963,6 +1064,7 @@ forget_sessions(void)
     memset(&cap.first_pass, 0, sizeof(cap.first_pass));
     exmta_frameidx_clear(cap.rfc1006_frames);
     exmta_frameidx_clear(cap.tcp_frames);
+    exmta_x400_forget();
 }
 
 static void
@@ -1085,6 +1187,7 @@ proto_register_exmta(void)
     exmta_epm_nobind_register(proto_exmta);
     exmta_uat_register(module);
     exmta_frame_register(proto_exmta, ett_exmta, module);
+    exmta_x400_register(proto_exmta);
     rfc1006_labels = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
     replaced_handles = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
     cap.sessions = exmta_frame_flow_new(EXMTA_SESSION_CACHE_SLOTS);
@@ -1102,6 +1205,7 @@ proto_reg_handoff_exmta(void)
     proto_tpkt = proto_get_id_by_filter_name("tpkt");
     proto_p1 = proto_get_id_by_filter_name("p1");
     exmta_frame_handoff();
+    exmta_x400_handoff();
     tcp_port_table = find_dissector_table("tcp.port");
     hf_p1_bind_argument = proto_registrar_get_id_byname("p1.MTABindArgument");
     hf_p1_bind_result = proto_registrar_get_id_byname("p1.MTABindResult");

@@ -6,6 +6,7 @@
 #include "ws_compat.h"
 #include "packet-exmta.h"
 #include "exmta-stats.h"
+#include "exmta-x400-stats.h"
 
 #ifndef VERSION
 #define VERSION "0.0.0"
@@ -18,6 +19,7 @@ plugin_register(void)
 {
     static proto_plugin plug;
     static tap_plugin tap;
+    static tap_plugin x400_tap;
 
     plug.register_protoinfo = proto_register_exmta;
     plug.register_handoff = proto_reg_handoff_exmta;
@@ -25,4 +27,7 @@ plugin_register(void)
     /* the endpoint summary (-z exmta,endpoints, Statistics menu) */
     tap.register_tap_listener = exmta_stats_register;
     tap_register_plugin(&tap);
+    /* the X.400 associations (-z exmta,associations, Statistics menu) */
+    x400_tap.register_tap_listener = exmta_x400_stats_register;
+    tap_register_plugin(&x400_tap);
 }

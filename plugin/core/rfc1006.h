@@ -63,9 +63,11 @@ typedef void (*exmta_tpdu_fn)(guint8 tpdu, const guint8 *cotp, gsize cotp_len,
 guint exmta_rfc1006_walk(const guint8 *buf, gsize len, exmta_tpdu_fn fn, gpointer user_data);
 
 /* OSI session SPDU types (ISO 8327 SI octet) that open or refuse a session
- * connection: the MTA bind travels in their user data. */
+ * connection (the MTA bind travels in their user data), and those that
+ * release or abort it. */
 enum {
     EXMTA_SPDU_REFUSE = 12, EXMTA_SPDU_CONNECT = 13, EXMTA_SPDU_ACCEPT = 14,
+    EXMTA_SPDU_FINISH = 9, EXMTA_SPDU_DISCONNECT = 10, EXMTA_SPDU_ABORT = 25, EXMTA_SPDU_ABORT_ACCEPT = 26,
 };
 
 /* For a COTP header as an exmta_tpdu_fn gets it: when it is a DT with user

@@ -1,0 +1,287 @@
+/* exmta-x400-stats.c - the X.400 associations table: one row per
+ * association the "exmta.x400" tap reported, for tshark
+ * (-z exmta,associations[,text|csv|json][,FILTER]) and the GUI
+ * (Statistics > Exchange MTA X.400 Associations, -z exmta,associations_table).
+ * The model and its renderings are plugin/core/x400assoc.c; this file only
+ * feeds it the tap records and prints or fills the table. Neither needs a
+ * protocol tree: every record is what the first pass stored for its frame.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "exmta-x400.h"
+#include <stdlib.h>
+#include <string.h>
+#include <epan/tap.h>
+#include <epan/stat_tap_ui.h>
+
+#include "exmta-x400-stats.h"
+#include "x400assoc.h"
+
+#define ASSOC_CLI "exmta,associations"
+#define ASSOC_TABLE_CLI "exmta,associations_table"
+#define ASSOC_TITLE "Exchange MTA X.400 Associations"
+
+typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON } assoc_fmt_t;
+
+typedef struct {
+    assoc_fmt_t fmt;
+    exmta_x4_model_t *model;
+} assoc_tap_t;
+
+static void
+assoc_reset(void *tapdata)
+{
+    exmta_x4_model_reset(((assoc_tap_t *)tapdata)->model);
+}
+
+static EXMTA_TAP_PACKET_CB(assoc_packet)
+{
+    const exmta_x400_tap_t *r = (const exmta_x400_tap_t *)data;
+
+    (void)pinfo;
+    (void)edt;
+    (void)flags;
+    exmta_x4_model_add(((assoc_tap_t *)tapdata)->model, &r->obs);
+    return TAP_PACKET_REDRAW;
+}
+
+static void
+assoc_draw(void *tapdata)
+{
+    assoc_tap_t *t = (assoc_tap_t *)tapdata;
+    GPtrArray *rows = exmta_x4_model_rows(t->model);
+    GString *s = g_string_new(NULL);
+
+    switch (t->fmt) {
+    case FMT_CSV:   exmta_x4_format_csv(s, rows); break;
+    case FMT_JSON:  exmta_x4_format_json(s, rows); break;
+    default:        exmta_x4_format_text(s, rows); break;
+    }
+    fputs(s->str, stdout);
+    fflush(stdout);
+    g_string_free(s, TRUE);
+    g_ptr_array_free(rows, TRUE);
+}
+
+static void
+assoc_finish(void *tapdata)
+{
+    assoc_tap_t *t = (assoc_tap_t *)tapdata;
+
+    exmta_x4_model_free(t->model);
+    g_free(t);
+}
+
+static gboolean
+assoc_tap_init(const char *opt_arg)
+{
+    static const struct { const char *name; assoc_fmt_t fmt; } formats[] = {
+        { "text", FMT_TEXT }, { "csv", FMT_CSV }, { "json", FMT_JSON },
+    };
+    const char *rest = opt_arg + strlen(ASSOC_CLI);
+    const char *user_filter = NULL;
+    assoc_fmt_t fmt = FMT_TEXT;
+    assoc_tap_t *t;
+    GString *err;
+
+    if (*rest != '\0' && *rest != ',') {
+        fprintf(stderr, "tshark: invalid \"-z %s\": use -z %s[,text|csv|json][,filter]\n", opt_arg, ASSOC_CLI);
+        return FALSE;
+    }
+    if (*rest == ',') {
+        rest++;
+        user_filter = rest;
+        for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
+            size_t n = strlen(formats[i].name);
+
+            if (strncmp(rest, formats[i].name, n) == 0 && (rest[n] == '\0' || rest[n] == ',')) {
+                fmt = formats[i].fmt;
+                user_filter = rest[n] == ',' ? rest + n + 1 : NULL;
+                break;
+            }
+        }
+        if (user_filter && *user_filter == '\0')
+            user_filter = NULL;
+    }
+    t = g_new0(assoc_tap_t, 1);
+    t->fmt = fmt;
+    t->model = exmta_x4_model_new();
+    err = register_tap_listener(EXMTA_X400_TAP_NAME, t, user_filter, TL_REQUIRES_NOTHING,
+                                assoc_reset, assoc_packet, assoc_draw, assoc_finish);
+    if (err) {
+        fprintf(stderr, "tshark: couldn't register the %s tap: %s\n", ASSOC_CLI, err->str);
+        g_string_free(err, TRUE);
+        exmta_x4_model_free(t->model);
+        g_free(t);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static EXMTA_STAT_TAP_INIT_CB(assoc_init)
+{
+    (void)userdata;
+    if (!assoc_tap_init(opt_arg))
+        EXMTA_STAT_TAP_INIT_FAIL();
+    EXMTA_STAT_TAP_INIT_RETURN(true);
+}
+
+/* ---- Statistics > Exchange MTA X.400 Associations -------------------------- */
+
+static stat_tap_table_item table_fields[EXMTA_X4_NCOLS];
+static tap_param table_params[] = {
+    { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
+};
+
+static exmta_x4_model_t *table_model;
+static stat_tap_table_ui *table_ui_registered;
+
+static void
+table_model_cleanup(void)
+{
+    exmta_x4_model_reset(table_model);
+}
+
+static void
+table_shutdown(void)
+{
+    exmta_x4_model_free(table_model);
+    table_model = NULL;
+    if (table_ui_registered && table_ui_registered->tables) {
+        free_stat_tables(table_ui_registered);
+        g_array_free(table_ui_registered->tables, TRUE);
+        table_ui_registered->tables = NULL;
+    }
+}
+
+static void
+table_free_item(stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *field_data)
+{
+    (void)table;
+    (void)row;
+    if (column < EXMTA_X4_NCOLS && table_fields[column].type == TABLE_ITEM_STRING && field_data) {
+        g_free((char *)field_data->value.string_value);
+        field_data->value.string_value = NULL;
+    }
+}
+
+static void
+table_reset(stat_tap_table *table)
+{
+    for (guint i = 0; i < table->num_elements; i++) {
+        for (guint c = 0; c < table->num_fields; c++)
+            table_free_item(table, i, c, stat_tap_get_field_data(table, i, c));
+        g_free(table->elements[i]);
+    }
+    g_free(table->elements);
+    table->elements = NULL;
+    table->num_elements = 0;
+    exmta_x4_model_reset(table_model);
+}
+
+static void
+table_init(stat_tap_table_ui *new_stat)
+{
+    stat_tap_table *table;
+
+    if (!table_model)
+        table_model = exmta_x4_model_new();
+    table = stat_tap_find_table(new_stat, ASSOC_TITLE);
+    if (table) {
+        table_reset(table);
+        return;
+    }
+    exmta_x4_model_reset(table_model);
+    table = stat_tap_init_table(ASSOC_TITLE, EXMTA_X4_NCOLS, 0, NULL);
+    stat_tap_add_table(new_stat, table);
+}
+
+/* Row idx of the table: association a (rows in order of association id). */
+static void
+table_set_row(stat_tap_table *table, guint idx, const exmta_x4_assoc_t *a)
+{
+    stat_tap_table_item_type items[EXMTA_X4_NCOLS];
+
+    memset(items, 0, sizeof(items));
+    for (guint c = 0; c < EXMTA_X4_NCOLS; c++) {
+        char *v = exmta_x4_cell(a, (int)c);
+
+        items[c].type = table_fields[c].type;
+        if (items[c].type == TABLE_ITEM_UINT)
+            items[c].value.uint_value = v ? (guint)g_ascii_strtoull(v, NULL, 10) : 0;
+        else if (items[c].type == TABLE_ITEM_FLOAT)
+            items[c].value.float_value = v ? g_ascii_strtod(v, NULL) : 0;
+        else
+            items[c].value.string_value = g_strdup(v ? v : "");
+        g_free(v);
+    }
+    if (idx < table->num_elements)
+        for (guint c = 0; c < EXMTA_X4_NCOLS; c++)
+            table_free_item(table, idx, c, stat_tap_get_field_data(table, idx, c));
+    stat_tap_init_table_row(table, idx, EXMTA_X4_NCOLS, items);
+}
+
+static EXMTA_TAP_PACKET_CB(table_packet)
+{
+    stat_data_t *stat_data = (stat_data_t *)tapdata;
+    const exmta_x400_tap_t *r = (const exmta_x400_tap_t *)data;
+    stat_tap_table *table;
+    GPtrArray *rows;
+
+    (void)pinfo;
+    (void)edt;
+    (void)flags;
+    if (!table_model || stat_data->stat_tap_data->tables->len == 0)
+        return TAP_PACKET_DONT_REDRAW;
+    table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
+    exmta_x4_model_add(table_model, &r->obs);
+    /* the rows shown change as associations turn out to be X.400 or not:
+     * set them all again (a capture has few associations) */
+    rows = exmta_x4_model_rows(table_model);
+    for (guint i = 0; i < rows->len; i++)
+        table_set_row(table, i, (const exmta_x4_assoc_t *)g_ptr_array_index(rows, i));
+    g_ptr_array_free(rows, TRUE);
+    return TAP_PACKET_REDRAW;
+}
+
+void
+exmta_x400_stats_register(void)
+{
+    static stat_tap_ui assoc_ui = {
+        REGISTER_STAT_GROUP_GENERIC,
+        ASSOC_TITLE,
+        ASSOC_CLI,
+        assoc_init,
+        0,
+        NULL,
+    };
+    static stat_tap_table_ui table_ui = {
+        REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        ASSOC_TITLE,
+        EXMTA_X400_TAP_NAME,
+        ASSOC_TABLE_CLI,
+        table_init,
+        table_packet,
+        table_reset,
+        table_free_item,
+        NULL,
+        G_N_ELEMENTS(table_fields), table_fields,
+        G_N_ELEMENTS(table_params), table_params,
+        NULL,
+        0,
+    };
+
+    for (int c = 0; c < EXMTA_X4_NCOLS; c++) {
+        gboolean num = exmta_x4_col_numeric(c) && c != 9;
+
+        table_fields[c].type = c == 9 ? TABLE_ITEM_FLOAT : num ? TABLE_ITEM_UINT : TABLE_ITEM_STRING;
+        table_fields[c].align = num || c == 9 ? TAP_ALIGN_RIGHT : TAP_ALIGN_LEFT;
+        table_fields[c].column_name = exmta_x4_columns[c];
+        table_fields[c].field_format = c == 9 ? "%.6f" : num ? "%u" : "%s";
+    }
+    register_stat_tap_ui(&assoc_ui, NULL);
+    register_stat_tap_table_ui(&table_ui);
+    table_ui_registered = &table_ui;
+    register_cleanup_routine(table_model_cleanup);
+    register_shutdown_routine(table_shutdown);
+}

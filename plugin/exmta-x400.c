@@ -1,0 +1,649 @@
+/* exmta-x400.c - X.400 associations read from stock's tree (see
+ * exmta-x400.h). exmta decodes no OSI layer itself: every fact here is a
+ * field that stock COTP, session, presentation, ACSE, RTSE or X.411 put in
+ * the frame's tree on the first pass (made visible or primed by
+ * packet-exmta.c's dissect_stock), kept for the frame in file scope, and
+ * shown from there on every pass.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "exmta-x400.h"
+
+#include <epan/tap.h>
+#include <epan/expert.h>
+#include <epan/ftypes/ftypes.h>
+#include <epan/to_str.h>
+
+static int proto_exmta_x400 = -1;
+static int x400_tap = -1;
+
+static int hf_assoc = -1;
+static int hf_assoc_start = -1;
+static int hf_start_missing = -1;
+static int hf_calling_tsap = -1;
+static int hf_called_tsap = -1;
+static int hf_calling_ssap = -1;
+static int hf_called_ssap = -1;
+static int hf_calling_psap = -1;
+static int hf_called_psap = -1;
+static int hf_app_context = -1;
+static int hf_rtse_mode = -1;
+static int hf_dialogue_mode = -1;
+static int hf_refused_by = -1;
+static int hf_refuse_reason = -1;
+static int hf_end = -1;
+static int hf_abort_by = -1;
+static int hf_end_reason = -1;
+static int hf_apdu = -1;
+
+static gint ett_x400 = EXMTA_ETT_INIT;
+
+static expert_field ei_refused = EI_INIT;
+static expert_field ei_aborted = EI_INIT;
+static expert_field ei_start_missing = EI_INIT;
+
+/* A stock field read back, looked up by abbreviation at handoff: every
+ * hfid of that name (ACSE registers aSO-context-name four times). */
+#define STOCK_HF_MAX 8
+typedef struct {
+    int id[STOCK_HF_MAX];
+    guint n;
+} stock_hf_t;
+
+static struct {
+    stock_hf_t cotp_src_tsap, cotp_dst_tsap;
+    stock_hf_t ses_type, ses_calling_sel, ses_called_sel, ses_reason;
+    stock_hf_t pres_cp, pres_cpr, pres_mode, pres_calling_sel, pres_called_sel, pres_reason, pres_aru, pres_arp;
+    stock_hf_t acse_aarq, acse_aare, acse_rlrq, acse_rlre, acse_abrt, acse_context, acse_result, acse_abort_source;
+    stock_hf_t rtse_rtorq, rtse_rtoac, rtse_rtorj, rtse_rtab, rtse_dialogue, rtse_refuse, rtse_abort;
+    stock_hf_t p1_bind_arg, p1_bind_res, p1_bind_err, p1_initiator, p1_responder, p1_apdu;
+} hf_stock;
+
+static const struct { stock_hf_t *hf; const char *name; } stock_fields[] = {
+    { &hf_stock.cotp_src_tsap, "cotp.src-tsap" },
+    { &hf_stock.cotp_dst_tsap, "cotp.dst-tsap" },
+    { &hf_stock.ses_type, "ses.type" },
+    { &hf_stock.ses_calling_sel, "ses.calling_session_selector" },
+    { &hf_stock.ses_called_sel, "ses.called_session_selector" },
+    { &hf_stock.ses_reason, "ses.reason_code" },
+    { &hf_stock.pres_cp, "pres.cptype" },
+    { &hf_stock.pres_cpr, "pres.cprtype" },
+    { &hf_stock.pres_mode, "pres.mode_value" },
+    { &hf_stock.pres_calling_sel, "pres.calling_presentation_selector" },
+    { &hf_stock.pres_called_sel, "pres.called_presentation_selector" },
+    { &hf_stock.pres_reason, "pres.provider_reason" },
+    { &hf_stock.pres_aru, "pres.aru_ppdu" },
+    { &hf_stock.pres_arp, "pres.arp_ppdu_element" },
+    { &hf_stock.acse_aarq, "acse.aarq_element" },
+    { &hf_stock.acse_aare, "acse.aare_element" },
+    { &hf_stock.acse_rlrq, "acse.rlrq_element" },
+    { &hf_stock.acse_rlre, "acse.rlre_element" },
+    { &hf_stock.acse_abrt, "acse.abrt_element" },
+    { &hf_stock.acse_context, "acse.aSO_context_name" },
+    { &hf_stock.acse_result, "acse.result" },
+    { &hf_stock.acse_abort_source, "acse.abort_source" },
+    { &hf_stock.rtse_rtorq, "rtse.rtorq_apdu_element" },
+    { &hf_stock.rtse_rtoac, "rtse.rtoac_apdu_element" },
+    { &hf_stock.rtse_rtorj, "rtse.rtorj_apdu_element" },
+    { &hf_stock.rtse_rtab, "rtse.rtab_apdu_element" },
+    { &hf_stock.rtse_dialogue, "rtse.dialogueMode" },
+    { &hf_stock.rtse_refuse, "rtse.refuseReason" },
+    { &hf_stock.rtse_abort, "rtse.abortReason" },
+    { &hf_stock.p1_bind_arg, "p1.MTABindArgument" },
+    { &hf_stock.p1_bind_res, "p1.MTABindResult" },
+    { &hf_stock.p1_bind_err, "p1.MTABindError" },
+    { &hf_stock.p1_initiator, "p1.authenticated.initiator-name" },
+    { &hf_stock.p1_responder, "p1.authenticated.responder-name" },
+    { &hf_stock.p1_apdu, "p1.MTS_APDU" },
+};
+
+static int proto_rtse = -1, proto_p1 = -1, proto_s7comm = -1, proto_mms = -1;
+
+/* The association of every stream, capture-wide, first pass only. */
+static exmta_x4_model_t *assign_model;
+
+/* ---- values ---------------------------------------------------------------- */
+
+static const value_string layer_vals[] = {
+    { EXMTA_X4_LAYER_TRANSPORT,    "transport (COTP)" },
+    { EXMTA_X4_LAYER_SESSION,      "session" },
+    { EXMTA_X4_LAYER_PRESENTATION, "presentation" },
+    { EXMTA_X4_LAYER_ACSE,         "ACSE" },
+    { EXMTA_X4_LAYER_RTSE,         "RTSE" },
+    { EXMTA_X4_LAYER_MTA_BIND,     "MTA bind (X.411)" },
+    { EXMTA_X4_LAYER_TCP,          "TCP" },
+    { 0, NULL }
+};
+
+static const value_string end_vals[] = {
+    { EXMTA_X4_END_RELEASE, "orderly release" },
+    { EXMTA_X4_END_ABORT,   "abort" },
+    { EXMTA_X4_END_DR,      "COTP disconnect request" },
+    { EXMTA_X4_END_RST,     "TCP reset" },
+    { EXMTA_X4_END_REFUSED, "refused" },
+    { 0, NULL }
+};
+
+static const value_string rtse_mode_vals[] = {
+    { EXMTA_X4_RTSE_NORMAL, "normal mode (over ACSE and presentation)" },
+    { EXMTA_X4_RTSE_X410,   "X.410-1984 mode" },
+    { 0, NULL }
+};
+
+static const value_string dialogue_vals[] = {
+    { 0, "monologue" },
+    { 1, "two-way-alternate" },
+    { 0, NULL }
+};
+
+/* stock X.411's MTS-APDU choice */
+static const value_string apdu_vals[] = {
+    { 0, "message" },
+    { 1, "report" },
+    { 2, "probe" },
+    { 0, NULL }
+};
+
+/* ---- reading stock's tree -------------------------------------------------- */
+
+void
+exmta_x400_prime(epan_dissect_t *edt)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++)
+        for (guint k = 0; k < stock_fields[i].hf->n; k++)
+            epan_dissect_prime_with_hfid(edt, stock_fields[i].hf->id[k]);
+}
+
+/* Every field_info of hfid (primed or visible tree), or NULL. The array is
+ * the tree's own when primed; otherwise found by walking (free_it). */
+static GPtrArray *
+finfos(proto_tree *tree, int hfid, gboolean *free_it)
+{
+    GPtrArray *a;
+
+    *free_it = FALSE;
+    if (hfid <= 0 || !tree)
+        return NULL;
+    a = proto_get_finfo_ptr_array(tree, hfid);
+    if (a && a->len)
+        return a;
+    a = proto_find_finfo(tree, hfid);
+    if (a && !a->len) {
+        g_ptr_array_free(a, TRUE);
+        return NULL;
+    }
+    *free_it = a != NULL;
+    return a;
+}
+
+static field_info *
+first(proto_tree *tree, const stock_hf_t *hf)
+{
+    for (guint k = 0; k < hf->n; k++) {
+        gboolean free_it;
+        GPtrArray *a = finfos(tree, hf->id[k], &free_it);
+        field_info *fi = a ? (field_info *)g_ptr_array_index(a, 0) : NULL;
+
+        if (free_it)
+            g_ptr_array_free(a, TRUE);
+        if (fi)
+            return fi;
+    }
+    return NULL;
+}
+
+/* Calls fn for the unsigned value of every occurrence of hf. */
+static void
+each_uint(proto_tree *tree, const stock_hf_t *hf, void (*fn)(guint32 v, exmta_x4_obs_t *o), exmta_x4_obs_t *o)
+{
+    for (guint k = 0; k < hf->n; k++) {
+        gboolean free_it;
+        GPtrArray *a = finfos(tree, hf->id[k], &free_it);
+
+        for (guint i = 0; a && i < a->len; i++)
+            fn(fvalue_get_uinteger(EXMTA_FINFO_FVALUE((field_info *)g_ptr_array_index(a, i))), o);
+        if (free_it)
+            g_ptr_array_free(a, TRUE);
+    }
+}
+
+static gboolean
+has(proto_tree *tree, const stock_hf_t *hfid)
+{
+    return first(tree, hfid) != NULL;
+}
+
+/* The value as -T fields would show it, in file scope. */
+static const char *
+text_of(proto_tree *tree, const stock_hf_t *hfid)
+{
+    field_info *fi = first(tree, hfid);
+    char *s, *kept;
+
+    if (!fi)
+        return NULL;
+    s = fvalue_to_string_repr(NULL, EXMTA_FINFO_FVALUE(fi), FTREPR_DISPLAY, fi->hfinfo->display);
+    /* selectors (FT_BYTES) as -T fields prints them: hex digits only */
+    if (s && fi->hfinfo->type == FT_BYTES) {
+        char *w = s;
+
+        for (const char *r = s; *r; r++)
+            if (g_ascii_isxdigit(*r))
+                *w++ = *r;
+        *w = '\0';
+    }
+    kept = s ? wmem_strdup(wmem_file_scope(), s) : NULL;
+    wmem_free(NULL, s);
+    return kept;
+}
+
+static gint
+int_of(proto_tree *tree, const stock_hf_t *hfid)
+{
+    field_info *fi = first(tree, hfid);
+
+    if (!fi)
+        return -1;
+    switch (fi->hfinfo->type) {
+    case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
+        return (gint)fvalue_get_sinteger(EXMTA_FINFO_FVALUE(fi));
+    default:
+        return (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
+    }
+}
+
+/* ISO 8327 SPDU types */
+enum { SPDU_FN = 9, SPDU_DN = 10, SPDU_RF = 12, SPDU_CN = 13, SPDU_AC = 14, SPDU_AB = 25 };
+
+static void
+note_spdu(guint32 v, exmta_x4_obs_t *o)
+{
+    switch (v) {
+    case SPDU_CN: o->ev |= EXMTA_X4_SES_CN; break;
+    case SPDU_AC: o->ev |= EXMTA_X4_SES_AC; break;
+    case SPDU_RF: o->ev |= EXMTA_X4_SES_RF; break;
+    case SPDU_FN: o->ev |= EXMTA_X4_SES_FN; break;
+    case SPDU_DN: o->ev |= EXMTA_X4_SES_DN; break;
+    case SPDU_AB: o->ev |= EXMTA_X4_SES_AB; break;
+    default: break;
+    }
+}
+
+static void
+note_apdu(guint32 v, exmta_x4_obs_t *o)
+{
+    switch (v) {
+    case 0: o->messages++; break;
+    case 1: o->reports++; break;
+    case 2: o->probes++; break;
+    default: break;
+    }
+}
+
+void
+exmta_x400_read(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o)
+{
+
+    if (!tree)
+        return;
+    if (!o->calling_tsap)
+        o->calling_tsap = text_of(tree, &hf_stock.cotp_src_tsap);
+    if (!o->called_tsap)
+        o->called_tsap = text_of(tree, &hf_stock.cotp_dst_tsap);
+
+    each_uint(tree, &hf_stock.ses_type, note_spdu, o);
+    if (o->ev & (EXMTA_X4_SES_CN | EXMTA_X4_SES_AC)) {
+        if (!o->calling_ssap)
+            o->calling_ssap = text_of(tree, &hf_stock.ses_calling_sel);
+        if (!o->called_ssap)
+            o->called_ssap = text_of(tree, &hf_stock.ses_called_sel);
+    }
+    if ((o->ev & EXMTA_X4_SES_RF) && o->ses_reason < 0)
+        o->ses_reason = int_of(tree, &hf_stock.ses_reason);
+
+    if (has(tree, &hf_stock.pres_cp)) {
+        o->ev |= EXMTA_X4_PRES_CP;
+        o->pres_mode = int_of(tree, &hf_stock.pres_mode);
+        if (!o->calling_psap)
+            o->calling_psap = text_of(tree, &hf_stock.pres_calling_sel);
+        if (!o->called_psap)
+            o->called_psap = text_of(tree, &hf_stock.pres_called_sel);
+    }
+    if (has(tree, &hf_stock.pres_cpr)) {
+        o->ev |= EXMTA_X4_PRES_CPR;
+        o->pres_reason = int_of(tree, &hf_stock.pres_reason);
+    }
+    if (has(tree, &hf_stock.pres_aru) || has(tree, &hf_stock.pres_arp))
+        o->ev |= EXMTA_X4_PRES_ABORT;
+
+    if (has(tree, &hf_stock.acse_aarq)) {
+        o->ev |= EXMTA_X4_AARQ;
+        if (!o->app_context)
+            o->app_context = text_of(tree, &hf_stock.acse_context);
+    }
+    if (has(tree, &hf_stock.acse_aare)) {
+        o->ev |= EXMTA_X4_AARE;
+        o->acse_result = int_of(tree, &hf_stock.acse_result);
+    }
+    if (has(tree, &hf_stock.acse_rlrq))
+        o->ev |= EXMTA_X4_RLRQ;
+    if (has(tree, &hf_stock.acse_rlre))
+        o->ev |= EXMTA_X4_RLRE;
+    if (has(tree, &hf_stock.acse_abrt)) {
+        o->ev |= EXMTA_X4_ABRT;
+        o->acse_abort_source = int_of(tree, &hf_stock.acse_abort_source);
+    }
+
+    if (has(tree, &hf_stock.rtse_rtorq))
+        o->ev |= EXMTA_X4_RTORQ;
+    /* in X.410-1984 mode too, where the RTORQ is the session's user data */
+    if (o->dialogue_mode < 0)
+        o->dialogue_mode = int_of(tree, &hf_stock.rtse_dialogue);
+    if (has(tree, &hf_stock.rtse_rtoac))
+        o->ev |= EXMTA_X4_RTOAC;
+    if (has(tree, &hf_stock.rtse_rtorj)) {
+        o->ev |= EXMTA_X4_RTORJ;
+        o->rtse_refuse = int_of(tree, &hf_stock.rtse_refuse);
+    }
+    if (has(tree, &hf_stock.rtse_rtab)) {
+        o->ev |= EXMTA_X4_RTAB;
+        o->rtse_abort = int_of(tree, &hf_stock.rtse_abort);
+    }
+
+    if (has(tree, &hf_stock.p1_bind_arg)) {
+        o->ev |= EXMTA_X4_BIND_ARG;
+        if (!o->initiator)
+            o->initiator = text_of(tree, &hf_stock.p1_initiator);
+    }
+    if (has(tree, &hf_stock.p1_bind_res)) {
+        o->ev |= EXMTA_X4_BIND_RES;
+        if (!o->responder)
+            o->responder = text_of(tree, &hf_stock.p1_responder);
+    }
+    if (has(tree, &hf_stock.p1_bind_err)) {
+        o->ev |= EXMTA_X4_BIND_ERR;
+        o->bind_error = int_of(tree, &hf_stock.p1_bind_err);
+    }
+    each_uint(tree, &hf_stock.p1_apdu, note_apdu, o);
+
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+
+        if (id > 0 && (id == proto_rtse || id == proto_p1))
+            o->ev |= EXMTA_X4_X400;
+        if (id > 0 && (id == proto_s7comm || id == proto_mms))
+            o->ev |= EXMTA_X4_OTHER;
+    }
+}
+
+/* ---- associations ----------------------------------------------------------- */
+
+void
+exmta_x400_assign(exmta_x400_frame_t *xf, gboolean rst_only)
+{
+    const exmta_x4_assoc_t *a;
+    guint32 id;
+
+    if (!assign_model)
+        assign_model = exmta_x4_model_new();
+    if (rst_only && !exmta_x4_model_current(assign_model, xf->obs.stream))
+        return;
+    xf->obs.assoc = 0;
+    id = exmta_x4_model_add(assign_model, &xf->obs);
+    a = exmta_x4_model_get(assign_model, id);
+    xf->assoc = id;
+    xf->assoc_start = a->first_frame;
+    xf->start_seen = a->start_seen || a->first_frame != xf->obs.frame;
+    if (a->refused_in == xf->obs.frame && a->refused_by) {
+        xf->refused_by = (guint8)a->refused_by;
+        xf->refuse_reason = a->refuse_reason;
+    } else {
+        xf->refuse_reason = -1;
+    }
+    xf->end_reason = -1;
+    if (a->end_frame == xf->obs.frame && a->end != EXMTA_X4_END_NONE) {
+        xf->end = (guint8)a->end;
+        xf->abort_by = (guint8)a->abort_by;
+        xf->end_reason = a->end_reason;
+    }
+}
+
+void
+exmta_x400_forget(void)
+{
+    exmta_x4_model_reset(assign_model);
+}
+
+static void
+x400_shutdown(void)
+{
+    exmta_x4_model_free(assign_model);
+    assign_model = NULL;
+}
+
+/* ---- the frame's items ------------------------------------------------------ */
+
+static proto_item *
+gen(proto_item *ti)
+{
+    proto_item_set_generated(ti);
+    return ti;
+}
+
+void
+exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_x400_frame_t *xf)
+{
+    const exmta_x4_obs_t *o = &xf->obs;
+    proto_tree *xt = NULL;
+    proto_item *ti;
+    char *msg;
+
+    if (!xf->assoc)
+        return;
+    /* without a tree only the expert infos matter */
+    if (!tree && !xf->refused_by && xf->end != EXMTA_X4_END_ABORT && xf->end != EXMTA_X4_END_RST &&
+        xf->start_seen)
+        return;
+    if (tree) {
+        ti = gen(proto_tree_add_uint(exmta_frame_tree(tvb, pinfo, tree), hf_assoc, tvb, 0, 0, xf->assoc));
+        xt = proto_item_add_subtree(ti, ett_x400);
+        gen(proto_tree_add_uint(xt, hf_assoc_start, tvb, 0, 0, xf->assoc_start));
+    }
+    if (!xf->start_seen) {
+        ti = gen(proto_tree_add_boolean(xt, hf_start_missing, tvb, 0, 0, TRUE));
+        expert_add_info_format(pinfo, ti, &ei_start_missing,
+            "[Connector] X.400 association %u was already running when the capture started: its set-up "
+            "(T/S/P selectors, MTA names, bind result) is not in the capture", xf->assoc);
+    }
+    if (o->calling_tsap)
+        gen(proto_tree_add_string(xt, hf_calling_tsap, tvb, 0, 0, o->calling_tsap));
+    if (o->called_tsap)
+        gen(proto_tree_add_string(xt, hf_called_tsap, tvb, 0, 0, o->called_tsap));
+    if (o->calling_ssap)
+        gen(proto_tree_add_string(xt, hf_calling_ssap, tvb, 0, 0, o->calling_ssap));
+    if (o->called_ssap)
+        gen(proto_tree_add_string(xt, hf_called_ssap, tvb, 0, 0, o->called_ssap));
+    if (o->calling_psap)
+        gen(proto_tree_add_string(xt, hf_calling_psap, tvb, 0, 0, o->calling_psap));
+    if (o->called_psap)
+        gen(proto_tree_add_string(xt, hf_called_psap, tvb, 0, 0, o->called_psap));
+    if (o->app_context)
+        gen(proto_tree_add_string(xt, hf_app_context, tvb, 0, 0, o->app_context));
+    if (o->pres_mode == 0 || (o->pres_mode == 1 && (o->ev & EXMTA_X4_RTORQ)))
+        gen(proto_tree_add_uint(xt, hf_rtse_mode, tvb, 0, 0,
+                                o->pres_mode == 0 ? EXMTA_X4_RTSE_X410 : EXMTA_X4_RTSE_NORMAL));
+    if (o->dialogue_mode >= 0)
+        gen(proto_tree_add_uint(xt, hf_dialogue_mode, tvb, 0, 0, (guint32)o->dialogue_mode));
+    for (guint i = 0; i < o->messages; i++)
+        gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 0));
+    for (guint i = 0; i < o->reports; i++)
+        gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 1));
+    for (guint i = 0; i < o->probes; i++)
+        gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 2));
+    if (xf->refused_by) {
+        ti = gen(proto_tree_add_uint(xt, hf_refused_by, tvb, 0, 0, xf->refused_by));
+        if (xf->refuse_reason >= 0)
+            gen(proto_tree_add_int(xt, hf_refuse_reason, tvb, 0, 0, xf->refuse_reason));
+        /* the MTA bind's refusal has its own (exmta.expert.x400_bind_refused) */
+        if (xf->refused_by != EXMTA_X4_LAYER_MTA_BIND) {
+            msg = exmta_x4_refusal_text((exmta_x4_layer_t)xf->refused_by, xf->refuse_reason);
+            expert_add_info_format(pinfo, ti, &ei_refused, "%s", msg);
+            g_free(msg);
+        }
+    }
+    if (xf->end) {
+        ti = gen(proto_tree_add_uint(xt, hf_end, tvb, 0, 0, xf->end));
+        if (xf->end == EXMTA_X4_END_ABORT) {
+            gen(proto_tree_add_uint(xt, hf_abort_by, tvb, 0, 0, xf->abort_by));
+            if (xf->end_reason >= 0)
+                gen(proto_tree_add_int(xt, hf_end_reason, tvb, 0, 0, xf->end_reason));
+            msg = exmta_x4_abort_text((exmta_x4_layer_t)xf->abort_by, xf->end_reason);
+            expert_add_info_format(pinfo, ti, &ei_aborted, "%s", msg);
+            g_free(msg);
+        } else if (xf->end == EXMTA_X4_END_RST) {
+            msg = exmta_x4_abort_text(EXMTA_X4_LAYER_TCP, -1);
+            expert_add_info_format(pinfo, ti, &ei_aborted, "%s", msg);
+            g_free(msg);
+        }
+    }
+}
+
+/* ---- the tap ---------------------------------------------------------------- */
+
+void
+exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const address *server, guint16 port,
+                     const char *found_by)
+{
+    exmta_x400_tap_t *t;
+    gboolean found;
+
+    if (!xf || !xf->assoc || !have_tap_listener(x400_tap))
+        return;
+    t = wmem_new(pinfo->pool, exmta_x400_tap_t);
+    t->obs = xf->obs;
+    t->obs.assoc = xf->assoc;
+    t->obs.frame = pinfo->num;
+    t->obs.sec = (gint64)pinfo->abs_ts.secs;
+    t->obs.nsec = pinfo->abs_ts.nsecs;
+    t->obs.stream = exmta_tcp_stream_of(pinfo, &found, NULL);
+    t->obs.bytes = pinfo->fd->pkt_len;
+    t->obs.server_port = port;
+    t->obs.from_client = pinfo->srcport != port || pinfo->destport == port;
+    t->obs.server = address_to_str(pinfo->pool, server);
+    if (pinfo->destport == port) {
+        t->obs.client = address_to_str(pinfo->pool, &pinfo->src);
+        t->obs.client_port = (guint16)pinfo->srcport;
+        t->obs.from_client = TRUE;
+    } else {
+        t->obs.client = address_to_str(pinfo->pool, &pinfo->dst);
+        t->obs.client_port = (guint16)pinfo->destport;
+        t->obs.from_client = FALSE;
+    }
+    t->obs.found_by = found_by;
+    tap_queue_packet(x400_tap, pinfo, t);
+}
+
+/* ---- registration ------------------------------------------------------------ */
+
+void
+exmta_x400_register(int proto)
+{
+    static hf_register_info hf[] = {
+        { &hf_assoc,
+          { "X.400 association", "exmta.x400.assoc", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The X.400 association this frame belongs to, numbered in the capture from 1", HFILL } },
+        { &hf_assoc_start,
+          { "Association starts in", "exmta.x400.assoc_start", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "First frame of the association", HFILL } },
+        { &hf_start_missing,
+          { "Association set-up not in the capture", "exmta.x400.start_missing", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The association was already running when the capture started", HFILL } },
+        { &hf_calling_tsap,
+          { "Calling TSAP", "exmta.x400.calling_tsap", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Calling transport selector of the COTP CR, as stock COTP shows it", HFILL } },
+        { &hf_called_tsap,
+          { "Called TSAP", "exmta.x400.called_tsap", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Called transport selector of the COTP CR, as stock COTP shows it", HFILL } },
+        { &hf_calling_ssap,
+          { "Calling SSAP", "exmta.x400.calling_ssap", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Calling session selector of the session CONNECT, as stock shows it", HFILL } },
+        { &hf_called_ssap,
+          { "Called SSAP", "exmta.x400.called_ssap", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Called session selector of the session CONNECT, as stock shows it", HFILL } },
+        { &hf_calling_psap,
+          { "Calling PSAP", "exmta.x400.calling_psap", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Calling presentation selector of the presentation CP, as stock shows it", HFILL } },
+        { &hf_called_psap,
+          { "Called PSAP", "exmta.x400.called_psap", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Called presentation selector of the presentation CP, as stock shows it", HFILL } },
+        { &hf_app_context,
+          { "Application context", "exmta.x400.app_context", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Application context name of the ACSE AARQ (2.6.0.1.6 id-ac-mts-transfer)", HFILL } },
+        { &hf_rtse_mode,
+          { "RTSE mode", "exmta.x400.rtse_mode", FT_UINT8, BASE_DEC, VALS(rtse_mode_vals), 0x0,
+            "1 normal mode (RTSE over ACSE and presentation), 2 X.410-1984 mode", HFILL } },
+        { &hf_dialogue_mode,
+          { "Dialogue mode", "exmta.x400.dialogue_mode", FT_UINT8, BASE_DEC, VALS(dialogue_vals), 0x0,
+            "RTSE dialogue mode requested: 0 monologue, 1 two-way-alternate", HFILL } },
+        { &hf_refused_by,
+          { "Association refused by", "exmta.x400.refused_by", FT_UINT8, BASE_DEC, VALS(layer_vals), 0x0,
+            "Layer that refused the association in this frame", HFILL } },
+        { &hf_refuse_reason,
+          { "Refuse reason", "exmta.x400.refuse_reason", FT_INT32, BASE_DEC, NULL, 0x0,
+            "Reason code of the refusing layer (session reason code, presentation provider-reason, ACSE result, "
+            "RTSE refuseReason, MTABindError)", HFILL } },
+        { &hf_end,
+          { "Association ends", "exmta.x400.end", FT_UINT8, BASE_DEC, VALS(end_vals), 0x0,
+            "How the association ends in this frame", HFILL } },
+        { &hf_abort_by,
+          { "Aborted by", "exmta.x400.abort_by", FT_UINT8, BASE_DEC, VALS(layer_vals), 0x0,
+            "Layer of the abort", HFILL } },
+        { &hf_end_reason,
+          { "Abort reason", "exmta.x400.abort_reason", FT_INT32, BASE_DEC, NULL, 0x0,
+            "RTSE abortReason or ACSE abort-source", HFILL } },
+        { &hf_apdu,
+          { "P1 transfer", "exmta.x400.apdu", FT_UINT8, BASE_DEC, VALS(apdu_vals), 0x0,
+            "A message, report or probe transferred in this frame (stock X.411 MTS-APDU)", HFILL } },
+    };
+    static gint *ett[] = { &ett_x400 };
+    static ei_register_info ei[] = {
+        { &ei_refused,
+          { "exmta.expert.x400_refused", PI_RESPONSE_CODE, PI_WARN,
+            "[Connector] X.400 association refused", EXPFILL } },
+        { &ei_aborted,
+          { "exmta.expert.x400_aborted", PI_RESPONSE_CODE, PI_WARN,
+            "[Connector] X.400 association aborted", EXPFILL } },
+        { &ei_start_missing,
+          { "exmta.expert.x400_start_missing", PI_SEQUENCE, PI_NOTE,
+            "[Connector] X.400 association already running when the capture started", EXPFILL } },
+    };
+    expert_module_t *expert;
+
+    proto_exmta_x400 = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert = expert_register_protocol(proto);
+    expert_register_field_array(expert, ei, array_length(ei));
+    x400_tap = register_tap(EXMTA_X400_TAP_NAME);
+    register_shutdown_routine(x400_shutdown);
+}
+
+void
+exmta_x400_handoff(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++) {
+        header_field_info *h = proto_registrar_get_byname(stock_fields[i].name);
+        stock_hf_t *sh = stock_fields[i].hf;
+
+        sh->n = 0;
+        /* the chain of fields of that name, from the first registered */
+        while (h && h->same_name_prev_id > 0)
+            h = proto_registrar_get_nth((guint)h->same_name_prev_id);
+        for (; h && sh->n < STOCK_HF_MAX; h = h->same_name_next)
+            sh->id[sh->n++] = h->id;
+    }
+    proto_rtse = proto_get_id_by_filter_name("rtse");
+    proto_p1 = proto_get_id_by_filter_name("p1");
+    proto_s7comm = proto_get_id_by_filter_name("s7comm");
+    proto_mms = proto_get_id_by_filter_name("mms");
+}

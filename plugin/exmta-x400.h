@@ -1,0 +1,59 @@
+/* exmta-x400.h - X.400 associations (exmta-x400.c): what stock's COTP,
+ * session, presentation, ACSE, RTSE and X.411 dissectors put in a frame's
+ * tree, read on the first pass into an observation (core/x400assoc.h), the
+ * association each RFC1006 frame belongs to, the exmta.x400.* items and
+ * expert infos shown from what was stored, and the "exmta.x400" tap that
+ * -z exmta,associations reads. Calls exmta-frame.c and core/ only.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef EXMTA_X400_H
+#define EXMTA_X400_H
+
+#include "exmta-frame.h"
+#include <epan/epan_dissect.h>
+#include "x400assoc.h"
+
+#define EXMTA_X400_TAP_NAME "exmta.x400"
+
+/* What one RFC1006 frame showed of X.400, kept in file scope: the
+ * observation (its strings in file scope too), and the association. */
+typedef struct exmta_x400_frame {
+    exmta_x4_obs_t obs;
+    guint32 assoc;
+    guint32 assoc_start;        /* first frame of the association */
+    gboolean start_seen;        /* the association's CR or CONNECT is in the capture */
+    /* what this frame did to the association, as the model decided */
+    guint8 refused_by;          /* exmta_x4_layer_t */
+    guint8 end;                 /* exmta_x4_end_t */
+    guint8 abort_by;            /* exmta_x4_layer_t */
+    gint refuse_reason, end_reason;
+} exmta_x400_frame_t;
+
+/* The tap record: everything a listener needs (pinfo->pool). */
+typedef struct {
+    exmta_x4_obs_t obs;         /* obs.assoc set */
+} exmta_x400_tap_t;
+
+void exmta_x400_register(int proto);
+void exmta_x400_handoff(void);
+
+/* Prime edt with every stock field exmta reads. */
+void exmta_x400_prime(epan_dissect_t *edt);
+/* Read the stock fields of tree (made visible or primed) into o. */
+void exmta_x400_read(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o);
+
+/* First pass: the association of a frame of stream (0: none yet for a RST)
+ * after feeding o (o->frame, o->stream, o->ev set); fills the frame's
+ * association fields. rst_only: o is a TCP RST, which never starts one. */
+void exmta_x400_assign(exmta_x400_frame_t *xf, gboolean rst_only);
+
+/* The items, expert infos and tap record of a frame. */
+void exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_x400_frame_t *xf);
+void exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const address *server,
+                          guint16 port, const char *found_by);
+
+/* A new capture file. */
+void exmta_x400_forget(void);
+
+#endif /* EXMTA_X400_H */

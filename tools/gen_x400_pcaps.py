@@ -209,14 +209,18 @@ def global_domain_id(prmd="EXMTA"):
     return app(3, country(), admd(), PRINTABLE(prmd))
 
 
-def or_name(surname, given, ou):
-    """ORName [APPLICATION 0] SEQUENCE { built-in-standard-attributes ... }"""
-    bisa = SEQ(country(), admd(),
+def or_name_bisa(surname, given, ou):
+    """BuiltInStandardAttributes SEQUENCE (the contents of an ORName)."""
+    return SEQ(country(), admd(),
                ctx(2, PRINTABLE("EXMTA")),                   # private-domain-name (CHOICE)
                ctxp(3, b"Example Org"),                      # organization-name
                ctx(5, ctxp(0, surname.encode()), ctxp(1, given.encode())),  # personal-name SET
                ctx(6, PRINTABLE(ou)))                        # organizational-unit-names
-    return app(0, bisa)
+
+
+def or_name(surname, given, ou):
+    """ORName [APPLICATION 0] SEQUENCE { built-in-standard-attributes ... }"""
+    return app(0, or_name_bisa(surname, given, ou))
 
 
 ORIGINATOR = ("Sender", "Alice", "SITE-A")
@@ -260,6 +264,76 @@ def p1_message(content):
     return ctx(0, envelope, OCTETS(content))                           # MTS-APDU: message [0]
 
 
+# Messages, probes and reports with several recipients (X.411 12.2)
+RECIPIENTS_B = [("Receiver", "Bob", "SITE-B"), ("Receiver", "Carol", "SITE-B"),
+                ("Nobody", "Dave", "SITE-B")]               # Dave does not exist at B
+ORIGINATOR_B = ("Sender", "Erin", "SITE-B")
+RECIPIENTS_A = [("Sender", "Alice", "SITE-A"), ("Gone", "Frank", "SITE-A")]
+PRMD_A, PRMD_B = "EXMTA", "EXMTA-B"                    # global domain identifiers of the two sides
+PRIORITY_NORMAL, PRIORITY_NON_URGENT, PRIORITY_URGENT = 0, 1, 2
+NDR_UNABLE_TO_TRANSFER = 1                             # NonDeliveryReasonCode
+NDR_DIAG_UNRECOGNISED_OR_NAME = 0                      # NonDeliveryDiagnosticCode
+
+
+def mts_identifier(local, prmd=PRMD_A):
+    return app(4, global_domain_id(prmd), IA5(local))  # [APPLICATION 4] SEQUENCE
+
+
+def trace_information(prmd=PRMD_A, stamp=UTC_STAMP):
+    # [APPLICATION 9] SEQUENCE OF TraceInformationElement; routing-action relayed
+    return app(9, SEQ(global_domain_id(prmd), SET(ctxp(0, stamp.encode()), ctxp(2, b"\x00"))))
+
+
+def per_recipient_transfer(recipients):
+    # [2] IMPLICIT SEQUENCE OF PerRecipient{Message,Probe}TransferFields, responsibility set
+    return ctx(2, *[SET(or_name(*r), ctxp(0, int_bytes(n + 1)), ctxp(1, BITS([0], 8)[2:]))
+                    for n, r in enumerate(recipients)])
+
+
+def p1_message_to(local, originator, recipients, content, prmd=PRMD_A, priority=None,
+                  content_id=None):
+    """MTS-APDU message [0]: envelope with one per-recipient field per recipient."""
+    eits = app(5, ctxp(0, BITS([2], 3)[2:]))                           # ia5-text
+    envelope = SET(mts_identifier(local, prmd), or_name(*originator), eits,
+                   appp(6, int_bytes(22)),                             # built-in p2-1988
+                   appp(10, content_id.encode()) if content_id else b"",
+                   appp(7, int_bytes(priority)) if priority is not None else b"",
+                   trace_information(prmd), per_recipient_transfer(recipients))
+    return ctx(0, envelope, OCTETS(content))
+
+
+def p1_probe(local, originator, recipients, content_length, prmd=PRMD_A):
+    """MTS-APDU probe [2] IMPLICIT ProbeTransferEnvelope."""
+    return ctx(2, mts_identifier(local, prmd), or_name(*originator),
+               appp(6, int_bytes(22)),
+               ctxp(0, int_bytes(content_length)),                     # content-length [0]
+               trace_information(prmd), per_recipient_transfer(recipients))
+
+
+def report_delivered(n, recipient, stamp=UTC_STAMP):
+    # PerRecipientReportTransferFields: actual-recipient-name [0] IMPLICIT ORName,
+    # originally-specified-recipient-number [1], per-recipient-indicators [2],
+    # last-trace-information [3] { arrival-time [0], report-type [1] delivery [0] }
+    return SET(ctx(0, or_name_bisa(*recipient)), ctxp(1, int_bytes(n)), ctxp(2, BITS([0, 1], 8)[2:]),
+               ctx(3, ctxp(0, stamp.encode()), ctx(1, ctx(0, ctxp(0, stamp.encode())))))
+
+
+def report_non_delivered(n, recipient, reason, diagnostic, text=None, stamp=UTC_STAMP):
+    ndr = ctx(1, ctxp(0, int_bytes(reason)), ctxp(1, int_bytes(diagnostic)))
+    return SET(ctx(0, or_name_bisa(*recipient)), ctxp(1, int_bytes(n)), ctxp(2, BITS([0, 1], 8)[2:]),
+               ctx(3, ctxp(0, stamp.encode()), ctx(1, ndr)),
+               ctxp(5, text.encode()) if text else b"")                 # supplementary-information
+
+
+def p1_report(local, destination, subject_local, subject_prmd, per_recipient, prmd=PRMD_B):
+    """MTS-APDU report [1]: ReportTransferEnvelope + ReportTransferContent."""
+    envelope = SET(mts_identifier(local, prmd), or_name(*destination), trace_information(prmd))
+    content = SET(mts_identifier(subject_local, subject_prmd),         # subject-identifier
+                  appp(6, int_bytes(22)),
+                  ctx(0, *per_recipient))                               # per-recipient-fields [0]
+    return ctx(1, envelope, content)
+
+
 # ---------------------------------------------------------------------------
 # ROS / RTSE (X.228) and ACSE (X.227)
 # ---------------------------------------------------------------------------
@@ -276,18 +350,52 @@ def ros_bind_error(err):
     return ctx(18, err)
 
 
-def rtse_rtorq(user):
-    # rtorq-apdu [16] IMPLICIT SET { checkpointSize [0], dialogueMode [2],
-    #   connectionDataRQ [3] CHOICE { open [0] ANY } }
-    return ctx(16, ctxp(0, int_bytes(32)), ctxp(2, int_bytes(0)), ctx(3, ctx(0, user)))
+RTSE_MONOLOGUE, RTSE_TWA = 0, 1                 # dialogueMode
+RTSE_REFUSE_BUSY = 0                             # RefuseReason rtsBusy
+RTSE_REFUSE_DIALOGUE_MODE = 3                    # unacceptableDialogueMode
+RTSE_ABORT_PERMANENT = 5                         # AbortReason permanentProblem
+
+
+def rtorq_fields(user, dialogue=RTSE_MONOLOGUE, window=None, app_protocol=None):
+    # RTORQapdu ::= SET { checkpointSize [0], windowSize [1], dialogueMode [2],
+    #   connectionDataRQ [3] CHOICE { open [0] ANY }, applicationProtocol [4] }
+    return (ctxp(0, int_bytes(32)) + (ctxp(1, int_bytes(window)) if window is not None else b"")
+            + ctxp(2, int_bytes(dialogue)) + ctx(3, ctx(0, user))
+            + (ctxp(4, int_bytes(app_protocol)) if app_protocol is not None else b""))
+
+
+def rtoac_fields(user, window=None):
+    return (ctxp(0, int_bytes(32)) + (ctxp(1, int_bytes(window)) if window is not None else b"")
+            + ctx(2, ctx(0, user)))
+
+
+def rtorj_fields(user=None, reason=None):
+    return ((ctxp(0, int_bytes(reason)) if reason is not None else b"")
+            + (ctx(1, user) if user is not None else b""))      # userDataRJ [1] ANY
+
+
+def rtab_fields(reason):
+    return ctxp(0, int_bytes(reason))                    # abortReason [0]
+
+
+def rtse_rtorq(user, dialogue=RTSE_MONOLOGUE):
+    return ctx(16, rtorq_fields(user, dialogue))         # rtorq-apdu [16] IMPLICIT
 
 
 def rtse_rtoac(user):
-    return ctx(17, ctxp(0, int_bytes(32)), ctx(2, ctx(0, user)))
+    return ctx(17, rtoac_fields(user))
 
 
-def rtse_rtorj(user):
-    return ctx(18, ctx(1, user))       # userDataRJ [1] ANY
+def rtse_rtorj(user, reason=None):
+    return ctx(18, rtorj_fields(user, reason))
+
+
+def rtse_rtab(reason):
+    return ctx(22, rtab_fields(reason))                  # rtab-apdu [22] IMPLICIT
+
+
+def rtse_rttp(priority=0):
+    return INT(priority)                                 # RTTPapdu ::= INTEGER
 
 
 def rtse_rttr(data):
@@ -299,22 +407,36 @@ def association_info(pci, single):
     return ctx(30, EXTERNAL(OID(OID_BER), INT(pci), ctx(0, single)))
 
 
-def acse_aarq(user_info):
+def acse_aarq(user_info, context=OID_AC_MTS_TRANSFER):
     return app(0,
                ctxp(0, b"\x07\x80"),                                   # protocol-version version1
-               ctx(1, OID(OID_AC_MTS_TRANSFER)),                       # aSO-context-name
+               ctx(1, OID(context)),                                   # aSO-context-name
                user_info)
 
 
-def acse_aare(user_info, accepted=True):
-    result = 0 if accepted else 1                                      # accepted / rejected-permanent
-    diag = 0 if accepted else 1                                        # null / no-reason-given
+ACSE_REJECTED_PERMANENT, ACSE_REJECTED_TRANSIENT = 1, 2
+ACSE_DIAG_NO_REASON = 1                    # service-user no-reason-given
+ACSE_DIAG_CONTEXT_NOT_SUPPORTED = 2        # service-user application-context-name-not-supported
+
+
+def acse_aare(user_info, accepted=True, result=None, diag=None, context=OID_AC_MTS_TRANSFER):
+    if result is None:
+        result = 0 if accepted else ACSE_REJECTED_PERMANENT            # accepted / rejected-permanent
+    if diag is None:
+        diag = 0 if accepted else ACSE_DIAG_NO_REASON                   # null / no-reason-given
     return app(1,
                ctxp(0, b"\x07\x80"),
-               ctx(1, OID(OID_AC_MTS_TRANSFER)),
+               ctx(1, OID(context)),
                ctx(2, INT(result)),
                ctx(3, ctx(1, INT(diag))),                              # service-user
-               user_info)
+               user_info or b"")
+
+
+ACSE_ABRT_SOURCE_USER, ACSE_ABRT_SOURCE_PROVIDER = 0, 1
+
+
+def acse_abrt(source=ACSE_ABRT_SOURCE_USER, user_info=b""):
+    return app(4, ctxp(0, int_bytes(source)), user_info)   # abort-source [0] IMPLICIT
 
 
 def acse_rlrq():
@@ -346,9 +468,11 @@ def pres_result_list():
     return ctx(5, item, item, item)
 
 
-def pres_cp(acse_pdu):
+def pres_cp(acse_pdu, calling_psel=None, called_psel=None):
     mode = ctx(0, ctxp(0, b"\x01"))                                    # normal-mode
-    normal = ctx(2, ctxp(0, b"\x07\x80"), pres_context_list(),
+    sels = ((ctxp(1, calling_psel) if calling_psel else b"")
+            + (ctxp(2, called_psel) if called_psel else b""))
+    normal = ctx(2, ctxp(0, b"\x07\x80"), sels, pres_context_list(),
                  pres_user_data(PCI_ACSE, acse_pdu))
     return SET(mode, normal)
 
@@ -363,6 +487,43 @@ def pres_cpa(acse_pdu):
 def pres_cpr(acse_pdu):
     # CPR-PPDU normal-mode-parameters SEQUENCE
     return SEQ(ctxp(0, b"\x07\x80"), pres_result_list(), pres_user_data(PCI_ACSE, acse_pdu))
+
+
+PRES_PROVIDER_CALLED_ADDRESS_UNKNOWN = 3     # Provider-reason called-presentation-address-unknown
+PRES_ABORT_UNEXPECTED_PPDU = 2               # Abort-reason unexpected-ppdu
+PRES_EVENT_TD_PPDU = 7                       # Event-identifier td-PPDU
+
+
+def pres_cpr_provider(reason):
+    # CPR-PPDU normal-mode-parameters: protocol-version, provider-reason [10], no user data
+    return SEQ(ctxp(0, b"\x07\x80"), ctxp(10, int_bytes(reason)))
+
+
+def pres_aru(acse_pdu):
+    # ARU-PPDU normal-mode-parameters [0] IMPLICIT SEQUENCE { ..., user-data }
+    return ctx(0, pres_user_data(PCI_ACSE, acse_pdu))
+
+
+def pres_arp(reason, event=None):
+    # ARP-PPDU ::= SEQUENCE { provider-reason [0] IMPLICIT Abort-reason, event-identifier [1] }
+    return SEQ(ctxp(0, int_bytes(reason)), ctxp(1, int_bytes(event)) if event is not None else b"")
+
+
+# X.410-1984 mode (X.226 8.1): no ACSE, no presentation contexts; the RTSE
+# connection APDUs are the presentation connection PDUs' x410-mode-parameters.
+PRES_MODE_X410 = 0
+
+
+def pres_cp_x410(rtorq):
+    return SET(ctx(0, ctxp(0, int_bytes(PRES_MODE_X410))), ctx(1, rtorq))   # [1] IMPLICIT RTORQapdu
+
+
+def pres_cpa_x410(rtoac):
+    return SET(ctx(0, ctxp(0, int_bytes(PRES_MODE_X410))), ctx(1, rtoac))   # [1] IMPLICIT RTOACapdu
+
+
+def pres_cpr_x410(rtorj):
+    return SET(rtorj)                                                      # x400-mode-parameters RTORJapdu
 
 
 # ---------------------------------------------------------------------------
@@ -395,9 +556,9 @@ def ses_accept_item():
     return sp(5, sp(19, b"\x00") + sp(22, b"\x02") + sp(26, b"\x00"))
 
 
-def ses_cn(user_data):
+def ses_cn(user_data, calling_ssel=None, called_ssel=b"MTA-B"):
     return spdu(13, ses_connection_id(True), ses_accept_item(), sp(20, SES_REQUIREMENTS),
-                sp(52, b"MTA-B"), sp(193, user_data))
+                sp(51, calling_ssel) if calling_ssel else b"", sp(52, called_ssel), sp(193, user_data))
 
 
 def ses_ac(user_data):
@@ -405,17 +566,34 @@ def ses_ac(user_data):
                 sp(193, user_data))
 
 
-def ses_rf(user_data):
+SES_RF_USER_DATA = 2              # rejection by called SS-user, user data follows
+SES_RF_SSEL_UNKNOWN = 0x81        # Session Selector unknown (SPM)
+SES_TD_RELEASED = 0x01            # Transport Disconnect PI: transport connection released
+SES_TD_KEPT = 0x00                # ... kept (the next CN reuses it)
+SES_TD_USER_ABORT = 0x02          # ... user abort
+SES_TD_PROTOCOL_ERROR = 0x04      # ... protocol error
+
+
+def ses_rf(user_data, reason=SES_RF_USER_DATA):
     return spdu(12, ses_connection_id(False), sp(17, b"\x01"), sp(20, SES_REQUIREMENTS),
-                sp(50, b"\x02" + user_data))          # reason: rejection by called SS-user
+                sp(50, bytes([reason]) + user_data))   # reason code (+ user data for reason 2)
 
 
-def ses_fn(user_data):
-    return spdu(9, sp(17, b"\x01"), sp(193, user_data))   # transport connection released
+def ses_fn(user_data, disconnect=SES_TD_RELEASED):
+    return spdu(9, sp(17, bytes([disconnect])), sp(193, user_data) if user_data is not None else b"")
 
 
 def ses_dn(user_data):
-    return spdu(10, sp(193, user_data))
+    return spdu(10, sp(193, user_data) if user_data is not None else b"")
+
+
+def ses_ab(user_data, disconnect=SES_TD_RELEASED | SES_TD_USER_ABORT):
+    # ABORT SPDU: Transport Disconnect PI 17, User Data PI 193
+    return spdu(25, sp(17, bytes([disconnect])), sp(193, user_data) if user_data is not None else b"")
+
+
+def ses_pt_data(user_data):
+    return spdu(2, sp(193, user_data))                    # PLEASE TOKENS with user data
 
 
 def ses_gt():
@@ -649,6 +827,67 @@ def release_exchange(flow, reserved):
 
 
 # ---------------------------------------------------------------------------
+# Associations with OSI addresses, refusals at each layer, aborts, transfers
+# ---------------------------------------------------------------------------
+
+# OSI addresses offered by the newer captures (the first ones offer only the
+# T-selectors and the called S-selector "MTA-B").
+CALLING_SSEL, CALLED_SSEL = b"S-A", b"S-B"
+CALLING_PSEL, CALLED_PSEL = b"P-A", b"P-B"
+
+
+def bind_request_osi(dialogue=RTSE_MONOLOGUE, called_ssel=CALLED_SSEL, called_psel=CALLED_PSEL,
+                     context=OID_AC_MTS_TRANSFER):
+    rtorq = rtse_rtorq(ros_bind_invoke(p1_bind_argument()), dialogue)
+    return ses_cn(pres_cp(acse_aarq(association_info(PCI_RTSE, rtorq), context),
+                          CALLING_PSEL, called_psel),
+                  calling_ssel=CALLING_SSEL, called_ssel=called_ssel)
+
+
+def refuse_acse_tsdu(result, diag, rtorj=None):
+    """Session RF (user data) + pres CPR (user-rejection) + AARE rejected
+    [+ RTSE RTORJ in its user-information]."""
+    info = association_info(PCI_RTSE, rtorj) if rtorj is not None else None
+    return ses_rf(pres_cpr(acse_aare(info, accepted=False, result=result, diag=diag)))
+
+
+def message_tsdus(apdu, activity, serial):
+    """Normal mode: activity start, the MTS-APDU in one S-DATA (pres PDV on
+    the RTSE context, RTTR OCTET STRING, EXTERNAL on the MTSE context),
+    activity end.  Stock completes RTSE reassembly, and decodes P1, on the
+    activity end (MAP) SPDU."""
+    external = EXTERNAL(INT(PCI_MTSE), ctx(0, apdu))
+    return (ses_as(activity), ses_dt(pres_user_data(PCI_RTSE, rtse_rttr(external))), ses_ae(serial))
+
+
+def transfer(flow, reserved, from_client, apdu, activity, serial, gap=1200):
+    """One P1 transfer: AS, DT, AE from the sender, AEA from the receiver."""
+    start, data, end = message_tsdus(apdu, activity, serial)
+    flow.send(from_client, tsdu_stream(start, reserved), delay=gap)
+    flow.send(from_client, tsdu_stream(data, reserved), delay=200)
+    flow.send(from_client, tsdu_stream(end, reserved), delay=80)
+    flow.send(not from_client, tsdu_stream(ses_aea(serial), reserved), delay=2600)
+
+
+def connect(flow, reserved, request, answer, called_tsel=CALLED_TSEL):
+    """CR/CC, then one TSDU each way (the connection request and its answer)."""
+    flow.pkt(True, ACK | PSH, tpkt(cotp_cr(CLIENT_REF, called=called_tsel), next(reserved)), delay=120)
+    flow.pkt(False, ACK | PSH, tpkt(cotp_cc(CLIENT_REF, SERVER_REF), next(reserved)), delay=2100)
+    flow.send(True, tsdu_stream(request, reserved), delay=180)
+    flow.send(False, tsdu_stream(answer, reserved), delay=3400)
+
+
+def release(flow, reserved, disconnect=SES_TD_RELEASED):
+    flow.send(True, tsdu_stream(ses_fn(pres_user_data(PCI_ACSE, acse_rlrq()), disconnect), reserved),
+              delay=900)
+    flow.send(False, tsdu_stream(release_response_tsdu(), reserved), delay=700)
+
+
+def small_ipm(subject, size=600):
+    return p22_ipm(body_text(size), subject)
+
+
+# ---------------------------------------------------------------------------
 # The captures
 # ---------------------------------------------------------------------------
 
@@ -803,6 +1042,194 @@ def tpkt_lookalike():
     return cap
 
 
+def new_flow(cport, n):
+    cap = Capture()
+    c, s = endpoints()
+    flow = Flow(cap, c, s, cport, 102, 0x1d000001 + n * 0x01000000, 0x9d000001 + n * 0x00100000)
+    flow.handshake()
+    return cap, flow, zero_reserved()
+
+
+def refused_session_ssel():
+    """Session RF "Session Selector unknown": the called S-selector names no SS-user."""
+    cap, flow, rs = new_flow(49740, 0)
+    connect(flow, rs, bind_request_osi(called_ssel=b"S-X"), ses_rf(b"", reason=SES_RF_SSEL_UNKNOWN))
+    flow.close(client_first=True, delay=350)
+    return cap
+
+
+def refused_presentation():
+    """Presentation provider refusal: CPR called-presentation-address-unknown."""
+    cap, flow, rs = new_flow(49741, 1)
+    connect(flow, rs, bind_request_osi(called_psel=b"P-X"),
+            ses_rf(pres_cpr_provider(PRES_PROVIDER_CALLED_ADDRESS_UNKNOWN)))
+    flow.close(client_first=True, delay=350)
+    return cap
+
+
+OID_AC_MTS_TRANSFER_1984 = "2.6.0.1.7"     # an application context the responder does not support
+
+
+def refused_acse_context():
+    """ACSE AARE rejected-permanent, application-context-name-not-supported."""
+    cap, flow, rs = new_flow(49742, 2)
+    connect(flow, rs, bind_request_osi(context=OID_AC_MTS_TRANSFER_1984),
+            refuse_acse_tsdu(ACSE_REJECTED_PERMANENT, ACSE_DIAG_CONTEXT_NOT_SUPPORTED))
+    flow.close(client_first=True, delay=350)
+    return cap
+
+
+def refused_rtse(reason, dialogue, n, cport):
+    """RTSE RTORJ with a refuse reason (in a rejected AARE)."""
+    cap, flow, rs = new_flow(cport, n)
+    connect(flow, rs, bind_request_osi(dialogue=dialogue),
+            refuse_acse_tsdu(ACSE_REJECTED_TRANSIENT if reason == RTSE_REFUSE_BUSY else ACSE_REJECTED_PERMANENT,
+                             ACSE_DIAG_NO_REASON, rtse_rtorj(None, reason)))
+    flow.close(client_first=True, delay=350)
+    return cap
+
+
+def x410_mode():
+    """X.410-1984 mode: no ACSE and no presentation contexts; the RTSE
+    connection APDUs are the x410-mode-parameters of the presentation CP/CPA,
+    the MTS-APDU goes raw in the session data."""
+    cap, flow, rs = new_flow(49745, 5)
+    rtorq = rtorq_fields(p1_bind_argument(), RTSE_MONOLOGUE, window=3, app_protocol=1)
+    rtoac = rtoac_fields(p1_bind_result(), window=3)
+    connect(flow, rs, ses_cn(pres_cp_x410(rtorq), calling_ssel=CALLING_SSEL, called_ssel=CALLED_SSEL),
+            ses_ac(pres_cpa_x410(rtoac)))
+    apdu = p1_message_to("EXMTA-X410-0001", ORIGINATOR, RECIPIENTS_B[:1],
+                         small_ipm("exmta X.410-1984 mode transfer"))
+    flow.send(True, tsdu_stream(ses_as(b"0001"), rs), delay=1200)
+    flow.send(True, tsdu_stream(ses_dt(apdu), rs), delay=200)
+    flow.send(True, tsdu_stream(ses_ae(b"1"), rs), delay=80)
+    flow.send(False, tsdu_stream(ses_aea(b"1"), rs), delay=2600)
+    flow.send(True, tsdu_stream(ses_fn(None), rs), delay=900)     # no ACSE: S-RELEASE without user data
+    flow.send(False, tsdu_stream(ses_dn(None), rs), delay=700)
+    flow.close(client_first=True, delay=250)
+    return cap
+
+
+def twa_transfers():
+    """Two-way alternate dialogue: a message to three recipients and a probe
+    from A; B asks for the turn (RTTP), reports on both (delivered twice and
+    non-delivered once; the probe delivered), sends a message to two
+    recipients; A reports non-delivery of one of them."""
+    cap, flow, rs = new_flow(49746, 6)
+    connect(flow, rs, bind_request_osi(dialogue=RTSE_TWA), bind_accept_tsdu())
+    m1 = p1_message_to("EXMTA-MSG-0101", ORIGINATOR, RECIPIENTS_B, small_ipm("exmta twa message 1"),
+                       priority=PRIORITY_URGENT, content_id="twa-1")
+    transfer(flow, rs, True, m1, b"0101", b"1")
+    transfer(flow, rs, True, p1_probe("EXMTA-PRB-0102", ORIGINATOR, RECIPIENTS_B[:2], 1024),
+             b"0102", b"2", gap=600)
+    # B asks for the turn: S-TOKEN-PLEASE carrying RTTP; A gives the tokens
+    flow.send(False, tsdu_stream(ses_pt_data(pres_user_data(PCI_RTSE, rtse_rttp(0))), rs), delay=500)
+    flow.send(True, tsdu_stream(ses_gt(), rs), delay=300)
+    r1 = p1_report("EXMTA-REP-0201", ORIGINATOR, "EXMTA-MSG-0101", PRMD_A,
+                   [report_delivered(1, RECIPIENTS_B[0]), report_delivered(2, RECIPIENTS_B[1]),
+                    report_non_delivered(3, RECIPIENTS_B[2], NDR_UNABLE_TO_TRANSFER,
+                                         NDR_DIAG_UNRECOGNISED_OR_NAME, "no such mailbox at SITE-B")])
+    transfer(flow, rs, False, r1, b"0201", b"1", gap=700)
+    r2 = p1_report("EXMTA-REP-0202", ORIGINATOR, "EXMTA-PRB-0102", PRMD_A,
+                   [report_delivered(1, RECIPIENTS_B[0]), report_delivered(2, RECIPIENTS_B[1])])
+    transfer(flow, rs, False, r2, b"0202", b"2", gap=600)
+    m2 = p1_message_to("EXMTA-MSG-0203", ORIGINATOR_B, RECIPIENTS_A, small_ipm("exmta twa message 2"),
+                       prmd=PRMD_B, priority=PRIORITY_NON_URGENT, content_id="twa-2")
+    transfer(flow, rs, False, m2, b"0203", b"3", gap=600)
+    flow.send(False, tsdu_stream(ses_gt(), rs), delay=300)        # turn back to A
+    r3 = p1_report("EXMTA-REP-0103", ORIGINATOR_B, "EXMTA-MSG-0203", PRMD_B,
+                   [report_non_delivered(2, RECIPIENTS_A[1], NDR_UNABLE_TO_TRANSFER,
+                                         NDR_DIAG_UNRECOGNISED_OR_NAME)], prmd=PRMD_A)
+    transfer(flow, rs, True, r3, b"0103", b"3", gap=700)
+    release(flow, rs)
+    flow.close(client_first=True, delay=250)
+    return cap
+
+
+def two_associations():
+    """Two associations in turn on one transport connection: the first
+    release keeps the transport connection, a new CN follows on it."""
+    cap, flow, rs = new_flow(49747, 7)
+    connect(flow, rs, bind_request_osi(), bind_accept_tsdu())
+    transfer(flow, rs, True, p1_message_to("EXMTA-MSG-0301", ORIGINATOR, RECIPIENTS_B[:1],
+                                           small_ipm("exmta association 1")), b"0301", b"1")
+    release(flow, rs, disconnect=SES_TD_KEPT)
+    flow.send(True, tsdu_stream(bind_request_osi(), rs), delay=5000)
+    flow.send(False, tsdu_stream(bind_accept_tsdu(), rs), delay=3400)
+    transfer(flow, rs, True, p1_message_to("EXMTA-MSG-0302", ORIGINATOR, RECIPIENTS_B[1:2],
+                                           small_ipm("exmta association 2")), b"0302", b"1")
+    release(flow, rs)
+    flow.close(client_first=True, delay=250)
+    return cap
+
+
+def abort_user():
+    """The receiver aborts mid-message: session AB + pres ARU + ACSE ABRT
+    (service-user) carrying RTSE RTAB permanentProblem."""
+    cap, flow, rs = new_flow(49748, 8)
+    connect(flow, rs, bind_request_osi(), bind_accept_tsdu())
+    start, data, _ = message_tsdus(p1_message_to("EXMTA-MSG-0401", ORIGINATOR, RECIPIENTS_B[:1],
+                                                 small_ipm("exmta aborted transfer")), b"0401", b"1")
+    flow.send(True, tsdu_stream(start, rs), delay=1200)
+    flow.send(True, tsdu_stream(data, rs), delay=200)
+    abrt = acse_abrt(ACSE_ABRT_SOURCE_USER, association_info(PCI_RTSE, rtse_rtab(RTSE_ABORT_PERMANENT)))
+    flow.send(False, tsdu_stream(ses_ab(pres_aru(abrt)), rs), delay=2200)
+    flow.close(client_first=False, delay=300)
+    return cap
+
+
+def abort_provider():
+    """The presentation provider aborts: session AB + pres ARP unexpected-ppdu."""
+    cap, flow, rs = new_flow(49749, 9)
+    connect(flow, rs, bind_request_osi(), bind_accept_tsdu())
+    transfer(flow, rs, True, p1_message_to("EXMTA-MSG-0501", ORIGINATOR, RECIPIENTS_B[:1],
+                                           small_ipm("exmta before provider abort")), b"0501", b"1")
+    flow.send(False, tsdu_stream(ses_ab(pres_arp(PRES_ABORT_UNEXPECTED_PPDU, PRES_EVENT_TD_PPDU)), rs),
+              delay=2200)
+    flow.close(client_first=False, delay=300)
+    return cap
+
+
+def tcp_reset():
+    """TCP RST from the responder in the middle of a segmented message."""
+    cap, flow, rs = new_flow(49750, 10)
+    connect(flow, rs, bind_request_osi(), bind_accept_tsdu())
+    start, data, _ = message_tsdus(p1_message_to("EXMTA-MSG-0601", ORIGINATOR, RECIPIENTS_B[:1],
+                                                 small_ipm("exmta reset transfer", 6000)), b"0601", b"1")
+    flow.send(True, tsdu_stream(start, rs), delay=1200)
+    stream = tsdu_stream(data, rs)
+    flow.send(True, stream[:2 * MSS], delay=200)           # two segments, then the responder resets
+    flow.pkt(False, RST | ACK, delay=900)
+    return cap
+
+
+def left_open():
+    """Bind and two messages; the capture ends with the association open."""
+    cap, flow, rs = new_flow(49751, 11)
+    connect(flow, rs, bind_request_osi(), bind_accept_tsdu())
+    transfer(flow, rs, True, p1_message_to("EXMTA-MSG-0701", ORIGINATOR, RECIPIENTS_B[:2],
+                                           small_ipm("exmta open association 1")), b"0701", b"1")
+    transfer(flow, rs, True, p1_message_to("EXMTA-MSG-0702", ORIGINATOR, RECIPIENTS_B[:1],
+                                           small_ipm("exmta open association 2")), b"0702", b"2")
+    return cap
+
+
+def midstream():
+    """The capture starts after the bind (no handshake, CR/CC, CN/AC): two
+    messages, then release and close."""
+    cap = Capture()
+    c, s = endpoints()
+    flow = Flow(cap, c, s, 49752, 102, 0x2d000001, 0xad000001)
+    rs = zero_reserved()
+    transfer(flow, rs, True, p1_message_to("EXMTA-MSG-0801", ORIGINATOR, RECIPIENTS_B[:1],
+                                           small_ipm("exmta midstream 1")), b"0801", b"1", gap=0)
+    transfer(flow, rs, True, p1_message_to("EXMTA-MSG-0802", ORIGINATOR, RECIPIENTS_B[:2],
+                                           small_ipm("exmta midstream 2")), b"0802", b"2")
+    release(flow, rs)
+    flow.close(client_first=True, delay=250)
+    return cap
+
+
 CAPTURES = [
     ("x400-bind-accepted.pcap", lambda: x400_bind_accepted()),
     ("x400-bind-refused.pcap", x400_bind_refused),
@@ -813,6 +1240,19 @@ CAPTURES = [
     ("tpkt-lookalike.pcap", tpkt_lookalike),
     ("exchange40-reserved-byte.pcap", exchange40_reserved_byte),
     ("x400-transfer-segmented.pcap", x400_transfer_segmented),
+    ("x400-refused-session-ssel.pcap", refused_session_ssel),
+    ("x400-refused-presentation.pcap", refused_presentation),
+    ("x400-refused-acse-context.pcap", refused_acse_context),
+    ("x400-refused-rtse-busy.pcap", lambda: refused_rtse(RTSE_REFUSE_BUSY, RTSE_MONOLOGUE, 3, 49743)),
+    ("x400-refused-rtse-dialogue.pcap", lambda: refused_rtse(RTSE_REFUSE_DIALOGUE_MODE, RTSE_TWA, 4, 49744)),
+    ("x400-x410-mode.pcap", x410_mode),
+    ("x400-twa-transfers.pcap", twa_transfers),
+    ("x400-two-associations.pcap", two_associations),
+    ("x400-abort-user.pcap", abort_user),
+    ("x400-abort-provider.pcap", abort_provider),
+    ("x400-tcp-reset.pcap", tcp_reset),
+    ("x400-left-open.pcap", left_open),
+    ("x400-midstream.pcap", midstream),
 ]
 
 

@@ -1,0 +1,294 @@
+"""X.400 associations (issue 22), with the real tshark and the built plugin.
+
+Every exmta.x400.* value is compared with the stock field it was read from
+in the same frame (stock tshark, without the plugin), on every X.400
+capture; each field selects the same frames under a plain -Y (io,stat
+filters, no -V) as in -T fields, in the -V tree (PDML), and with -2; the
+-z exmta,associations outputs are pinned exactly. Few tshark runs, each
+reading every field at once."""
+import collections
+import glob
+import os
+import re
+import sys
+import unittest
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import exmta_it as it  # noqa: E402
+
+X400_FIELDS = [
+    "exmta.x400.assoc", "exmta.x400.assoc_start", "exmta.x400.start_missing",
+    "exmta.x400.calling_tsap", "exmta.x400.called_tsap", "exmta.x400.calling_ssap", "exmta.x400.called_ssap",
+    "exmta.x400.calling_psap", "exmta.x400.called_psap", "exmta.x400.app_context", "exmta.x400.rtse_mode",
+    "exmta.x400.dialogue_mode", "exmta.x400.refused_by", "exmta.x400.refuse_reason", "exmta.x400.end",
+    "exmta.x400.abort_by", "exmta.x400.abort_reason", "exmta.x400.apdu",
+]
+
+# The stock field each exmta.x400 field copies, on the same frame.
+STOCK_OF = {
+    "exmta.x400.calling_tsap": "cotp.src-tsap",
+    "exmta.x400.called_tsap": "cotp.dst-tsap",
+    "exmta.x400.calling_ssap": "ses.calling_session_selector",
+    "exmta.x400.called_ssap": "ses.called_session_selector",
+    "exmta.x400.calling_psap": "pres.calling_presentation_selector",
+    "exmta.x400.called_psap": "pres.called_presentation_selector",
+    "exmta.x400.app_context": "acse.aSO_context_name",
+    "exmta.x400.dialogue_mode": "rtse.dialogueMode",
+    "exmta.x400.apdu": "p1.MTS_APDU",
+}
+STOCK_EXTRA = ["ses.type", "ses.reason_code", "pres.provider_reason", "pres.mode_value", "acse.result",
+               "rtse.refuseReason", "rtse.abortReason", "p1.MTABindError", "cotp.type", "tcp.flags.reset"]
+
+# refused_by -> the stock field whose value is the refuse reason
+REASON_FIELD = {"2": "ses.reason_code", "3": "pres.provider_reason", "4": "acse.result",
+                "5": "rtse.refuseReason", "6": "p1.MTABindError"}
+
+OPTS = {"x400-bind-accepted-10102.pcap": []}
+
+
+def captures():
+    """Every X.400 sample (those another change adds are used as they land),
+    the COTP refusal, and the public captures when ../shared is here."""
+    caps = sorted(glob.glob(os.path.join(it.SAMPLES, "x400-*.pcap")))
+    caps.append(it.sample("cotp-disconnect.pcap"))
+    for name in ("x400-ping-success.pcap", "x400-ping-refuse.pcap"):
+        p = os.path.join(it.SHARED, "wiki", name)
+        if os.path.exists(p):
+            caps.append(p)
+    return caps
+
+
+def by_frame(rows):
+    return {r[0]: r[1:] for r in rows}
+
+
+def split(v):
+    return [x for x in v.split(",") if x != ""] if v else []
+
+
+class X400Fields(unittest.TestCase):
+    """Every X.400 capture appended into one file (mergecap -a: frame
+    numbers differ, each association stays whole), read five times: mine in
+    one and two passes, stock, PDML, io,stat."""
+
+    @classmethod
+    def setUpClass(cls):
+        caps = captures()
+        cls.tmp = it.TempDir()
+        merged = cls.tmp.file("x400-all.pcapng")
+        it.subprocess.run(["mergecap", "-a", "-w", merged] + caps, check=True)
+        it.readable(merged)
+        stock_names = sorted(set(STOCK_OF.values()) | set(STOCK_EXTRA))
+        # stock decodes port 10102 (x400-bind-accepted-10102.pcap) only when told
+        stock = it.fields(merged, ["frame.number"] + stock_names, stock=True, extra=["-d", "tcp.port==10102,tpkt"])
+        cls.data = {"all": dict(
+            mine=it.fields(merged, ["frame.number"] + X400_FIELDS),
+            two=it.fields(merged, ["frame.number"] + X400_FIELDS, two_pass=True),
+            stock=dict((r[0], dict(zip(stock_names, r[1:]))) for r in stock),
+            pdml=it.tshark(["-r", merged, "-T", "pdml"]),
+            iostat=it.tshark(["-r", merged, "-q", "-z", "io,stat,0," + ",".join(X400_FIELDS)]))}
+        cls.ncaps = len(caps)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def each(self):
+        for name, d in sorted(self.data.items()):
+            with self.subTest(capture=name):
+                yield name, d
+
+    def test_one_pass_equals_two_pass(self):
+        for _name, d in self.each():
+            self.assertEqual(d["mine"], d["two"])
+
+    def test_values_are_stocks_on_the_same_frame(self):
+        checked = collections.Counter()
+        for _name, d in self.each():
+            for row in d["mine"]:
+                frame, vals = row[0], dict(zip(X400_FIELDS, row[1:]))
+                st = d["stock"][frame]
+                for f, sf in STOCK_OF.items():
+                    if not vals[f]:
+                        continue
+                    checked[f] += 1
+                    if f == "exmta.x400.apdu":
+                        self.assertEqual(sorted(split(vals[f])), sorted(split(st[sf])), frame)
+                    else:
+                        self.assertIn(vals[f], split(st[sf]) or [""], (frame, f))
+                if vals["exmta.x400.refused_by"] in REASON_FIELD:
+                    sf = REASON_FIELD[vals["exmta.x400.refused_by"]]
+                    self.assertEqual(split(st[sf])[0], vals["exmta.x400.refuse_reason"], (frame, sf))
+                    checked["refuse_reason"] += 1
+                if vals["exmta.x400.refused_by"] == "1":
+                    self.assertEqual(st["cotp.type"], "0x08", frame)    # a DR
+                if vals["exmta.x400.end"] == "4":
+                    self.assertEqual(st["tcp.flags.reset"], "1", frame)
+                if vals["exmta.x400.abort_by"] == "5":
+                    self.assertEqual(split(st["rtse.abortReason"])[0], vals["exmta.x400.abort_reason"])
+        # the captures have every kind of value
+        for f in ("exmta.x400.called_tsap", "exmta.x400.called_ssap", "exmta.x400.called_psap",
+                  "exmta.x400.app_context", "exmta.x400.dialogue_mode", "exmta.x400.apdu", "refuse_reason"):
+            self.assertGreater(checked[f], 0, f)
+
+    def test_pdml_tree_shows_the_same(self):
+        """-V (the whole tree) has every field on the frames -T fields has it."""
+        for _name, d in self.each():
+            root = ET.fromstring(d["pdml"])
+            seen = collections.defaultdict(list)
+            for pkt in root.iter("packet"):
+                num = None
+                for fld in pkt.iter("field"):
+                    if fld.get("name") == "frame.number":
+                        num = fld.get("show")
+                    if (fld.get("name") or "").startswith("exmta.x400."):
+                        seen[(num, fld.get("name"))].append(fld.get("show"))
+            for row in d["mine"]:
+                for f, v in zip(X400_FIELDS, row[1:]):
+                    self.assertEqual(len(seen.get((row[0], f), [])), len(split(v)) if v else 0, (row[0], f))
+
+    def test_plain_filter_counts_the_same_frames(self):
+        """io,stat filters run without -V (fields nobody asked for are
+        faked): each counts the frames -T fields has the field in."""
+        for _name, d in self.each():
+            want = [sum(1 for r in d["mine"] if r[1 + i]) for i in range(len(X400_FIELDS))]
+            line = [l for l in d["iostat"].splitlines() if re.match(r"^\|\s*[0-9.]+\s*<>", l)]
+            self.assertEqual(len(line), 1, d["iostat"])
+            cells = [c.strip() for c in line[0].strip().strip("|").split("|")][1:]
+            got = [int(c) for c in cells[0::2]]     # frames, bytes for each filter
+            self.assertEqual(got, want)
+
+
+class X400Frames(unittest.TestCase):
+    """Exact frames and values in the captures whose bytes are pinned."""
+
+    def test_refusal_frames_and_expert(self):
+        pcap = it.sample("cotp-disconnect.pcap")
+        rows = it.fields(pcap, ["frame.number", "exmta.x400.refused_by", "exmta.x400.refuse_reason",
+                                "exmta.x400.end", "_ws.expert.message"], filt="exmta.x400.refused_by")
+        self.assertEqual(rows, [["5", "1", "3", "3",
+                                 "Disconnect Request(DR): 0x0 -> 0x4a01,"
+                                 "COTP disconnect request on RFC1006 port 102: Address unknown (0x03),"
+                                 "[Connector] Transport refused: Address unknown (0x03) - the remote MTA's T "
+                                 "selector (called TSAP) and RFC1006 port, and that its MTA service runs"]])
+
+    def test_session_refused_plain_filter(self):
+        pcap = it.sample("x400-refused-session-ssel.pcap")
+        out = it.tshark(["-r", pcap, "-Y", "exmta.x400.refused_by == 2"])
+        self.assertEqual([l.split()[0] for l in out.splitlines()], ["7"])
+        rows = it.fields(pcap, ["frame.number", "_ws.expert.message"], filt="exmta.expert.x400_refused")
+        self.assertEqual(rows, [["7", "[Connector] Session refused: called SSAP not recognised (0x81) - the "
+                                      "remote MTA's OSI address (T/S/P selectors) differs from the one configured "
+                                      "here"]])
+
+    def test_mid_association(self):
+        pcap = it.sample("x400-midstream.pcap")
+        rows = it.fields(pcap, ["frame.number", "exmta.x400.assoc", "exmta.x400.start_missing",
+                                "_ws.expert.message"], filt="exmta.x400.start_missing")
+        self.assertEqual(rows, [["1", "1", "1", "[Connector] X.400 association 1 was already running when the "
+                                 "capture started: its set-up (T/S/P selectors, MTA names, bind result) is not in "
+                                 "the capture"]])
+        csv = it.tshark(["-r", pcap, "-q", "-z", "exmta,associations,csv"]).splitlines()
+        self.assertEqual(csv[1].split(",")[21:23], ["set-up not in the capture", "orderly release"])
+
+    def test_two_associations_on_one_connection(self):
+        pcap = it.sample("x400-two-associations.pcap")
+        rows = it.fields(pcap, ["exmta.x400.assoc", "exmta.x400.assoc_start"], filt="exmta.x400.assoc")
+        self.assertEqual(sorted(set(tuple(r) for r in rows)), [("1", "4"), ("2", "14")])
+
+
+HEADER = ("assoc,stream,client,client_port,server,port,found_by,first_frame,last_frame,duration,calling_tsap,"
+          "called_tsap,calling_ssap,called_ssap,calling_psap,called_psap,application_context,rtse_mode,"
+          "dialogue_mode,initiator,responder,result,end,messages_out,messages_in,probes_out,probes_in,"
+          "reports_out,reports_in,bytes_out,bytes_in")
+
+
+class AssociationsOutput(unittest.TestCase):
+    def z(self, pcap, arg, extra=()):
+        return it.tshark(["-r", pcap, "-q", "-z", arg] + list(extra))
+
+    def test_csv_exact(self):
+        want = {
+            "x400-bind-refused.pcap":
+                "1,0,192.0.2.10,49732,192.0.2.20,102,port preference,4,7,0.005680,MTA-A,X400,,4d54412d42,,,"
+                "2.6.0.1.6,normal,monologue,EXCH-MTA-A,,refused by MTA bind: authentication-error (2),refused,"
+                "0,0,0,0,0,0,340,259",
+            "x400-transfer-segmented.pcap":
+                "1,0,192.0.2.10,49736,192.0.2.20,102,port preference,4,43,0.015560,MTA-A,X400,,4d54412d42,,,"
+                "2.6.0.1.6,normal,monologue,EXCH-MTA-A,EXCH-MTA-B,accepted,orderly release,1,0,0,0,0,0,24729,450",
+            "cotp-disconnect.pcap":
+                "1,0,192.0.2.10,49733,192.0.2.20,102,port preference,4,5,0.001500,MTA-A,NO-SUCH-TSAP,,,,,,,,,,"
+                "refused by transport: Address unknown (0x03),COTP DR: Address unknown (0x03),0,0,0,0,0,0,89,65",
+        }
+        for name, row in want.items():
+            with self.subTest(capture=name):
+                out = self.z(it.sample(name), "exmta,associations,csv")
+                self.assertEqual(out, HEADER + "\r\n" + row + "\r\n")
+                self.assertEqual(self.z(it.sample(name), "exmta,associations,csv", ["-2"]), out)
+
+    def test_text_and_json_exact(self):
+        pcap = it.sample("x400-bind-refused.pcap")
+        self.assertEqual(self.z(pcap, "exmta,associations").splitlines()[1:3], [
+            "Exchange MTA X.400 associations (exmta): 1",
+            "assoc  stream  client      client port  server      port  found by         first frame  last frame  "
+            "duration  calling TSAP  called TSAP  calling SSAP  called SSAP  calling PSAP  called PSAP  "
+            "application context  RTSE mode  dialogue mode  initiator   responder  result                         "
+            "                end      msgs out  msgs in  probes out  probes in  reports out  reports in  bytes out  "
+            "bytes in"])
+        self.assertEqual(
+            self.z(pcap, "exmta,associations,json"),
+            '[\n  {"assoc": 1, "stream": 0, "client": "192.0.2.10", "client_port": 49732, "server": "192.0.2.20", '
+            '"port": 102, "found_by": "port preference", "first_frame": 4, "last_frame": 7, "duration": 0.005680, '
+            '"calling_tsap": "MTA-A", "called_tsap": "X400", "calling_ssap": null, "called_ssap": "4d54412d42", '
+            '"calling_psap": null, "called_psap": null, "application_context": "2.6.0.1.6", "rtse_mode": "normal", '
+            '"dialogue_mode": "monologue", "initiator": "EXCH-MTA-A", "responder": null, '
+            '"result": "refused by MTA bind: authentication-error (2)", "end": "refused", "messages_out": 0, '
+            '"messages_in": 0, "probes_out": 0, "probes_in": 0, "reports_out": 0, "reports_in": 0, '
+            '"bytes_out": 340, "bytes_in": 259, "start_seen": true, "refused_by": 6, "refuse_reason": 2, '
+            '"refused_in": 7, "end_code": 5, "abort_by": 0, "end_reason": -1, "end_frame": 7}\n]\n')
+
+    def test_result_and_end_of_each_capture(self):
+        want = {
+            "x400-abort-provider.pcap": ("accepted", "abort by presentation"),
+            "x400-abort-user.pcap": ("accepted", "abort by RTSE: permanent-problem (5)"),
+            "x400-left-open.pcap": ("accepted", "open"),
+            "x400-refused-acse-context.pcap": ("refused by ACSE: rejected-permanent (1)", "refused"),
+            "x400-refused-presentation.pcap":
+                ("refused by presentation: called-presentation-address-unknown (3)", "refused"),
+            "x400-refused-rtse-busy.pcap": ("refused by RTSE: busy (0)", "refused"),
+            "x400-refused-rtse-dialogue.pcap": ("refused by RTSE: unacceptable-dialogue-mode (3)", "refused"),
+            "x400-refused-session-ssel.pcap": ("refused by session: called SSAP not recognised (0x81)", "refused"),
+            "x400-tcp-reset.pcap": ("accepted", "TCP RST"),
+            "x400-x410-mode.pcap": ("accepted", "orderly release"),
+        }
+        for name, (result, end) in want.items():
+            path = os.path.join(it.SAMPLES, name)
+            if not os.path.exists(path):
+                continue
+            with self.subTest(capture=name):
+                rows = self.z(path, "exmta,associations,csv").splitlines()
+                self.assertEqual(len(rows), 2)
+                self.assertEqual(rows[1].split(",")[21:23], [result, end])
+        path = os.path.join(it.SAMPLES, "x400-x410-mode.pcap")
+        if os.path.exists(path):
+            self.assertEqual(self.z(path, "exmta,associations,csv").splitlines()[1].split(",")[17], "X.410-1984")
+
+    def test_filter_and_bad_argument(self):
+        pcap = it.sample("x400-bind-refused.pcap")
+        out = self.z(pcap, "exmta,associations,csv,frame.number >= 6")
+        self.assertEqual(out.splitlines()[1].split(",")[7:9], ["6", "7"])
+        rc, _out, err = it.tshark_run(["-r", pcap, "-q", "-z", "exmta,associationsX"])
+        self.assertNotEqual(rc, 0)
+        self.assertIn("use -z exmta,associations[,text|csv|json][,filter]", err)
+
+    def test_shared_ping_captures(self):
+        ok = it.shared("wiki", "x400-ping-success.pcap")
+        self.assertEqual(self.z(ok, "exmta,associations,csv").splitlines()[1],
+                         "1,0,192.168.0.3,2284,192.168.0.4,102,port preference,4,12,1.078321,X400-88,X400-88,,,,,"
+                         "2.6.0.1.6,normal,monologue,percival.smhs.co.uk,guinevere.smhs.co.uk,accepted,"
+                         "orderly release,0,0,0,0,0,0,424,444")
+
+
+if __name__ == "__main__":
+    unittest.main()

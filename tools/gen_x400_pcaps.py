@@ -1067,13 +1067,13 @@ def refused_presentation():
     return cap
 
 
-OID_AC_MTS_TRANSFER_1984 = "2.6.0.1.7"     # an application context the responder does not support
+OID_AC_MTS_ACCESS_94 = "2.6.0.1.7"     # id-ac-mts-access-94: a P3 access context, not MTA transfer
 
 
 def refused_acse_context():
     """ACSE AARE rejected-permanent, application-context-name-not-supported."""
     cap, flow, rs = new_flow(49742, 2)
-    connect(flow, rs, bind_request_osi(context=OID_AC_MTS_TRANSFER_1984),
+    connect(flow, rs, bind_request_osi(context=OID_AC_MTS_ACCESS_94),
             refuse_acse_tsdu(ACSE_REJECTED_PERMANENT, ACSE_DIAG_CONTEXT_NOT_SUPPORTED))
     flow.close(client_first=True, delay=350)
     return cap

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""Deterministic generator of the three large exmta benchmark captures.
+"""Deterministic generator of the four large exmta benchmark captures.
 
 Usage: gen_workloads.py [OUTDIR] [--only NAME[,NAME...]] [--frames N]
 
     OUTDIR    where the captures go (default /var/tmp/exmta-bench; not the repo)
-    --only    mixed, rfc1006-heavy, epm-heavy (default: all three)
+    --only    mixed, rfc1006-heavy, epm-heavy, x400-heavy (default: all four)
     --frames  minimum frames per capture (default 1000000; the last sessions
               are finished, so a file ends a little above N)
 
@@ -39,6 +39,25 @@ Writes classic libpcap (Ethernet, microsecond timestamps), world-readable
                       Sidecar epm-heavy.endpoints.tsv: one line per distinct
                       (ip, port) endpoint: frame of the response that first
                       announced it, ip, port, interface.
+  x400-heavy.pcap     X.400 associations on TCP 102 between 160 pairs of 48 MTAs
+                      (what exmta's association and message tables report), 8
+                      TCP connections at a time, each CR/CC then 1-24
+                      associations in turn (FN "transport kept" between them):
+                      accepted binds (monologue, or two-way alternate with turn
+                      please / give tokens) carrying 1-10 transfers each way:
+                      messages of 0.3-12 kB to 1-4 recipients, probes, and
+                      delivery / non-delivery reports whose subject message or
+                      probe is earlier in the file; refusals at every layer
+                      (session RF, presentation CPR, ACSE AARE, RTSE RTORJ busy
+                      and dialogue mode, P1 bind error) and COTP DR; user and
+                      provider aborts; TCP resets mid-message. A refusal, abort
+                      or reset ends its connection. No X.410 mode (stock 4.0
+                      marks its transfers Malformed). Every connection proposes
+                      its own 3 of 64 presentation context identifiers (see
+                      PciContext). PDUs come from tools/gen_x400_pcaps.py.
+                      Sidecar x400-heavy.associations.tsv: one line per
+                      association (first frame, initiator, responder, outcome,
+                      transfers).
 
 Everything is derived from fixed seeds: two runs give byte-identical files.
 Frames are written as they are made (nothing is held in memory); TCP
@@ -680,6 +699,336 @@ def gen_epm(path, target, sidecar):
 
 
 # ---------------------------------------------------------------------------
+# 4. x400-heavy.pcap
+# ---------------------------------------------------------------------------
+
+X400H_SIZES = [300, 700, 1500, 4000, 12000]      # P22 body octets of a message
+X400H_SIZE_WEIGHTS = [30, 35, 20, 10, 5]
+X400H_GIVEN = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy",
+               "Mallory", "Niaj", "Olivia", "Peggy", "Rupert", "Sybil"]
+X400H_PCI_IDS = range(1, 128, 2)        # odd (initiator's), one octet: stock 4.0 loses P1 above 127
+
+# What an association turns out to be: (name, weight). Refusals, aborts and
+# the reset end the TCP connection; "monologue" and "twa" are released, with
+# the transport kept when another association follows on the connection.
+X400H_KINDS = [("monologue", 700), ("twa", 220),
+               ("refused-session", 8), ("refused-presentation", 8), ("refused-acse", 8),
+               ("refused-rtse-busy", 8), ("refused-rtse-dialogue", 6), ("refused-p1", 8),
+               ("abort-user", 10), ("abort-provider", 10), ("reset", 8)]
+X400H_COTP_DR = 0.03                    # connections whose CR is answered by a COTP DR
+
+
+class Mta:
+    __slots__ = ("host", "name", "password", "prmd", "site", "people", "n")
+
+    def __init__(self, host, n, rng):
+        self.host, self.n = host, n
+        self.name = "EXCH-MTA-%02d" % n
+        self.password = "tr4nsfer-%02d" % n
+        self.prmd = "EXMTA-%02d" % n
+        self.site = "SITE-%02d" % n
+        self.people = [("User%02d" % n, g, self.site) for g in rng.sample(X400H_GIVEN, 8)]
+
+
+class PciContext:
+    """Presentation context identifiers of one TCP connection.
+
+    tools/gen_x400_pcaps.py's layer functions take the identifiers of the
+    ACSE, RTSE and MTSE contexts from its module constants PCI_ACSE,
+    PCI_RTSE and PCI_MTSE; with this, every PDU of a connection is built
+    with that connection's own three identifiers. Stock 4.0 keys its
+    presentation context table by identifier alone (hash = ctx_id, then a
+    walk comparing the conversation), so thousands of connections all
+    proposing 1/3/5 would make stock quadratic in connections and drown what
+    the plugin costs (see rfc1006-heavy); 3 of 64 odd identifiers per
+    connection, and many associations per connection, keep those walks
+    short. Identifiers above 127 are not an option: stock 4.0 then decodes
+    the P1 bind in most connections as a zero-byte PDU."""
+
+    def __init__(self, ids):
+        self.ids = tuple(ids)
+        self.saved = []
+
+    def __enter__(self):                   # nests: the constants come back on the way out
+        self.saved.append((x4.PCI_ACSE, x4.PCI_RTSE, x4.PCI_MTSE))
+        x4.PCI_ACSE, x4.PCI_RTSE, x4.PCI_MTSE = self.ids
+        return self
+
+    def __exit__(self, *exc):
+        x4.PCI_ACSE, x4.PCI_RTSE, x4.PCI_MTSE = self.saved.pop()
+        return False
+
+
+def gen_x400_heavy(path, target, sidecar):
+    rng = random.Random(0x400)
+    w = Writer(path)
+    zr = x4.zero_reserved()
+
+    def st(tsdu):
+        return segments(x4.tsdu_stream(tsdu, zr))
+
+    cr = Seg(x4.tpkt(x4.cotp_cr(x4.CLIENT_REF)))
+    cc = Seg(x4.tpkt(x4.cotp_cc(x4.CLIENT_REF, x4.SERVER_REF)))
+    cr_bad = Seg(x4.tpkt(x4.cotp_cr(x4.CLIENT_REF, called=b"NO-SUCH-TSAP")))
+    dr = Seg(x4.tpkt(x4.cotp_dr(x4.CLIENT_REF, 0x0000, x4.COTP_DR_ADDRESS_UNKNOWN)))
+    contents = [x4.p22_ipm(x4.body_text(size), "exmta x400-heavy message (%d octets)" % size)
+                for size in X400H_SIZES]
+    big = len(X400H_SIZES) - 1             # the one a reset cuts (several segments)
+
+    mtas = []
+    for i in range(48):
+        h = Host("10.104.%d.%d" % (i // 16, 10 + i % 16), None, rng.randrange(65536))
+        h.mac = mac_for(h.ipb)
+        mtas.append(Mta(h, i, rng))
+    pairs = []
+    while len(pairs) < 160:
+        a, b = rng.sample(mtas, 2)
+        if (a, b) not in pairs and (b, a) not in pairs:
+            pairs.append((a, b))
+    cport = {m.n: CLIENT_PORT_LO + 331 * m.n for m in mtas}
+    kinds, weights = zip(*X400H_KINDS)
+    pending = {}                 # (from, to) -> ids of transfers from -> to not reported on yet
+    stats = {"connections": 0, "associations": 0, "messages": 0, "probes": 0, "reports": 0}
+    outcomes = {}
+    seq = {"msg": 0}
+    side = open(sidecar + ".part", "w")
+    side.write("# frame\tinitiator\tresponder\toutcome\ttransfers  (one line per association; frame = its "
+               "session CONNECT, or the COTP CR answered by DR)\n")
+
+    def next_cport(m):
+        p = unregistered_client_port(cport[m.n])
+        cport[m.n] = CLIENT_PORT_LO if p >= CLIENT_PORT_HI else p + 1
+        return p
+
+    def new_message(src, dst, probe=False):
+        """A P1 message or probe from src to dst: (id, recipients, MTS-APDU)."""
+        seq["msg"] += 1
+        local = "%s-%s-%07d" % ("PRB" if probe else "MSG", src.name[-2:], seq["msg"])
+        orig = rng.choice(src.people)
+        recips = rng.sample(dst.people, rng.choice((1, 1, 1, 2, 2, 3, 4)))
+        if probe:
+            apdu = x4.p1_probe(local, orig, recips, rng.choice((1024, 4096, 20000)), prmd=src.prmd)
+        else:
+            apdu = x4.p1_message_to(local, orig, recips, contents[rng.choices(range(len(contents)),
+                                                                             X400H_SIZE_WEIGHTS)[0]],
+                                    prmd=src.prmd, priority=rng.choice((None, None, 0, 1, 2)),
+                                    content_id=rng.choice((None, "c-%d" % seq["msg"])))
+        return local, orig, recips, apdu
+
+    def new_report(src, dst, subject):
+        """A report from src to dst on a transfer dst sent to src earlier."""
+        local, orig, recips = subject
+        seq["msg"] += 1
+        per = []
+        for k, r in enumerate(recips, 1):
+            if rng.random() < 0.15:
+                per.append(x4.report_non_delivered(k, r, x4.NDR_UNABLE_TO_TRANSFER, x4.NDR_DIAG_UNRECOGNISED_OR_NAME,
+                                                   rng.choice((None, "no such mailbox at %s" % src.site))))
+            else:
+                per.append(x4.report_delivered(k, r))
+        return x4.p1_report("REP-%s-%07d" % (src.name[-2:], seq["msg"]), orig, local, dst.prmd, per,
+                            prmd=src.prmd)
+
+    def bind_request(a, pci, dialogue=x4.RTSE_MONOLOGUE, called_ssel=x4.CALLED_SSEL,
+                     called_psel=x4.CALLED_PSEL, context=x4.OID_AC_MTS_TRANSFER):
+        with pci:
+            rtorq = x4.rtse_rtorq(x4.ros_bind_invoke(x4.p1_bind_argument(a.name, a.password)), dialogue)
+            return st(x4.ses_cn(x4.pres_cp(x4.acse_aarq(x4.association_info(x4.PCI_RTSE, rtorq), context),
+                                           x4.CALLING_PSEL, called_psel),
+                                calling_ssel=x4.CALLING_SSEL, called_ssel=called_ssel))
+
+    def bind_accept(b, pci):
+        with pci:
+            rtoac = x4.rtse_rtoac(x4.ros_bind_result(x4.p1_bind_result(b.name, b.password)))
+            return st(x4.ses_ac(x4.pres_cpa(x4.acse_aare(x4.association_info(x4.PCI_RTSE, rtoac), accepted=True))))
+
+    def refusal(kind, a, pci):
+        """(request, answer) of a refused association."""
+        with pci:
+            if kind == "refused-session":
+                return bind_request(a, pci, called_ssel=b"S-X"), st(x4.ses_rf(b"", reason=x4.SES_RF_SSEL_UNKNOWN))
+            if kind == "refused-presentation":
+                return (bind_request(a, pci, called_psel=b"P-X"),
+                        st(x4.ses_rf(x4.pres_cpr_provider(x4.PRES_PROVIDER_CALLED_ADDRESS_UNKNOWN))))
+            if kind == "refused-acse":
+                return (bind_request(a, pci, context=x4.OID_AC_MTS_ACCESS_94),
+                        st(x4.refuse_acse_tsdu(x4.ACSE_REJECTED_PERMANENT, x4.ACSE_DIAG_CONTEXT_NOT_SUPPORTED)))
+            if kind == "refused-rtse-busy":
+                return (bind_request(a, pci),
+                        st(x4.refuse_acse_tsdu(x4.ACSE_REJECTED_TRANSIENT, x4.ACSE_DIAG_NO_REASON,
+                                               x4.rtse_rtorj(None, x4.RTSE_REFUSE_BUSY))))
+            if kind == "refused-rtse-dialogue":
+                return (bind_request(a, pci, dialogue=x4.RTSE_TWA),
+                        st(x4.refuse_acse_tsdu(x4.ACSE_REJECTED_PERMANENT, x4.ACSE_DIAG_NO_REASON,
+                                               x4.rtse_rtorj(None, x4.RTSE_REFUSE_DIALOGUE_MODE))))
+            assert kind == "refused-p1"
+            return bind_request(a, pci), st(x4.bind_refuse_tsdu())
+
+    def transfer(f, from_client, pci, apdu, n):
+        """AS, DT, AE from the sender, AEA from the receiver (serial n)."""
+        with pci:
+            start, data, end = x4.message_tsdus(apdu, b"%04d" % n, b"%d" % n)
+            start, data, end, ack = st(start), st(data), st(end), st(x4.ses_aea(b"%d" % n))
+        yield from send(f, from_client, start, dt=rng.randrange(300, 3000))
+        # stock 4.0 leaves many P1 transfers undecoded (no P1 in the MAP
+        # frame; 40 % of them with 8 connections interleaved frame by frame)
+        # when another connection's frames come between a transfer's S-DATA
+        # and its MAP: those frames are written back to back
+        for _ in send(f, from_client, data, dt=200):
+            pass
+        for _ in send(f, from_client, end, dt=80):
+            pass
+        yield
+        yield from send(f, not from_client, ack, dt=rng.randrange(1500, 5000))
+
+    def outgoing(src, dst, k):
+        """k transfers src -> dst: reports on what dst sent src first, then messages and probes."""
+        todo = pending.get((dst, src))
+        out = []
+        while todo and len(out) < k and rng.random() < 0.8:
+            out.append(("report", todo.pop(0)))
+        while len(out) < k:
+            out.append(("probe" if rng.random() < 0.12 else "message", None))
+        return out
+
+    def do_transfers(f, from_client, src, dst, pci, plan, serial, done):
+        for what, subject in plan:
+            if what == "report":
+                apdu = new_report(src, dst, subject)
+                rec = None
+            else:
+                local, orig, recips, apdu = new_message(src, dst, probe=what == "probe")
+                rec = (local, orig, recips)
+            serial[0] += 1
+            yield from transfer(f, from_client, pci, apdu, serial[0])
+            stats[what + "s"] += 1
+            done[0] += 1
+            if rec and rng.random() < 0.7:           # dst will report on it
+                q = pending.setdefault((src, dst), [])
+                q.append(rec)
+                del q[:-64]
+
+    def association(f, a, b, pci, kind, last):
+        """One association a -> b on flow f; returns (outcome, transfers) via the list it yields into."""
+        done = [0]
+        serial = [0]
+        if kind.startswith("refused"):
+            req, ans = refusal(kind, a, pci)
+            yield from send(f, True, req, dt=rng.randrange(200, 6000))
+            yield from send(f, False, ans, dt=rng.randrange(1500, 4000))
+            f.close(True, dt=350)
+            yield
+            return done[0]
+        twa = kind == "twa"
+        yield from send(f, True, bind_request(a, pci, dialogue=x4.RTSE_TWA if twa else x4.RTSE_MONOLOGUE),
+                        dt=rng.randrange(200, 6000))
+        yield from send(f, False, bind_accept(b, pci), dt=rng.randrange(1500, 4000))
+        if kind == "abort-user":
+            _, _, _, apdu = new_message(a, b)
+            with pci:
+                start, data, _ = x4.message_tsdus(apdu, b"0001", b"1")
+                start, data = st(start), st(data)
+                abrt = st(x4.ses_ab(x4.pres_aru(x4.acse_abrt(
+                    x4.ACSE_ABRT_SOURCE_USER,
+                    x4.association_info(x4.PCI_RTSE, x4.rtse_rtab(x4.RTSE_ABORT_PERMANENT))))))
+            yield from send(f, True, start, dt=1200)
+            yield from send(f, True, data, dt=200)
+            yield from send(f, False, abrt, dt=2200)
+            f.close(False, dt=300)
+            yield
+            return done[0]
+        if kind == "reset":
+            with pci:
+                seq["msg"] += 1
+                apdu = x4.p1_message_to("MSG-%s-%07d" % (a.name[-2:], seq["msg"]), rng.choice(a.people),
+                                        rng.sample(b.people, 2), contents[big], prmd=a.prmd)
+                start, data, _ = x4.message_tsdus(apdu, b"0001", b"1")
+                start, data = st(start), st(data)
+            yield from send(f, True, start, dt=1200)
+            yield from send(f, True, data[:2], dt=200)
+            f.pkt(False, RST | ACK, dt=900)
+            yield
+            return done[0]
+        k = rng.choice((1, 2, 3, 4, 5, 6, 8, 10))
+        yield from do_transfers(f, True, a, b, pci, outgoing(a, b, k), serial, done)
+        if twa:
+            # b asks for the turn (PT + RTTP), a gives the tokens; b reports
+            # on what a just sent and may send its own; b gives the turn back
+            # and a reports on those
+            with pci:
+                pt = st(x4.ses_pt_data(x4.pres_user_data(x4.PCI_RTSE, x4.rtse_rttp(0))))
+                gt = st(x4.ses_gt())
+            yield from send(f, False, pt, dt=500)
+            yield from send(f, True, gt, dt=300)
+            yield from do_transfers(f, False, b, a, pci, outgoing(b, a, rng.choice((1, 2, 3))), serial, done)
+            yield from send(f, False, gt, dt=300)
+            if pending.get((b, a)) and rng.random() < 0.8:
+                yield from do_transfers(f, True, a, b, pci, [("report", pending[(b, a)].pop(0))], serial, done)
+        if kind == "abort-provider":
+            with pci:
+                ab = st(x4.ses_ab(x4.pres_arp(x4.PRES_ABORT_UNEXPECTED_PPDU, x4.PRES_EVENT_TD_PPDU)))
+            yield from send(f, False, ab, dt=2200)
+            f.close(False, dt=300)
+            yield
+            return done[0]
+        with pci:
+            fn = st(x4.ses_fn(x4.pres_user_data(x4.PCI_ACSE, x4.acse_rlrq()),
+                              x4.SES_TD_RELEASED if last else x4.SES_TD_KEPT))
+            dn = st(x4.release_response_tsdu())
+        yield from send(f, True, fn, dt=900)
+        yield from send(f, False, dn, dt=700)
+        if last:
+            f.close(True, dt=250)
+            yield
+        return done[0]
+
+    def connection():
+        a, b = rng.choice(pairs)
+        if rng.random() < 0.5:                 # either MTA may initiate
+            a, b = b, a
+        pci = PciContext(rng.sample(X400H_PCI_IDS, 3))
+        stats["connections"] += 1
+        f = Flow(w, a.host, b.host, next_cport(a), 102, rng.getrandbits(32), rng.getrandbits(32))
+        f.handshake(dt=rng.randrange(100, 4000))
+        yield
+        if rng.random() < X400H_COTP_DR:
+            f.pkt(True, ACK | PSH, cr_bad, dt=120)
+            side.write("%d\t%s\t%s\tcotp-dr\t0\n" % (w.n, a.host.ip, b.host.ip))
+            outcomes["cotp-dr"] = outcomes.get("cotp-dr", 0) + 1
+            yield
+            f.pkt(False, ACK | PSH, dr, dt=1500)
+            yield
+            f.close(False, dt=200)
+            yield
+            return
+        f.pkt(True, ACK | PSH, cr, dt=120)
+        yield
+        f.pkt(False, ACK | PSH, cc, dt=2100)
+        yield
+        n = rng.randrange(1, 25)               # unless a refusal, an abort or a reset ends it first
+        for i in range(n):
+            kind = rng.choices(kinds, weights)[0]
+            last = i == n - 1 or kind not in ("monologue", "twa")
+            frame = w.n + 1
+            stats["associations"] += 1
+            transfers = yield from association(f, a, b, pci, kind, last)
+            outcome = kind if kind not in ("monologue", "twa") else kind + ("-released" if last else "-kept")
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            side.write("%d\t%s\t%s\t%s\t%d\n" % (frame, a.host.ip, b.host.ip, outcome, transfers))
+            if last:
+                return
+
+    run_sessions(w, rng, connection, target, concurrency=8)
+    w.close()
+    side.close()
+    os.chmod(sidecar + ".part", 0o644)
+    os.replace(sidecar + ".part", sidecar)
+    summary = ", ".join("%d %s" % (v, k) for k, v in stats.items())
+    summary += "; associations: " + ", ".join("%d %s" % (outcomes[k], k) for k in sorted(outcomes))
+    return w.n, summary
+
+
+# ---------------------------------------------------------------------------
 
 def main(argv):
     args = argv[1:]
@@ -699,7 +1048,8 @@ def main(argv):
     os.chmod(outdir, 0o755)
     jobs = [("mixed", lambda p: gen_mixed(p, target)),
             ("rfc1006-heavy", lambda p: gen_rfc1006(p, target)),
-            ("epm-heavy", lambda p: gen_epm(p, target, os.path.join(outdir, "epm-heavy.endpoints.tsv")))]
+            ("epm-heavy", lambda p: gen_epm(p, target, os.path.join(outdir, "epm-heavy.endpoints.tsv"))),
+            ("x400-heavy", lambda p: gen_x400_heavy(p, target, os.path.join(outdir, "x400-heavy.associations.tsv")))]
     for name, fn in jobs:
         if only and name not in only:
             continue
@@ -707,8 +1057,8 @@ def main(argv):
         res = fn(os.path.join(outdir, name + ".pcap"))
         extra = ""
         if isinstance(res, tuple):
-            res, eps = res
-            extra = ", %d distinct endpoints" % eps
+            res, more = res
+            extra = ", %d distinct endpoints" % more if isinstance(more, int) else ", " + more
         print("%s.pcap: %d frames%s, %.1f s" % (name, res, extra, time.time() - t0), flush=True)
     return 0
 

@@ -1,6 +1,6 @@
 #!/bin/bash
-# bench/before-after.sh - the six plugin/stock ratios (mixed, rfc1006-heavy,
-# epm-heavy; plain read and -T fields) of an earlier commit's plugin and of
+# bench/before-after.sh - the eight plugin/stock ratios (mixed, rfc1006-heavy,
+# epm-heavy, x400-heavy; plain read and -T fields) of an earlier commit's plugin and of
 # the current build, in one run, counted in instructions.
 #
 # Usage: bash bench/before-after.sh REV      (e.g. a commit before a change)
@@ -22,7 +22,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 rev=${1:?usage: bench/before-after.sh REV}
 DIR=${BENCH_DIR:-/var/tmp/exmta-bench}
 N=${BENCH_CG_FRAMES:-50000}
-WORKLOADS="mixed rfc1006-heavy epm-heavy"
+WORKLOADS="mixed rfc1006-heavy epm-heavy x400-heavy"
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 command -v valgrind >/dev/null || { log "valgrind missing: apt-get install valgrind"; exit 1; }

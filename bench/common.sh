@@ -4,18 +4,35 @@
 # tests/run-all.sh's malloc tuning changes what tshark costs: not measured here
 unset GLIBC_TUNABLES
 
-# bench_mode_args MODE -> MODE_ARGS: tshark's arguments for a mode
+# bench_mode_args MODE -> MODE_ARGS: tshark's arguments for a mode, and
+# PLUGIN_MODE_ARGS: what the plugin's run adds to them
 #   plain   (none)
 #   fields  -T fields -e frame.number -e tcp.stream
+#   tables  -q; the plugin adds -z exmta,associations -z exmta,messages, so
+#           plugin / stock is what the plugin costs with its X.400 tables
+#           against stock's quiet read (bench_tables_ok says if it has them)
 bench_mode_args() {
     MODE_ARGS=()
-    [ "$1" = fields ] && MODE_ARGS=(-T fields -e frame.number -e tcp.stream)
+    PLUGIN_MODE_ARGS=()
+    case $1 in
+        fields) MODE_ARGS=(-T fields -e frame.number -e tcp.stream) ;;
+        tables) MODE_ARGS=(-q); PLUGIN_MODE_ARGS=(-z exmta,associations -z exmta,messages) ;;
+    esac
     return 0
+}
+
+# bench_tables_ok REPO: does tools/exmta-tshark (EXMTA_PLUGIN_ROOT's plugin)
+# accept the tables mode's -z arguments? (tshark refuses an unknown -z name)
+bench_tables_ok() {
+    bench_mode_args tables
+    "$1/tools/exmta-tshark" -r "$1/sample-pcaps/x400-twa-transfers.pcap" "${MODE_ARGS[@]}" \
+        "${PLUGIN_MODE_ARGS[@]}" > /dev/null 2>&1
 }
 
 # bench_stock_args WORKLOAD -> STOCK_ARGS: what stock tshark needs to decode a
 # workload as the plugin does (rfc1006-heavy: TPKT on TCP 102, stock's
-# heuristic being off)
+# heuristic being off). x400-heavy gets nothing: TCP 102 is stock TPKT's own
+# port in 4.0, and -d for it only adds a "matched 2 dissectors" warning.
 bench_stock_args() {
     STOCK_ARGS=()
     [ "$1" = rfc1006-heavy ] && STOCK_ARGS=(-d tcp.port==102,tpkt)

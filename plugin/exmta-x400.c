@@ -53,48 +53,53 @@ typedef struct {
 static struct {
     stock_hf_t cotp_src_tsap, cotp_dst_tsap;
     stock_hf_t ses_type, ses_calling_sel, ses_called_sel, ses_reason;
+    stock_hf_t pres_abort_reason;
     stock_hf_t pres_cp, pres_cpr, pres_mode, pres_calling_sel, pres_called_sel, pres_reason, pres_aru, pres_arp;
     stock_hf_t acse_aarq, acse_aare, acse_rlrq, acse_rlre, acse_abrt, acse_context, acse_result, acse_abort_source;
     stock_hf_t rtse_rtorq, rtse_rtoac, rtse_rtorj, rtse_rtab, rtse_dialogue, rtse_refuse, rtse_abort;
     stock_hf_t p1_bind_arg, p1_bind_res, p1_bind_err, p1_initiator, p1_responder, p1_apdu;
 } hf_stock;
 
-static const struct { stock_hf_t *hf; const char *name; } stock_fields[] = {
-    { &hf_stock.cotp_src_tsap, "cotp.src-tsap" },
-    { &hf_stock.cotp_dst_tsap, "cotp.dst-tsap" },
-    { &hf_stock.ses_type, "ses.type" },
-    { &hf_stock.ses_calling_sel, "ses.calling_session_selector" },
-    { &hf_stock.ses_called_sel, "ses.called_session_selector" },
-    { &hf_stock.ses_reason, "ses.reason_code" },
-    { &hf_stock.pres_cp, "pres.cptype" },
-    { &hf_stock.pres_cpr, "pres.cprtype" },
-    { &hf_stock.pres_mode, "pres.mode_value" },
-    { &hf_stock.pres_calling_sel, "pres.calling_presentation_selector" },
-    { &hf_stock.pres_called_sel, "pres.called_presentation_selector" },
-    { &hf_stock.pres_reason, "pres.provider_reason" },
-    { &hf_stock.pres_aru, "pres.aru_ppdu" },
-    { &hf_stock.pres_arp, "pres.arp_ppdu_element" },
-    { &hf_stock.acse_aarq, "acse.aarq_element" },
-    { &hf_stock.acse_aare, "acse.aare_element" },
-    { &hf_stock.acse_rlrq, "acse.rlrq_element" },
-    { &hf_stock.acse_rlre, "acse.rlre_element" },
-    { &hf_stock.acse_abrt, "acse.abrt_element" },
-    { &hf_stock.acse_context, "acse.aSO_context_name" },
-    { &hf_stock.acse_result, "acse.result" },
-    { &hf_stock.acse_abort_source, "acse.abort_source" },
-    { &hf_stock.rtse_rtorq, "rtse.rtorq_apdu_element" },
-    { &hf_stock.rtse_rtoac, "rtse.rtoac_apdu_element" },
-    { &hf_stock.rtse_rtorj, "rtse.rtorj_apdu_element" },
-    { &hf_stock.rtse_rtab, "rtse.rtab_apdu_element" },
-    { &hf_stock.rtse_dialogue, "rtse.dialogueMode" },
-    { &hf_stock.rtse_refuse, "rtse.refuseReason" },
-    { &hf_stock.rtse_abort, "rtse.abortReason" },
-    { &hf_stock.p1_bind_arg, "p1.MTABindArgument" },
-    { &hf_stock.p1_bind_res, "p1.MTABindResult" },
-    { &hf_stock.p1_bind_err, "p1.MTABindError" },
-    { &hf_stock.p1_initiator, "p1.authenticated.initiator-name" },
-    { &hf_stock.p1_responder, "p1.authenticated.responder-name" },
-    { &hf_stock.p1_apdu, "p1.MTS_APDU" },
+/* name: the field's abbreviation; 4.6 renamed a few, tried first (newer). */
+static const struct { stock_hf_t *hf; const char *name; const char *newer; } stock_fields[] = {
+    { &hf_stock.cotp_src_tsap, "cotp.src-tsap", NULL },
+    { &hf_stock.cotp_dst_tsap, "cotp.dst-tsap", NULL },
+    { &hf_stock.ses_type, "ses.type", NULL },
+    { &hf_stock.ses_calling_sel, "ses.calling_session_selector", NULL },
+    { &hf_stock.ses_called_sel, "ses.called_session_selector", NULL },
+    { &hf_stock.ses_reason, "ses.reason_code", NULL },
+    { &hf_stock.pres_cp, "pres.cptype", NULL },
+    { &hf_stock.pres_cpr, "pres.cprtype", NULL },
+    { &hf_stock.pres_mode, "pres.mode_value", NULL },
+    { &hf_stock.pres_calling_sel, "pres.calling_presentation_selector", NULL },
+    { &hf_stock.pres_called_sel, "pres.called_presentation_selector", NULL },
+    /* CPR's provider-reason; 4.0 and 4.4 give the per-context reason the same name */
+    { &hf_stock.pres_reason, "pres.provider_reason", "pres.cPR_PPDU__provider_reason" },
+    /* ARP's abort-reason */
+    { &hf_stock.pres_abort_reason, "pres.provider_reason", "pres.aRU_PPDU_provider_reason" },
+    { &hf_stock.pres_aru, "pres.aru_ppdu", NULL },
+    { &hf_stock.pres_arp, "pres.arp_ppdu_element", NULL },
+    { &hf_stock.acse_aarq, "acse.aarq_element", NULL },
+    { &hf_stock.acse_aare, "acse.aare_element", NULL },
+    { &hf_stock.acse_rlrq, "acse.rlrq_element", NULL },
+    { &hf_stock.acse_rlre, "acse.rlre_element", NULL },
+    { &hf_stock.acse_abrt, "acse.abrt_element", NULL },
+    { &hf_stock.acse_context, "acse.aSO_context_name", NULL },
+    { &hf_stock.acse_result, "acse.result", NULL },
+    { &hf_stock.acse_abort_source, "acse.abort_source", NULL },
+    { &hf_stock.rtse_rtorq, "rtse.rtorq_apdu_element", NULL },
+    { &hf_stock.rtse_rtoac, "rtse.rtoac_apdu_element", NULL },
+    { &hf_stock.rtse_rtorj, "rtse.rtorj_apdu_element", NULL },
+    { &hf_stock.rtse_rtab, "rtse.rtab_apdu_element", NULL },
+    { &hf_stock.rtse_dialogue, "rtse.dialogueMode", NULL },
+    { &hf_stock.rtse_refuse, "rtse.refuseReason", NULL },
+    { &hf_stock.rtse_abort, "rtse.abortReason", NULL },
+    { &hf_stock.p1_bind_arg, "p1.MTABindArgument", NULL },
+    { &hf_stock.p1_bind_res, "p1.MTABindResult", NULL },
+    { &hf_stock.p1_bind_err, "p1.MTABindError", NULL },
+    { &hf_stock.p1_initiator, "p1.authenticated.initiator-name", NULL },
+    { &hf_stock.p1_responder, "p1.authenticated.responder-name", NULL },
+    { &hf_stock.p1_apdu, "p1.MTS_APDU", NULL },
 };
 
 static int proto_rtse = -1, proto_p1 = -1, proto_s7comm = -1, proto_mms = -1;
@@ -313,8 +318,13 @@ exmta_x400_read(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o)
         o->ev |= EXMTA_X4_PRES_CPR;
         o->pres_reason = int_of(tree, &hf_stock.pres_reason);
     }
-    if (has(tree, &hf_stock.pres_aru) || has(tree, &hf_stock.pres_arp))
+    if (has(tree, &hf_stock.pres_aru))
         o->ev |= EXMTA_X4_PRES_ABORT;
+    if (has(tree, &hf_stock.pres_arp)) {
+        o->ev |= EXMTA_X4_PRES_ABORT;
+        if (o->pres_reason < 0)
+            o->pres_reason = int_of(tree, &hf_stock.pres_abort_reason);
+    }
 
     if (has(tree, &hf_stock.acse_aarq)) {
         o->ev |= EXMTA_X4_AARQ;
@@ -600,7 +610,7 @@ exmta_x400_register(int proto)
             "Layer of the abort", HFILL } },
         { &hf_end_reason,
           { "Abort reason", "exmta.x400.abort_reason", FT_INT32, BASE_DEC, NULL, 0x0,
-            "RTSE abortReason or ACSE abort-source", HFILL } },
+            "RTSE abortReason, ACSE abort-source or presentation (ARP) abort-reason", HFILL } },
         { &hf_apdu,
           { "P1 transfer", "exmta.x400.apdu", FT_UINT8, BASE_DEC, VALS(apdu_vals), 0x0,
             "A message, report or probe transferred in this frame (stock X.411 MTS-APDU)", HFILL } },
@@ -632,10 +642,12 @@ void
 exmta_x400_handoff(void)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++) {
-        header_field_info *h = proto_registrar_get_byname(stock_fields[i].name);
+        header_field_info *h = stock_fields[i].newer ? proto_registrar_get_byname(stock_fields[i].newer) : NULL;
         stock_hf_t *sh = stock_fields[i].hf;
 
         sh->n = 0;
+        if (!h)
+            h = proto_registrar_get_byname(stock_fields[i].name);
         /* the chain of fields of that name, from the first registered */
         while (h && h->same_name_prev_id > 0)
             h = proto_registrar_get_nth((guint)h->same_name_prev_id);

@@ -68,6 +68,7 @@ exmta_x4_obs_abort(const exmta_x4_obs_t *o, gint *reason)
         r = o->acse_abort_source;
     } else if (o->ev & EXMTA_X4_PRES_ABORT) {
         l = EXMTA_X4_LAYER_PRESENTATION;
+        r = o->pres_reason;
     } else if (o->ev & EXMTA_X4_SES_AB) {
         l = EXMTA_X4_LAYER_SESSION;
     }
@@ -160,6 +161,14 @@ static const reason_t rtse_abort[] = {
     { -1, NULL, NULL },
 };
 
+/* ISO 8823 Abort-reason of ARP-PPDU */
+static const reason_t pres_abort[] = {
+    { 0, "reason-not-specified", NULL }, { 1, "unrecognized-ppdu", NULL }, { 2, "unexpected-ppdu", NULL },
+    { 3, "unexpected-session-service-primitive", NULL }, { 4, "unrecognized-ppdu-parameter", NULL },
+    { 5, "unexpected-ppdu-parameter", NULL }, { 6, "invalid-ppdu-parameter-value", NULL },
+    { -1, NULL, NULL },
+};
+
 /* ACSE ABRT-source */
 static const reason_t acse_abort[] = {
     { 0, "service-user", NULL }, { 1, "service-provider", NULL }, { -1, NULL, NULL },
@@ -172,7 +181,7 @@ find_reason(exmta_x4_layer_t layer, gint reason, gboolean abort)
 
     switch (layer) {
     case EXMTA_X4_LAYER_SESSION:      t = abort ? NULL : ses_refuse; break;
-    case EXMTA_X4_LAYER_PRESENTATION: t = abort ? NULL : pres_refuse; break;
+    case EXMTA_X4_LAYER_PRESENTATION: t = abort ? pres_abort : pres_refuse; break;
     case EXMTA_X4_LAYER_ACSE:         t = abort ? acse_abort : acse_refuse; break;
     case EXMTA_X4_LAYER_RTSE:         t = abort ? rtse_abort : rtse_refuse; break;
     case EXMTA_X4_LAYER_MTA_BIND:     t = abort ? NULL : bind_refuse; break;

@@ -29,7 +29,7 @@ enum {
     EXMTA_X4_SES_AB    = 1u << 9,   /* session ABORT */
     EXMTA_X4_PRES_CP   = 1u << 10,  /* presentation CP (mode) */
     EXMTA_X4_PRES_CPR  = 1u << 11,  /* presentation CPR (pres_reason) */
-    EXMTA_X4_PRES_ABORT = 1u << 12, /* presentation ARU or ARP */
+    EXMTA_X4_PRES_ABORT = 1u << 12, /* presentation ARU, or ARP (pres_reason) */
     EXMTA_X4_AARQ      = 1u << 13,
     EXMTA_X4_AARE      = 1u << 14,  /* acse_result */
     EXMTA_X4_RLRQ      = 1u << 15,

@@ -250,7 +250,7 @@ class AssociationsOutput(unittest.TestCase):
 
     def test_result_and_end_of_each_capture(self):
         want = {
-            "x400-abort-provider.pcap": ("accepted", "abort by presentation"),
+            "x400-abort-provider.pcap": ("accepted", "abort by presentation: unexpected-ppdu (2)"),
             "x400-abort-user.pcap": ("accepted", "abort by RTSE: permanent-problem (5)"),
             "x400-left-open.pcap": ("accepted", "open"),
             "x400-refused-acse-context.pcap": ("refused by ACSE: rejected-permanent (1)", "refused"),

@@ -124,6 +124,12 @@ def tshark_run(args, stock=False, env=None):
     e["EXMTA_PLUGIN_ROOT"] = PLUGIN_ROOT
     if env:
         e.update(env)
+    log = os.environ.get("EXMTA_IT_RUNLOG")
+    if log:
+        # where the tests' time goes: one line per run, "wall user sys test args"
+        who = os.path.basename(sys.argv[0]) or "?"
+        label = " ".join([who, "--stock" if stock else ""] + list(args)).replace("%", "%%").replace("\n", " ")
+        cmd = ["/usr/bin/time", "-a", "-o", log, "-f", "%e %U %S " + label[:400]] + cmd
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, timeout=600)
     err = "\n".join(l for l in p.stderr.decode("utf-8", "replace").splitlines()
                     if l.strip() and not any(b in l for b in _BENIGN_STDERR))

@@ -16,22 +16,36 @@
 
 #include "exmta-x400-stats.h"
 #include "x400assoc.h"
+#include "x400msg.h"
 
 #define ASSOC_CLI "exmta,associations"
 #define ASSOC_TABLE_CLI "exmta,associations_table"
 #define ASSOC_TITLE "Exchange MTA X.400 Associations"
+#define MSGS_CLI "exmta,messages"
+#define MSGS_TABLE_CLI "exmta,messages_table"
+#define MSGS_TITLE "Exchange MTA X.400 Messages"
 
 typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON } assoc_fmt_t;
 
 typedef struct {
     assoc_fmt_t fmt;
+    gboolean messages;          /* -z exmta,messages: the transfers */
     exmta_x4_model_t *model;
+    exmta_x4_msgs_t *msgs;
 } assoc_tap_t;
 
 static void
 assoc_reset(void *tapdata)
 {
     exmta_x4_model_reset(((assoc_tap_t *)tapdata)->model);
+    exmta_x4_msgs_reset(((assoc_tap_t *)tapdata)->msgs);
+}
+
+static void
+msgs_add_tap(exmta_x4_msgs_t *msgs, const exmta_x400_tap_t *r)
+{
+    for (guint i = 0; i < r->n_transfers; i++)
+        exmta_x4_msgs_add(msgs, &r->transfers[i], r->obs.frame, r->obs.assoc, r->obs.stream, r->obs.from_client);
 }
 
 static EXMTA_TAP_PACKET_CB(assoc_packet)
@@ -41,7 +55,10 @@ static EXMTA_TAP_PACKET_CB(assoc_packet)
     (void)pinfo;
     (void)edt;
     (void)flags;
-    exmta_x4_model_add(((assoc_tap_t *)tapdata)->model, &r->obs);
+    if (((assoc_tap_t *)tapdata)->messages)
+        msgs_add_tap(((assoc_tap_t *)tapdata)->msgs, r);
+    else
+        exmta_x4_model_add(((assoc_tap_t *)tapdata)->model, &r->obs);
     return TAP_PACKET_REDRAW;
 }
 
@@ -49,9 +66,23 @@ static void
 assoc_draw(void *tapdata)
 {
     assoc_tap_t *t = (assoc_tap_t *)tapdata;
-    GPtrArray *rows = exmta_x4_model_rows(t->model);
+    GPtrArray *rows;
     GString *s = g_string_new(NULL);
 
+    if (t->messages) {
+        const GPtrArray *mr = exmta_x4_msgs_rows(t->msgs);
+
+        switch (t->fmt) {
+        case FMT_CSV:   exmta_x4_msgs_format_csv(s, mr); break;
+        case FMT_JSON:  exmta_x4_msgs_format_json(s, mr); break;
+        default:        exmta_x4_msgs_format_text(s, mr); break;
+        }
+        fputs(s->str, stdout);
+        fflush(stdout);
+        g_string_free(s, TRUE);
+        return;
+    }
+    rows = exmta_x4_model_rows(t->model);
     switch (t->fmt) {
     case FMT_CSV:   exmta_x4_format_csv(s, rows); break;
     case FMT_JSON:  exmta_x4_format_json(s, rows); break;
@@ -69,23 +100,24 @@ assoc_finish(void *tapdata)
     assoc_tap_t *t = (assoc_tap_t *)tapdata;
 
     exmta_x4_model_free(t->model);
+    exmta_x4_msgs_free(t->msgs);
     g_free(t);
 }
 
 static gboolean
-assoc_tap_init(const char *opt_arg)
+assoc_tap_init(const char *opt_arg, const char *cli, gboolean messages)
 {
     static const struct { const char *name; assoc_fmt_t fmt; } formats[] = {
         { "text", FMT_TEXT }, { "csv", FMT_CSV }, { "json", FMT_JSON },
     };
-    const char *rest = opt_arg + strlen(ASSOC_CLI);
+    const char *rest = opt_arg + strlen(cli);
     const char *user_filter = NULL;
     assoc_fmt_t fmt = FMT_TEXT;
     assoc_tap_t *t;
     GString *err;
 
     if (*rest != '\0' && *rest != ',') {
-        fprintf(stderr, "tshark: invalid \"-z %s\": use -z %s[,text|csv|json][,filter]\n", opt_arg, ASSOC_CLI);
+        fprintf(stderr, "tshark: invalid \"-z %s\": use -z %s[,text|csv|json][,filter]\n", opt_arg, cli);
         return FALSE;
     }
     if (*rest == ',') {
@@ -105,13 +137,16 @@ assoc_tap_init(const char *opt_arg)
     }
     t = g_new0(assoc_tap_t, 1);
     t->fmt = fmt;
+    t->messages = messages;
     t->model = exmta_x4_model_new();
+    t->msgs = exmta_x4_msgs_new();
     err = register_tap_listener(EXMTA_X400_TAP_NAME, t, user_filter, TL_REQUIRES_NOTHING,
                                 assoc_reset, assoc_packet, assoc_draw, assoc_finish);
     if (err) {
-        fprintf(stderr, "tshark: couldn't register the %s tap: %s\n", ASSOC_CLI, err->str);
+        fprintf(stderr, "tshark: couldn't register the %s tap: %s\n", cli, err->str);
         g_string_free(err, TRUE);
         exmta_x4_model_free(t->model);
+        exmta_x4_msgs_free(t->msgs);
         g_free(t);
         return FALSE;
     }
@@ -121,7 +156,15 @@ assoc_tap_init(const char *opt_arg)
 static EXMTA_STAT_TAP_INIT_CB(assoc_init)
 {
     (void)userdata;
-    if (!assoc_tap_init(opt_arg))
+    if (!assoc_tap_init(opt_arg, ASSOC_CLI, FALSE))
+        EXMTA_STAT_TAP_INIT_FAIL();
+    EXMTA_STAT_TAP_INIT_RETURN(true);
+}
+
+static EXMTA_STAT_TAP_INIT_CB(msgs_init)
+{
+    (void)userdata;
+    if (!assoc_tap_init(opt_arg, MSGS_CLI, TRUE))
         EXMTA_STAT_TAP_INIT_FAIL();
     EXMTA_STAT_TAP_INIT_RETURN(true);
 }
@@ -244,6 +287,115 @@ static EXMTA_TAP_PACKET_CB(table_packet)
     return TAP_PACKET_REDRAW;
 }
 
+/* ---- Statistics > Exchange MTA X.400 Messages ------------------------------ */
+
+static stat_tap_table_item msgs_fields[EXMTA_X4_MSG_NCOLS];
+static exmta_x4_msgs_t *msgs_model;
+static stat_tap_table_ui *msgs_ui_registered;
+
+static void
+msgs_model_cleanup(void)
+{
+    exmta_x4_msgs_reset(msgs_model);
+}
+
+static void
+msgs_shutdown(void)
+{
+    exmta_x4_msgs_free(msgs_model);
+    msgs_model = NULL;
+    if (msgs_ui_registered && msgs_ui_registered->tables) {
+        free_stat_tables(msgs_ui_registered);
+        g_array_free(msgs_ui_registered->tables, TRUE);
+        msgs_ui_registered->tables = NULL;
+    }
+}
+
+static void
+msgs_free_item(stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *field_data)
+{
+    (void)table;
+    (void)row;
+    if (column < EXMTA_X4_MSG_NCOLS && msgs_fields[column].type == TABLE_ITEM_STRING && field_data) {
+        g_free((char *)field_data->value.string_value);
+        field_data->value.string_value = NULL;
+    }
+}
+
+static void
+msgs_table_reset(stat_tap_table *table)
+{
+    for (guint i = 0; i < table->num_elements; i++) {
+        for (guint c = 0; c < table->num_fields; c++)
+            msgs_free_item(table, i, c, stat_tap_get_field_data(table, i, c));
+        g_free(table->elements[i]);
+    }
+    g_free(table->elements);
+    table->elements = NULL;
+    table->num_elements = 0;
+    exmta_x4_msgs_reset(msgs_model);
+}
+
+static void
+msgs_table_init(stat_tap_table_ui *new_stat)
+{
+    stat_tap_table *table;
+
+    if (!msgs_model)
+        msgs_model = exmta_x4_msgs_new();
+    table = stat_tap_find_table(new_stat, MSGS_TITLE);
+    if (table) {
+        msgs_table_reset(table);
+        return;
+    }
+    exmta_x4_msgs_reset(msgs_model);
+    table = stat_tap_init_table(MSGS_TITLE, EXMTA_X4_MSG_NCOLS, 0, NULL);
+    stat_tap_add_table(new_stat, table);
+}
+
+static void
+msgs_set_row(stat_tap_table *table, guint idx, const exmta_x4_msg_row_t *r)
+{
+    stat_tap_table_item_type items[EXMTA_X4_MSG_NCOLS];
+
+    memset(items, 0, sizeof(items));
+    for (guint c = 0; c < EXMTA_X4_MSG_NCOLS; c++) {
+        char *v = exmta_x4_msg_cell(r, (int)c);
+
+        items[c].type = msgs_fields[c].type;
+        if (items[c].type == TABLE_ITEM_UINT)
+            items[c].value.uint_value = v ? (guint)g_ascii_strtoull(v, NULL, 10) : 0;
+        else
+            items[c].value.string_value = g_strdup(v ? v : "");
+        g_free(v);
+    }
+    if (idx < table->num_elements)
+        for (guint c = 0; c < EXMTA_X4_MSG_NCOLS; c++)
+            msgs_free_item(table, idx, c, stat_tap_get_field_data(table, idx, c));
+    stat_tap_init_table_row(table, idx, EXMTA_X4_MSG_NCOLS, items);
+}
+
+static EXMTA_TAP_PACKET_CB(msgs_table_packet)
+{
+    stat_data_t *stat_data = (stat_data_t *)tapdata;
+    const exmta_x400_tap_t *r = (const exmta_x400_tap_t *)data;
+    stat_tap_table *table;
+    const GPtrArray *rows;
+
+    (void)pinfo;
+    (void)edt;
+    (void)flags;
+    if (!msgs_model || !r->n_transfers || stat_data->stat_tap_data->tables->len == 0)
+        return TAP_PACKET_DONT_REDRAW;
+    table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
+    rows = exmta_x4_msgs_rows(msgs_model);
+    msgs_add_tap(msgs_model, r);
+    /* a report links the row of its subject too: set every row again */
+    for (guint i = 0; i < rows->len; i++)
+        msgs_set_row(table, i, (const exmta_x4_msg_row_t *)g_ptr_array_index(rows, i));
+    return TAP_PACKET_REDRAW;
+}
+
 void
 exmta_x400_stats_register(void)
 {
@@ -279,6 +431,43 @@ exmta_x400_stats_register(void)
         table_fields[c].column_name = exmta_x4_columns[c];
         table_fields[c].field_format = c == 9 ? "%.6f" : num ? "%u" : "%s";
     }
+    static stat_tap_ui msgs_ui = {
+        REGISTER_STAT_GROUP_GENERIC,
+        MSGS_TITLE,
+        MSGS_CLI,
+        msgs_init,
+        0,
+        NULL,
+    };
+    static stat_tap_table_ui msgs_table_ui = {
+        REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        MSGS_TITLE,
+        EXMTA_X400_TAP_NAME,
+        MSGS_TABLE_CLI,
+        msgs_table_init,
+        msgs_table_packet,
+        msgs_table_reset,
+        msgs_free_item,
+        NULL,
+        G_N_ELEMENTS(msgs_fields), msgs_fields,
+        G_N_ELEMENTS(table_params), table_params,
+        NULL,
+        0,
+    };
+
+    for (int c = 0; c < EXMTA_X4_MSG_NCOLS; c++) {
+        gboolean num = exmta_x4_msg_col_numeric(c);
+
+        msgs_fields[c].type = num ? TABLE_ITEM_UINT : TABLE_ITEM_STRING;
+        msgs_fields[c].align = num ? TAP_ALIGN_RIGHT : TAP_ALIGN_LEFT;
+        msgs_fields[c].column_name = exmta_x4_msg_columns[c];
+        msgs_fields[c].field_format = num ? "%u" : "%s";
+    }
+    register_stat_tap_ui(&msgs_ui, NULL);
+    register_stat_tap_table_ui(&msgs_table_ui);
+    msgs_ui_registered = &msgs_table_ui;
+    register_cleanup_routine(msgs_model_cleanup);
+    register_shutdown_routine(msgs_shutdown);
     register_stat_tap_ui(&assoc_ui, NULL);
     register_stat_tap_table_ui(&table_ui);
     table_ui_registered = &table_ui;

@@ -35,12 +35,27 @@ static int hf_end = -1;
 static int hf_abort_by = -1;
 static int hf_end_reason = -1;
 static int hf_apdu = -1;
+static int hf_mts_id = -1;
+static int hf_originator = -1;
+static int hf_recipient = -1;
+static int hf_content_type = -1;
+static int hf_size = -1;
+static int hf_priority = -1;
+static int hf_subject_id = -1;
+static int hf_subject_in = -1;
+static int hf_delivered = -1;
+static int hf_non_delivered = -1;
+static int hf_nd_reason = -1;
+static int hf_nd_diagnostic = -1;
 
 static gint ett_x400 = EXMTA_ETT_INIT;
+static gint ett_transfer = EXMTA_ETT_INIT;
+static gint ett_rr = EXMTA_ETT_INIT;
 
 static expert_field ei_refused = EI_INIT;
 static expert_field ei_aborted = EI_INIT;
 static expert_field ei_start_missing = EI_INIT;
+static expert_field ei_non_delivery = EI_INIT;
 
 /* A stock field read back, looked up by abbreviation at handoff: every
  * hfid of that name (ACSE registers aSO-context-name four times). */
@@ -57,6 +72,13 @@ static struct {
     stock_hf_t pres_cp, pres_cpr, pres_mode, pres_calling_sel, pres_called_sel, pres_reason, pres_aru, pres_arp;
     stock_hf_t acse_aarq, acse_aare, acse_rlrq, acse_rlre, acse_abrt, acse_context, acse_result, acse_abort_source;
     stock_hf_t rtse_rtorq, rtse_rtoac, rtse_rtorj, rtse_rtab, rtse_dialogue, rtse_refuse, rtse_abort;
+    /* P1 transfers */
+    stock_hf_t p1_message, p1_probe, p1_report, p1_msg_id, p1_probe_id, p1_report_id, p1_subject_id;
+    stock_hf_t p1_originator, p1_recipient, p1_actual_recipient, p1_per_msg_rcpt, p1_per_probe_rcpt;
+    stock_hf_t p1_per_report_rcpt, p1_delivery, p1_nd_reason, p1_nd_diag, p1_built_in, p1_extended;
+    stock_hf_t p1_priority, p1_content, p1_content_length;
+    stock_hf_t p1_country_iso, p1_country_x121, p1_admd, p1_prmd_id, p1_prmd_name, p1_printable, p1_numeric;
+    stock_hf_t p1_local_id, p1_org, p1_surname, p1_given, p1_initials, p1_ou;
     stock_hf_t p1_bind_arg, p1_bind_res, p1_bind_err, p1_initiator, p1_responder, p1_apdu;
 } hf_stock;
 
@@ -100,12 +122,49 @@ static const struct { stock_hf_t *hf; const char *name; const char *newer; } sto
     { &hf_stock.p1_initiator, "p1.authenticated.initiator-name", NULL },
     { &hf_stock.p1_responder, "p1.authenticated.responder-name", NULL },
     { &hf_stock.p1_apdu, "p1.MTS_APDU", NULL },
+    { &hf_stock.p1_message, "p1.message_element", NULL },
+    { &hf_stock.p1_probe, "p1.probe_element", NULL },
+    { &hf_stock.p1_report, "p1.report_element", NULL },
+    { &hf_stock.p1_msg_id, "p1.message_identifier_element", NULL },
+    { &hf_stock.p1_probe_id, "p1.probe_identifier_element", NULL },
+    { &hf_stock.p1_report_id, "p1.report_identifier_element", NULL },
+    { &hf_stock.p1_subject_id, "p1.subject_identifier_element", NULL },
+    { &hf_stock.p1_originator, "p1.originator_name_element", "p1.mta_originator_name_element" },
+    { &hf_stock.p1_recipient, "p1.recipient_name_element", NULL },
+    { &hf_stock.p1_actual_recipient, "p1.actual_recipient_name_element", NULL },
+    { &hf_stock.p1_per_msg_rcpt, "p1.PerRecipientMessageTransferFields_element", NULL },
+    { &hf_stock.p1_per_probe_rcpt, "p1.PerRecipientProbeTransferFields_element", NULL },
+    { &hf_stock.p1_per_report_rcpt, "p1.PerRecipientReportTransferFields_element", NULL },
+    { &hf_stock.p1_delivery, "p1.delivery_element", NULL },
+    { &hf_stock.p1_nd_reason, "p1.non_delivery_reason_code", NULL },
+    { &hf_stock.p1_nd_diag, "p1.non_delivery_diagnostic_code", NULL },
+    { &hf_stock.p1_built_in, "p1.built_in", NULL },
+    { &hf_stock.p1_extended, "p1.extended", NULL },
+    { &hf_stock.p1_priority, "p1.priority", NULL },
+    { &hf_stock.p1_content, "p1.content", NULL },
+    { &hf_stock.p1_content_length, "p1.content_length", NULL },
+    { &hf_stock.p1_country_iso, "p1.iso_3166_alpha2_code", NULL },
+    { &hf_stock.p1_country_x121, "p1.x121_dcc_code", NULL },
+    { &hf_stock.p1_admd, "p1.administration_domain_name", NULL },
+    { &hf_stock.p1_prmd_id, "p1.private_domain_identifier", NULL },
+    { &hf_stock.p1_prmd_name, "p1.private_domain_name", NULL },
+    { &hf_stock.p1_printable, "p1.printable", NULL },
+    { &hf_stock.p1_numeric, "p1.numeric", NULL },
+    { &hf_stock.p1_local_id, "p1.local_identifier", NULL },
+    { &hf_stock.p1_org, "p1.organization_name", NULL },
+    { &hf_stock.p1_surname, "p1.surname", "p1.printable_surname" },
+    { &hf_stock.p1_given, "p1.given_name", "p1.printable_given_name" },
+    { &hf_stock.p1_initials, "p1.initials", "p1.printable_initials" },
+    { &hf_stock.p1_ou, "p1.OrganizationalUnitName", NULL },
 };
 
 static int proto_rtse = -1, proto_p1 = -1, proto_s7comm = -1, proto_mms = -1;
 
 /* The association of every stream, capture-wide, first pass only. */
 static exmta_x4_model_t *assign_model;
+/* MTS identifier -> frame of every message and probe so far (first pass):
+ * a report's subject, when it came earlier. */
+static GHashTable *seen_ids;
 
 /* ---- values ---------------------------------------------------------------- */
 
@@ -138,6 +197,13 @@ static const value_string rtse_mode_vals[] = {
 static const value_string dialogue_vals[] = {
     { 0, "monologue" },
     { 1, "two-way-alternate" },
+    { 0, NULL }
+};
+
+static const value_string priority_vals[] = {
+    { 0, "normal" },
+    { 1, "non-urgent" },
+    { 2, "urgent" },
     { 0, NULL }
 };
 
@@ -257,6 +323,245 @@ int_of(proto_tree *tree, const stock_hf_t *hfid)
     }
 }
 
+/* ---- P1 transfers, by walking the tree under each transfer's element ------ */
+
+static gboolean
+is_hf(const stock_hf_t *sh, const field_info *fi)
+{
+    for (guint k = 0; fi && k < sh->n; k++)
+        if (fi->hfinfo->id == sh->id[k])
+            return TRUE;
+    return FALSE;
+}
+
+static const char *
+str_of(field_info *fi)
+{
+    char *s = fvalue_to_string_repr(NULL, EXMTA_FINFO_FVALUE(fi), FTREPR_DISPLAY, fi->hfinfo->display);
+    const char *kept = s ? wmem_strdup(wmem_file_scope(), s) : NULL;
+
+    wmem_free(NULL, s);
+    return kept;
+}
+
+/* The attributes of an O/R name or an MTS identifier below node. */
+typedef struct {
+    const char *c, *a, *p, *o, *s, *g, *i, *local;
+    GPtrArray *ous;
+} orname_t;
+
+static void
+collect_orname(proto_node *node, orname_t *on, int domain)
+{
+    for (proto_node *n = node->first_child; n; n = n->next) {
+        field_info *fi = PNODE_FINFO(n);
+        int d = domain;
+
+        if (!fi)
+            continue;
+        if (is_hf(&hf_stock.p1_country_iso, fi) || is_hf(&hf_stock.p1_country_x121, fi)) {
+            if (!on->c)
+                on->c = str_of(fi);
+        } else if (is_hf(&hf_stock.p1_admd, fi)) {
+            d = 'A';
+        } else if (is_hf(&hf_stock.p1_prmd_id, fi) || is_hf(&hf_stock.p1_prmd_name, fi)) {
+            d = 'P';
+        } else if (is_hf(&hf_stock.p1_printable, fi) || is_hf(&hf_stock.p1_numeric, fi)) {
+            if (domain == 'A' && !on->a)
+                on->a = str_of(fi);
+            else if (domain == 'P' && !on->p)
+                on->p = str_of(fi);
+        } else if (is_hf(&hf_stock.p1_local_id, fi)) {
+            if (!on->local)
+                on->local = str_of(fi);
+        } else if (is_hf(&hf_stock.p1_org, fi)) {
+            if (!on->o)
+                on->o = str_of(fi);
+        } else if (is_hf(&hf_stock.p1_surname, fi)) {
+            if (!on->s)
+                on->s = str_of(fi);
+        } else if (is_hf(&hf_stock.p1_given, fi)) {
+            if (!on->g)
+                on->g = str_of(fi);
+        } else if (is_hf(&hf_stock.p1_initials, fi)) {
+            if (!on->i)
+                on->i = str_of(fi);
+        } else if (is_hf(&hf_stock.p1_ou, fi)) {
+            if (!on->ous)
+                on->ous = g_ptr_array_new();
+            g_ptr_array_add(on->ous, (gpointer)str_of(fi));
+        }
+        collect_orname(n, on, d);
+    }
+}
+
+static const char *
+orname_of(proto_node *node, gboolean mts_id)
+{
+    orname_t on;
+    char *s;
+    const char *kept;
+
+    memset(&on, 0, sizeof(on));
+    collect_orname(node, &on, 0);
+    if (on.ous)
+        g_ptr_array_add(on.ous, NULL);
+    s = mts_id ? exmta_x4_mts_id(on.c, on.a, on.p, on.local)
+               : exmta_x4_orname(on.c, on.a, on.p, on.o, on.s, on.g, on.i,
+                                 on.ous ? (const char *const *)on.ous->pdata : NULL);
+    if (on.ous)
+        g_ptr_array_free(on.ous, TRUE);
+    kept = wmem_strdup(wmem_file_scope(), s);
+    g_free(s);
+    return kept;
+}
+
+typedef struct {
+    exmta_x4_transfer_t t;
+    GPtrArray *recipients;      /* const char * (file scope) */
+    GArray *rr;                 /* exmta_x4_rr_t */
+    exmta_x4_rr_t *cur_rr;
+} transfer_ctx_t;
+
+/* The name stock's field gives a value (its value_string), or NULL. */
+static const char *
+hf_name(const header_field_info *h, guint32 v)
+{
+    if (!h->strings || (h->display & (BASE_UNIT_STRING | BASE_VAL64_STRING)))
+        return NULL;
+    if (h->display & BASE_RANGE_STRING)
+        return try_rval_to_str(v, (const range_string *)h->strings);
+    if (h->display & BASE_EXT_STRING)
+        return try_val_to_str_ext(v, (value_string_ext *)h->strings);
+    return try_val_to_str(v, (const value_string *)h->strings);
+}
+
+static const char *
+val_name(field_info *fi, guint32 v)
+{
+    const char *n = hf_name(fi->hfinfo, v);
+
+    return n ? wmem_strdup(wmem_file_scope(), n) : NULL;
+}
+
+static void
+collect_transfer(proto_node *node, transfer_ctx_t *x)
+{
+    for (proto_node *n = node->first_child; n; n = n->next) {
+        field_info *fi = PNODE_FINFO(n);
+
+        if (!fi)
+            continue;
+        if (is_hf(&hf_stock.p1_msg_id, fi) || is_hf(&hf_stock.p1_probe_id, fi) ||
+            is_hf(&hf_stock.p1_report_id, fi)) {
+            if (!x->t.mts_id)
+                x->t.mts_id = orname_of(n, TRUE);
+            continue;
+        }
+        if (is_hf(&hf_stock.p1_subject_id, fi)) {
+            if (!x->t.subject_id)
+                x->t.subject_id = orname_of(n, TRUE);
+            continue;
+        }
+        if (is_hf(&hf_stock.p1_originator, fi)) {
+            if (!x->t.originator)
+                x->t.originator = orname_of(n, FALSE);
+            continue;
+        }
+        if (is_hf(&hf_stock.p1_recipient, fi)) {
+            g_ptr_array_add(x->recipients, (gpointer)orname_of(n, FALSE));
+            continue;
+        }
+        if (is_hf(&hf_stock.p1_per_report_rcpt, fi)) {
+            exmta_x4_rr_t rr;
+
+            memset(&rr, 0, sizeof(rr));
+            rr.reason = rr.diagnostic = -1;
+            g_array_append_val(x->rr, rr);
+            x->cur_rr = &g_array_index(x->rr, exmta_x4_rr_t, x->rr->len - 1);
+            collect_transfer(n, x);
+            x->cur_rr = NULL;
+            continue;
+        }
+        if (x->cur_rr && is_hf(&hf_stock.p1_actual_recipient, fi)) {
+            if (!x->cur_rr->recipient)
+                x->cur_rr->recipient = orname_of(n, FALSE);
+            continue;
+        }
+        if (x->cur_rr && is_hf(&hf_stock.p1_delivery, fi))
+            x->cur_rr->delivered = TRUE;
+        if (x->cur_rr && is_hf(&hf_stock.p1_nd_reason, fi)) {
+            x->cur_rr->reason = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
+            x->cur_rr->reason_name = val_name(fi, (guint32)x->cur_rr->reason);
+        }
+        if (x->cur_rr && is_hf(&hf_stock.p1_nd_diag, fi)) {
+            x->cur_rr->diagnostic = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
+            x->cur_rr->diagnostic_name = val_name(fi, (guint32)x->cur_rr->diagnostic);
+        }
+        if (!x->t.content_type && is_hf(&hf_stock.p1_built_in, fi)) {
+            guint32 v = fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
+            const char *name = hf_name(fi->hfinfo, v);
+
+            x->t.content_type = name ? wmem_strdup_printf(wmem_file_scope(), "%s (%u)", name, v)
+                                     : wmem_strdup_printf(wmem_file_scope(), "%u", v);
+        }
+        if (!x->t.content_type && is_hf(&hf_stock.p1_extended, fi))
+            x->t.content_type = str_of(fi);
+        if (x->t.priority < 0 && is_hf(&hf_stock.p1_priority, fi))
+            x->t.priority = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
+        if (x->t.size < 0 && x->t.kind == EXMTA_X4_MESSAGE && is_hf(&hf_stock.p1_content, fi)) {
+            x->t.size = fi->length;
+            continue;           /* the content's own tree (P22) is not P1's envelope */
+        }
+        if (x->t.size < 0 && x->t.kind == EXMTA_X4_PROBE && is_hf(&hf_stock.p1_content_length, fi))
+            x->t.size = fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
+        collect_transfer(n, x);
+    }
+}
+
+/* P1 transfers of the frame: every message, probe or report element. */
+typedef struct {
+    GArray *out;                /* exmta_x4_transfer_t */
+} find_ctx_t;
+
+static void
+find_transfers(proto_node *node, find_ctx_t *f)
+{
+    for (proto_node *n = node->first_child; n; n = n->next) {
+        field_info *fi = PNODE_FINFO(n);
+        int kind = -1;
+
+        if (fi && is_hf(&hf_stock.p1_message, fi))
+            kind = EXMTA_X4_MESSAGE;
+        else if (fi && is_hf(&hf_stock.p1_probe, fi))
+            kind = EXMTA_X4_PROBE;
+        else if (fi && is_hf(&hf_stock.p1_report, fi))
+            kind = EXMTA_X4_REPORT;
+        if (kind >= 0) {
+            transfer_ctx_t x;
+
+            memset(&x, 0, sizeof(x));
+            x.t.kind = (guint8)kind;
+            x.t.size = -1;
+            x.t.priority = -1;
+            x.recipients = g_ptr_array_new();
+            x.rr = g_array_new(FALSE, TRUE, sizeof(exmta_x4_rr_t));
+            collect_transfer(n, &x);
+            x.t.n_recipients = x.recipients->len;
+            x.t.recipients = x.recipients->len ? (const char **)wmem_memdup(wmem_file_scope(), x.recipients->pdata,
+                                                   x.recipients->len * sizeof(gpointer)) : NULL;
+            x.t.n_rr = x.rr->len;
+            x.t.rr = x.rr->len ? (const exmta_x4_rr_t *)wmem_memdup(wmem_file_scope(), x.rr->data,
+                                                                     x.rr->len * sizeof(exmta_x4_rr_t)) : NULL;
+            g_ptr_array_free(x.recipients, TRUE);
+            g_array_free(x.rr, TRUE);
+            g_array_append_val(f->out, x.t);
+            continue;
+        }
+        find_transfers(n, f);
+    }
+}
+
 /* ISO 8327 SPDU types */
 enum { SPDU_FN = 9, SPDU_DN = 10, SPDU_RF = 12, SPDU_CN = 13, SPDU_AC = 14, SPDU_AB = 25 };
 
@@ -286,8 +591,10 @@ note_apdu(guint32 v, exmta_x4_obs_t *o)
 }
 
 void
-exmta_x400_read(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o)
+exmta_x400_read(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o,
+                const exmta_x4_transfer_t **transfers, guint *n)
 {
+    guint before;
 
     if (!tree)
         return;
@@ -374,7 +681,32 @@ exmta_x400_read(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o)
         o->ev |= EXMTA_X4_BIND_ERR;
         o->bind_error = int_of(tree, &hf_stock.p1_bind_err);
     }
+    before = (guint)o->messages + o->reports + o->probes;
     each_uint(tree, &hf_stock.p1_apdu, note_apdu, o);
+    if ((guint)o->messages + o->reports + o->probes > before) {
+        find_ctx_t f;
+
+        f.out = g_array_new(FALSE, TRUE, sizeof(exmta_x4_transfer_t));
+        if (*n)
+            g_array_append_vals(f.out, *transfers, *n);
+        find_transfers((proto_node *)tree, &f);
+        for (guint i = *n; i < f.out->len; i++) {
+            exmta_x4_transfer_t *t = &g_array_index(f.out, exmta_x4_transfer_t, i);
+
+            if (t->kind == EXMTA_X4_REPORT)
+                t->subject_in = t->subject_id && seen_ids ?
+                    GPOINTER_TO_UINT(g_hash_table_lookup(seen_ids, t->subject_id)) : 0;
+            else if (t->mts_id) {
+                if (!seen_ids)
+                    seen_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+                g_hash_table_insert(seen_ids, g_strdup(t->mts_id), GUINT_TO_POINTER(pinfo->num));
+            }
+        }
+        *transfers = (const exmta_x4_transfer_t *)wmem_memdup(wmem_file_scope(), f.out->data,
+                                                              f.out->len * sizeof(exmta_x4_transfer_t));
+        *n = f.out->len;
+        g_array_free(f.out, TRUE);
+    }
 
     for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
@@ -422,6 +754,8 @@ void
 exmta_x400_forget(void)
 {
     exmta_x4_model_reset(assign_model);
+    if (seen_ids)
+        g_hash_table_remove_all(seen_ids);
 }
 
 static void
@@ -429,6 +763,9 @@ x400_shutdown(void)
 {
     exmta_x4_model_free(assign_model);
     assign_model = NULL;
+    if (seen_ids)
+        g_hash_table_destroy(seen_ids);
+    seen_ids = NULL;
 }
 
 /* ---- the frame's items ------------------------------------------------------ */
@@ -438,6 +775,67 @@ gen(proto_item *ti)
 {
     proto_item_set_generated(ti);
     return ti;
+}
+
+static gboolean
+has_non_delivery(const exmta_x400_frame_t *xf)
+{
+    for (guint i = 0; i < xf->n_transfers; i++)
+        for (guint k = 0; k < xf->transfers[i].n_rr; k++)
+            if (!xf->transfers[i].rr[k].delivered)
+                return TRUE;
+    return FALSE;
+}
+
+static void
+add_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x4_transfer_t *t)
+{
+    proto_item *ti = gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, t->kind));
+    proto_tree *tt = proto_item_add_subtree(ti, ett_transfer);
+
+    if (t->mts_id)
+        gen(proto_tree_add_string(tt, hf_mts_id, tvb, 0, 0, t->mts_id));
+    if (t->originator)
+        gen(proto_tree_add_string(tt, hf_originator, tvb, 0, 0, t->originator));
+    for (guint i = 0; i < t->n_recipients; i++)
+        gen(proto_tree_add_string(tt, hf_recipient, tvb, 0, 0, t->recipients[i]));
+    if (t->content_type)
+        gen(proto_tree_add_string(tt, hf_content_type, tvb, 0, 0, t->content_type));
+    if (t->size >= 0)
+        gen(proto_tree_add_uint(tt, hf_size, tvb, 0, 0, (guint32)MIN(t->size, G_MAXUINT32)));
+    if (t->kind != EXMTA_X4_REPORT)
+        gen(proto_tree_add_uint(tt, hf_priority, tvb, 0, 0, t->priority >= 0 ? (guint32)t->priority : 0));
+    if (t->subject_id)
+        gen(proto_tree_add_string(tt, hf_subject_id, tvb, 0, 0, t->subject_id));
+    if (t->subject_in)
+        gen(proto_tree_add_uint(tt, hf_subject_in, tvb, 0, 0, t->subject_in));
+    for (guint i = 0; i < t->n_rr; i++) {
+        const exmta_x4_rr_t *rr = &t->rr[i];
+        const char *who = rr->recipient ? rr->recipient : "";
+        proto_item *ri;
+        proto_tree *rt;
+
+        if (rr->delivered) {
+            gen(proto_tree_add_string(tt, hf_delivered, tvb, 0, 0, who));
+            continue;
+        }
+        ri = gen(proto_tree_add_string(tt, hf_non_delivered, tvb, 0, 0, who));
+        rt = proto_item_add_subtree(ri, ett_rr);
+        if (rr->reason >= 0)
+            gen(proto_tree_add_uint_format_value(rt, hf_nd_reason, tvb, 0, 0, (guint32)rr->reason, "%s (%d)",
+                                                 rr->reason_name ? rr->reason_name : "?", rr->reason));
+        if (rr->diagnostic >= 0)
+            gen(proto_tree_add_uint_format_value(rt, hf_nd_diagnostic, tvb, 0, 0, (guint32)rr->diagnostic,
+                                                 "%s (%d)", rr->diagnostic_name ? rr->diagnostic_name : "?",
+                                                 rr->diagnostic));
+        expert_add_info_format(pinfo, ri, &ei_non_delivery,
+            "[Non-delivery] %s was not delivered: %s (%d) / %s (%d); the message %s%s",
+            who, rr->reason_name ? rr->reason_name : "reason", rr->reason,
+            rr->diagnostic_name ? rr->diagnostic_name : "diagnostic", rr->diagnostic,
+            t->subject_id ? t->subject_id : "(identifier not decoded)",
+            t->subject_in ? wmem_strdup_printf(pinfo->pool, " is in frame %u", t->subject_in)
+                          : " is not in the capture");
+    }
 }
 
 void
@@ -452,7 +850,7 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
         return;
     /* without a tree only the expert infos matter */
     if (!tree && !xf->refused_by && xf->end != EXMTA_X4_END_ABORT && xf->end != EXMTA_X4_END_RST &&
-        xf->start_seen)
+        xf->start_seen && !has_non_delivery(xf))
         return;
     if (tree) {
         ti = gen(proto_tree_add_uint(exmta_frame_tree(tvb, pinfo, tree), hf_assoc, tvb, 0, 0, xf->assoc));
@@ -484,12 +882,17 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
                                 o->pres_mode == 0 ? EXMTA_X4_RTSE_X410 : EXMTA_X4_RTSE_NORMAL));
     if (o->dialogue_mode >= 0)
         gen(proto_tree_add_uint(xt, hf_dialogue_mode, tvb, 0, 0, (guint32)o->dialogue_mode));
-    for (guint i = 0; i < o->messages; i++)
-        gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 0));
-    for (guint i = 0; i < o->reports; i++)
-        gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 1));
-    for (guint i = 0; i < o->probes; i++)
-        gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 2));
+    if (xf->n_transfers) {
+        for (guint i = 0; i < xf->n_transfers; i++)
+            add_transfer(tvb, pinfo, xt, &xf->transfers[i]);
+    } else {
+        for (guint i = 0; i < o->messages; i++)
+            gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 0));
+        for (guint i = 0; i < o->reports; i++)
+            gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 1));
+        for (guint i = 0; i < o->probes; i++)
+            gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 2));
+    }
     if (xf->refused_by) {
         ti = gen(proto_tree_add_uint(xt, hf_refused_by, tvb, 0, 0, xf->refused_by));
         if (xf->refuse_reason >= 0)
@@ -550,6 +953,8 @@ exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const add
         t->obs.from_client = FALSE;
     }
     t->obs.found_by = found_by;
+    t->transfers = xf->transfers;
+    t->n_transfers = xf->n_transfers;
     tap_queue_packet(x400_tap, pinfo, t);
 }
 
@@ -614,8 +1019,44 @@ exmta_x400_register(int proto)
         { &hf_apdu,
           { "P1 transfer", "exmta.x400.apdu", FT_UINT8, BASE_DEC, VALS(apdu_vals), 0x0,
             "A message, report or probe transferred in this frame (stock X.411 MTS-APDU)", HFILL } },
+        { &hf_mts_id,
+          { "MTS identifier", "exmta.x400.mts_id", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The transfer's message, probe or report identifier: /C=/A=/P=/ $ local identifier", HFILL } },
+        { &hf_originator,
+          { "Originator", "exmta.x400.originator", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Originator O/R name of a message or probe", HFILL } },
+        { &hf_recipient,
+          { "Recipient", "exmta.x400.recipient", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A recipient O/R name of a message or probe (one item each)", HFILL } },
+        { &hf_content_type,
+          { "Content type", "exmta.x400.content_type", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Built-in content type by name and number, or the extended content type's OID", HFILL } },
+        { &hf_size,
+          { "Size", "exmta.x400.size", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Message: octets of its content; probe: the content-length it asks about", HFILL } },
+        { &hf_priority,
+          { "Priority", "exmta.x400.priority", FT_UINT8, BASE_DEC, VALS(priority_vals), 0x0,
+            "Priority of a message or probe (normal when absent)", HFILL } },
+        { &hf_subject_id,
+          { "Subject MTS identifier", "exmta.x400.subject_id", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The MTS identifier of the message or probe a report is about", HFILL } },
+        { &hf_subject_in,
+          { "Subject in", "exmta.x400.subject_in", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "The frame of the message or probe a report is about", HFILL } },
+        { &hf_delivered,
+          { "Delivered to", "exmta.x400.delivered", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A recipient a report says was delivered", HFILL } },
+        { &hf_non_delivered,
+          { "Not delivered to", "exmta.x400.non_delivered", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A recipient a report says was not delivered", HFILL } },
+        { &hf_nd_reason,
+          { "Non-delivery reason", "exmta.x400.nd_reason", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "non-delivery-reason-code (stock X.411's names in the item and the expert info)", HFILL } },
+        { &hf_nd_diagnostic,
+          { "Non-delivery diagnostic", "exmta.x400.nd_diagnostic", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "non-delivery-diagnostic-code (stock X.411's names in the item and the expert info)", HFILL } },
     };
-    static gint *ett[] = { &ett_x400 };
+    static gint *ett[] = { &ett_x400, &ett_transfer, &ett_rr };
     static ei_register_info ei[] = {
         { &ei_refused,
           { "exmta.expert.x400_refused", PI_RESPONSE_CODE, PI_WARN,
@@ -623,6 +1064,9 @@ exmta_x400_register(int proto)
         { &ei_aborted,
           { "exmta.expert.x400_aborted", PI_RESPONSE_CODE, PI_WARN,
             "[Connector] X.400 association aborted", EXPFILL } },
+        { &ei_non_delivery,
+          { "exmta.expert.x400_non_delivery", PI_RESPONSE_CODE, PI_WARN,
+            "[Non-delivery] A report says a message was not delivered", EXPFILL } },
         { &ei_start_missing,
           { "exmta.expert.x400_start_missing", PI_SEQUENCE, PI_NOTE,
             "[Connector] X.400 association already running when the capture started", EXPFILL } },

@@ -13,6 +13,7 @@
 #include "exmta-frame.h"
 #include <epan/epan_dissect.h>
 #include "x400assoc.h"
+#include "x400msg.h"
 
 #define EXMTA_X400_TAP_NAME "exmta.x400"
 
@@ -28,11 +29,16 @@ typedef struct exmta_x400_frame {
     guint8 end;                 /* exmta_x4_end_t */
     guint8 abort_by;            /* exmta_x4_layer_t */
     gint refuse_reason, end_reason;
+    /* the P1 transfers stock decoded in the frame (file scope) */
+    const exmta_x4_transfer_t *transfers;
+    guint n_transfers;
 } exmta_x400_frame_t;
 
 /* The tap record: everything a listener needs (pinfo->pool). */
 typedef struct {
     exmta_x4_obs_t obs;         /* obs.assoc set */
+    const exmta_x4_transfer_t *transfers;       /* file scope */
+    guint n_transfers;
 } exmta_x400_tap_t;
 
 void exmta_x400_register(int proto);
@@ -40,8 +46,10 @@ void exmta_x400_handoff(void);
 
 /* Prime edt with every stock field exmta reads. */
 void exmta_x400_prime(epan_dissect_t *edt);
-/* Read the stock fields of tree (made visible or primed) into o. */
-void exmta_x400_read(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o);
+/* Read the stock fields of tree (made visible or primed) into o, and the
+ * P1 transfers into *transfers (file scope; appended, *n counts them). */
+void exmta_x400_read(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o,
+                     const exmta_x4_transfer_t **transfers, guint *n);
 
 /* First pass: the association of a frame of stream (0: none yet for a RST)
  * after feeding o (o->frame, o->stream, o->ev set); fills the frame's

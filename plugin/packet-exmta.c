@@ -200,6 +200,8 @@ static struct {
         exmta_rfc1006_frame_t rec;      /* being decided */
         exmta_rfc1006_frame_t *fd;      /* &rec until kept, then the kept record */
         exmta_x4_obs_t x400;            /* what stock's tree showed of X.400 */
+        const exmta_x4_transfer_t *transfers;   /* and its P1 transfers */
+        guint n_transfers;
     } first_pass;
 } cap;
 
@@ -470,8 +472,10 @@ keep_x400(exmta_rfc1006_frame_t *rec)
     tmp.obs = *o;
     tmp.obs.frame = cap.first_pass.num;
     tmp.obs.stream = exmta_tcp_stream_num(cd->tcpd);
+    tmp.transfers = cap.first_pass.transfers;
+    tmp.n_transfers = cap.first_pass.n_transfers;
     exmta_x400_assign(&tmp, FALSE);
-    plain = exmta_x4_obs_empty(o) && tmp.start_seen && !tmp.end && !tmp.refused_by;
+    plain = exmta_x4_obs_empty(o) && !tmp.n_transfers && tmp.start_seen && !tmp.end && !tmp.refused_by;
     if (plain && cd->x400_plain && cd->x400_plain->assoc == tmp.assoc) {
         rec->x400 = cd->x400_plain;
         return;
@@ -506,6 +510,8 @@ new_first_pass_frame(packet_info *pinfo)
     keep_first_pass_frame();
     memset(&cap.first_pass.rec, 0, sizeof(cap.first_pass.rec));
     exmta_x4_obs_init(&cap.first_pass.x400);
+    cap.first_pass.transfers = NULL;
+    cap.first_pass.n_transfers = 0;
     cap.first_pass.num = pinfo->num;
     cap.first_pass.kept = FALSE;
     cap.first_pass.fd = &cap.first_pass.rec;
@@ -611,7 +617,8 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
         if (bind_fd && frame_has_proto(pinfo, proto_p1))
             read_bind(dtree, bind_fd);
         if (read_x400)
-            exmta_x400_read(dtree, pinfo, &cap.first_pass.x400);
+            exmta_x400_read(dtree, pinfo, &cap.first_pass.x400, &cap.first_pass.transfers,
+                            &cap.first_pass.n_transfers);
     }
     FINALLY {
         if (tree && !was_visible)

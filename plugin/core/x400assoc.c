@@ -673,8 +673,8 @@ exmta_x4_format_text(GString *out, const GPtrArray *rows)
     g_string_append_printf(out, "%s\n", rule);
 }
 
-static void
-csv_field(GString *out, const char *v)
+void
+exmta_x4_csv_field(GString *out, const char *v)
 {
     if (!v)
         return;
@@ -697,7 +697,7 @@ exmta_x4_format_csv(GString *out, const GPtrArray *rows)
     for (int c = 0; c < EXMTA_X4_NCOLS; c++) {
         if (c)
             g_string_append_c(out, ',');
-        csv_field(out, exmta_x4_keys[c]);
+        exmta_x4_csv_field(out, exmta_x4_keys[c]);
     }
     g_string_append(out, "\r\n");
     for (guint i = 0; i < rows->len; i++) {
@@ -706,15 +706,15 @@ exmta_x4_format_csv(GString *out, const GPtrArray *rows)
 
             if (c)
                 g_string_append_c(out, ',');
-            csv_field(out, v);
+            exmta_x4_csv_field(out, v);
             g_free(v);
         }
         g_string_append(out, "\r\n");
     }
 }
 
-static void
-json_string(GString *out, const char *v)
+void
+exmta_x4_json_string(GString *out, const char *v)
 {
     char *valid = g_utf8_make_valid(v, -1);
 
@@ -754,7 +754,7 @@ exmta_x4_format_json(GString *out, const GPtrArray *rows)
             else if (exmta_x4_col_numeric(c))
                 g_string_append(out, v);
             else
-                json_string(out, v);
+                exmta_x4_json_string(out, v);
             g_free(v);
         }
         /* stable tokens beside the text columns, for programs */

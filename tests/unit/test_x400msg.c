@@ -1,0 +1,123 @@
+/* test_x400msg.c - unit tests for the X.400 transfers model.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "x400msg.h"
+
+static void
+test_names(void)
+{
+    static const char *const ous[] = { "SITE-A", NULL };
+    char *s = exmta_x4_orname("XZ", " ", "EXMTA", "Example Org", "Sender", "Alice", NULL, ous);
+
+    g_assert_cmpstr(s, ==, "/C=XZ/A= /P=EXMTA/O=Example Org/S=Sender/G=Alice/OU=SITE-A/");
+    g_free(s);
+    s = exmta_x4_mts_id("XZ", " ", "EXMTA", "EXMTA-MSG-0101");
+    g_assert_cmpstr(s, ==, "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-0101");
+    g_free(s);
+    s = exmta_x4_orname(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    g_assert_cmpstr(s, ==, "/");
+    g_free(s);
+}
+
+static void
+test_message_report_link(void)
+{
+    exmta_x4_msgs_t *m = exmta_x4_msgs_new();
+    const char *rcpts[] = { "/S=Bob/", "/S=Dave/" };
+    exmta_x4_rr_t rr[2];
+    exmta_x4_transfer_t msg, rep, orphan;
+    const GPtrArray *rows;
+    const exmta_x4_msg_row_t *r;
+    GString *g = g_string_new(NULL);
+
+    memset(&msg, 0, sizeof(msg));
+    msg.kind = EXMTA_X4_MESSAGE;
+    msg.mts_id = "/C=XZ/ $ M1";
+    msg.originator = "/S=Alice/";
+    msg.recipients = rcpts;
+    msg.n_recipients = 2;
+    msg.content_type = "interpersonal-messaging-1988 (22)";
+    msg.size = 798;
+    msg.priority = 2;
+    exmta_x4_msgs_add(m, &msg, 10, 1, 0, TRUE);
+
+    memset(rr, 0, sizeof(rr));
+    rr[0].recipient = "/S=Bob/";
+    rr[0].delivered = TRUE;
+    rr[0].reason = rr[0].diagnostic = -1;
+    rr[1].recipient = "/S=Dave/";
+    rr[1].reason = 1;
+    rr[1].reason_name = "unable-to-transfer";
+    rr[1].diagnostic = 0;
+    rr[1].diagnostic_name = "unrecognised-OR-name";
+    memset(&rep, 0, sizeof(rep));
+    rep.kind = EXMTA_X4_REPORT;
+    rep.mts_id = "/C=XZ/ $ R1";
+    rep.subject_id = "/C=XZ/ $ M1";
+    rep.rr = rr;
+    rep.n_rr = 2;
+    rep.size = -1;
+    rep.priority = -1;
+    exmta_x4_msgs_add(m, &rep, 20, 1, 0, FALSE);
+    g_assert_cmpuint(exmta_x4_msgs_find(m, "/C=XZ/ $ M1"), ==, 10);
+    g_assert_cmpuint(exmta_x4_msgs_find(m, "/C=XZ/ $ R1"), ==, 0);
+
+    /* a report whose subject is not in the capture */
+    memset(&orphan, 0, sizeof(orphan));
+    orphan.kind = EXMTA_X4_REPORT;
+    orphan.subject_id = "/C=XZ/ $ M0";
+    orphan.size = -1;
+    orphan.priority = -1;
+    exmta_x4_msgs_add(m, &orphan, 30, 2, 1, TRUE);
+
+    rows = exmta_x4_msgs_rows(m);
+    g_assert_cmpuint(rows->len, ==, 3);
+    r = (const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 0);
+    g_assert_cmpuint(r->report_in, ==, 20);
+    g_assert_cmpstr(r->recipients, ==, "/S=Bob/; /S=Dave/");
+    r = (const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 1);
+    g_assert_cmpuint(r->subject_in, ==, 10);
+    g_assert_cmpstr(r->delivered, ==, "/S=Bob/");
+    g_assert_cmpstr(r->non_delivered, ==, "/S=Dave/: unable-to-transfer (1) / unrecognised-OR-name (0)");
+    g_assert_cmpuint(r->n_non_delivered, ==, 1);
+    r = (const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 2);
+    g_assert_cmpuint(r->subject_in, ==, 0);
+
+    exmta_x4_msgs_format_csv(g, rows);
+    g_assert_cmpstr(g->str, ==,
+        "frame,assoc,stream,direction,kind,mts_id,originator,recipients,content_type,size,priority,subject_id,"
+        "delivered,non_delivered,non_delivered_count,report_in,subject_in\r\n"
+        "10,1,0,client to server,message,/C=XZ/ $ M1,/S=Alice/,/S=Bob/; /S=Dave/,"
+        "interpersonal-messaging-1988 (22),798,urgent,,,,,20,\r\n"
+        "20,1,0,server to client,report,/C=XZ/ $ R1,,,,,,/C=XZ/ $ M1,/S=Bob/,"
+        "/S=Dave/: unable-to-transfer (1) / unrecognised-OR-name (0),1,,10\r\n"
+        "30,2,1,client to server,report,,,,,,,/C=XZ/ $ M0,,,0,,\r\n");
+    g_string_truncate(g, 0);
+    exmta_x4_msgs_format_json(g, rows);
+    g_assert_true(g_str_has_prefix(g->str, "[\n  {\"frame\": 10, \"assoc\": 1, \"stream\": 0, "
+                                           "\"direction\": \"client to server\", \"kind\": \"message\""));
+    g_assert_nonnull(strstr(g->str, "\"report_in\": null, \"subject_in\": null}\n]\n"));
+    g_string_truncate(g, 0);
+    exmta_x4_msgs_format_text(g, rows);
+    g_assert_nonnull(strstr(g->str, "Exchange MTA X.400 transfers (exmta): 3\n"));
+    g_string_free(g, TRUE);
+
+    exmta_x4_msgs_reset(m);
+    g_assert_cmpuint(exmta_x4_msgs_rows(m)->len, ==, 0);
+    g_assert_cmpuint(exmta_x4_msgs_find(m, "/C=XZ/ $ M1"), ==, 0);
+    exmta_x4_msgs_free(m);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/x400msg/names", test_names);
+    g_test_add_func("/x400msg/message_report_link", test_message_report_link);
+    return g_test_run();
+}

@@ -8,6 +8,7 @@ filters, no -V) as in -T fields, in the -V tree (PDML), and with -2; the
 reading every field at once."""
 import collections
 import glob
+import json
 import os
 import re
 import sys
@@ -23,6 +24,9 @@ X400_FIELDS = [
     "exmta.x400.calling_psap", "exmta.x400.called_psap", "exmta.x400.app_context", "exmta.x400.rtse_mode",
     "exmta.x400.dialogue_mode", "exmta.x400.refused_by", "exmta.x400.refuse_reason", "exmta.x400.end",
     "exmta.x400.abort_by", "exmta.x400.abort_reason", "exmta.x400.apdu",
+    "exmta.x400.mts_id", "exmta.x400.originator", "exmta.x400.recipient", "exmta.x400.content_type",
+    "exmta.x400.size", "exmta.x400.priority", "exmta.x400.subject_id", "exmta.x400.subject_in",
+    "exmta.x400.delivered", "exmta.x400.non_delivered", "exmta.x400.nd_reason", "exmta.x400.nd_diagnostic",
 ]
 
 # The stock field each exmta.x400 field copies, on the same frame.
@@ -36,6 +40,9 @@ STOCK_OF = {
     "exmta.x400.app_context": "acse.aSO_context_name",
     "exmta.x400.dialogue_mode": "rtse.dialogueMode",
     "exmta.x400.apdu": "p1.MTS_APDU",
+    "exmta.x400.priority": "p1.priority",
+    "exmta.x400.nd_reason": "p1.non_delivery_reason_code",
+    "exmta.x400.nd_diagnostic": "p1.non_delivery_diagnostic_code",
 }
 STOCK_EXTRA = ["ses.type", "ses.reason_code", "pres.provider_reason", "pres.mode_value", "acse.result",
                "rtse.refuseReason", "rtse.abortReason", "p1.MTABindError", "cotp.type", "tcp.flags.reset"]
@@ -113,7 +120,9 @@ class X400Fields(unittest.TestCase):
                     if not vals[f]:
                         continue
                     checked[f] += 1
-                    if f == "exmta.x400.apdu":
+                    if f == "exmta.x400.priority" and not st[sf]:
+                        self.assertEqual(vals[f], "0", frame)      # absent: normal
+                    elif f == "exmta.x400.apdu":
                         self.assertEqual(sorted(split(vals[f])), sorted(split(st[sf])), frame)
                     else:
                         self.assertIn(vals[f], split(st[sf]) or [""], (frame, f))
@@ -158,6 +167,63 @@ class X400Fields(unittest.TestCase):
             cells = [c.strip() for c in line[0].strip().strip("|").split("|")][1:]
             got = [int(c) for c in cells[0::2]]     # frames, bytes for each filter
             self.assertEqual(got, want)
+
+
+class X400Messages(unittest.TestCase):
+    """The transfers of x400-twa-transfers.pcap: three each way, two
+    reports with a non-delivery each, every report linked to its subject."""
+
+    MSG_HEADER = ("frame,assoc,stream,direction,kind,mts_id,originator,recipients,content_type,size,priority,"
+                  "subject_id,delivered,non_delivered,non_delivered_count,report_in,subject_in")
+
+    def test_bounced_messages_are_one_filter(self):
+        pcap = it.sample("x400-twa-transfers.pcap")
+        for extra in ([], ["-2"]):
+            out = it.tshark(["-r", pcap, "-Y", "exmta.x400.non_delivered"] + extra)
+            self.assertEqual([l.split()[0] for l in out.splitlines()], ["20", "33"])
+        rows = it.fields(pcap, ["frame.number", "exmta.x400.subject_in", "exmta.x400.subject_id",
+                                "exmta.x400.non_delivered", "exmta.x400.nd_reason", "exmta.x400.nd_diagnostic",
+                                "_ws.expert.message"], filt="exmta.expert.x400_non_delivery")
+        self.assertEqual(rows[0], [
+            "20", "10", "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-0101",
+            "/C=XZ/A= /P=EXMTA/O=Example Org/S=Nobody/G=Dave/OU=SITE-B/", "1", "0",
+            "[Non-delivery] /C=XZ/A= /P=EXMTA/O=Example Org/S=Nobody/G=Dave/OU=SITE-B/ was not delivered: "
+            "unable-to-transfer (1) / unrecognised-OR-name (0); the message /C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-0101 "
+            "is in frame 10"])
+        self.assertEqual([r[:2] for r in rows], [["20", "10"], ["33", "28"]])
+
+    def test_messages_csv(self):
+        pcap = it.sample("x400-twa-transfers.pcap")
+        out = it.tshark(["-r", pcap, "-q", "-z", "exmta,messages,csv"])
+        self.assertEqual(out, it.tshark(["-r", pcap, "-q", "-2", "-z", "exmta,messages,csv"]))
+        lines = out.split("\r\n")
+        self.assertEqual(lines[0], self.MSG_HEADER)
+        self.assertEqual(lines[1], (
+            "10,1,0,client to server,message,/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-0101,"
+            "/C=XZ/A= /P=EXMTA/O=Example Org/S=Sender/G=Alice/OU=SITE-A/,"
+            "/C=XZ/A= /P=EXMTA/O=Example Org/S=Receiver/G=Bob/OU=SITE-B/; "
+            "/C=XZ/A= /P=EXMTA/O=Example Org/S=Receiver/G=Carol/OU=SITE-B/; "
+            "/C=XZ/A= /P=EXMTA/O=Example Org/S=Nobody/G=Dave/OU=SITE-B/,"
+            "interpersonal-messaging-1988 (22),798,urgent,,,,,20,"))
+        cols = [l.split(",") for l in lines[1:] if l]
+        self.assertEqual([(c[0], c[3], c[4]) for c in cols], [
+            ("10", "client to server", "message"), ("14", "client to server", "probe"),
+            ("20", "server to client", "report"), ("24", "server to client", "report"),
+            ("28", "server to client", "message"), ("33", "client to server", "report")])
+        # every report links to its subject and back
+        self.assertEqual([(c[0], c[-2], c[-1]) for c in cols], [
+            ("10", "20", ""), ("14", "24", ""), ("20", "", "10"), ("24", "", "14"), ("28", "33", ""),
+            ("33", "", "28")])
+        js = json.loads(it.tshark(["-r", pcap, "-q", "-z", "exmta,messages,json"]))
+        self.assertEqual([r["non_delivered_count"] for r in js], [None, None, 1, 0, None, 1])
+
+    def test_segmented_message_and_text(self):
+        pcap = it.sample("x400-transfer-segmented.pcap")
+        out = it.tshark(["-r", pcap, "-q", "-z", "exmta,messages"]).splitlines()
+        self.assertEqual(out[1], "Exchange MTA X.400 transfers (exmta): 1")
+        self.assertEqual(out[3].split()[:6], ["40", "1", "0", "client", "to", "server"])
+        rows = it.fields(pcap, ["frame.number", "exmta.x400.size", "exmta.x400.mts_id"], filt="exmta.x400.size")
+        self.assertEqual(rows, [["40", "30210", "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-0001"]])
 
 
 class X400Frames(unittest.TestCase):

@@ -1,9 +1,11 @@
-/* exmta-x400-stats.c - the X.400 associations table: one row per
- * association the "exmta.x400" tap reported, for tshark
- * (-z exmta,associations[,text|csv|json][,FILTER]) and the GUI
- * (Statistics > Exchange MTA X.400 Associations, -z exmta,associations_table).
- * The model and its renderings are plugin/core/x400assoc.c; this file only
- * feeds it the tap records and prints or fills the table. Neither needs a
+/* exmta-x400-stats.c - the X.400 associations and transfers tables: one
+ * row per association, and one per P1 message, probe or report, that the
+ * "exmta.x400" tap reported, for tshark
+ * (-z exmta,associations|messages[,text|csv|json][,FILTER]) and the GUI
+ * (Statistics > Exchange MTA X.400 Associations and Messages,
+ * -z exmta,associations_table and -z exmta,messages_table). The models and
+ * their renderings are plugin/core/x400assoc.c and x400msg.c; this file only
+ * feeds them the tap records and prints or fills the tables. Neither needs a
  * protocol tree: every record is what the first pass stored for its frame.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later

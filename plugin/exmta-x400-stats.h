@@ -1,14 +1,15 @@
-/* exmta-x400-stats.h - the X.400 associations table of the exmta.x400 tap
- * (exmta-x400-stats.c).
+/* exmta-x400-stats.h - the X.400 associations and transfers tables of the
+ * exmta.x400 tap (exmta-x400-stats.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef EXMTA_X400_STATS_H
 #define EXMTA_X400_STATS_H
 
-/* Registers -z exmta,associations[,text|csv|json][,filter] and the
- * Statistics > Exchange MTA X.400 Associations table
- * (-z exmta,associations_table). Called from plugin_register() through a
+/* Registers -z exmta,associations[,text|csv|json][,filter] and
+ * -z exmta,messages[,text|csv|json][,filter], and the Statistics > Exchange
+ * MTA X.400 Associations and Messages tables (-z exmta,associations_table,
+ * -z exmta,messages_table). Called from plugin_register() through a
  * tap_plugin. */
 void exmta_x400_stats_register(void);
 

@@ -348,6 +348,21 @@ class AssociationsOutput(unittest.TestCase):
         self.assertNotEqual(rc, 0)
         self.assertIn("use -z exmta,associations[,text|csv|json][,filter]", err)
 
+    def test_gui_tables(self):
+        """The Statistics tables (tshark prints them in the generic layout)."""
+        pcap = it.sample("x400-two-associations.pcap")
+        out = self.z(pcap, "exmta,associations_table", ["-z", "exmta,messages_table"]).splitlines()
+        rows = [l for l in out if re.match(r"^\d+ \|", l)]
+        self.assertEqual([r.split(" |")[:8] for r in rows], [
+            ["10", "1", "0", "client to server", "message", "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-0301",
+             "/C=XZ/A= /P=EXMTA/O=Example Org/S=Sender/G=Alice/OU=SITE-A/",
+             "/C=XZ/A= /P=EXMTA/O=Example Org/S=Receiver/G=Bob/OU=SITE-B/"],
+            ["18", "2", "0", "client to server", "message", "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-0302",
+             "/C=XZ/A= /P=EXMTA/O=Example Org/S=Sender/G=Alice/OU=SITE-A/",
+             "/C=XZ/A= /P=EXMTA/O=Example Org/S=Receiver/G=Carol/OU=SITE-B/"],
+            ["1", "0", "192.0.2.10", "49747", "192.0.2.20", "102", "port preference", "4"],
+            ["2", "0", "192.0.2.10", "49747", "192.0.2.20", "102", "port preference", "14"]])
+
     def test_shared_ping_captures(self):
         ok = it.shared("wiki", "x400-ping-success.pcap")
         self.assertEqual(self.z(ok, "exmta,associations,csv").splitlines()[1],

@@ -132,6 +132,8 @@ typedef struct {
     const struct exmta_rfc1006_frame *last_rec; /* the record its last RFC1006 frame kept */
     const struct exmta_tcp_frame *last_tcp_rec; /* likewise for its last stock-TPKT or RST frame */
     gboolean x400_pending;      /* an SPDU exmta-x400 reads continues in the next DT */
+    gboolean saw_tpdu;          /* exmta has walked a TPDU of the session */
+    gboolean mid_start;         /* its first was a DT: the capture starts inside a connection */
     gboolean rst_noted;         /* TCP's reset of the session already fed to the associations */
     const exmta_x400_frame_t *x400_plain; /* the association record of frames that show nothing */
 } exmta_conv_t;
@@ -317,6 +319,10 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
         cap.first_pass.x400.ev |= EXMTA_X4_DR;
         cap.first_pass.x400.dr_reason = cotp[COTP_DR_REASON_OFF];
     }
+    if (!cd->saw_tpdu) {
+        cd->saw_tpdu = TRUE;
+        cd->mid_start = tpdu == EXMTA_COTP_DT;
+    }
     if (tpdu == EXMTA_COTP_CR) {
         cap.first_pass.x400.ev |= EXMTA_X4_CR;
         ctx->read_x400 = TRUE;          /* the TSAPs */
@@ -334,10 +340,14 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
         cd->connect_pending = !eot;
     }
     /* The association's release and abort SPDUs, and in an MTA session
-     * every end of a TSDU (where an RTSE APDU, a P1 transfer, completes). */
+     * every end of a TSDU (where an RTSE APDU, a P1 transfer, completes);
+     * in a connection that started before the capture, whose X.400 stock
+     * may decode only later (its presentation contexts set by hand), the
+     * end of every TSDU that starts with GIVE TOKENS or DATA, as X.400's do. */
     if (cd->x400_pending || ctx->connect_phase ||
         si == EXMTA_SPDU_FINISH || si == EXMTA_SPDU_DISCONNECT || si == EXMTA_SPDU_ABORT ||
-        si == EXMTA_SPDU_ABORT_ACCEPT || (eot && cd->x400_frame)) {
+        si == EXMTA_SPDU_ABORT_ACCEPT || (eot && cd->x400_frame) ||
+        (eot && cd->mid_start && si == EXMTA_SPDU_GIVE_TOKENS)) {
         ctx->read_x400 = TRUE;
         cd->x400_pending = !eot;
     }

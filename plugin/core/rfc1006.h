@@ -68,6 +68,7 @@ guint exmta_rfc1006_walk(const guint8 *buf, gsize len, exmta_tpdu_fn fn, gpointe
 enum {
     EXMTA_SPDU_REFUSE = 12, EXMTA_SPDU_CONNECT = 13, EXMTA_SPDU_ACCEPT = 14,
     EXMTA_SPDU_FINISH = 9, EXMTA_SPDU_DISCONNECT = 10, EXMTA_SPDU_ABORT = 25, EXMTA_SPDU_ABORT_ACCEPT = 26,
+    EXMTA_SPDU_GIVE_TOKENS = 1,     /* also DATA TRANSFER: the same SI */
 };
 
 /* For a COTP header as an exmta_tpdu_fn gets it: when it is a DT with user

@@ -257,6 +257,14 @@ class X400Frames(unittest.TestCase):
                                  "the capture"]])
         csv = it.tshark(["-r", pcap, "-q", "-z", "exmta,associations,csv"]).splitlines()
         self.assertEqual(csv[1].split(",")[21:23], ["set-up not in the capture", "orderly release"])
+        # stock decodes the transfers once told the presentation contexts
+        uat = ["-o", 'uat:pres_context_list:"1","2.2.1.0.1"', "-o", 'uat:pres_context_list:"3","2.6.0.2.12"',
+               "-o", 'uat:pres_context_list:"5","2.6.0.2.7"']
+        out = it.tshark(uat + ["-r", pcap, "-q", "-z", "exmta,messages,csv", "-z", "exmta,associations,csv"])
+        lines = out.split("\r\n")
+        self.assertEqual([l.split(",")[:5] for l in lines[1:3]], [
+            ["3", "1", "0", "client to server", "message"], ["7", "1", "0", "client to server", "message"]])
+        self.assertEqual(lines[5].split(",")[21:25], ["set-up not in the capture", "orderly release", "2", "0"])
 
     def test_two_associations_on_one_connection(self):
         pcap = it.sample("x400-two-associations.pcap")

@@ -13,6 +13,8 @@
 #include <epan/expert.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/to_str.h>
+#include <epan/prefs.h>
+#include <epan/prefs-int.h>
 
 static int proto_exmta_x400 = -1;
 static int x400_tap = -1;
@@ -750,9 +752,21 @@ exmta_x400_assign(exmta_x400_frame_t *xf, gboolean rst_only)
     }
 }
 
+static gboolean every_tsdu;     /* stock's rtse.reassemble is off */
+
+gboolean
+exmta_x400_read_every_tsdu(void)
+{
+    return every_tsdu;
+}
+
 void
 exmta_x400_forget(void)
 {
+    module_t *rtse = prefs_find_module("rtse");
+    pref_t *reassemble = rtse ? prefs_find_preference(rtse, "reassemble") : NULL;
+
+    every_tsdu = reassemble && !prefs_get_bool_value(reassemble, pref_current);
     exmta_x4_model_reset(assign_model);
     if (seen_ids)
         g_hash_table_remove_all(seen_ids);

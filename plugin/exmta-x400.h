@@ -61,7 +61,10 @@ void exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 void exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const address *server,
                           guint16 port, const char *found_by);
 
-/* A new capture file. */
+/* A new capture file (reads stock's rtse.reassemble). */
 void exmta_x400_forget(void);
+/* Stock's RTSE reassembly is off: a P1 transfer may complete at any end of
+ * a TSDU, not only at the MAJOR SYNC POINT after it. */
+gboolean exmta_x400_read_every_tsdu(void);
 
 #endif /* EXMTA_X400_H */

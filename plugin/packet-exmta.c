@@ -339,15 +339,18 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
         ctx->connect_phase = TRUE;
         cd->connect_pending = !eot;
     }
-    /* The association's release and abort SPDUs, and in an MTA session
-     * every end of a TSDU (where an RTSE APDU, a P1 transfer, completes);
-     * in a connection that started before the capture, whose X.400 stock
-     * may decode only later (its presentation contexts set by hand), the
-     * end of every TSDU that starts with GIVE TOKENS or DATA, as X.400's do. */
+    /* The association's release and abort SPDUs, and where a P1 transfer
+     * completes: stock's RTSE reassembles a transfer at the MAJOR SYNC
+     * POINT (ACTIVITY END) after it, sent with GIVE TOKENS, in an MTA
+     * session, or in a connection that started before the capture (whose
+     * X.400 stock may decode only once told its presentation contexts).
+     * With stock's RTSE reassembly off, every end of a TSDU in them. */
     if (cd->x400_pending || ctx->connect_phase ||
         si == EXMTA_SPDU_FINISH || si == EXMTA_SPDU_DISCONNECT || si == EXMTA_SPDU_ABORT ||
-        si == EXMTA_SPDU_ABORT_ACCEPT || (eot && cd->x400_frame) ||
-        (eot && cd->mid_start && si == EXMTA_SPDU_GIVE_TOKENS)) {
+        si == EXMTA_SPDU_ABORT_ACCEPT ||
+        (eot && (cd->x400_frame || cd->mid_start) &&
+         (exmta_x400_read_every_tsdu() ||
+          (si == EXMTA_SPDU_GIVE_TOKENS && exmta_cotp_dt_second_spdu(cotp, cotp_len) == EXMTA_SPDU_MAJOR_SYNC)))) {
         ctx->read_x400 = TRUE;
         cd->x400_pending = !eot;
     }

@@ -303,6 +303,29 @@ exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot)
     return cotp[li + 1];
 }
 
+gint
+exmta_cotp_dt_second_spdu(const guint8 *cotp, gsize cotp_len)
+{
+    gsize li, off, len;
+
+    if (exmta_cotp_dt_spdu(cotp, cotp_len, NULL) < 0)
+        return -1;
+    li = cotp[0];
+    off = li + 1;                   /* the first SPDU's SI */
+    if (off + 2 > cotp_len)
+        return -1;
+    len = cotp[off + 1];
+    off += 2;
+    if (len == 0xFF) {
+        if (off + 2 > cotp_len)
+            return -1;
+        len = (gsize)cotp[off] << 8 | cotp[off + 1];
+        off += 2;
+    }
+    off += len;
+    return off < cotp_len ? cotp[off] : -1;
+}
+
 const char *
 exmta_r1006_status_str(exmta_r1006_status_t status)
 {

@@ -77,6 +77,15 @@ enum {
  * (LI 2) and class 2-4 normal and extended formats (LI 4 or more). */
 gint exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot);
 
+/* For a DT whose user data starts a TSDU with a whole SPDU (ISO 8327
+ * concatenation: SI, LI of one octet or 0xFF and two, then LI octets), the
+ * SI of the SPDU after the first, else -1. */
+gint exmta_cotp_dt_second_spdu(const guint8 *cotp, gsize cotp_len);
+
+/* MAJOR SYNC POINT, which is also ACTIVITY END: with GIVE TOKENS before it,
+ * the end of an X.400 transfer, where stock's RTSE reassembles it. */
+#define EXMTA_SPDU_MAJOR_SYNC 41
+
 const char *exmta_r1006_status_str(exmta_r1006_status_t status);
 const char *exmta_cotp_dr_reason_str(guint8 reason);   /* ISO 8073 13.5.3 e) */
 

@@ -15,6 +15,7 @@ sink(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpointer 
         x ^= cotp[i];
     /* and the SPDU type read from a DT's user data */
     x ^= (guint8)exmta_cotp_dt_spdu(cotp, cotp_len, NULL);
+    x ^= (guint8)exmta_cotp_dt_second_spdu(cotp, cotp_len);
     (void)x;
     (*(guint *)ud)++;
 }

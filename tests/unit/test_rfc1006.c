@@ -251,6 +251,29 @@ test_dt_spdu(void)
     g_assert_cmpint(exmta_cotp_dt_spdu(dt_cn, 2, NULL), ==, -1);
 }
 
+/* GIVE TOKENS then MAJOR SYNC POINT (the end of an X.400 transfer), DATA
+ * after GIVE TOKENS, a first SPDU with a two-octet length, and cut ones. */
+static void
+test_dt_second_spdu(void)
+{
+    static const guint8 gt_ae[] = { 0x02, 0xF0, 0x80, 0x01, 0x00, 0x29, 0x03, 0x2A, 0x01, 0x31 };
+    static const guint8 gt_dt[] = { 0x02, 0xF0, 0x80, 0x01, 0x00, 0x01, 0x00, 0x61 };
+    static const guint8 gt_params[] = { 0x02, 0xF0, 0x80, 0x01, 0x03, 0x10, 0x01, 0x02, 0x29, 0x00 };
+    static const guint8 long_li[] = { 0x02, 0xF0, 0x80, 0x0D, 0xFF, 0x00, 0x01, 0xAA, 0x2A, 0x00 };
+    static const guint8 gt_only[] = { 0x02, 0xF0, 0x80, 0x01, 0x00 };
+    static const guint8 cut_long[] = { 0x02, 0xF0, 0x80, 0x0D, 0xFF, 0x00 };
+    static const guint8 cr[] = { 0x06, 0xE0, 0x00, 0x00, 0x12, 0x34, 0x00 };
+
+    g_assert_cmpint(exmta_cotp_dt_second_spdu(gt_ae, sizeof(gt_ae)), ==, EXMTA_SPDU_MAJOR_SYNC);
+    g_assert_cmpint(exmta_cotp_dt_second_spdu(gt_dt, sizeof(gt_dt)), ==, 1);
+    g_assert_cmpint(exmta_cotp_dt_second_spdu(gt_params, sizeof(gt_params)), ==, EXMTA_SPDU_MAJOR_SYNC);
+    g_assert_cmpint(exmta_cotp_dt_second_spdu(long_li, sizeof(long_li)), ==, 42);
+    g_assert_cmpint(exmta_cotp_dt_second_spdu(gt_only, sizeof(gt_only)), ==, -1);
+    g_assert_cmpint(exmta_cotp_dt_second_spdu(cut_long, sizeof(cut_long)), ==, -1);
+    g_assert_cmpint(exmta_cotp_dt_second_spdu(cr, sizeof(cr)), ==, -1);
+    g_assert_cmpint(exmta_cotp_dt_second_spdu(gt_ae, 4), ==, -1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -265,5 +288,6 @@ main(int argc, char **argv)
     g_test_add_func("/rfc1006/garbage_after_valid_header", test_garbage_after_valid_header);
     g_test_add_func("/rfc1006/walk", test_walk);
     g_test_add_func("/rfc1006/dt_spdu", test_dt_spdu);
+    g_test_add_func("/rfc1006/dt_second_spdu", test_dt_second_spdu);
     return g_test_run();
 }

@@ -18,6 +18,7 @@
 
 static int proto_exmta_x400 = -1;
 static int x400_tap = -1;
+static int expert_tap = -1;
 
 static int hf_assoc = -1;
 static int hf_assoc_start = -1;
@@ -229,6 +230,9 @@ exmta_x400_prime(epan_dissect_t *edt)
 
 /* Every field_info of hfid (primed or visible tree), or NULL. The array is
  * the tree's own when primed; otherwise found by walking (free_it). */
+/* A primed tree has every field exmta reads in its arrays: no walk. */
+static gboolean tree_primed;
+
 static GPtrArray *
 finfos(proto_tree *tree, int hfid, gboolean *free_it)
 {
@@ -240,6 +244,8 @@ finfos(proto_tree *tree, int hfid, gboolean *free_it)
     a = proto_get_finfo_ptr_array(tree, hfid);
     if (a && a->len)
         return a;
+    if (tree_primed)
+        return NULL;
     a = proto_find_finfo(tree, hfid);
     if (a && !a->len) {
         g_ptr_array_free(a, TRUE);
@@ -592,14 +598,21 @@ note_apdu(guint32 v, exmta_x4_obs_t *o)
     }
 }
 
+gboolean
+exmta_x400_wanted(void)
+{
+    return have_tap_listener(x400_tap) || (expert_tap >= 0 && have_tap_listener(expert_tap));
+}
+
 void
-exmta_x400_read(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o,
+exmta_x400_read(proto_tree *tree, packet_info *pinfo, gboolean primed, exmta_x4_obs_t *o,
                 const exmta_x4_transfer_t **transfers, guint *n)
 {
     guint before;
 
     if (!tree)
         return;
+    tree_primed = primed;
     if (!o->calling_tsap)
         o->calling_tsap = text_of(tree, &hf_stock.cotp_src_tsap);
     if (!o->called_tsap)
@@ -1116,4 +1129,5 @@ exmta_x400_handoff(void)
     proto_p1 = proto_get_id_by_filter_name("p1");
     proto_s7comm = proto_get_id_by_filter_name("s7comm");
     proto_mms = proto_get_id_by_filter_name("mms");
+    expert_tap = find_tap_id("expert");
 }

@@ -46,10 +46,14 @@ void exmta_x400_handoff(void);
 
 /* Prime edt with every stock field exmta reads. */
 void exmta_x400_prime(epan_dissect_t *edt);
-/* Read the stock fields of tree (made visible or primed) into o, and the
- * P1 transfers into *transfers (file scope; appended, *n counts them). */
-void exmta_x400_read(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o,
+/* Read the stock fields of tree (made visible, or primed: every field is
+ * then in the tree's arrays) into o, and the P1 transfers into *transfers
+ * (file scope; appended, *n counts them). */
+void exmta_x400_read(proto_tree *tree, packet_info *pinfo, gboolean primed, exmta_x4_obs_t *o,
                      const exmta_x4_transfer_t **transfers, guint *n);
+/* Someone listens: the exmta.x400 tap (-z exmta,associations|messages, the
+ * tables) or the expert tap. */
+gboolean exmta_x400_wanted(void);
 
 /* First pass: the association of a frame of stream (0: none yet for a RST)
  * after feeding o (o->frame, o->stream, o->ev set); fills the frame's

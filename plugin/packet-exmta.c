@@ -287,6 +287,7 @@ typedef struct {
     gint frame_off;             /* where the chunk starts in the frame's bytes, -1: not there */
     gboolean connect_phase;     /* a DT carries (part of) a session CONNECT, ACCEPT or REFUSE */
     gboolean read_x400;         /* stock's tree may say something about the X.400 association */
+    gboolean transfer_end;      /* stock may complete a P1 transfer here */
 } walk_ctx_t;
 
 /* COTP octets exmta reads: a DR's reason (after LI, code, dst-ref, src-ref) */
@@ -347,12 +348,14 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
      * With stock's RTSE reassembly off, every end of a TSDU in them. */
     if (cd->x400_pending || ctx->connect_phase ||
         si == EXMTA_SPDU_FINISH || si == EXMTA_SPDU_DISCONNECT || si == EXMTA_SPDU_ABORT ||
-        si == EXMTA_SPDU_ABORT_ACCEPT ||
-        (eot && (cd->x400_frame || cd->mid_start) &&
-         (exmta_x400_read_every_tsdu() ||
-          (si == EXMTA_SPDU_GIVE_TOKENS && exmta_cotp_dt_second_spdu(cotp, cotp_len) == EXMTA_SPDU_MAJOR_SYNC)))) {
+        si == EXMTA_SPDU_ABORT_ACCEPT) {
         ctx->read_x400 = TRUE;
         cd->x400_pending = !eot;
+    } else if (eot && (cd->x400_frame || cd->mid_start) &&
+               (exmta_x400_read_every_tsdu() ||
+                (si == EXMTA_SPDU_GIVE_TOKENS &&
+                 exmta_cotp_dt_second_spdu(cotp, cotp_len) == EXMTA_SPDU_MAJOR_SYNC))) {
+        ctx->transfer_end = TRUE;
     }
 }
 
@@ -599,8 +602,9 @@ static int *const bind_hfs[] = {
 
 static void
 dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006_frame_t *bind_fd,
-              gboolean read_x400)
+              exmta_x4_obs_t *x400, const exmta_x4_transfer_t **transfers, guint *n_transfers)
 {
+    gboolean read_x400 = x400 != NULL;
     /* volatile: read after a longjmp from stock's exceptions */
     epan_dissect_t *volatile edt = NULL;
     proto_tree *volatile dtree = tree;
@@ -630,8 +634,7 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
         if (bind_fd && frame_has_proto(pinfo, proto_p1))
             read_bind(dtree, bind_fd);
         if (read_x400)
-            exmta_x400_read(dtree, pinfo, &cap.first_pass.x400, &cap.first_pass.transfers,
-                            &cap.first_pass.n_transfers);
+            exmta_x400_read(dtree, pinfo, edt != NULL, x400, transfers, n_transfers);
     }
     FINALLY {
         if (tree && !was_visible)
@@ -640,6 +643,35 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
             epan_dissect_free(edt);
     }
     ENDTRY;
+}
+
+/* A later pass over a frame whose P1 transfer the first pass left unread
+ * (nobody could show it then): read it now, if this pass can show it, into
+ * the frame's record. Stock decodes the frame's transfer alike on every
+ * pass (its RTSE reassembly is kept per frame). TRUE when it dissected. */
+static gboolean
+read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    const exmta_rfc1006_frame_t *fd = rfc1006_frame_of(pinfo);
+    exmta_x400_frame_t *xf;
+    exmta_x4_obs_t o;
+    const exmta_x4_transfer_t *tr = NULL;
+    guint n = 0;
+
+    if (!fd || !fd->x400 || !(fd->x400->obs.ev & EXMTA_X4_PENDING) || !(tree || exmta_x400_wanted()))
+        return FALSE;
+    exmta_x4_obs_init(&o);
+    dissect_stock(tvb, pinfo, tree, NULL, &o, &tr, &n);
+    if (!n && !o.messages && !o.reports && !o.probes)
+        return TRUE;            /* not in this part of the frame: a later call may have it */
+    xf = (exmta_x400_frame_t *)fd->x400;        /* this frame's own record (PENDING is never shared) */
+    xf->obs.messages += o.messages;
+    xf->obs.reports += o.reports;
+    xf->obs.probes += o.probes;
+    xf->obs.ev = (xf->obs.ev & ~(guint32)EXMTA_X4_PENDING) | (o.ev & EXMTA_X4_X400);
+    xf->transfers = tr;
+    xf->n_transfers = n;
+    return TRUE;
 }
 
 /* Common path of every RFC1006 frame exmta owns: decide on the first pass
@@ -686,7 +718,20 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
         exmta_rfc1006_walk(ctx.buf, len, note_tpdu, &ctx);
     }
 
-    dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL, ctx.read_x400);
+    if (!PINFO_FD_VISITED(pinfo)) {
+        /* A transfer is read on the first pass that can show it: a tree
+         * (a filter, -V, -T fields, the GUI) or a listener. A plain read
+         * leaves stock's P1 without a tree; a later pass reads it. */
+        gboolean transfer = ctx.transfer_end && (tree || exmta_x400_wanted());
+
+        if (ctx.transfer_end && !transfer)
+            cap.first_pass.x400.ev |= EXMTA_X4_PENDING;
+        dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL,
+                      ctx.read_x400 || transfer ? &cap.first_pass.x400 : NULL, &cap.first_pass.transfers,
+                      &cap.first_pass.n_transfers);
+    } else if (!read_pending_transfer(tvb, pinfo, tree)) {
+        dissect_stock(tvb, pinfo, tree, NULL, NULL, NULL, NULL);
+    }
 
     /* Not reached when stock throws (malformed PDU): the frame keeps what
      * the session had so far. */

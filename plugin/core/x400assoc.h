@@ -44,6 +44,7 @@ enum {
     EXMTA_X4_BIND_ERR  = 1u << 24,  /* bind_error */
     EXMTA_X4_X400      = 1u << 25,  /* stock decoded RTSE or X.411 (P1) in the frame */
     EXMTA_X4_OTHER     = 1u << 26,  /* stock decoded another RFC1006 user (S7comm, MMS) */
+    EXMTA_X4_PENDING   = 1u << 27,  /* a P1 transfer may complete here; not read yet */
 };
 
 /* Layers, as exmta.x400.refused_by and exmta.x400.abort_by number them

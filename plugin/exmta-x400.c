@@ -601,7 +601,11 @@ note_apdu(guint32 v, exmta_x4_obs_t *o)
 gboolean
 exmta_x400_wanted(void)
 {
-    return have_tap_listener(x400_tap) || (expert_tap >= 0 && have_tap_listener(expert_tap));
+    /* the expert tap is registered when expert infos are first set up,
+     * which may come after exmta's handoff (find_tap_id: 0, not found) */
+    if (expert_tap <= 0)
+        expert_tap = find_tap_id("expert");
+    return have_tap_listener(x400_tap) || (expert_tap > 0 && have_tap_listener(expert_tap));
 }
 
 void
@@ -1129,5 +1133,4 @@ exmta_x400_handoff(void)
     proto_p1 = proto_get_id_by_filter_name("p1");
     proto_s7comm = proto_get_id_by_filter_name("s7comm");
     proto_mms = proto_get_id_by_filter_name("mms");
-    expert_tap = find_tap_id("expert");
 }

@@ -192,6 +192,11 @@ class X400Messages(unittest.TestCase):
             "is in frame 10"])
         self.assertEqual([r[:2] for r in rows], [["20", "10"], ["33", "28"]])
 
+    def test_expert_without_tree(self):
+        """-z expert alone (no tree, no exmta listener) still gets the non-deliveries."""
+        out = it.tshark(["-r", it.sample("x400-twa-transfers.pcap"), "-q", "-z", "expert,warn"])
+        self.assertEqual(len([l for l in out.splitlines() if "[Non-delivery]" in l]), 2)
+
     def test_messages_csv(self):
         pcap = it.sample("x400-twa-transfers.pcap")
         out = it.tshark(["-r", pcap, "-q", "-z", "exmta,messages,csv"])

@@ -230,8 +230,35 @@ exmta_x400_prime(epan_dissect_t *edt)
 
 /* Every field_info of hfid (primed or visible tree), or NULL. The array is
  * the tree's own when primed; otherwise found by walking (free_it). */
-/* A primed tree has every field exmta reads in its arrays: no walk. */
+/* A primed tree has every field exmta reads in its arrays: no walk. A
+ * visible one is walked once per read (scan), collecting every field_info
+ * of the fields exmta reads: one walk, not one per field. */
 static gboolean tree_primed;
+static GHashTable *read_ids;    /* hfid -> 1: every hfid of stock_fields (handoff) */
+static GHashTable *scanned;     /* hfid -> GPtrArray of field_info, this read's (visible tree) */
+static GPtrArray *scanned_transfers;    /* proto_node of each message, probe or report element */
+static gboolean is_transfer_element(const field_info *fi);
+
+static void
+scan(proto_node *node)
+{
+    for (proto_node *n = node->first_child; n; n = n->next) {
+        field_info *fi = PNODE_FINFO(n);
+
+        if (fi && g_hash_table_contains(read_ids, GINT_TO_POINTER(fi->hfinfo->id))) {
+            GPtrArray *a = (GPtrArray *)g_hash_table_lookup(scanned, GINT_TO_POINTER(fi->hfinfo->id));
+
+            if (!a) {
+                a = g_ptr_array_new();
+                g_hash_table_insert(scanned, GINT_TO_POINTER(fi->hfinfo->id), a);
+            }
+            g_ptr_array_add(a, fi);
+            if (is_transfer_element(fi))
+                g_ptr_array_add(scanned_transfers, n);
+        }
+        scan(n);
+    }
+}
 
 static GPtrArray *
 finfos(proto_tree *tree, int hfid, gboolean *free_it)
@@ -244,15 +271,10 @@ finfos(proto_tree *tree, int hfid, gboolean *free_it)
     a = proto_get_finfo_ptr_array(tree, hfid);
     if (a && a->len)
         return a;
-    if (tree_primed)
+    if (tree_primed || !scanned)
         return NULL;
-    a = proto_find_finfo(tree, hfid);
-    if (a && !a->len) {
-        g_ptr_array_free(a, TRUE);
-        return NULL;
-    }
-    *free_it = a != NULL;
-    return a;
+    a = (GPtrArray *)g_hash_table_lookup(scanned, GINT_TO_POINTER(hfid));
+    return a && a->len ? a : NULL;
 }
 
 static field_info *
@@ -527,46 +549,65 @@ collect_transfer(proto_node *node, transfer_ctx_t *x)
     }
 }
 
+static int transfer_kind(const field_info *fi);
+
+static gboolean
+is_transfer_element(const field_info *fi)
+{
+    return transfer_kind(fi) >= 0;
+}
+
 /* P1 transfers of the frame: every message, probe or report element. */
 typedef struct {
     GArray *out;                /* exmta_x4_transfer_t */
 } find_ctx_t;
 
 static void
+read_transfer(proto_node *n, int kind, find_ctx_t *f)
+{
+    transfer_ctx_t x;
+
+    memset(&x, 0, sizeof(x));
+    x.t.kind = (guint8)kind;
+    x.t.size = -1;
+    x.t.priority = -1;
+    x.recipients = g_ptr_array_new();
+    x.rr = g_array_new(FALSE, TRUE, sizeof(exmta_x4_rr_t));
+    collect_transfer(n, &x);
+    x.t.n_recipients = x.recipients->len;
+    x.t.recipients = x.recipients->len ? (const char **)wmem_memdup(wmem_file_scope(), x.recipients->pdata,
+                                           x.recipients->len * sizeof(gpointer)) : NULL;
+    x.t.n_rr = x.rr->len;
+    x.t.rr = x.rr->len ? (const exmta_x4_rr_t *)wmem_memdup(wmem_file_scope(), x.rr->data,
+                                                             x.rr->len * sizeof(exmta_x4_rr_t)) : NULL;
+    g_ptr_array_free(x.recipients, TRUE);
+    g_array_free(x.rr, TRUE);
+    g_array_append_val(f->out, x.t);
+}
+
+static int
+transfer_kind(const field_info *fi)
+{
+    if (is_hf(&hf_stock.p1_message, fi))
+        return EXMTA_X4_MESSAGE;
+    if (is_hf(&hf_stock.p1_probe, fi))
+        return EXMTA_X4_PROBE;
+    if (is_hf(&hf_stock.p1_report, fi))
+        return EXMTA_X4_REPORT;
+    return -1;
+}
+
+static void
 find_transfers(proto_node *node, find_ctx_t *f)
 {
     for (proto_node *n = node->first_child; n; n = n->next) {
         field_info *fi = PNODE_FINFO(n);
-        int kind = -1;
+        int kind = fi ? transfer_kind(fi) : -1;
 
-        if (fi && is_hf(&hf_stock.p1_message, fi))
-            kind = EXMTA_X4_MESSAGE;
-        else if (fi && is_hf(&hf_stock.p1_probe, fi))
-            kind = EXMTA_X4_PROBE;
-        else if (fi && is_hf(&hf_stock.p1_report, fi))
-            kind = EXMTA_X4_REPORT;
-        if (kind >= 0) {
-            transfer_ctx_t x;
-
-            memset(&x, 0, sizeof(x));
-            x.t.kind = (guint8)kind;
-            x.t.size = -1;
-            x.t.priority = -1;
-            x.recipients = g_ptr_array_new();
-            x.rr = g_array_new(FALSE, TRUE, sizeof(exmta_x4_rr_t));
-            collect_transfer(n, &x);
-            x.t.n_recipients = x.recipients->len;
-            x.t.recipients = x.recipients->len ? (const char **)wmem_memdup(wmem_file_scope(), x.recipients->pdata,
-                                                   x.recipients->len * sizeof(gpointer)) : NULL;
-            x.t.n_rr = x.rr->len;
-            x.t.rr = x.rr->len ? (const exmta_x4_rr_t *)wmem_memdup(wmem_file_scope(), x.rr->data,
-                                                                     x.rr->len * sizeof(exmta_x4_rr_t)) : NULL;
-            g_ptr_array_free(x.recipients, TRUE);
-            g_array_free(x.rr, TRUE);
-            g_array_append_val(f->out, x.t);
-            continue;
-        }
-        find_transfers(n, f);
+        if (kind >= 0)
+            read_transfer(n, kind, f);
+        else
+            find_transfers(n, f);
     }
 }
 
@@ -598,6 +639,12 @@ note_apdu(guint32 v, exmta_x4_obs_t *o)
     }
 }
 
+static void
+free_ptr_array(gpointer p)
+{
+    g_ptr_array_free((GPtrArray *)p, TRUE);
+}
+
 gboolean
 exmta_x400_wanted(void)
 {
@@ -617,6 +664,15 @@ exmta_x400_read(proto_tree *tree, packet_info *pinfo, gboolean primed, exmta_x4_
     if (!tree)
         return;
     tree_primed = primed;
+    if (!primed) {
+        if (!scanned) {
+            scanned = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_ptr_array);
+            scanned_transfers = g_ptr_array_new();
+        }
+        g_hash_table_remove_all(scanned);
+        g_ptr_array_set_size(scanned_transfers, 0);
+        scan((proto_node *)tree);
+    }
     if (!o->calling_tsap)
         o->calling_tsap = text_of(tree, &hf_stock.cotp_src_tsap);
     if (!o->called_tsap)
@@ -708,7 +764,16 @@ exmta_x400_read(proto_tree *tree, packet_info *pinfo, gboolean primed, exmta_x4_
         f.out = g_array_new(FALSE, TRUE, sizeof(exmta_x4_transfer_t));
         if (*n)
             g_array_append_vals(f.out, *transfers, *n);
-        find_transfers((proto_node *)tree, &f);
+        if (primed) {
+            find_transfers((proto_node *)tree, &f);
+        } else {
+            /* the elements the scan found */
+            for (guint i = 0; i < scanned_transfers->len; i++) {
+                proto_node *n = (proto_node *)g_ptr_array_index(scanned_transfers, i);
+
+                read_transfer(n, transfer_kind(PNODE_FINFO(n)), &f);
+            }
+        }
         for (guint i = *n; i < f.out->len; i++) {
             exmta_x4_transfer_t *t = &g_array_index(f.out, exmta_x4_transfer_t, i);
 
@@ -797,6 +862,15 @@ x400_shutdown(void)
     if (seen_ids)
         g_hash_table_destroy(seen_ids);
     seen_ids = NULL;
+    if (scanned)
+        g_hash_table_destroy(scanned);
+    scanned = NULL;
+    if (scanned_transfers)
+        g_ptr_array_free(scanned_transfers, TRUE);
+    scanned_transfers = NULL;
+    if (read_ids)
+        g_hash_table_destroy(read_ids);
+    read_ids = NULL;
 }
 
 /* ---- the frame's items ------------------------------------------------------ */
@@ -1116,6 +1190,8 @@ exmta_x400_register(int proto)
 void
 exmta_x400_handoff(void)
 {
+    if (!read_ids)
+        read_ids = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++) {
         header_field_info *h = stock_fields[i].newer ? proto_registrar_get_byname(stock_fields[i].newer) : NULL;
         stock_hf_t *sh = stock_fields[i].hf;
@@ -1128,6 +1204,8 @@ exmta_x400_handoff(void)
             h = proto_registrar_get_nth((guint)h->same_name_prev_id);
         for (; h && sh->n < STOCK_HF_MAX; h = h->same_name_next)
             sh->id[sh->n++] = h->id;
+        for (guint k = 0; k < sh->n; k++)
+            g_hash_table_insert(read_ids, GINT_TO_POINTER(sh->id[k]), GINT_TO_POINTER(1));
     }
     proto_rtse = proto_get_id_by_filter_name("rtse");
     proto_p1 = proto_get_id_by_filter_name("p1");

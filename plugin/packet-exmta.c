@@ -484,6 +484,12 @@ keep_x400(exmta_rfc1006_frame_t *rec)
     const exmta_x4_obs_t *o = &cap.first_pass.x400;
     gboolean plain;
 
+    /* Most frames show nothing: they stay in the session's association,
+     * which the model need not hear of (it counts nothing the shell uses). */
+    if (cd->x400_plain && !cap.first_pass.n_transfers && exmta_x4_obs_empty(o)) {
+        rec->x400 = cd->x400_plain;
+        return;
+    }
     memset(&tmp, 0, sizeof(tmp));
     tmp.obs = *o;
     tmp.obs.frame = cap.first_pass.num;
@@ -491,6 +497,8 @@ keep_x400(exmta_rfc1006_frame_t *rec)
     tmp.transfers = cap.first_pass.transfers;
     tmp.n_transfers = cap.first_pass.n_transfers;
     exmta_x400_assign(&tmp, FALSE);
+    if (cd->x400_plain && cd->x400_plain->assoc != tmp.assoc)
+        cd->x400_plain = NULL;          /* a new association on the connection */
     plain = exmta_x4_obs_empty(o) && !tmp.n_transfers && tmp.start_seen && !tmp.end && !tmp.refused_by;
     if (plain && cd->x400_plain && cd->x400_plain->assoc == tmp.assoc) {
         rec->x400 = cd->x400_plain;

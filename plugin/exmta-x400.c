@@ -959,6 +959,10 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
         return;
     if (tree) {
         ti = gen(proto_tree_add_uint(exmta_frame_tree(tvb, pinfo, tree), hf_assoc, tvb, 0, 0, xf->assoc));
+        /* most frames show nothing but their association: one item (-T
+         * fields on 4.0 builds the whole tree of every frame) */
+        if (exmta_x4_obs_empty(o) && !xf->n_transfers && xf->start_seen && !xf->refused_by && !xf->end)
+            return;
         xt = proto_item_add_subtree(ti, ett_x400);
         gen(proto_tree_add_uint(xt, hf_assoc_start, tvb, 0, 0, xf->assoc_start));
     }
@@ -991,12 +995,12 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
         for (guint i = 0; i < xf->n_transfers; i++)
             add_transfer(tvb, pinfo, xt, &xf->transfers[i]);
     } else {
-        for (guint i = 0; i < o->messages; i++)
-            gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 0));
-        for (guint i = 0; i < o->reports; i++)
-            gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 1));
-        for (guint i = 0; i < o->probes; i++)
-            gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, 2));
+        /* by kind: EXMTA_X4_MESSAGE, _REPORT, _PROBE */
+        const guint counts[3] = { o->messages, o->reports, o->probes };
+
+        for (guint32 k = 0; k < 3; k++)
+            for (guint i = 0; i < counts[k]; i++)
+                gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, k));
     }
     if (xf->refused_by) {
         ti = gen(proto_tree_add_uint(xt, hf_refused_by, tvb, 0, 0, xf->refused_by));
@@ -1074,7 +1078,7 @@ exmta_x400_register(int proto)
             "The X.400 association this frame belongs to, numbered in the capture from 1", HFILL } },
         { &hf_assoc_start,
           { "Association starts in", "exmta.x400.assoc_start", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
-            "First frame of the association", HFILL } },
+            "First frame of the association, on the frames that show something of it", HFILL } },
         { &hf_start_missing,
           { "Association set-up not in the capture", "exmta.x400.start_missing", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "The association was already running when the capture started", HFILL } },

@@ -486,7 +486,7 @@ keep_x400(exmta_rfc1006_frame_t *rec)
 
     /* Most frames show nothing: they stay in the session's association,
      * which the model need not hear of (it counts nothing the shell uses). */
-    if (cd->x400_plain && !cap.first_pass.n_transfers && exmta_x4_obs_empty(o)) {
+    if (cd->x400_plain && !cap.first_pass.n_transfers && exmta_x4_obs_empty(o) && !(o->ev & EXMTA_X4_PENDING)) {
         rec->x400 = cd->x400_plain;
         return;
     }
@@ -499,7 +499,9 @@ keep_x400(exmta_rfc1006_frame_t *rec)
     exmta_x400_assign(&tmp, FALSE);
     if (cd->x400_plain && cd->x400_plain->assoc != tmp.assoc)
         cd->x400_plain = NULL;          /* a new association on the connection */
-    plain = exmta_x4_obs_empty(o) && !tmp.n_transfers && tmp.start_seen && !tmp.end && !tmp.refused_by;
+    /* a transfer left unread keeps a record of its own: a later pass fills it */
+    plain = exmta_x4_obs_empty(o) && !(o->ev & EXMTA_X4_PENDING) && !tmp.n_transfers && tmp.start_seen &&
+            !tmp.end && !tmp.refused_by;
     if (plain && cd->x400_plain && cd->x400_plain->assoc == tmp.assoc) {
         rec->x400 = cd->x400_plain;
         return;

@@ -20,7 +20,7 @@ exmta_x4_obs_init(exmta_x4_obs_t *o)
 gboolean
 exmta_x4_obs_empty(const exmta_x4_obs_t *o)
 {
-    return !o->ev && !o->messages && !o->probes && !o->reports && !o->calling_tsap && !o->called_tsap &&
+    return !(o->ev & ~(guint32)EXMTA_X4_PENDING) && !o->messages && !o->probes && !o->reports && !o->calling_tsap && !o->called_tsap &&
            !o->calling_ssap && !o->called_ssap && !o->calling_psap && !o->called_psap && !o->app_context &&
            !o->initiator && !o->responder && o->pres_mode < 0 && o->dialogue_mode < 0;
 }

@@ -109,7 +109,8 @@ typedef struct {
 
 /* An observation with every integer "not carried". */
 void exmta_x4_obs_init(exmta_x4_obs_t *o);
-/* The frame showed nothing of the association but its bytes. */
+/* The frame showed nothing of the association but its bytes (a transfer
+ * not read yet, EXMTA_X4_PENDING, shows nothing either). */
 gboolean exmta_x4_obs_empty(const exmta_x4_obs_t *o);
 
 /* The refusal or abort a frame shows, decided from its facts alone:

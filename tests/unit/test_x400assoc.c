@@ -251,6 +251,15 @@ test_two_associations_one_stream_and_midstream(void)
     g_assert_cmpuint(((exmta_x4_assoc_t *)g_ptr_array_index(rows, 2))->id, ==, mid);
     g_ptr_array_free(rows, TRUE);
 
+    /* a transfer not read yet shows nothing; any fact does */
+    o = obs(60, 0, TRUE, EXMTA_X4_PENDING);
+    g_assert_true(exmta_x4_obs_empty(&o));
+    o.ev |= EXMTA_X4_X400;
+    g_assert_false(exmta_x4_obs_empty(&o));
+    o = obs(60, 0, TRUE, 0);
+    o.reports = 1;
+    g_assert_false(exmta_x4_obs_empty(&o));
+
     /* the listener's model takes the shell's ids as they come */
     exmta_x4_model_reset(m);
     o = obs(50, 0, TRUE, 0);

@@ -234,10 +234,18 @@ exmta_x400_prime(epan_dissect_t *edt)
  * visible one is walked once per read (scan), collecting every field_info
  * of the fields exmta reads: one walk, not one per field. */
 static gboolean tree_primed;
-static GHashTable *read_ids;    /* hfid -> 1: every hfid of stock_fields (handoff) */
+static guint8 *read_ids;        /* one bit per hfid: every hfid of stock_fields (handoff) */
+static guint read_ids_n;        /* hfids the bitmap covers */
+
+static inline gboolean
+read_id(int hfid)
+{
+    return hfid >= 0 && (guint)hfid < read_ids_n && (read_ids[hfid >> 3] & (1u << (hfid & 7))) != 0;
+}
 static GHashTable *scanned;     /* hfid -> GPtrArray of field_info, this read's (visible tree) */
 static GPtrArray *scanned_transfers;    /* proto_node of each message, probe or report element */
 static gboolean is_transfer_element(const field_info *fi);
+static gboolean is_content(const field_info *fi);
 
 static void
 scan(proto_node *node)
@@ -245,7 +253,7 @@ scan(proto_node *node)
     for (proto_node *n = node->first_child; n; n = n->next) {
         field_info *fi = PNODE_FINFO(n);
 
-        if (fi && g_hash_table_contains(read_ids, GINT_TO_POINTER(fi->hfinfo->id))) {
+        if (fi && read_id(fi->hfinfo->id)) {
             GPtrArray *a = (GPtrArray *)g_hash_table_lookup(scanned, GINT_TO_POINTER(fi->hfinfo->id));
 
             if (!a) {
@@ -255,6 +263,9 @@ scan(proto_node *node)
             g_ptr_array_add(a, fi);
             if (is_transfer_element(fi))
                 g_ptr_array_add(scanned_transfers, n);
+            /* a message's content is P22's tree (of its own O/R names): not P1's */
+            if (is_content(fi))
+                continue;
         }
         scan(n);
     }
@@ -550,6 +561,12 @@ collect_transfer(proto_node *node, transfer_ctx_t *x)
 }
 
 static int transfer_kind(const field_info *fi);
+
+static gboolean
+is_content(const field_info *fi)
+{
+    return is_hf(&hf_stock.p1_content, fi);
+}
 
 static gboolean
 is_transfer_element(const field_info *fi)
@@ -868,9 +885,9 @@ x400_shutdown(void)
     if (scanned_transfers)
         g_ptr_array_free(scanned_transfers, TRUE);
     scanned_transfers = NULL;
-    if (read_ids)
-        g_hash_table_destroy(read_ids);
+    g_free(read_ids);
     read_ids = NULL;
+    read_ids_n = 0;
 }
 
 /* ---- the frame's items ------------------------------------------------------ */
@@ -1194,8 +1211,19 @@ exmta_x400_register(int proto)
 void
 exmta_x400_handoff(void)
 {
-    if (!read_ids)
-        read_ids = g_hash_table_new(g_direct_hash, g_direct_equal);
+    /* the bitmap covers up to the largest hfid exmta reads */
+    g_free(read_ids);
+    read_ids_n = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++) {
+        header_field_info *h = proto_registrar_get_byname(stock_fields[i].name);
+        header_field_info *hn = stock_fields[i].newer ? proto_registrar_get_byname(stock_fields[i].newer) : NULL;
+
+        for (; h; h = h->same_name_next)
+            read_ids_n = MAX(read_ids_n, (guint)h->id + 1);
+        for (; hn; hn = hn->same_name_next)
+            read_ids_n = MAX(read_ids_n, (guint)hn->id + 1);
+    }
+    read_ids = (guint8 *)g_malloc0(read_ids_n / 8 + 1);
     for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++) {
         header_field_info *h = stock_fields[i].newer ? proto_registrar_get_byname(stock_fields[i].newer) : NULL;
         stock_hf_t *sh = stock_fields[i].hf;
@@ -1209,7 +1237,8 @@ exmta_x400_handoff(void)
         for (; h && sh->n < STOCK_HF_MAX; h = h->same_name_next)
             sh->id[sh->n++] = h->id;
         for (guint k = 0; k < sh->n; k++)
-            g_hash_table_insert(read_ids, GINT_TO_POINTER(sh->id[k]), GINT_TO_POINTER(1));
+            if (sh->id[k] >= 0 && (guint)sh->id[k] < read_ids_n)
+                read_ids[sh->id[k] >> 3] |= (guint8)(1u << (sh->id[k] & 7));
     }
     proto_rtse = proto_get_id_by_filter_name("rtse");
     proto_p1 = proto_get_id_by_filter_name("p1");

@@ -26,7 +26,7 @@ echo "exmta $(sed -n 's/^project(exmta VERSION \([0-9.]*\).*/\1/p' CMakeLists.tx
 # the plugin must be loaded, or every capture below would show nothing
 $T --check-load || { echo "demo.sh: stopped: without the plugin there is nothing to show" >&2; exit 1; }
 
-experts="exmta.expert.nonstandard_port || exmta.expert.rfc1006_refused || exmta.expert.tpkt_reserved_nonzero || exmta.expert.cotp_disconnect || exmta.expert.epm_not_registered || exmta.expert.epm_lookup_failed || exmta.expert.rpc_first_session || exmta.expert.rpc_refused || exmta.expert.rpc_port_changed || exmta.expert.rpc_interface_changed || exmta.expert.rpc_static_port || exmta.expert.endpoint_table_full"
+experts="exmta.expert.nonstandard_port || exmta.expert.rfc1006_refused || exmta.expert.tpkt_reserved_nonzero || exmta.expert.cotp_disconnect || exmta.expert.epm_not_registered || exmta.expert.epm_lookup_failed || exmta.expert.rpc_first_session || exmta.expert.rpc_refused || exmta.expert.rpc_port_changed || exmta.expert.rpc_interface_changed || exmta.expert.rpc_static_port || exmta.expert.endpoint_table_full || exmta.expert.x400_bind_refused || exmta.expert.x400_refused || exmta.expert.x400_aborted || exmta.expert.x400_non_delivery || exmta.expert.x400_start_missing"
 
 # with_option CAPTURE: the preference that makes exmta find something in a
 # capture that shows nothing with the defaults (the capture is shown both ways)
@@ -51,20 +51,27 @@ why_nothing() {
     esac
 }
 
-# show CAPTURE [TSHARK-OPTIONS...]: the endpoint summary and the expert lines
-# of one capture (one tshark run: the summary tap sees every frame, -Y only
-# picks the frames printed), or the line that says why there is nothing
+# show CAPTURE [TSHARK-OPTIONS...]: the endpoint summary, the X.400
+# associations and transfers, and the expert lines of one capture (one tshark
+# run: the taps see every frame, -Y only picks the frames printed), or the
+# line that says why there is nothing
 show() {
     f=$1; shift
     out=$($T -r "$f" "$@" -Y "$experts" -T fields -e frame.number -e _ws.expert.message \
-        -E separator=' ' -E occurrence=a -E aggregator=' | ' -z exmta,endpoints)
+        -E separator=' ' -E occurrence=a -E aggregator=' | ' -z exmta,endpoints \
+        -z exmta,associations -z exmta,messages)
     rows=$(printf '%s\n' "$out" | sed -n 's/^Exchange MTA endpoints (exmta): \([0-9]*\)$/\1/p')
     notes=$(printf '%s\n' "$out" | sed '/^===*$/,$d' | grep -v '^[0-9]* *$' | sed 's/^/  frame /' || true)
     if [ "${rows:-0}" = 0 ] && [ -z "$notes" ]; then
         echo "  exmta finds nothing here: $(why_nothing "$(basename "$f")")"
         return
     fi
-    printf '%s\n' "$out" | sed -n '/^===*$/,$p' | sed '/^=*$/d'
+    # the taps' tables, without the X.400 ones that have no row
+    printf '%s\n' "$out" | sed -n '/^===*$/,$p' | awk '
+        /^=+$/ { if (keep) printf "%s", block; block = ""; keep = 1; next }
+        /^Exchange MTA X\.400 .*: 0$/ { keep = 0 }
+        { block = block $0 "\n" }
+        END { if (keep) printf "%s", block }'
     printf '%s\n' "${notes:-  (no exmta expert information)}"
 }
 

@@ -81,6 +81,7 @@ static struct {
     stock_hf_t p1_per_report_rcpt, p1_delivery, p1_nd_reason, p1_nd_diag, p1_built_in, p1_extended;
     stock_hf_t p1_priority, p1_content, p1_content_length;
     stock_hf_t p1_country_iso, p1_country_x121, p1_admd, p1_prmd_id, p1_prmd_name, p1_printable, p1_numeric;
+    stock_hf_t p1_prmd_s1, p1_prmd_s2, p1_prmd_s3, p1_prmd_s4;
     stock_hf_t p1_local_id, p1_org, p1_surname, p1_given, p1_initials, p1_ou;
     stock_hf_t p1_bind_arg, p1_bind_res, p1_bind_err, p1_initiator, p1_responder, p1_apdu;
 } hf_stock;
@@ -109,7 +110,7 @@ static const struct { stock_hf_t *hf; const char *name; const char *newer; } sto
     { &hf_stock.acse_rlrq, "acse.rlrq_element", NULL },
     { &hf_stock.acse_rlre, "acse.rlre_element", NULL },
     { &hf_stock.acse_abrt, "acse.abrt_element", NULL },
-    { &hf_stock.acse_context, "acse.aSO_context_name", NULL },
+    { &hf_stock.acse_context, "acse.aSO_context_name", "acse.aARQ_aSO_context_name" },
     { &hf_stock.acse_result, "acse.result", NULL },
     { &hf_stock.acse_abort_source, "acse.abort_source", NULL },
     { &hf_stock.rtse_rtorq, "rtse.rtorq_apdu_element", NULL },
@@ -151,6 +152,11 @@ static const struct { stock_hf_t *hf; const char *name; const char *newer; } sto
     { &hf_stock.p1_admd, "p1.administration_domain_name", NULL },
     { &hf_stock.p1_prmd_id, "p1.private_domain_identifier", NULL },
     { &hf_stock.p1_prmd_name, "p1.private_domain_name", NULL },
+    /* 4.6 names the PRMD's strings by their parent */
+    { &hf_stock.p1_prmd_s1, "p1.printable_private_domain_identifier", NULL },
+    { &hf_stock.p1_prmd_s2, "p1.numeric_private_domain_identifier", NULL },
+    { &hf_stock.p1_prmd_s3, "p1.printable_private_domain_name", NULL },
+    { &hf_stock.p1_prmd_s4, "p1.numeric_private_domain_name", NULL },
     { &hf_stock.p1_printable, "p1.printable", NULL },
     { &hf_stock.p1_numeric, "p1.numeric", NULL },
     { &hf_stock.p1_local_id, "p1.local_identifier", NULL },
@@ -411,6 +417,10 @@ collect_orname(proto_node *node, orname_t *on, int domain)
             if (domain == 'A' && !on->a)
                 on->a = str_of(fi);
             else if (domain == 'P' && !on->p)
+                on->p = str_of(fi);
+        } else if (is_hf(&hf_stock.p1_prmd_s1, fi) || is_hf(&hf_stock.p1_prmd_s2, fi) ||
+                   is_hf(&hf_stock.p1_prmd_s3, fi) || is_hf(&hf_stock.p1_prmd_s4, fi)) {
+            if (!on->p)
                 on->p = str_of(fi);
         } else if (is_hf(&hf_stock.p1_local_id, fi)) {
             if (!on->local)

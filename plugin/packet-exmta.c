@@ -630,13 +630,17 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     }
     if (tree) {
         was_visible = proto_tree_set_visible(tree, TRUE);
+    } else if (read_x400) {
+        /* a visible throwaway tree: the X.400 reads follow the tree's
+         * hierarchy, which a primed tree keeps only partly (Wireshark 4.6
+         * attaches a primed item under a faked parent differently) */
+        edt = epan_dissect_new(pinfo->epan, TRUE, TRUE);
+        dtree = edt->tree;
     } else {
         edt = epan_dissect_new(pinfo->epan, TRUE, FALSE);
         for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
             if (*bind_hfs[i] > 0)
                 epan_dissect_prime_with_hfid(edt, *bind_hfs[i]);
-        if (read_x400)
-            exmta_x400_prime(edt);
         dtree = edt->tree;
     }
     TRY {
@@ -644,7 +648,7 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
         if (bind_fd && frame_has_proto(pinfo, proto_p1))
             read_bind(dtree, bind_fd);
         if (read_x400)
-            exmta_x400_read(dtree, pinfo, edt != NULL, x400, transfers, n_transfers);
+            exmta_x400_read(dtree, pinfo, FALSE, x400, transfers, n_transfers);
     }
     FINALLY {
         if (tree && !was_visible)

@@ -51,7 +51,11 @@ STOCK_EXTRA = ["ses.type", "ses.reason_code", "pres.provider_reason", "pres.mode
 REASON_FIELD = {"2": "ses.reason_code", "3": "pres.provider_reason", "4": "acse.result",
                 "5": "rtse.refuseReason", "6": "p1.MTABindError"}
 
-OPTS = {"x400-bind-accepted-10102.pcap": []}
+# Wireshark 4.6 renamed a few stock fields (AARQ's context name, CPR's provider-reason)
+if os.environ.get("EXMTA_WS_MINOR") == "4.6":
+    STOCK_OF["exmta.x400.app_context"] = "acse.aARQ_aSO_context_name"
+    REASON_FIELD["3"] = "pres.cPR_PPDU__provider_reason"
+    STOCK_EXTRA.append("pres.cPR_PPDU__provider_reason")
 
 
 def captures():

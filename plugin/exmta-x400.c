@@ -135,7 +135,7 @@ static const struct { stock_hf_t *hf; const char *name; const char *newer; } sto
     { &hf_stock.p1_subject_id, "p1.subject_identifier_element", NULL },
     { &hf_stock.p1_originator, "p1.originator_name_element", "p1.mta_originator_name_element" },
     { &hf_stock.p1_recipient, "p1.recipient_name_element", NULL },
-    { &hf_stock.p1_actual_recipient, "p1.actual_recipient_name_element", NULL },
+    { &hf_stock.p1_actual_recipient, "p1.actual_recipient_name_element", "p1.mta_actual_recipient_name_element" },
     { &hf_stock.p1_per_msg_rcpt, "p1.PerRecipientMessageTransferFields_element", NULL },
     { &hf_stock.p1_per_probe_rcpt, "p1.PerRecipientProbeTransferFields_element", NULL },
     { &hf_stock.p1_per_report_rcpt, "p1.PerRecipientReportTransferFields_element", NULL },

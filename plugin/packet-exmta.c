@@ -612,7 +612,7 @@ static int *const bind_hfs[] = {
 
 static void
 dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006_frame_t *bind_fd,
-              exmta_x4_obs_t *x400, const exmta_x4_transfer_t **transfers, guint *n_transfers)
+              exmta_x4_obs_t *x400, gboolean transfer, const exmta_x4_transfer_t **transfers, guint *n_transfers)
 {
     gboolean read_x400 = x400 != NULL;
     /* volatile: read after a longjmp from stock's exceptions */
@@ -630,10 +630,11 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     }
     if (tree) {
         was_visible = proto_tree_set_visible(tree, TRUE);
-    } else if (read_x400) {
-        /* a visible throwaway tree: the X.400 reads follow the tree's
-         * hierarchy, which a primed tree keeps only partly (Wireshark 4.6
-         * attaches a primed item under a faked parent differently) */
+    } else if (transfer) {
+        /* a transfer is read by following the tree's hierarchy, which a
+         * primed tree keeps only partly (Wireshark 4.6 hangs a primed item
+         * under a faked parent differently): a visible throwaway tree,
+         * only when a listener wants the transfer and no tree is there */
         edt = epan_dissect_new(pinfo->epan, TRUE, TRUE);
         dtree = edt->tree;
     } else {
@@ -641,6 +642,8 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
         for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
             if (*bind_hfs[i] > 0)
                 epan_dissect_prime_with_hfid(edt, *bind_hfs[i]);
+        if (read_x400)
+            exmta_x400_prime(edt);
         dtree = edt->tree;
     }
     TRY {
@@ -648,7 +651,7 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
         if (bind_fd && frame_has_proto(pinfo, proto_p1))
             read_bind(dtree, bind_fd);
         if (read_x400)
-            exmta_x400_read(dtree, pinfo, FALSE, x400, transfers, n_transfers);
+            exmta_x400_read(dtree, pinfo, edt && !transfer, x400, transfers, n_transfers);
     }
     FINALLY {
         if (tree && !was_visible)
@@ -675,7 +678,7 @@ read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!fd || !fd->x400 || !(fd->x400->obs.ev & EXMTA_X4_PENDING) || !(tree || exmta_x400_wanted()))
         return FALSE;
     exmta_x4_obs_init(&o);
-    dissect_stock(tvb, pinfo, tree, NULL, &o, &tr, &n);
+    dissect_stock(tvb, pinfo, tree, NULL, &o, TRUE, &tr, &n);
     if (!n && !o.messages && !o.reports && !o.probes)
         return TRUE;            /* not in this part of the frame: a later call may have it */
     xf = (exmta_x400_frame_t *)fd->x400;        /* this frame's own record (PENDING is never shared) */
@@ -741,10 +744,10 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
         if (ctx.transfer_end && !transfer)
             cap.first_pass.x400.ev |= EXMTA_X4_PENDING;
         dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL,
-                      ctx.read_x400 || transfer ? &cap.first_pass.x400 : NULL, &cap.first_pass.transfers,
+                      ctx.read_x400 || transfer ? &cap.first_pass.x400 : NULL, transfer, &cap.first_pass.transfers,
                       &cap.first_pass.n_transfers);
     } else if (!read_pending_transfer(tvb, pinfo, tree)) {
-        dissect_stock(tvb, pinfo, tree, NULL, NULL, NULL, NULL);
+        dissect_stock(tvb, pinfo, tree, NULL, NULL, FALSE, NULL, NULL);
     }
 
     /* Not reached when stock throws (malformed PDU): the frame keeps what

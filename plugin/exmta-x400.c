@@ -226,12 +226,18 @@ static const value_string apdu_vals[] = {
 
 /* ---- reading stock's tree -------------------------------------------------- */
 
+/* The fields of a transfer come after p1.MTS_APDU in stock_fields: a
+ * primed tree serves the association's facts only (a transfer is read from
+ * a visible tree), so they are not primed. */
 void
 exmta_x400_prime(epan_dissect_t *edt)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++)
+    for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++) {
         for (guint k = 0; k < stock_fields[i].hf->n; k++)
             epan_dissect_prime_with_hfid(edt, stock_fields[i].hf->id[k]);
+        if (stock_fields[i].hf == &hf_stock.p1_apdu)
+            break;
+    }
 }
 
 /* Every field_info of hfid (primed or visible tree), or NULL. The array is

@@ -93,6 +93,9 @@ for r in "${runs[@]}"; do
     sed -n '/^=== tpkt-lookalike\.pcap$/,/^$/p' "$out" > "$work/lookalike.$name"
     check "$name" "$work/lookalike.$name" "why tpkt-lookalike.pcap shows nothing" \
         '^  exmta finds nothing here: as meant: .*the heuristic rightly refuses'
+    sed -n '/^=== x400-refused-session-ssel\.pcap$/,/^$/p' "$out" > "$work/ssel.$name"
+    check "$name" "$work/ssel.$name" "x400-refused-session-ssel.pcap's association and its refusal" \
+        '^  frame 7 \[Connector\] Session refused: called SSAP not recognised \(0x81\)'
     check "$name" "$out" "conn-refused-10102.pcap run with exmta.tcp.port" \
         '^192\.0\.2\.20 +10102 +RFC1006 \(not X\.400\) +port preference .*connection refused$'
     if [ $rfail = 1 ]; then

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "summary_format.h"
+#include "render.h"
 #include "endpoints.h"
 
 /* Machine names of the columns (CSV header, JSON keys). */
@@ -97,24 +98,6 @@ exmta_summary_format_text(GString *out, const GPtrArray *rows)
     g_string_append_printf(out, "%s\n", rule);
 }
 
-static void
-csv_field(GString *out, const char *v)
-{
-    if (!v)
-        return;
-    if (strpbrk(v, ",\"\r\n") == NULL) {
-        g_string_append(out, v);
-        return;
-    }
-    g_string_append_c(out, '"');
-    for (const char *p = v; *p; p++) {
-        if (*p == '"')
-            g_string_append_c(out, '"');
-        g_string_append_c(out, *p);
-    }
-    g_string_append_c(out, '"');
-}
-
 /* One CSV record of n fields, CRLF-terminated. */
 static void
 csv_record(GString *out, const char *const *fields, int n)
@@ -122,7 +105,7 @@ csv_record(GString *out, const char *const *fields, int n)
     for (int c = 0; c < n; c++) {
         if (c)
             g_string_append_c(out, ',');
-        csv_field(out, fields[c]);
+        exmta_render_csv_field(out, fields[c]);
     }
     g_string_append(out, "\r\n");
 }
@@ -137,35 +120,11 @@ exmta_summary_format_csv(GString *out, const GPtrArray *rows)
 
             if (c)
                 g_string_append_c(out, ',');
-            csv_field(out, v);
+            exmta_render_csv_field(out, v);
             g_free(v);
         }
         g_string_append(out, "\r\n");
     }
-}
-
-static void
-json_string(GString *out, const char *v)
-{
-    char *valid = g_utf8_make_valid(v, -1);
-
-    g_string_append_c(out, '"');
-    for (const unsigned char *p = (const unsigned char *)valid; *p; p++) {
-        switch (*p) {
-        case '"':   g_string_append(out, "\\\""); break;
-        case '\\':  g_string_append(out, "\\\\"); break;
-        case '\n':  g_string_append(out, "\\n"); break;
-        case '\r':  g_string_append(out, "\\r"); break;
-        case '\t':  g_string_append(out, "\\t"); break;
-        default:
-            if (*p < 0x20)
-                g_string_append_printf(out, "\\u%04x", *p);
-            else
-                g_string_append_c(out, (char)*p);
-        }
-    }
-    g_string_append_c(out, '"');
-    g_free(valid);
 }
 
 void
@@ -185,7 +144,7 @@ exmta_summary_format_json(GString *out, const GPtrArray *rows)
             else if (col_numeric(c))
                 g_string_append(out, v);
             else
-                json_string(out, v);
+                exmta_render_json_string(out, v);
             g_free(v);
         }
         g_string_append(out, ", \"epm_frames\": [");
@@ -195,7 +154,7 @@ exmta_summary_format_json(GString *out, const GPtrArray *rows)
         for (guint k = 0; r->found_by_methods && r->found_by_methods[k]; k++) {
             if (k)
                 g_string_append(out, ", ");
-            json_string(out, r->found_by_methods[k]);
+            exmta_render_json_string(out, r->found_by_methods[k]);
         }
         g_string_append(out, "]}");
     }
@@ -319,7 +278,7 @@ exmta_summary_format_sessions_json(GString *out, const exmta_summary_t *s)
             else if (c == 6)
                 g_string_append(out, *r[c] == '1' ? "true" : "false");
             else if (text)
-                json_string(out, r[c]);
+                exmta_render_json_string(out, r[c]);
             else
                 g_string_append(out, r[c]);
         }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "x400assoc.h"
+#include "render.h"
 #include "rfc1006.h"
 
 void
@@ -674,30 +675,12 @@ exmta_x4_format_text(GString *out, const GPtrArray *rows)
 }
 
 void
-exmta_x4_csv_field(GString *out, const char *v)
-{
-    if (!v)
-        return;
-    if (strpbrk(v, ",\"\r\n") == NULL) {
-        g_string_append(out, v);
-        return;
-    }
-    g_string_append_c(out, '"');
-    for (const char *p = v; *p; p++) {
-        if (*p == '"')
-            g_string_append_c(out, '"');
-        g_string_append_c(out, *p);
-    }
-    g_string_append_c(out, '"');
-}
-
-void
 exmta_x4_format_csv(GString *out, const GPtrArray *rows)
 {
     for (int c = 0; c < EXMTA_X4_NCOLS; c++) {
         if (c)
             g_string_append_c(out, ',');
-        exmta_x4_csv_field(out, exmta_x4_keys[c]);
+        exmta_render_csv_field(out, exmta_x4_keys[c]);
     }
     g_string_append(out, "\r\n");
     for (guint i = 0; i < rows->len; i++) {
@@ -706,35 +689,11 @@ exmta_x4_format_csv(GString *out, const GPtrArray *rows)
 
             if (c)
                 g_string_append_c(out, ',');
-            exmta_x4_csv_field(out, v);
+            exmta_render_csv_field(out, v);
             g_free(v);
         }
         g_string_append(out, "\r\n");
     }
-}
-
-void
-exmta_x4_json_string(GString *out, const char *v)
-{
-    char *valid = g_utf8_make_valid(v, -1);
-
-    g_string_append_c(out, '"');
-    for (const unsigned char *p = (const unsigned char *)valid; *p; p++) {
-        switch (*p) {
-        case '"':   g_string_append(out, "\\\""); break;
-        case '\\':  g_string_append(out, "\\\\"); break;
-        case '\n':  g_string_append(out, "\\n"); break;
-        case '\r':  g_string_append(out, "\\r"); break;
-        case '\t':  g_string_append(out, "\\t"); break;
-        default:
-            if (*p < 0x20)
-                g_string_append_printf(out, "\\u%04x", *p);
-            else
-                g_string_append_c(out, (char)*p);
-        }
-    }
-    g_string_append_c(out, '"');
-    g_free(valid);
 }
 
 void
@@ -754,7 +713,7 @@ exmta_x4_format_json(GString *out, const GPtrArray *rows)
             else if (exmta_x4_col_numeric(c))
                 g_string_append(out, v);
             else
-                exmta_x4_json_string(out, v);
+                exmta_render_json_string(out, v);
             g_free(v);
         }
         /* stable tokens beside the text columns, for programs */

@@ -181,10 +181,6 @@ char *exmta_x4_result_text(const exmta_x4_assoc_t *a);
 /* "orderly release", "abort by RTSE: ...", "COTP DR: ...", "TCP RST", "open" */
 char *exmta_x4_end_text(const exmta_x4_assoc_t *a);
 
-/* A CSV field (RFC 4180 quoting; NULL: empty) and a JSON string (valid UTF-8). */
-void exmta_x4_csv_field(GString *out, const char *v);
-void exmta_x4_json_string(GString *out, const char *v);
-
 void exmta_x4_format_text(GString *out, const GPtrArray *rows);
 void exmta_x4_format_csv(GString *out, const GPtrArray *rows);
 void exmta_x4_format_json(GString *out, const GPtrArray *rows);

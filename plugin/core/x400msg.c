@@ -7,6 +7,7 @@
 
 #include "x400msg.h"
 #include "x400assoc.h"
+#include "render.h"
 
 struct exmta_x4_msgs {
     GPtrArray *rows;            /* exmta_x4_msg_row_t (owned) */
@@ -291,7 +292,7 @@ exmta_x4_msgs_format_csv(GString *out, const GPtrArray *rows)
     for (int c = 0; c < EXMTA_X4_MSG_NCOLS; c++) {
         if (c)
             g_string_append_c(out, ',');
-        exmta_x4_csv_field(out, exmta_x4_msg_keys[c]);
+        exmta_render_csv_field(out, exmta_x4_msg_keys[c]);
     }
     g_string_append(out, "\r\n");
     for (guint i = 0; i < rows->len; i++) {
@@ -300,7 +301,7 @@ exmta_x4_msgs_format_csv(GString *out, const GPtrArray *rows)
 
             if (c)
                 g_string_append_c(out, ',');
-            exmta_x4_csv_field(out, v);
+            exmta_render_csv_field(out, v);
             g_free(v);
         }
         g_string_append(out, "\r\n");
@@ -324,7 +325,7 @@ exmta_x4_msgs_format_json(GString *out, const GPtrArray *rows)
             else if (exmta_x4_msg_col_numeric(c))
                 g_string_append(out, v);
             else
-                exmta_x4_json_string(out, v);
+                exmta_render_json_string(out, v);
             g_free(v);
         }
         g_string_append(out, "}");

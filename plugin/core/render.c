@@ -47,3 +47,73 @@ exmta_render_json_string(GString *out, const char *v)
     g_string_append_c(out, '"');
     g_free(valid);
 }
+
+void
+exmta_render_text(GString *out, const exmta_render_table_t *t, const char *title, const GPtrArray *rows)
+{
+    static const char rule[] = "==================================================================================";
+    gsize *width = g_new(gsize, t->ncols);
+
+    for (int c = 0; c < t->ncols; c++)
+        width[c] = (gsize)g_utf8_strlen(t->columns[c], -1);
+    for (guint i = 0; i < rows->len; i++)
+        for (int c = 0; c < t->ncols; c++) {
+            char *v = t->cell(g_ptr_array_index(rows, i), c);
+            gsize w = v ? (gsize)g_utf8_strlen(v, -1) : 1;
+
+            if (w > width[c])
+                width[c] = w;
+            g_free(v);
+        }
+    g_string_append_printf(out, "%s\n%s: %u\n", rule, title, rows->len);
+    for (guint i = 0; i <= rows->len; i++) {
+        GString *line = g_string_new(NULL);
+
+        for (int c = 0; c < t->ncols; c++) {
+            char *v = i == 0 ? g_strdup(t->columns[c]) : t->cell(g_ptr_array_index(rows, i - 1), c);
+            const char *s = v ? v : "-";
+            gsize pad = width[c] - (gsize)g_utf8_strlen(s, -1);
+
+            if (c)
+                g_string_append(line, "  ");
+            if (i > 0 && t->numeric(c)) {
+                for (gsize k = 0; k < pad; k++)
+                    g_string_append_c(line, ' ');
+                g_string_append(line, s);
+            } else {
+                g_string_append(line, s);
+                for (gsize k = 0; k < pad; k++)
+                    g_string_append_c(line, ' ');
+            }
+            g_free(v);
+        }
+        while (line->len && line->str[line->len - 1] == ' ')
+            g_string_truncate(line, line->len - 1);
+        g_string_append_printf(out, "%s\n", line->str);
+        g_string_free(line, TRUE);
+    }
+    g_string_append_printf(out, "%s\n", rule);
+    g_free(width);
+}
+
+void
+exmta_render_csv(GString *out, const exmta_render_table_t *t, const GPtrArray *rows)
+{
+    for (int c = 0; c < t->ncols; c++) {
+        if (c)
+            g_string_append_c(out, ',');
+        exmta_render_csv_field(out, t->keys[c]);
+    }
+    g_string_append(out, "\r\n");
+    for (guint i = 0; i < rows->len; i++) {
+        for (int c = 0; c < t->ncols; c++) {
+            char *v = t->cell(g_ptr_array_index(rows, i), c);
+
+            if (c)
+                g_string_append_c(out, ',');
+            exmta_render_csv_field(out, v);
+            g_free(v);
+        }
+        g_string_append(out, "\r\n");
+    }
+}

@@ -1,5 +1,5 @@
-/* render.h - the two escapes every table rendering of the core shares:
- * a CSV field (RFC 4180) and a JSON string.
+/* render.h - what every table rendering of the core shares: a CSV field
+ * (RFC 4180), a JSON string, and a table as aligned text and as CSV.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,5 +15,22 @@ void exmta_render_csv_field(GString *out, const char *v);
 /* v as a JSON string: invalid UTF-8 replaced, quotes, backslashes and
  * control characters escaped. */
 void exmta_render_json_string(GString *out, const char *v);
+
+/* A table: its columns, and how to get one cell of a row (newly allocated
+ * text, or NULL for none). */
+typedef struct {
+    int ncols;
+    const char *const *columns;         /* text headers */
+    const char *const *keys;            /* CSV header */
+    gboolean (*numeric)(int col);       /* right-aligned in text */
+    char *(*cell)(gconstpointer row, int col);
+} exmta_render_table_t;
+
+/* The rule, "TITLE: N", the header and one line per row, columns two spaces
+ * apart, numbers right-aligned, "-" for no value, the rule again. */
+void exmta_render_text(GString *out, const exmta_render_table_t *t, const char *title, const GPtrArray *rows);
+
+/* The keys, then one record per row, each CRLF-terminated. */
+void exmta_render_csv(GString *out, const exmta_render_table_t *t, const GPtrArray *rows);
 
 #endif

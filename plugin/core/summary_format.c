@@ -49,53 +49,20 @@ col_numeric(int c)
     return c == 1 || (c >= 4 && c <= 8);
 }
 
+static char *
+row_cell(gconstpointer row, int c)
+{
+    return cell((const exmta_summary_row_t *)row, c);
+}
+
+static const exmta_render_table_t summary_table = {
+    EXMTA_SUMMARY_NCOLS, exmta_summary_columns, col_keys, col_numeric, row_cell,
+};
+
 void
 exmta_summary_format_text(GString *out, const GPtrArray *rows)
 {
-    gsize width[EXMTA_SUMMARY_NCOLS];
-    const char *rule = "==================================================================================";
-
-    for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++)
-        width[c] = g_utf8_strlen(exmta_summary_columns[c], -1);
-    for (guint i = 0; i < rows->len; i++)
-        for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++) {
-            char *v = cell((const exmta_summary_row_t *)g_ptr_array_index(rows, i), c);
-            gsize w = v ? (gsize)g_utf8_strlen(v, -1) : 1;
-            if (w > width[c])
-                width[c] = w;
-            g_free(v);
-        }
-
-    g_string_append_printf(out, "%s\nExchange MTA endpoints (exmta): %u\n", rule, rows->len);
-    for (guint i = 0; i <= rows->len; i++) {
-        GString *line = g_string_new(NULL);
-
-        for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++) {
-            char *v = i == 0 ? g_strdup(exmta_summary_columns[c])
-                             : cell((const exmta_summary_row_t *)g_ptr_array_index(rows, i - 1), c);
-            const char *t = v ? v : "-";
-            gsize pad = width[c] - (gsize)g_utf8_strlen(t, -1);
-
-            if (c)
-                g_string_append(line, "  ");
-            if (col_numeric(c) && i > 0) {
-                for (gsize k = 0; k < pad; k++)
-                    g_string_append_c(line, ' ');
-                g_string_append(line, t);
-            } else {
-                g_string_append(line, t);
-                if (c < EXMTA_SUMMARY_NCOLS - 1)
-                    for (gsize k = 0; k < pad; k++)
-                        g_string_append_c(line, ' ');
-            }
-            g_free(v);
-        }
-        while (line->len && line->str[line->len - 1] == ' ')
-            g_string_truncate(line, line->len - 1);
-        g_string_append_printf(out, "%s\n", line->str);
-        g_string_free(line, TRUE);
-    }
-    g_string_append_printf(out, "%s\n", rule);
+    exmta_render_text(out, &summary_table, "Exchange MTA endpoints (exmta)", rows);
 }
 
 /* One CSV record of n fields, CRLF-terminated. */
@@ -113,18 +80,7 @@ csv_record(GString *out, const char *const *fields, int n)
 void
 exmta_summary_format_csv(GString *out, const GPtrArray *rows)
 {
-    csv_record(out, col_keys, EXMTA_SUMMARY_NCOLS);
-    for (guint i = 0; i < rows->len; i++) {
-        for (int c = 0; c < EXMTA_SUMMARY_NCOLS; c++) {
-            char *v = cell((const exmta_summary_row_t *)g_ptr_array_index(rows, i), c);
-
-            if (c)
-                g_string_append_c(out, ',');
-            exmta_render_csv_field(out, v);
-            g_free(v);
-        }
-        g_string_append(out, "\r\n");
-    }
+    exmta_render_csv(out, &summary_table, rows);
 }
 
 void

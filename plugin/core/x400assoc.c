@@ -625,75 +625,26 @@ exmta_x4_cell(const exmta_x4_assoc_t *a, int c)
 
 /* ---- renderings ------------------------------------------------------------ */
 
-static const char rule[] = "==================================================================================";
+static char *
+row_cell(gconstpointer row, int c)
+{
+    return exmta_x4_cell((const exmta_x4_assoc_t *)row, c);
+}
+
+static const exmta_render_table_t assoc_table = {
+    EXMTA_X4_NCOLS, exmta_x4_columns, exmta_x4_keys, exmta_x4_col_numeric, row_cell,
+};
 
 void
 exmta_x4_format_text(GString *out, const GPtrArray *rows)
 {
-    gsize width[EXMTA_X4_NCOLS];
-
-    for (int c = 0; c < EXMTA_X4_NCOLS; c++)
-        width[c] = strlen(exmta_x4_columns[c]);
-    for (guint i = 0; i < rows->len; i++)
-        for (int c = 0; c < EXMTA_X4_NCOLS; c++) {
-            char *v = exmta_x4_cell((const exmta_x4_assoc_t *)g_ptr_array_index(rows, i), c);
-            gsize w = v ? (gsize)g_utf8_strlen(v, -1) : 1;
-
-            if (w > width[c])
-                width[c] = w;
-            g_free(v);
-        }
-    g_string_append_printf(out, "%s\nExchange MTA X.400 associations (exmta): %u\n", rule, rows->len);
-    for (guint i = 0; i <= rows->len; i++) {
-        GString *line = g_string_new(NULL);
-
-        for (int c = 0; c < EXMTA_X4_NCOLS; c++) {
-            char *v = i == 0 ? g_strdup(exmta_x4_columns[c])
-                             : exmta_x4_cell((const exmta_x4_assoc_t *)g_ptr_array_index(rows, i - 1), c);
-            const char *t = v ? v : "-";
-            gsize pad = width[c] - (gsize)g_utf8_strlen(t, -1);
-
-            if (c)
-                g_string_append(line, "  ");
-            if (exmta_x4_col_numeric(c) && i > 0) {
-                for (gsize k = 0; k < pad; k++)
-                    g_string_append_c(line, ' ');
-                g_string_append(line, t);
-            } else {
-                g_string_append(line, t);
-                for (gsize k = 0; k < pad; k++)
-                    g_string_append_c(line, ' ');
-            }
-            g_free(v);
-        }
-        while (line->len && line->str[line->len - 1] == ' ')
-            g_string_truncate(line, line->len - 1);
-        g_string_append_printf(out, "%s\n", line->str);
-        g_string_free(line, TRUE);
-    }
-    g_string_append_printf(out, "%s\n", rule);
+    exmta_render_text(out, &assoc_table, "Exchange MTA X.400 associations (exmta)", rows);
 }
 
 void
 exmta_x4_format_csv(GString *out, const GPtrArray *rows)
 {
-    for (int c = 0; c < EXMTA_X4_NCOLS; c++) {
-        if (c)
-            g_string_append_c(out, ',');
-        exmta_render_csv_field(out, exmta_x4_keys[c]);
-    }
-    g_string_append(out, "\r\n");
-    for (guint i = 0; i < rows->len; i++) {
-        for (int c = 0; c < EXMTA_X4_NCOLS; c++) {
-            char *v = exmta_x4_cell((const exmta_x4_assoc_t *)g_ptr_array_index(rows, i), c);
-
-            if (c)
-                g_string_append_c(out, ',');
-            exmta_render_csv_field(out, v);
-            g_free(v);
-        }
-        g_string_append(out, "\r\n");
-    }
+    exmta_render_csv(out, &assoc_table, rows);
 }
 
 void

@@ -86,85 +86,87 @@ static struct {
     stock_hf_t p1_bind_arg, p1_bind_res, p1_bind_err, p1_initiator, p1_responder, p1_apdu;
 } hf_stock;
 
-/* name: the field's abbreviation; 4.6 renamed a few, tried first (newer). */
-static const struct { stock_hf_t *hf; const char *name; const char *newer; } stock_fields[] = {
-    { &hf_stock.cotp_src_tsap, "cotp.src-tsap", NULL },
-    { &hf_stock.cotp_dst_tsap, "cotp.dst-tsap", NULL },
-    { &hf_stock.ses_type, "ses.type", NULL },
-    { &hf_stock.ses_calling_sel, "ses.calling_session_selector", NULL },
-    { &hf_stock.ses_called_sel, "ses.called_session_selector", NULL },
-    { &hf_stock.ses_reason, "ses.reason_code", NULL },
-    { &hf_stock.pres_cp, "pres.cptype", NULL },
-    { &hf_stock.pres_cpr, "pres.cprtype", NULL },
-    { &hf_stock.pres_mode, "pres.mode_value", NULL },
-    { &hf_stock.pres_calling_sel, "pres.calling_presentation_selector", NULL },
-    { &hf_stock.pres_called_sel, "pres.called_presentation_selector", NULL },
+/* name: the field's abbreviation; 4.6 renamed a few, tried first (newer).
+ * reads: the reads (EXMTA_X400_READ_*) that ask for it; 0: a field of a
+ * transfer's subtree, found by walking it. */
+static const struct { stock_hf_t *hf; const char *name; const char *newer; guint reads; } stock_fields[] = {
+    { &hf_stock.cotp_src_tsap, "cotp.src-tsap", NULL, EXMTA_X400_READ_CR },
+    { &hf_stock.cotp_dst_tsap, "cotp.dst-tsap", NULL, EXMTA_X400_READ_CR },
+    { &hf_stock.ses_type, "ses.type", NULL, EXMTA_X400_READ_CONNECT | EXMTA_X400_READ_RELEASE | EXMTA_X400_READ_ABORT },
+    { &hf_stock.ses_calling_sel, "ses.calling_session_selector", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.ses_called_sel, "ses.called_session_selector", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.ses_reason, "ses.reason_code", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.pres_cp, "pres.cptype", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.pres_cpr, "pres.cprtype", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.pres_mode, "pres.mode_value", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.pres_calling_sel, "pres.calling_presentation_selector", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.pres_called_sel, "pres.called_presentation_selector", NULL, EXMTA_X400_READ_CONNECT },
     /* CPR's provider-reason; 4.0 and 4.4 give the per-context reason the same name */
-    { &hf_stock.pres_reason, "pres.provider_reason", "pres.cPR_PPDU__provider_reason" },
+    { &hf_stock.pres_reason, "pres.provider_reason", "pres.cPR_PPDU__provider_reason", EXMTA_X400_READ_CONNECT },
     /* ARP's abort-reason */
-    { &hf_stock.pres_abort_reason, "pres.provider_reason", "pres.aRU_PPDU_provider_reason" },
-    { &hf_stock.pres_aru, "pres.aru_ppdu", NULL },
-    { &hf_stock.pres_arp, "pres.arp_ppdu_element", NULL },
-    { &hf_stock.acse_aarq, "acse.aarq_element", NULL },
-    { &hf_stock.acse_aare, "acse.aare_element", NULL },
-    { &hf_stock.acse_rlrq, "acse.rlrq_element", NULL },
-    { &hf_stock.acse_rlre, "acse.rlre_element", NULL },
-    { &hf_stock.acse_abrt, "acse.abrt_element", NULL },
-    { &hf_stock.acse_context, "acse.aSO_context_name", "acse.aARQ_aSO_context_name" },
-    { &hf_stock.acse_result, "acse.result", NULL },
-    { &hf_stock.acse_abort_source, "acse.abort_source", NULL },
-    { &hf_stock.rtse_rtorq, "rtse.rtorq_apdu_element", NULL },
-    { &hf_stock.rtse_rtoac, "rtse.rtoac_apdu_element", NULL },
-    { &hf_stock.rtse_rtorj, "rtse.rtorj_apdu_element", NULL },
-    { &hf_stock.rtse_rtab, "rtse.rtab_apdu_element", NULL },
-    { &hf_stock.rtse_dialogue, "rtse.dialogueMode", NULL },
-    { &hf_stock.rtse_refuse, "rtse.refuseReason", NULL },
-    { &hf_stock.rtse_abort, "rtse.abortReason", NULL },
-    { &hf_stock.p1_bind_arg, "p1.MTABindArgument", NULL },
-    { &hf_stock.p1_bind_res, "p1.MTABindResult", NULL },
-    { &hf_stock.p1_bind_err, "p1.MTABindError", NULL },
-    { &hf_stock.p1_initiator, "p1.authenticated.initiator-name", NULL },
-    { &hf_stock.p1_responder, "p1.authenticated.responder-name", NULL },
-    { &hf_stock.p1_apdu, "p1.MTS_APDU", NULL },
-    { &hf_stock.p1_message, "p1.message_element", NULL },
-    { &hf_stock.p1_probe, "p1.probe_element", NULL },
-    { &hf_stock.p1_report, "p1.report_element", NULL },
-    { &hf_stock.p1_msg_id, "p1.message_identifier_element", NULL },
-    { &hf_stock.p1_probe_id, "p1.probe_identifier_element", NULL },
-    { &hf_stock.p1_report_id, "p1.report_identifier_element", NULL },
-    { &hf_stock.p1_subject_id, "p1.subject_identifier_element", NULL },
-    { &hf_stock.p1_originator, "p1.originator_name_element", "p1.mta_originator_name_element" },
-    { &hf_stock.p1_recipient, "p1.recipient_name_element", NULL },
-    { &hf_stock.p1_actual_recipient, "p1.actual_recipient_name_element", "p1.mta_actual_recipient_name_element" },
-    { &hf_stock.p1_per_msg_rcpt, "p1.PerRecipientMessageTransferFields_element", NULL },
-    { &hf_stock.p1_per_probe_rcpt, "p1.PerRecipientProbeTransferFields_element", NULL },
-    { &hf_stock.p1_per_report_rcpt, "p1.PerRecipientReportTransferFields_element", NULL },
-    { &hf_stock.p1_delivery, "p1.delivery_element", NULL },
-    { &hf_stock.p1_nd_reason, "p1.non_delivery_reason_code", NULL },
-    { &hf_stock.p1_nd_diag, "p1.non_delivery_diagnostic_code", NULL },
-    { &hf_stock.p1_built_in, "p1.built_in", NULL },
-    { &hf_stock.p1_extended, "p1.extended", NULL },
-    { &hf_stock.p1_priority, "p1.priority", NULL },
-    { &hf_stock.p1_content, "p1.content", NULL },
-    { &hf_stock.p1_content_length, "p1.content_length", NULL },
-    { &hf_stock.p1_country_iso, "p1.iso_3166_alpha2_code", NULL },
-    { &hf_stock.p1_country_x121, "p1.x121_dcc_code", NULL },
-    { &hf_stock.p1_admd, "p1.administration_domain_name", NULL },
-    { &hf_stock.p1_prmd_id, "p1.private_domain_identifier", NULL },
-    { &hf_stock.p1_prmd_name, "p1.private_domain_name", NULL },
+    { &hf_stock.pres_abort_reason, "pres.provider_reason", "pres.aRU_PPDU_provider_reason", EXMTA_X400_READ_ABORT },
+    { &hf_stock.pres_aru, "pres.aru_ppdu", NULL, EXMTA_X400_READ_ABORT },
+    { &hf_stock.pres_arp, "pres.arp_ppdu_element", NULL, EXMTA_X400_READ_ABORT },
+    { &hf_stock.acse_aarq, "acse.aarq_element", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.acse_aare, "acse.aare_element", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.acse_rlrq, "acse.rlrq_element", NULL, EXMTA_X400_READ_RELEASE },
+    { &hf_stock.acse_rlre, "acse.rlre_element", NULL, EXMTA_X400_READ_RELEASE },
+    { &hf_stock.acse_abrt, "acse.abrt_element", NULL, EXMTA_X400_READ_ABORT },
+    { &hf_stock.acse_context, "acse.aSO_context_name", "acse.aARQ_aSO_context_name", EXMTA_X400_READ_CONNECT },
+    { &hf_stock.acse_result, "acse.result", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.acse_abort_source, "acse.abort_source", NULL, EXMTA_X400_READ_ABORT },
+    { &hf_stock.rtse_rtorq, "rtse.rtorq_apdu_element", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.rtse_rtoac, "rtse.rtoac_apdu_element", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.rtse_rtorj, "rtse.rtorj_apdu_element", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.rtse_rtab, "rtse.rtab_apdu_element", NULL, EXMTA_X400_READ_ABORT },
+    { &hf_stock.rtse_dialogue, "rtse.dialogueMode", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.rtse_refuse, "rtse.refuseReason", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.rtse_abort, "rtse.abortReason", NULL, EXMTA_X400_READ_ABORT },
+    { &hf_stock.p1_bind_arg, "p1.MTABindArgument", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.p1_bind_res, "p1.MTABindResult", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.p1_bind_err, "p1.MTABindError", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.p1_initiator, "p1.authenticated.initiator-name", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.p1_responder, "p1.authenticated.responder-name", NULL, EXMTA_X400_READ_CONNECT },
+    { &hf_stock.p1_apdu, "p1.MTS_APDU", NULL, EXMTA_X400_READ_TRANSFER },
+    { &hf_stock.p1_message, "p1.message_element", NULL, 0 },
+    { &hf_stock.p1_probe, "p1.probe_element", NULL, 0 },
+    { &hf_stock.p1_report, "p1.report_element", NULL, 0 },
+    { &hf_stock.p1_msg_id, "p1.message_identifier_element", NULL, 0 },
+    { &hf_stock.p1_probe_id, "p1.probe_identifier_element", NULL, 0 },
+    { &hf_stock.p1_report_id, "p1.report_identifier_element", NULL, 0 },
+    { &hf_stock.p1_subject_id, "p1.subject_identifier_element", NULL, 0 },
+    { &hf_stock.p1_originator, "p1.originator_name_element", "p1.mta_originator_name_element", 0 },
+    { &hf_stock.p1_recipient, "p1.recipient_name_element", NULL, 0 },
+    { &hf_stock.p1_actual_recipient, "p1.actual_recipient_name_element", "p1.mta_actual_recipient_name_element", 0 },
+    { &hf_stock.p1_per_msg_rcpt, "p1.PerRecipientMessageTransferFields_element", NULL, 0 },
+    { &hf_stock.p1_per_probe_rcpt, "p1.PerRecipientProbeTransferFields_element", NULL, 0 },
+    { &hf_stock.p1_per_report_rcpt, "p1.PerRecipientReportTransferFields_element", NULL, 0 },
+    { &hf_stock.p1_delivery, "p1.delivery_element", NULL, 0 },
+    { &hf_stock.p1_nd_reason, "p1.non_delivery_reason_code", NULL, 0 },
+    { &hf_stock.p1_nd_diag, "p1.non_delivery_diagnostic_code", NULL, 0 },
+    { &hf_stock.p1_built_in, "p1.built_in", NULL, 0 },
+    { &hf_stock.p1_extended, "p1.extended", NULL, 0 },
+    { &hf_stock.p1_priority, "p1.priority", NULL, 0 },
+    { &hf_stock.p1_content, "p1.content", NULL, 0 },
+    { &hf_stock.p1_content_length, "p1.content_length", NULL, 0 },
+    { &hf_stock.p1_country_iso, "p1.iso_3166_alpha2_code", NULL, 0 },
+    { &hf_stock.p1_country_x121, "p1.x121_dcc_code", NULL, 0 },
+    { &hf_stock.p1_admd, "p1.administration_domain_name", NULL, 0 },
+    { &hf_stock.p1_prmd_id, "p1.private_domain_identifier", NULL, 0 },
+    { &hf_stock.p1_prmd_name, "p1.private_domain_name", NULL, 0 },
     /* 4.6 names the PRMD's strings by their parent */
-    { &hf_stock.p1_prmd_s1, "p1.printable_private_domain_identifier", NULL },
-    { &hf_stock.p1_prmd_s2, "p1.numeric_private_domain_identifier", NULL },
-    { &hf_stock.p1_prmd_s3, "p1.printable_private_domain_name", NULL },
-    { &hf_stock.p1_prmd_s4, "p1.numeric_private_domain_name", NULL },
-    { &hf_stock.p1_printable, "p1.printable", NULL },
-    { &hf_stock.p1_numeric, "p1.numeric", NULL },
-    { &hf_stock.p1_local_id, "p1.local_identifier", NULL },
-    { &hf_stock.p1_org, "p1.organization_name", NULL },
-    { &hf_stock.p1_surname, "p1.surname", "p1.printable_surname" },
-    { &hf_stock.p1_given, "p1.given_name", "p1.printable_given_name" },
-    { &hf_stock.p1_initials, "p1.initials", "p1.printable_initials" },
-    { &hf_stock.p1_ou, "p1.OrganizationalUnitName", NULL },
+    { &hf_stock.p1_prmd_s1, "p1.printable_private_domain_identifier", NULL, 0 },
+    { &hf_stock.p1_prmd_s2, "p1.numeric_private_domain_identifier", NULL, 0 },
+    { &hf_stock.p1_prmd_s3, "p1.printable_private_domain_name", NULL, 0 },
+    { &hf_stock.p1_prmd_s4, "p1.numeric_private_domain_name", NULL, 0 },
+    { &hf_stock.p1_printable, "p1.printable", NULL, 0 },
+    { &hf_stock.p1_numeric, "p1.numeric", NULL, 0 },
+    { &hf_stock.p1_local_id, "p1.local_identifier", NULL, 0 },
+    { &hf_stock.p1_org, "p1.organization_name", NULL, 0 },
+    { &hf_stock.p1_surname, "p1.surname", "p1.printable_surname", 0 },
+    { &hf_stock.p1_given, "p1.given_name", "p1.printable_given_name", 0 },
+    { &hf_stock.p1_initials, "p1.initials", "p1.printable_initials", 0 },
+    { &hf_stock.p1_ou, "p1.OrganizationalUnitName", NULL, 0 },
 };
 
 static int proto_rtse = -1, proto_p1 = -1, proto_s7comm = -1, proto_mms = -1;
@@ -226,92 +228,37 @@ static const value_string apdu_vals[] = {
 
 /* ---- reading stock's tree -------------------------------------------------- */
 
-/* The fields of a transfer come after p1.MTS_APDU in stock_fields: a
- * primed tree serves the association's facts only (a transfer is read from
- * a visible tree), so they are not primed. */
+/* Asking for a field (Wireshark's "priming") marks it referenced: stock
+ * then makes a real item of each occurrence even in a tree that is not
+ * visible, and the tree keeps them in its field arrays, so a read is one
+ * lookup per field, in any tree. The mark is Wireshark's own, kept on the
+ * field until a tree that holds it is freed; epan_dissect_prime_with_hfid()
+ * is its public entry, and only its tree is used here. */
+/* The hfids each read asks for, by bit of EXMTA_X400_READ_* (handoff). */
+#define N_READS 5
+static GArray *read_hfids[N_READS];
+
 void
-exmta_x400_prime(epan_dissect_t *edt)
+exmta_x400_prime(proto_tree *tree, guint reads)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++) {
-        for (guint k = 0; k < stock_fields[i].hf->n; k++)
-            epan_dissect_prime_with_hfid(edt, stock_fields[i].hf->id[k]);
-        if (stock_fields[i].hf == &hf_stock.p1_apdu)
-            break;
-    }
-}
+    epan_dissect_t edt;
 
-/* Every field_info of hfid (primed or visible tree), or NULL. The array is
- * the tree's own when primed; otherwise found by walking (free_it). */
-/* A primed tree has every field exmta reads in its arrays: no walk. A
- * visible one is walked once per read (scan), collecting every field_info
- * of the fields exmta reads: one walk, not one per field. */
-static gboolean tree_primed;
-static guint8 *read_ids;        /* one bit per hfid: every hfid of stock_fields (handoff) */
-static guint read_ids_n;        /* hfids the bitmap covers */
-
-static inline gboolean
-read_id(int hfid)
-{
-    return hfid >= 0 && (guint)hfid < read_ids_n && (read_ids[hfid >> 3] & (1u << (hfid & 7))) != 0;
-}
-static GHashTable *scanned;     /* hfid -> GPtrArray of field_info, this read's (visible tree) */
-static GPtrArray *scanned_transfers;    /* proto_node of each message, probe or report element */
-static gboolean is_transfer_element(const field_info *fi);
-static gboolean is_content(const field_info *fi);
-
-static void
-scan(proto_node *node)
-{
-    for (proto_node *n = node->first_child; n; n = n->next) {
-        field_info *fi = PNODE_FINFO(n);
-
-        if (fi && read_id(fi->hfinfo->id)) {
-            GPtrArray *a = (GPtrArray *)g_hash_table_lookup(scanned, GINT_TO_POINTER(fi->hfinfo->id));
-
-            if (!a) {
-                a = g_ptr_array_new();
-                g_hash_table_insert(scanned, GINT_TO_POINTER(fi->hfinfo->id), a);
-            }
-            g_ptr_array_add(a, fi);
-            if (is_transfer_element(fi))
-                g_ptr_array_add(scanned_transfers, n);
-            /* a message's content is P22's tree (of its own O/R names): not P1's */
-            if (is_content(fi))
-                continue;
-        }
-        scan(n);
-    }
-}
-
-static GPtrArray *
-finfos(proto_tree *tree, int hfid, gboolean *free_it)
-{
-    GPtrArray *a;
-
-    *free_it = FALSE;
-    if (hfid <= 0 || !tree)
-        return NULL;
-    a = proto_get_finfo_ptr_array(tree, hfid);
-    if (a && a->len)
-        return a;
-    if (tree_primed || !scanned)
-        return NULL;
-    a = (GPtrArray *)g_hash_table_lookup(scanned, GINT_TO_POINTER(hfid));
-    return a && a->len ? a : NULL;
+    memset(&edt, 0, sizeof(edt));
+    edt.tree = tree;
+    for (guint b = 0; b < N_READS; b++)
+        if ((reads & (1u << b)) && read_hfids[b])
+            for (guint i = 0; i < read_hfids[b]->len; i++)
+                epan_dissect_prime_with_hfid(&edt, g_array_index(read_hfids[b], int, i));
 }
 
 static field_info *
 first(proto_tree *tree, const stock_hf_t *hf)
 {
     for (guint k = 0; k < hf->n; k++) {
-        gboolean free_it;
-        GPtrArray *a = finfos(tree, hf->id[k], &free_it);
-        field_info *fi = a ? (field_info *)g_ptr_array_index(a, 0) : NULL;
+        GPtrArray *a = proto_get_finfo_ptr_array(tree, hf->id[k]);
 
-        if (free_it)
-            g_ptr_array_free(a, TRUE);
-        if (fi)
-            return fi;
+        if (a && a->len)
+            return (field_info *)g_ptr_array_index(a, 0);
     }
     return NULL;
 }
@@ -321,13 +268,10 @@ static void
 each_uint(proto_tree *tree, const stock_hf_t *hf, void (*fn)(guint32 v, exmta_x4_obs_t *o), exmta_x4_obs_t *o)
 {
     for (guint k = 0; k < hf->n; k++) {
-        gboolean free_it;
-        GPtrArray *a = finfos(tree, hf->id[k], &free_it);
+        GPtrArray *a = proto_get_finfo_ptr_array(tree, hf->id[k]);
 
         for (guint i = 0; a && i < a->len; i++)
             fn(fvalue_get_uinteger(EXMTA_FINFO_FVALUE((field_info *)g_ptr_array_index(a, i))), o);
-        if (free_it)
-            g_ptr_array_free(a, TRUE);
     }
 }
 
@@ -335,6 +279,22 @@ static gboolean
 has(proto_tree *tree, const stock_hf_t *hfid)
 {
     return first(tree, hfid) != NULL;
+}
+
+/* The octets of tvb at off, len as lowercase hex digits (file scope). */
+static char *
+bytes_to_hexstr_plain(tvbuff_t *tvb, gint off, gint len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const guint8 *p = tvb_get_ptr(tvb, off, len);
+    char *out = (char *)wmem_alloc(wmem_file_scope(), (gsize)len * 2 + 1);
+
+    for (gint i = 0; i < len; i++) {
+        out[2 * i] = hex[p[i] >> 4];
+        out[2 * i + 1] = hex[p[i] & 0xf];
+    }
+    out[2 * len] = '\0';
+    return out;
 }
 
 /* The value as -T fields would show it, in file scope. */
@@ -346,8 +306,20 @@ text_of(proto_tree *tree, const stock_hf_t *hfid)
 
     if (!fi)
         return NULL;
+    switch (fi->hfinfo->type) {
+    case FT_STRING:
+    case FT_STRINGZ:
+        return wmem_strdup(wmem_file_scope(), fvalue_get_string(EXMTA_FINFO_FVALUE(fi)));
+    case FT_BYTES:
+        /* selectors, as -T fields prints them: hex digits, from the
+         * octets stock's item stands for */
+        if (fi->ds_tvb && fi->length > 0 && tvb_bytes_exist(fi->ds_tvb, fi->start, fi->length))
+            return bytes_to_hexstr_plain(fi->ds_tvb, fi->start, fi->length);
+        break;
+    default:
+        break;
+    }
     s = fvalue_to_string_repr(NULL, EXMTA_FINFO_FVALUE(fi), FTREPR_DISPLAY, fi->hfinfo->display);
-    /* selectors (FT_BYTES) as -T fields prints them: hex digits only */
     if (s && fi->hfinfo->type == FT_BYTES) {
         char *w = s;
 
@@ -378,23 +350,42 @@ int_of(proto_tree *tree, const stock_hf_t *hfid)
 
 /* ---- P1 transfers, by walking the tree under each transfer's element ------ */
 
-static gboolean
-is_hf(const stock_hf_t *sh, const field_info *fi)
+/* hfid -> the transfer field it is (handoff): one lookup per node walked */
+static const stock_hf_t **walk_role;
+static guint walk_role_n;
+
+static inline const stock_hf_t *
+role_of(const field_info *fi)
 {
-    for (guint k = 0; fi && k < sh->n; k++)
-        if (fi->hfinfo->id == sh->id[k])
-            return TRUE;
-    return FALSE;
+    int id = fi ? fi->hfinfo->id : -1;
+
+    return id >= 0 && (guint)id < walk_role_n ? walk_role[id] : NULL;
 }
 
 static const char *
 str_of(field_info *fi)
 {
-    char *s = fvalue_to_string_repr(NULL, EXMTA_FINFO_FVALUE(fi), FTREPR_DISPLAY, fi->hfinfo->display);
-    const char *kept = s ? wmem_strdup(wmem_file_scope(), s) : NULL;
+    char *s;
+    const char *kept;
 
+    if (fi->hfinfo->type == FT_STRING || fi->hfinfo->type == FT_STRINGZ)
+        return wmem_strdup(wmem_file_scope(), fvalue_get_string(EXMTA_FINFO_FVALUE(fi)));
+    s = fvalue_to_string_repr(NULL, EXMTA_FINFO_FVALUE(fi), FTREPR_DISPLAY, fi->hfinfo->display);
+    kept = s ? wmem_strdup(wmem_file_scope(), s) : NULL;
     wmem_free(NULL, s);
     return kept;
+}
+
+/* An attribute of an O/R name, for the name's text only: the string
+ * stock's item holds, or its text in the frame's pool. */
+static wmem_allocator_t *read_pool;
+
+static const char *
+part_of(field_info *fi)
+{
+    if (fi->hfinfo->type == FT_STRING || fi->hfinfo->type == FT_STRINGZ)
+        return fvalue_get_string(EXMTA_FINFO_FVALUE(fi));
+    return fvalue_to_string_repr(read_pool, EXMTA_FINFO_FVALUE(fi), FTREPR_DISPLAY, fi->hfinfo->display);
 }
 
 /* The attributes of an O/R name or an MTS identifier below node. */
@@ -408,45 +399,51 @@ collect_orname(proto_node *node, orname_t *on, int domain)
 {
     for (proto_node *n = node->first_child; n; n = n->next) {
         field_info *fi = PNODE_FINFO(n);
+        const stock_hf_t *r;
         int d = domain;
 
         if (!fi)
             continue;
-        if (is_hf(&hf_stock.p1_country_iso, fi) || is_hf(&hf_stock.p1_country_x121, fi)) {
+        r = role_of(fi);
+        if (!r) {
+            collect_orname(n, on, domain);
+            continue;
+        }
+        if (r == &hf_stock.p1_country_iso || r == &hf_stock.p1_country_x121) {
             if (!on->c)
-                on->c = str_of(fi);
-        } else if (is_hf(&hf_stock.p1_admd, fi)) {
+                on->c = part_of(fi);
+        } else if (r == &hf_stock.p1_admd) {
             d = 'A';
-        } else if (is_hf(&hf_stock.p1_prmd_id, fi) || is_hf(&hf_stock.p1_prmd_name, fi)) {
+        } else if (r == &hf_stock.p1_prmd_id || r == &hf_stock.p1_prmd_name) {
             d = 'P';
-        } else if (is_hf(&hf_stock.p1_printable, fi) || is_hf(&hf_stock.p1_numeric, fi)) {
+        } else if (r == &hf_stock.p1_printable || r == &hf_stock.p1_numeric) {
             if (domain == 'A' && !on->a)
-                on->a = str_of(fi);
+                on->a = part_of(fi);
             else if (domain == 'P' && !on->p)
-                on->p = str_of(fi);
-        } else if (is_hf(&hf_stock.p1_prmd_s1, fi) || is_hf(&hf_stock.p1_prmd_s2, fi) ||
-                   is_hf(&hf_stock.p1_prmd_s3, fi) || is_hf(&hf_stock.p1_prmd_s4, fi)) {
+                on->p = part_of(fi);
+        } else if (r == &hf_stock.p1_prmd_s1 || r == &hf_stock.p1_prmd_s2 ||
+                   r == &hf_stock.p1_prmd_s3 || r == &hf_stock.p1_prmd_s4) {
             if (!on->p)
-                on->p = str_of(fi);
-        } else if (is_hf(&hf_stock.p1_local_id, fi)) {
+                on->p = part_of(fi);
+        } else if (r == &hf_stock.p1_local_id) {
             if (!on->local)
-                on->local = str_of(fi);
-        } else if (is_hf(&hf_stock.p1_org, fi)) {
+                on->local = part_of(fi);
+        } else if (r == &hf_stock.p1_org) {
             if (!on->o)
-                on->o = str_of(fi);
-        } else if (is_hf(&hf_stock.p1_surname, fi)) {
+                on->o = part_of(fi);
+        } else if (r == &hf_stock.p1_surname) {
             if (!on->s)
-                on->s = str_of(fi);
-        } else if (is_hf(&hf_stock.p1_given, fi)) {
+                on->s = part_of(fi);
+        } else if (r == &hf_stock.p1_given) {
             if (!on->g)
-                on->g = str_of(fi);
-        } else if (is_hf(&hf_stock.p1_initials, fi)) {
+                on->g = part_of(fi);
+        } else if (r == &hf_stock.p1_initials) {
             if (!on->i)
-                on->i = str_of(fi);
-        } else if (is_hf(&hf_stock.p1_ou, fi)) {
+                on->i = part_of(fi);
+        } else if (r == &hf_stock.p1_ou) {
             if (!on->ous)
                 on->ous = g_ptr_array_new();
-            g_ptr_array_add(on->ous, (gpointer)str_of(fi));
+            g_ptr_array_add(on->ous, (gpointer)part_of(fi));
         }
         collect_orname(n, on, d);
     }
@@ -506,30 +503,36 @@ collect_transfer(proto_node *node, transfer_ctx_t *x)
 {
     for (proto_node *n = node->first_child; n; n = n->next) {
         field_info *fi = PNODE_FINFO(n);
+        const stock_hf_t *r;
 
         if (!fi)
             continue;
-        if (is_hf(&hf_stock.p1_msg_id, fi) || is_hf(&hf_stock.p1_probe_id, fi) ||
-            is_hf(&hf_stock.p1_report_id, fi)) {
+        r = role_of(fi);
+        if (!r) {
+            collect_transfer(n, x);
+            continue;
+        }
+        if (r == &hf_stock.p1_msg_id || r == &hf_stock.p1_probe_id ||
+            r == &hf_stock.p1_report_id) {
             if (!x->t.mts_id)
                 x->t.mts_id = orname_of(n, TRUE);
             continue;
         }
-        if (is_hf(&hf_stock.p1_subject_id, fi)) {
+        if (r == &hf_stock.p1_subject_id) {
             if (!x->t.subject_id)
                 x->t.subject_id = orname_of(n, TRUE);
             continue;
         }
-        if (is_hf(&hf_stock.p1_originator, fi)) {
+        if (r == &hf_stock.p1_originator) {
             if (!x->t.originator)
                 x->t.originator = orname_of(n, FALSE);
             continue;
         }
-        if (is_hf(&hf_stock.p1_recipient, fi)) {
+        if (r == &hf_stock.p1_recipient) {
             g_ptr_array_add(x->recipients, (gpointer)orname_of(n, FALSE));
             continue;
         }
-        if (is_hf(&hf_stock.p1_per_report_rcpt, fi)) {
+        if (r == &hf_stock.p1_per_report_rcpt) {
             exmta_x4_rr_t rr;
 
             memset(&rr, 0, sizeof(rr));
@@ -540,55 +543,43 @@ collect_transfer(proto_node *node, transfer_ctx_t *x)
             x->cur_rr = NULL;
             continue;
         }
-        if (x->cur_rr && is_hf(&hf_stock.p1_actual_recipient, fi)) {
+        if (x->cur_rr && r == &hf_stock.p1_actual_recipient) {
             if (!x->cur_rr->recipient)
                 x->cur_rr->recipient = orname_of(n, FALSE);
             continue;
         }
-        if (x->cur_rr && is_hf(&hf_stock.p1_delivery, fi))
+        if (x->cur_rr && r == &hf_stock.p1_delivery)
             x->cur_rr->delivered = TRUE;
-        if (x->cur_rr && is_hf(&hf_stock.p1_nd_reason, fi)) {
+        if (x->cur_rr && r == &hf_stock.p1_nd_reason) {
             x->cur_rr->reason = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
             x->cur_rr->reason_name = val_name(fi, (guint32)x->cur_rr->reason);
         }
-        if (x->cur_rr && is_hf(&hf_stock.p1_nd_diag, fi)) {
+        if (x->cur_rr && r == &hf_stock.p1_nd_diag) {
             x->cur_rr->diagnostic = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
             x->cur_rr->diagnostic_name = val_name(fi, (guint32)x->cur_rr->diagnostic);
         }
-        if (!x->t.content_type && is_hf(&hf_stock.p1_built_in, fi)) {
+        if (!x->t.content_type && r == &hf_stock.p1_built_in) {
             guint32 v = fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
             const char *name = hf_name(fi->hfinfo, v);
 
             x->t.content_type = name ? wmem_strdup_printf(wmem_file_scope(), "%s (%u)", name, v)
                                      : wmem_strdup_printf(wmem_file_scope(), "%u", v);
         }
-        if (!x->t.content_type && is_hf(&hf_stock.p1_extended, fi))
+        if (!x->t.content_type && r == &hf_stock.p1_extended)
             x->t.content_type = str_of(fi);
-        if (x->t.priority < 0 && is_hf(&hf_stock.p1_priority, fi))
+        if (x->t.priority < 0 && r == &hf_stock.p1_priority)
             x->t.priority = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
-        if (x->t.size < 0 && x->t.kind == EXMTA_X4_MESSAGE && is_hf(&hf_stock.p1_content, fi)) {
+        if (x->t.size < 0 && x->t.kind == EXMTA_X4_MESSAGE && r == &hf_stock.p1_content) {
             x->t.size = fi->length;
             continue;           /* the content's own tree (P22) is not P1's envelope */
         }
-        if (x->t.size < 0 && x->t.kind == EXMTA_X4_PROBE && is_hf(&hf_stock.p1_content_length, fi))
+        if (x->t.size < 0 && x->t.kind == EXMTA_X4_PROBE && r == &hf_stock.p1_content_length)
             x->t.size = fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
         collect_transfer(n, x);
     }
 }
 
 static int transfer_kind(const field_info *fi);
-
-static gboolean
-is_content(const field_info *fi)
-{
-    return is_hf(&hf_stock.p1_content, fi);
-}
-
-static gboolean
-is_transfer_element(const field_info *fi)
-{
-    return transfer_kind(fi) >= 0;
-}
 
 /* P1 transfers of the frame: every message, probe or report element. */
 typedef struct {
@@ -621,11 +612,15 @@ read_transfer(proto_node *n, int kind, find_ctx_t *f)
 static int
 transfer_kind(const field_info *fi)
 {
-    if (is_hf(&hf_stock.p1_message, fi))
+    const stock_hf_t *r = role_of(fi);
+
+    if (!r)
+        return -1;
+    if (r == &hf_stock.p1_message)
         return EXMTA_X4_MESSAGE;
-    if (is_hf(&hf_stock.p1_probe, fi))
+    if (r == &hf_stock.p1_probe)
         return EXMTA_X4_PROBE;
-    if (is_hf(&hf_stock.p1_report, fi))
+    if (r == &hf_stock.p1_report)
         return EXMTA_X4_REPORT;
     return -1;
 }
@@ -672,10 +667,38 @@ note_apdu(guint32 v, exmta_x4_obs_t *o)
     }
 }
 
+/* The P1 transfers stock completed in tree (a visible one: a transfer's
+ * parts are read by following its hierarchy), appended to *transfers. */
 static void
-free_ptr_array(gpointer p)
+read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const exmta_x4_transfer_t **transfers,
+               guint *n)
 {
-    g_ptr_array_free((GPtrArray *)p, TRUE);
+    guint before = (guint)o->messages + o->reports + o->probes;
+    find_ctx_t f;
+
+    each_uint(tree, &hf_stock.p1_apdu, note_apdu, o);
+    if ((guint)o->messages + o->reports + o->probes == before)
+        return;
+    f.out = g_array_new(FALSE, TRUE, sizeof(exmta_x4_transfer_t));
+    if (*n)
+        g_array_append_vals(f.out, *transfers, *n);
+    find_transfers((proto_node *)tree, &f);
+    for (guint i = *n; i < f.out->len; i++) {
+        exmta_x4_transfer_t *t = &g_array_index(f.out, exmta_x4_transfer_t, i);
+
+        if (t->kind == EXMTA_X4_REPORT)
+            t->subject_in = t->subject_id && seen_ids ?
+                GPOINTER_TO_UINT(g_hash_table_lookup(seen_ids, t->subject_id)) : 0;
+        else if (t->mts_id) {
+            if (!seen_ids)
+                seen_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+            g_hash_table_insert(seen_ids, g_strdup(t->mts_id), GUINT_TO_POINTER(pinfo->num));
+        }
+    }
+    *transfers = (const exmta_x4_transfer_t *)wmem_memdup(wmem_file_scope(), f.out->data,
+                                                          f.out->len * sizeof(exmta_x4_transfer_t));
+    *n = f.out->len;
+    g_array_free(f.out, TRUE);
 }
 
 gboolean
@@ -689,142 +712,101 @@ exmta_x400_wanted(void)
 }
 
 void
-exmta_x400_read(proto_tree *tree, packet_info *pinfo, gboolean primed, exmta_x4_obs_t *o,
+exmta_x400_read(proto_tree *tree, packet_info *pinfo, guint reads, exmta_x4_obs_t *o,
                 const exmta_x4_transfer_t **transfers, guint *n)
 {
-    guint before;
-
     if (!tree)
         return;
-    tree_primed = primed;
-    if (!primed) {
-        if (!scanned) {
-            scanned = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_ptr_array);
-            scanned_transfers = g_ptr_array_new();
+    read_pool = pinfo->pool;
+    if (reads & EXMTA_X400_READ_CR) {
+        if (!o->calling_tsap)
+            o->calling_tsap = text_of(tree, &hf_stock.cotp_src_tsap);
+        if (!o->called_tsap)
+            o->called_tsap = text_of(tree, &hf_stock.cotp_dst_tsap);
+    }
+    if (reads & (EXMTA_X400_READ_CONNECT | EXMTA_X400_READ_RELEASE | EXMTA_X400_READ_ABORT))
+        each_uint(tree, &hf_stock.ses_type, note_spdu, o);
+    if (reads & EXMTA_X400_READ_CONNECT) {
+        if (o->ev & (EXMTA_X4_SES_CN | EXMTA_X4_SES_AC)) {
+            if (!o->calling_ssap)
+                o->calling_ssap = text_of(tree, &hf_stock.ses_calling_sel);
+            if (!o->called_ssap)
+                o->called_ssap = text_of(tree, &hf_stock.ses_called_sel);
         }
-        g_hash_table_remove_all(scanned);
-        g_ptr_array_set_size(scanned_transfers, 0);
-        scan((proto_node *)tree);
-    }
-    if (!o->calling_tsap)
-        o->calling_tsap = text_of(tree, &hf_stock.cotp_src_tsap);
-    if (!o->called_tsap)
-        o->called_tsap = text_of(tree, &hf_stock.cotp_dst_tsap);
-
-    each_uint(tree, &hf_stock.ses_type, note_spdu, o);
-    if (o->ev & (EXMTA_X4_SES_CN | EXMTA_X4_SES_AC)) {
-        if (!o->calling_ssap)
-            o->calling_ssap = text_of(tree, &hf_stock.ses_calling_sel);
-        if (!o->called_ssap)
-            o->called_ssap = text_of(tree, &hf_stock.ses_called_sel);
-    }
-    if ((o->ev & EXMTA_X4_SES_RF) && o->ses_reason < 0)
-        o->ses_reason = int_of(tree, &hf_stock.ses_reason);
-
-    if (has(tree, &hf_stock.pres_cp)) {
-        o->ev |= EXMTA_X4_PRES_CP;
-        o->pres_mode = int_of(tree, &hf_stock.pres_mode);
-        if (!o->calling_psap)
-            o->calling_psap = text_of(tree, &hf_stock.pres_calling_sel);
-        if (!o->called_psap)
-            o->called_psap = text_of(tree, &hf_stock.pres_called_sel);
-    }
-    if (has(tree, &hf_stock.pres_cpr)) {
-        o->ev |= EXMTA_X4_PRES_CPR;
-        o->pres_reason = int_of(tree, &hf_stock.pres_reason);
-    }
-    if (has(tree, &hf_stock.pres_aru))
-        o->ev |= EXMTA_X4_PRES_ABORT;
-    if (has(tree, &hf_stock.pres_arp)) {
-        o->ev |= EXMTA_X4_PRES_ABORT;
-        if (o->pres_reason < 0)
-            o->pres_reason = int_of(tree, &hf_stock.pres_abort_reason);
-    }
-
-    if (has(tree, &hf_stock.acse_aarq)) {
-        o->ev |= EXMTA_X4_AARQ;
-        if (!o->app_context)
-            o->app_context = text_of(tree, &hf_stock.acse_context);
-    }
-    if (has(tree, &hf_stock.acse_aare)) {
-        o->ev |= EXMTA_X4_AARE;
-        o->acse_result = int_of(tree, &hf_stock.acse_result);
-    }
-    if (has(tree, &hf_stock.acse_rlrq))
-        o->ev |= EXMTA_X4_RLRQ;
-    if (has(tree, &hf_stock.acse_rlre))
-        o->ev |= EXMTA_X4_RLRE;
-    if (has(tree, &hf_stock.acse_abrt)) {
-        o->ev |= EXMTA_X4_ABRT;
-        o->acse_abort_source = int_of(tree, &hf_stock.acse_abort_source);
-    }
-
-    if (has(tree, &hf_stock.rtse_rtorq))
-        o->ev |= EXMTA_X4_RTORQ;
-    /* in X.410-1984 mode too, where the RTORQ is the session's user data */
-    if (o->dialogue_mode < 0)
-        o->dialogue_mode = int_of(tree, &hf_stock.rtse_dialogue);
-    if (has(tree, &hf_stock.rtse_rtoac))
-        o->ev |= EXMTA_X4_RTOAC;
-    if (has(tree, &hf_stock.rtse_rtorj)) {
-        o->ev |= EXMTA_X4_RTORJ;
-        o->rtse_refuse = int_of(tree, &hf_stock.rtse_refuse);
-    }
-    if (has(tree, &hf_stock.rtse_rtab)) {
-        o->ev |= EXMTA_X4_RTAB;
-        o->rtse_abort = int_of(tree, &hf_stock.rtse_abort);
-    }
-
-    if (has(tree, &hf_stock.p1_bind_arg)) {
-        o->ev |= EXMTA_X4_BIND_ARG;
-        if (!o->initiator)
-            o->initiator = text_of(tree, &hf_stock.p1_initiator);
-    }
-    if (has(tree, &hf_stock.p1_bind_res)) {
-        o->ev |= EXMTA_X4_BIND_RES;
-        if (!o->responder)
-            o->responder = text_of(tree, &hf_stock.p1_responder);
-    }
-    if (has(tree, &hf_stock.p1_bind_err)) {
-        o->ev |= EXMTA_X4_BIND_ERR;
-        o->bind_error = int_of(tree, &hf_stock.p1_bind_err);
-    }
-    before = (guint)o->messages + o->reports + o->probes;
-    each_uint(tree, &hf_stock.p1_apdu, note_apdu, o);
-    if ((guint)o->messages + o->reports + o->probes > before) {
-        find_ctx_t f;
-
-        f.out = g_array_new(FALSE, TRUE, sizeof(exmta_x4_transfer_t));
-        if (*n)
-            g_array_append_vals(f.out, *transfers, *n);
-        if (primed) {
-            find_transfers((proto_node *)tree, &f);
-        } else {
-            /* the elements the scan found */
-            for (guint i = 0; i < scanned_transfers->len; i++) {
-                proto_node *n = (proto_node *)g_ptr_array_index(scanned_transfers, i);
-
-                read_transfer(n, transfer_kind(PNODE_FINFO(n)), &f);
-            }
+        if ((o->ev & EXMTA_X4_SES_RF) && o->ses_reason < 0)
+            o->ses_reason = int_of(tree, &hf_stock.ses_reason);
+        if (has(tree, &hf_stock.pres_cp)) {
+            o->ev |= EXMTA_X4_PRES_CP;
+            o->pres_mode = int_of(tree, &hf_stock.pres_mode);
+            if (!o->calling_psap)
+                o->calling_psap = text_of(tree, &hf_stock.pres_calling_sel);
+            if (!o->called_psap)
+                o->called_psap = text_of(tree, &hf_stock.pres_called_sel);
         }
-        for (guint i = *n; i < f.out->len; i++) {
-            exmta_x4_transfer_t *t = &g_array_index(f.out, exmta_x4_transfer_t, i);
-
-            if (t->kind == EXMTA_X4_REPORT)
-                t->subject_in = t->subject_id && seen_ids ?
-                    GPOINTER_TO_UINT(g_hash_table_lookup(seen_ids, t->subject_id)) : 0;
-            else if (t->mts_id) {
-                if (!seen_ids)
-                    seen_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-                g_hash_table_insert(seen_ids, g_strdup(t->mts_id), GUINT_TO_POINTER(pinfo->num));
-            }
+        if (has(tree, &hf_stock.pres_cpr)) {
+            o->ev |= EXMTA_X4_PRES_CPR;
+            o->pres_reason = int_of(tree, &hf_stock.pres_reason);
         }
-        *transfers = (const exmta_x4_transfer_t *)wmem_memdup(wmem_file_scope(), f.out->data,
-                                                              f.out->len * sizeof(exmta_x4_transfer_t));
-        *n = f.out->len;
-        g_array_free(f.out, TRUE);
+        if (has(tree, &hf_stock.acse_aarq)) {
+            o->ev |= EXMTA_X4_AARQ;
+            if (!o->app_context)
+                o->app_context = text_of(tree, &hf_stock.acse_context);
+        }
+        if (has(tree, &hf_stock.acse_aare)) {
+            o->ev |= EXMTA_X4_AARE;
+            o->acse_result = int_of(tree, &hf_stock.acse_result);
+        }
+        if (has(tree, &hf_stock.rtse_rtorq))
+            o->ev |= EXMTA_X4_RTORQ;
+        /* in X.410-1984 mode too, where the RTORQ is the session's user data */
+        if (o->dialogue_mode < 0)
+            o->dialogue_mode = int_of(tree, &hf_stock.rtse_dialogue);
+        if (has(tree, &hf_stock.rtse_rtoac))
+            o->ev |= EXMTA_X4_RTOAC;
+        if (has(tree, &hf_stock.rtse_rtorj)) {
+            o->ev |= EXMTA_X4_RTORJ;
+            o->rtse_refuse = int_of(tree, &hf_stock.rtse_refuse);
+        }
+        if (has(tree, &hf_stock.p1_bind_arg)) {
+            o->ev |= EXMTA_X4_BIND_ARG;
+            if (!o->initiator)
+                o->initiator = text_of(tree, &hf_stock.p1_initiator);
+        }
+        if (has(tree, &hf_stock.p1_bind_res)) {
+            o->ev |= EXMTA_X4_BIND_RES;
+            if (!o->responder)
+                o->responder = text_of(tree, &hf_stock.p1_responder);
+        }
+        if (has(tree, &hf_stock.p1_bind_err)) {
+            o->ev |= EXMTA_X4_BIND_ERR;
+            o->bind_error = int_of(tree, &hf_stock.p1_bind_err);
+        }
     }
-
+    if (reads & EXMTA_X400_READ_RELEASE) {
+        if (has(tree, &hf_stock.acse_rlrq))
+            o->ev |= EXMTA_X4_RLRQ;
+        if (has(tree, &hf_stock.acse_rlre))
+            o->ev |= EXMTA_X4_RLRE;
+    }
+    if (reads & EXMTA_X400_READ_ABORT) {
+        if (has(tree, &hf_stock.pres_aru))
+            o->ev |= EXMTA_X4_PRES_ABORT;
+        if (has(tree, &hf_stock.pres_arp)) {
+            o->ev |= EXMTA_X4_PRES_ABORT;
+            if (o->pres_reason < 0)
+                o->pres_reason = int_of(tree, &hf_stock.pres_abort_reason);
+        }
+        if (has(tree, &hf_stock.acse_abrt)) {
+            o->ev |= EXMTA_X4_ABRT;
+            o->acse_abort_source = int_of(tree, &hf_stock.acse_abort_source);
+        }
+        if (has(tree, &hf_stock.rtse_rtab)) {
+            o->ev |= EXMTA_X4_RTAB;
+            o->rtse_abort = int_of(tree, &hf_stock.rtse_abort);
+        }
+    }
+    if (reads & EXMTA_X400_READ_TRANSFER)
+        read_transfers(tree, pinfo, o, transfers, n);
     for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
 
@@ -895,15 +877,14 @@ x400_shutdown(void)
     if (seen_ids)
         g_hash_table_destroy(seen_ids);
     seen_ids = NULL;
-    if (scanned)
-        g_hash_table_destroy(scanned);
-    scanned = NULL;
-    if (scanned_transfers)
-        g_ptr_array_free(scanned_transfers, TRUE);
-    scanned_transfers = NULL;
-    g_free(read_ids);
-    read_ids = NULL;
-    read_ids_n = 0;
+    g_free(walk_role);
+    walk_role = NULL;
+    walk_role_n = 0;
+    for (guint b = 0; b < N_READS; b++) {
+        if (read_hfids[b])
+            g_array_free(read_hfids[b], TRUE);
+        read_hfids[b] = NULL;
+    }
 }
 
 /* ---- the frame's items ------------------------------------------------------ */
@@ -1227,19 +1208,6 @@ exmta_x400_register(int proto)
 void
 exmta_x400_handoff(void)
 {
-    /* the bitmap covers up to the largest hfid exmta reads */
-    g_free(read_ids);
-    read_ids_n = 0;
-    for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++) {
-        header_field_info *h = proto_registrar_get_byname(stock_fields[i].name);
-        header_field_info *hn = stock_fields[i].newer ? proto_registrar_get_byname(stock_fields[i].newer) : NULL;
-
-        for (; h; h = h->same_name_next)
-            read_ids_n = MAX(read_ids_n, (guint)h->id + 1);
-        for (; hn; hn = hn->same_name_next)
-            read_ids_n = MAX(read_ids_n, (guint)hn->id + 1);
-    }
-    read_ids = (guint8 *)g_malloc0(read_ids_n / 8 + 1);
     for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++) {
         header_field_info *h = stock_fields[i].newer ? proto_registrar_get_byname(stock_fields[i].newer) : NULL;
         stock_hf_t *sh = stock_fields[i].hf;
@@ -1252,10 +1220,26 @@ exmta_x400_handoff(void)
             h = proto_registrar_get_nth((guint)h->same_name_prev_id);
         for (; h && sh->n < STOCK_HF_MAX; h = h->same_name_next)
             sh->id[sh->n++] = h->id;
-        for (guint k = 0; k < sh->n; k++)
-            if (sh->id[k] >= 0 && (guint)sh->id[k] < read_ids_n)
-                read_ids[sh->id[k] >> 3] |= (guint8)(1u << (sh->id[k] & 7));
     }
+    for (guint b = 0; b < N_READS; b++) {
+        if (read_hfids[b])
+            g_array_free(read_hfids[b], TRUE);
+        read_hfids[b] = g_array_new(FALSE, FALSE, sizeof(int));
+        for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++)
+            if (stock_fields[i].reads & (1u << b))
+                g_array_append_vals(read_hfids[b], stock_fields[i].hf->id, stock_fields[i].hf->n);
+    }
+    /* the role table covers every field a transfer's walk looks for */
+    g_free(walk_role);
+    walk_role_n = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++)
+        for (guint k = 0; !stock_fields[i].reads && k < stock_fields[i].hf->n; k++)
+            walk_role_n = MAX(walk_role_n, (guint)stock_fields[i].hf->id[k] + 1);
+    walk_role = g_new0(const stock_hf_t *, walk_role_n);
+    for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++)
+        for (guint k = 0; !stock_fields[i].reads && k < stock_fields[i].hf->n; k++)
+            if (stock_fields[i].hf->id[k] >= 0 && !walk_role[stock_fields[i].hf->id[k]])
+                walk_role[stock_fields[i].hf->id[k]] = stock_fields[i].hf;
     proto_rtse = proto_get_id_by_filter_name("rtse");
     proto_p1 = proto_get_id_by_filter_name("p1");
     proto_s7comm = proto_get_id_by_filter_name("s7comm");

@@ -44,12 +44,25 @@ typedef struct {
 void exmta_x400_register(int proto);
 void exmta_x400_handoff(void);
 
-/* Prime edt with every stock field exmta reads. */
-void exmta_x400_prime(epan_dissect_t *edt);
-/* Read the stock fields of tree (made visible, or primed: every field is
- * then in the tree's arrays) into o, and the P1 transfers into *transfers
- * (file scope; appended, *n counts them). */
-void exmta_x400_read(proto_tree *tree, packet_info *pinfo, gboolean primed, exmta_x4_obs_t *o,
+/* What a frame can tell about its X.400 association, as exmta's walker
+ * sees it in the COTP and session headers: which of stock's fields a read
+ * asks for (a bit set). */
+enum {
+    EXMTA_X400_READ_CR       = 1u << 0, /* COTP CR: the TSAPs */
+    EXMTA_X400_READ_CONNECT  = 1u << 1, /* session CONNECT, ACCEPT or REFUSE: set-up and bind */
+    EXMTA_X400_READ_RELEASE  = 1u << 2, /* session DISCONNECT: how the release ended */
+    EXMTA_X400_READ_ABORT    = 1u << 3, /* session ABORT or ABORT ACCEPT */
+    EXMTA_X400_READ_TRANSFER = 1u << 4, /* stock may complete a P1 transfer */
+};
+
+/* Ask for the stock fields those reads need in tree, before stock
+ * dissects into it: each occurrence is then kept in the tree's field
+ * arrays whether the tree is visible or not. */
+void exmta_x400_prime(proto_tree *tree, guint reads);
+/* Read those fields of tree into o, and, for EXMTA_X400_READ_TRANSFER from
+ * a visible tree, the P1 transfers into *transfers (file scope; appended,
+ * *n counts them). */
+void exmta_x400_read(proto_tree *tree, packet_info *pinfo, guint reads, exmta_x4_obs_t *o,
                      const exmta_x4_transfer_t **transfers, guint *n);
 /* Someone listens: the exmta.x400 tap (-z exmta,associations|messages, the
  * tables) or the expert tap. */

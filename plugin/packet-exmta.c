@@ -131,7 +131,7 @@ typedef struct {
     struct tcp_analysis *tcpd;  /* TCP's data of that conversation */
     const struct exmta_rfc1006_frame *last_rec; /* the record its last RFC1006 frame kept */
     const struct exmta_tcp_frame *last_tcp_rec; /* likewise for its last stock-TPKT or RST frame */
-    gboolean x400_pending;      /* an SPDU exmta-x400 reads continues in the next DT */
+    guint x400_pending;         /* an SPDU exmta-x400 reads continues in the next DT: its reads */
     gboolean saw_tpdu;          /* exmta has walked a TPDU of the session */
     gboolean mid_start;         /* its first was a DT: the capture starts inside a connection */
     gboolean rst_noted;         /* TCP's reset of the session already fed to the associations */
@@ -286,8 +286,7 @@ typedef struct {
     const guint8 *buf;          /* the chunk */
     gint frame_off;             /* where the chunk starts in the frame's bytes, -1: not there */
     gboolean connect_phase;     /* a DT carries (part of) a session CONNECT, ACCEPT or REFUSE */
-    gboolean read_x400;         /* stock's tree may say something about the X.400 association */
-    gboolean transfer_end;      /* stock may complete a P1 transfer here */
+    guint reads;                /* what stock's tree may say of the X.400 association (EXMTA_X400_READ_*) */
 } walk_ctx_t;
 
 /* COTP octets exmta reads: a DR's reason (after LI, code, dst-ref, src-ref) */
@@ -326,7 +325,7 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     }
     if (tpdu == EXMTA_COTP_CR) {
         cap.first_pass.x400.ev |= EXMTA_X4_CR;
-        ctx->read_x400 = TRUE;          /* the TSAPs */
+        ctx->reads |= EXMTA_X400_READ_CR;
     } else if (tpdu == EXMTA_COTP_CC) {
         cap.first_pass.x400.ev |= EXMTA_X4_CC;
     }
@@ -340,23 +339,31 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
         ctx->connect_phase = TRUE;
         cd->connect_pending = !eot;
     }
-    /* The association's release and abort SPDUs, and where a P1 transfer
+    /* The association's set-up, the end of its release (DISCONNECT: a
+     * FINISH only asks for it) and its aborts, and where a P1 transfer
      * completes: stock's RTSE reassembles a transfer at the MAJOR SYNC
      * POINT (ACTIVITY END) after it, sent with GIVE TOKENS, in an MTA
      * session, or in a connection that started before the capture (whose
      * X.400 stock may decode only once told its presentation contexts).
      * With stock's RTSE reassembly off, every end of a TSDU in them. */
-    if (cd->x400_pending || ctx->connect_phase ||
-        si == EXMTA_SPDU_FINISH || si == EXMTA_SPDU_DISCONNECT || si == EXMTA_SPDU_ABORT ||
-        si == EXMTA_SPDU_ABORT_ACCEPT) {
-        ctx->read_x400 = TRUE;
-        cd->x400_pending = !eot;
+    if (cd->x400_pending) {
+        ctx->reads |= cd->x400_pending;
+    } else if (ctx->connect_phase) {
+        ctx->reads |= EXMTA_X400_READ_CONNECT;
+    } else if (si == EXMTA_SPDU_DISCONNECT) {
+        ctx->reads |= EXMTA_X400_READ_RELEASE;
+    } else if (si == EXMTA_SPDU_ABORT || si == EXMTA_SPDU_ABORT_ACCEPT) {
+        ctx->reads |= EXMTA_X400_READ_ABORT;
     } else if (eot && (cd->x400_frame || cd->mid_start) &&
                (exmta_x400_read_every_tsdu() ||
                 (si == EXMTA_SPDU_GIVE_TOKENS &&
                  exmta_cotp_dt_second_spdu(cotp, cotp_len) == EXMTA_SPDU_MAJOR_SYNC))) {
-        ctx->transfer_end = TRUE;
+        ctx->reads |= EXMTA_X400_READ_TRANSFER;
+        return;
+    } else {
+        return;
     }
+    cd->x400_pending = eot ? 0 : ctx->reads & ~(guint)EXMTA_X400_READ_CR;
 }
 
 /* Where tvb's bytes start in the frame's own bytes (the first data
@@ -553,26 +560,14 @@ rfc1006_frame_of(packet_info *pinfo)
     return (exmta_rfc1006_frame_t *)exmta_frameidx_get(cap.rfc1006_frames, pinfo->num);
 }
 
-/* The first field_info of hfid in this tree: primed fields through the
- * fast array, others by walking the tree (connection SPDUs only). */
+/* The first field_info of hfid in this tree, primed before stock
+ * dissected into it (dissect_stock). */
 static field_info *
 first_finfo(proto_tree *tree, int hfid)
 {
-    GPtrArray *a;
-    field_info *fi = NULL;
+    GPtrArray *a = hfid > 0 ? proto_get_finfo_ptr_array(tree, hfid) : NULL;
 
-    if (hfid <= 0)
-        return NULL;
-    a = proto_get_finfo_ptr_array(tree, hfid);
-    if (a && a->len)
-        return (field_info *)g_ptr_array_index(a, 0);
-    a = proto_find_first_finfo(tree, hfid);
-    if (a) {
-        if (a->len)
-            fi = (field_info *)g_ptr_array_index(a, 0);
-        g_ptr_array_free(a, TRUE);
-    }
-    return fi;
+    return a && a->len ? (field_info *)g_ptr_array_index(a, 0) : NULL;
 }
 
 /* The MTA bind as stock X.411 decoded it into tree, a tree that carries
@@ -599,59 +594,69 @@ read_bind(proto_tree *tree, exmta_rfc1006_frame_t *fd)
 }
 
 /* Stock dissects the PDU into tree. On the first pass, a frame that carries
- * the session connection (where the MTA bind is) is dissected into a tree
- * that holds stock's X.411 bind fields, so that the bind can be read back
- * however the tree was asked for: a display filter or a coloring rule fakes
- * every field it does not name, so the frame's tree is made visible for the
- * call; without a tree at all (tshark -2's first pass, a plain read) a
- * throwaway one serves, primed with just those fields (a visible one would
- * label every item of the association's set-up). */
+ * the session connection (where the MTA bind is), or that exmta-x400 reads
+ * (reads), is dissected into a tree that keeps the stock fields exmta reads
+ * back, however the tree was asked for: those fields are asked for
+ * (primed) first, so that stock makes them real items even in a tree that
+ * is not visible (a display filter or a coloring rule fakes every field it
+ * does not name). Without a tree at all (a plain read, tshark -2's first
+ * pass) a throwaway one serves, primed alike. A P1 transfer is read by
+ * following its hierarchy, which only a visible tree keeps whole (a primed
+ * item hangs under its nearest real ancestor): its tree is made visible
+ * for the call. */
 static int *const bind_hfs[] = {
     &hf_p1_bind_argument, &hf_p1_bind_result, &hf_p1_bind_error, &hf_p1_initiator_name, &hf_p1_responder_name,
 };
 
 static void
-dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006_frame_t *bind_fd,
-              exmta_x4_obs_t *x400, gboolean transfer, const exmta_x4_transfer_t **transfers, guint *n_transfers)
+prime_bind(proto_tree *tree)
 {
-    gboolean read_x400 = x400 != NULL;
+    epan_dissect_t edt;
+
+    /* Wireshark's public entry to priming, for this tree */
+    memset(&edt, 0, sizeof(edt));
+    edt.tree = tree;
+    for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
+        if (*bind_hfs[i] > 0)
+            epan_dissect_prime_with_hfid(&edt, *bind_hfs[i]);
+}
+
+static void
+dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006_frame_t *bind_fd,
+              exmta_x4_obs_t *x400, guint reads, const exmta_x4_transfer_t **transfers, guint *n_transfers)
+{
     /* volatile: read after a longjmp from stock's exceptions */
     epan_dissect_t *volatile edt = NULL;
     proto_tree *volatile dtree = tree;
     volatile gboolean was_visible = TRUE;
+    gboolean transfer = (reads & EXMTA_X400_READ_TRANSFER) != 0;
 
     /* exmta only dispatches: give stock TPKT the desegmentation TCP offered
      * exmta (every call_dissector lowers can_desegment by one), as AMQP
      * does for its version dissectors. */
     pinfo->can_desegment = pinfo->saved_can_desegment;
-    if (!bind_fd && !read_x400) {
+    if (!bind_fd && !x400) {
         call_dissector_only(tpkt_handle, tvb, pinfo, tree, NULL);
         return;
     }
-    if (tree) {
-        was_visible = proto_tree_set_visible(tree, TRUE);
+    if (!tree) {
+        /* no tree (a plain read, tshark -2's first pass): a throwaway
+         * one, visible for a transfer only */
+        edt = epan_dissect_new(pinfo->epan, TRUE, transfer);
+        dtree = edt->tree;
     } else if (transfer) {
-        /* a transfer is read by following the tree's hierarchy, which a
-         * primed tree keeps only partly (Wireshark 4.6 hangs a primed item
-         * under a faked parent differently): a visible throwaway tree,
-         * only when a listener wants the transfer and no tree is there */
-        edt = epan_dissect_new(pinfo->epan, TRUE, TRUE);
-        dtree = edt->tree;
-    } else {
-        edt = epan_dissect_new(pinfo->epan, TRUE, FALSE);
-        for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
-            if (*bind_hfs[i] > 0)
-                epan_dissect_prime_with_hfid(edt, *bind_hfs[i]);
-        if (read_x400)
-            exmta_x400_prime(edt);
-        dtree = edt->tree;
+        was_visible = proto_tree_set_visible(tree, TRUE);
     }
+    if (bind_fd)
+        prime_bind(dtree);
+    if (x400)
+        exmta_x400_prime(dtree, reads);
     TRY {
         call_dissector_only(tpkt_handle, tvb, pinfo, dtree, NULL);
         if (bind_fd && frame_has_proto(pinfo, proto_p1))
             read_bind(dtree, bind_fd);
-        if (read_x400)
-            exmta_x400_read(dtree, pinfo, edt && !transfer, x400, transfers, n_transfers);
+        if (x400)
+            exmta_x400_read(dtree, pinfo, reads, x400, transfers, n_transfers);
     }
     FINALLY {
         if (tree && !was_visible)
@@ -678,7 +683,7 @@ read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!fd || !fd->x400 || !(fd->x400->obs.ev & EXMTA_X4_PENDING) || !(tree || exmta_x400_wanted()))
         return FALSE;
     exmta_x4_obs_init(&o);
-    dissect_stock(tvb, pinfo, tree, NULL, &o, TRUE, &tr, &n);
+    dissect_stock(tvb, pinfo, tree, NULL, &o, EXMTA_X400_READ_TRANSFER, &tr, &n);
     if (!n && !o.messages && !o.reports && !o.probes)
         return TRUE;            /* not in this part of the frame: a later call may have it */
     xf = (exmta_x400_frame_t *)fd->x400;        /* this frame's own record (PENDING is never shared) */
@@ -739,15 +744,16 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
         /* A transfer is read on the first pass that can show it: a tree
          * (a filter, -V, -T fields, the GUI) or a listener. A plain read
          * leaves stock's P1 without a tree; a later pass reads it. */
-        gboolean transfer = ctx.transfer_end && (tree || exmta_x400_wanted());
+        guint reads = ctx.reads;
 
-        if (ctx.transfer_end && !transfer)
+        if ((reads & EXMTA_X400_READ_TRANSFER) && !(tree || exmta_x400_wanted())) {
+            reads &= ~(guint)EXMTA_X400_READ_TRANSFER;
             cap.first_pass.x400.ev |= EXMTA_X4_PENDING;
-        dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL,
-                      ctx.read_x400 || transfer ? &cap.first_pass.x400 : NULL, transfer, &cap.first_pass.transfers,
-                      &cap.first_pass.n_transfers);
+        }
+        dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL, reads ? &cap.first_pass.x400 : NULL, reads,
+                      &cap.first_pass.transfers, &cap.first_pass.n_transfers);
     } else if (!read_pending_transfer(tvb, pinfo, tree)) {
-        dissect_stock(tvb, pinfo, tree, NULL, NULL, FALSE, NULL, NULL);
+        dissect_stock(tvb, pinfo, tree, NULL, NULL, 0, NULL, NULL);
     }
 
     /* Not reached when stock throws (malformed PDU): the frame keeps what

@@ -141,8 +141,12 @@ exmta_x4_msgs_add(exmta_x4_msgs_t *m, const exmta_x4_transfer_t *t, guint32 fram
 static void
 attr(GString *g, const char *key, const char *v)
 {
-    if (v)
-        g_string_append_printf(g, "%s=%s/", key, v);
+    if (v) {
+        g_string_append(g, key);
+        g_string_append_c(g, '=');
+        g_string_append(g, v);
+        g_string_append_c(g, '/');
+    }
 }
 
 char *
@@ -171,7 +175,9 @@ exmta_x4_mts_id(const char *c, const char *a, const char *p, const char *local)
     attr(g, "C", c);
     attr(g, "A", a);
     attr(g, "P", p);
-    g_string_append_printf(g, " $ %s", local ? local : "");
+    g_string_append(g, " $ ");
+    if (local)
+        g_string_append(g, local);
     return g_string_free(g, FALSE);
 }
 

@@ -6,6 +6,9 @@
 #   - wireshark -r x400-bind-refused.pcap -Y exmta opens (the filter needs the plugin),
 #   - wireshark -z exmta,table opens "Exchange MTA Endpoints" (registered by the
 #     plugin: stock Wireshark rejects that -z argument), -z expert opens,
+#   - -z exmta,associations_table and -z exmta,messages_table open "Exchange
+#     MTA X.400 Associations" and "Exchange MTA X.400 Messages" on refusals,
+#     an abort and transfers with reports,
 #   - the Statistics menu opens,
 #   - Tools > Exchange MTA > Add learned endpoints writes the learned endpoint,
 #   - exmta fields work as display filters and colouring rules: on

@@ -109,6 +109,24 @@ if start_ws "Exchange MTA Endpoints" -r "$merged" -z exmta,table; then
     stop_ws
 fi
 
+# --- 4b. Statistics > Exchange MTA X.400 Associations and Messages (the
+# same dialogs as the menu entries) on refusals, an abort and transfers with
+# reports: each window opens, screenshots show the rows ---
+x400set=$out/exmta-x400-sample.pcap
+mergecap -a -F pcap -w "$x400set" "$src/sample-pcaps/x400-refused-session-ssel.pcap" \
+    "$src/sample-pcaps/x400-refused-rtse-busy.pcap" "$src/sample-pcaps/x400-abort-user.pcap" \
+    "$src/sample-pcaps/x400-twa-transfers.pcap"
+for t in "associations_table:Exchange MTA X.400 Associations:gui-x400-associations.png" \
+         "messages_table:Exchange MTA X.400 Messages:gui-x400-messages.png"; do
+    arg=${t%%:*}; rest=${t#*:}; title=${rest%%:*}; png=${rest#*:}
+    if start_ws "$title" -r "$x400set" -z "exmta,$arg"; then
+        fit "$title" 1280 420
+        w=$(xdotool search --onlyvisible --name "$title" | tail -1)
+        shot_window "$w" "$out/$png"
+        stop_ws
+    fi
+done
+
 # --- 5. the Statistics menu (with the entry) ---
 if start_ws "exmta-endpoints-sample" -r "$merged"; then
     fit "exmta-endpoints-sample" 1280 800

@@ -136,7 +136,9 @@ run_root() {
   local envv=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 TZ=UTC
               ${CI:+CI=$CI} ${EXMTA_WERROR:+EXMTA_WERROR=$EXMTA_WERROR}
               ${GLIBC_TUNABLES:+GLIBC_TUNABLES=$GLIBC_TUNABLES}
-              ${caps:+"EXMTA_IT_CAPTURES=$caps"})
+              ${caps:+"EXMTA_IT_CAPTURES=$caps"}
+              # one tshark start for a run several tests ask for (exmta_it.py)
+              EXMTA_IT_CACHE=/exmta/build/$v/it-cache)
   t0=$(date +%s)
   if ! chroot "$r" "${envv[@]}" cmake -S /exmta/src/main -B "/exmta/build/$v" || \
      ! chroot "$r" "${envv[@]}" cmake --build "/exmta/build/$v" -j "$jobs"; then

@@ -87,7 +87,7 @@ stage "plugin loads (Wireshark 4.0)" tools/exmta-tshark --check-load
 export EXMTA_IT_CACHE=$here/build/it-cache
 rm -rf "$EXMTA_IT_CACHE"
 stage "ctest (Wireshark 4.0)" ctest --test-dir build -j 3 --output-on-failure
-unset EXMTA_IT_CACHE
+rm -rf "$EXMTA_IT_CACHE"; unset EXMTA_IT_CACHE
 # the packages to hand around, one per Wireshark release, in build/dist/
 export EXMTA_PACKAGES_OUT=$here/build/dist
 stage "packages (Wireshark 4.0)" sh -c 'cd build && rm -f exmta_*.deb exmta_*.tar.gz &&

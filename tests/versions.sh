@@ -157,6 +157,7 @@ run_root() {
   if ! chroot "$r" "${envv[@]}" sh -c "cd /exmta/build/$v && ctest -j $jobs --output-on-failure ${EXMTA_ROOT_CTEST_ARGS:--L 'core|versions'}"; then
     result[$v]=FAIL; detail[$v]="Wireshark $wsv ($suite): ctest failed"; cleanup; return 1
   fi
+  rm -rf "$r/exmta/build/$v/it-cache"
   t2=$(date +%s)
   result[$v]=PASS; detail[$v]="Wireshark $wsv ($suite, chroot; build $((t1-t0))s, ctest $((t2-t1))s)"
   # EXMTA_PACKAGES_OUT=DIR: this release's .deb and tarball, built in the

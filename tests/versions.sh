@@ -136,7 +136,9 @@ run_root() {
   local envv=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 TZ=UTC
               ${CI:+CI=$CI} ${EXMTA_WERROR:+EXMTA_WERROR=$EXMTA_WERROR}
               ${GLIBC_TUNABLES:+GLIBC_TUNABLES=$GLIBC_TUNABLES}
-              ${caps:+"EXMTA_IT_CAPTURES=$caps"})
+              ${caps:+"EXMTA_IT_CAPTURES=$caps"}
+              # one tshark start for a run several tests ask for (exmta_it.py)
+              EXMTA_IT_CACHE=/exmta/build/$v/it-cache)
   t0=$(date +%s)
   if ! chroot "$r" "${envv[@]}" cmake -S /exmta/src/main -B "/exmta/build/$v" || \
      ! chroot "$r" "${envv[@]}" cmake --build "/exmta/build/$v" -j "$jobs"; then
@@ -155,6 +157,7 @@ run_root() {
   if ! chroot "$r" "${envv[@]}" sh -c "cd /exmta/build/$v && ctest -j $jobs --output-on-failure ${EXMTA_ROOT_CTEST_ARGS:--L 'core|versions'}"; then
     result[$v]=FAIL; detail[$v]="Wireshark $wsv ($suite): ctest failed"; cleanup; return 1
   fi
+  rm -rf "$r/exmta/build/$v/it-cache"
   t2=$(date +%s)
   result[$v]=PASS; detail[$v]="Wireshark $wsv ($suite, chroot; build $((t1-t0))s, ctest $((t2-t1))s)"
   # EXMTA_PACKAGES_OUT=DIR: this release's .deb and tarball, built in the

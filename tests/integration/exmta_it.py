@@ -5,6 +5,8 @@ and write small pcaps for hostile cases.
 Run by ctest with EXMTA_SOURCE_DIR and EXMTA_PLUGIN_ROOT set; every test file
 can also be run by hand: /usr/bin/python3 tests/integration/test_x.py -v
 """
+import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -12,6 +14,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 # tools/ of the tree these tests are in: its modules (pcapfile, exmta_fileset)
@@ -119,6 +122,102 @@ def tshark_run(args, stock=False, env=None):
     tshark run, for tests that expect it to complain."""
     if not stock:
         require_plugin()
+    key = _run_key(args, stock, env)
+    if key is None:
+        return _tshark_run(args, stock, env)
+    with _memo_lock:
+        lock = _memo_locks.setdefault(key, threading.Lock())
+    with lock:
+        if key not in _memo:
+            _memo[key] = _shared_run(key, args, stock, env)
+        elif os.environ.get("EXMTA_IT_RUNLOG"):
+            _log_reuse(args, stock)
+        return _memo[key]
+
+
+# ---- the same run twice: its output once ----
+#
+# tshark's output is a function of its arguments, the bytes of the files they
+# name, the tshark binary and (without --stock) the plugin: a run asked for
+# again, in this process or (with EXMTA_IT_CACHE=DIR, which tests/run-all.sh
+# and tests/versions.sh set to a folder new for each ctest) in another test
+# of the same ctest, is answered with the output of the first. Runs with an
+# env of their own or a kept profile (EXMTA_KEEP_HOME, EXMTA_CONFIG_DIR,
+# EXMTA_PROFILE_FILES) always start tshark.
+
+_memo, _memo_locks, _memo_lock = {}, {}, threading.Lock()
+_ident = {}
+
+
+def _file_id(path):
+    st = os.stat(path)
+    k = (path, st.st_size, st.st_mtime_ns, st.st_ino)
+    if k not in _ident:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        _ident[k] = h.hexdigest()
+    return _ident[k]
+
+
+def _binaries(stock):
+    """What besides the arguments decides the output: tshark (the cache is
+    new for each ctest, so which one suffices) and the plugin unless --stock."""
+    t = shutil.which("tshark") or "?"
+    out = [os.path.realpath(t)]
+    if not stock:
+        for root, _dirs, files in sorted(os.walk(PLUGIN_ROOT)):
+            for f in sorted(files):
+                if f.endswith(".so"):
+                    out.append(f + ":" + _file_id(os.path.join(root, f)))
+    return out
+
+
+def _run_key(args, stock, env):
+    if env or any(os.environ.get(v) for v in ("EXMTA_KEEP_HOME", "EXMTA_CONFIG_DIR", "EXMTA_PROFILE_FILES")):
+        return None
+    parts = ["stock" if stock else "plugin"] + _binaries(stock)
+    parts += ["%s=%s" % (v, os.environ.get(v, "")) for v in ("TZ", "LANG", "LC_ALL")]
+    for a in args:
+        # a file named by an argument, alone or after "name:" (-X lua_script:F)
+        path = a.split(":", 1)[1] if ":" in a and not os.path.isfile(a) else a
+        parts.append("file:" + _file_id(path) if os.path.isfile(path) else "arg:" + a)
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _shared_run(key, args, stock, env):
+    d = os.environ.get("EXMTA_IT_CACHE")
+    if not d:
+        return _tshark_run(args, stock, env)
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, key + ".json")
+    # one process runs it, the others wait for its output
+    with open(path + ".lock", "w") as lk:
+        fcntl.flock(lk, fcntl.LOCK_EX)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                res = tuple(json.load(f))
+            if os.environ.get("EXMTA_IT_RUNLOG"):
+                _log_reuse(args, stock)
+            return res
+        res = _tshark_run(args, stock, env)
+        if 0 <= res[0] < 128:       # not killed: the output is the run's
+            with open(path + ".tmp", "w", encoding="utf-8") as f:
+                json.dump(res, f)
+            os.rename(path + ".tmp", path)
+        return res
+
+
+def _log_reuse(args, stock):
+    """EXMTA_IT_RUNLOG: a run answered from an earlier one, as "0 0 0 test =reused args"."""
+    who = os.path.basename(sys.argv[0]) or "?"
+    label = " ".join([who, "=reused", "--stock" if stock else ""] + list(args)).replace("\n", " ")
+    with open(os.environ["EXMTA_IT_RUNLOG"], "a") as f:
+        f.write("0 0 0 " + label[:400] + "\n")
+
+
+def _tshark_run(args, stock, env):
     cmd = [WRAPPER] + (["--stock"] if stock else []) + list(args)
     e = dict(os.environ)
     e["EXMTA_PLUGIN_ROOT"] = PLUGIN_ROOT

@@ -96,30 +96,124 @@ def tshark(path, *args, decode_10102=False):
     return res.stdout
 
 
-def fields(path, names, display_filter=None, decode_10102=False, extra=()):
-    """{frame.number: {field: value}} for frames matching display_filter;
-    repeated occurrences are joined with ','."""
-    args = list(extra) + ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
-            "-e", "frame.number"]
-    for n in names:
-        args += ["-e", n]
-    if display_filter:
-        args += ["-Y", display_filter]
-    out = {}
-    for line in tshark(path, *args, decode_10102=decode_10102).splitlines():
-        cols = line.split("\t")
-        cols += [""] * (len(names) + 1 - len(cols))
-        out[int(cols[0])] = dict(zip(names, cols[1:]))
-    return out
+SELECT_LUA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "select.lua")
 
 
-def frames(path, display_filter, decode_10102=False):
-    return sorted(fields(path, [], display_filter, decode_10102).keys())
+class Reads:
+    """Stock tshark's answers about one capture (read with the same -d/-o
+    options), asked for first and made by one tshark run: it prints every
+    field asked for (-T fields) on every frame and, through select.lua, the
+    frames each display filter asked for selects. In a -T fields run the
+    tree holds every item, so a filter selects there the frames that
+    `tshark -Y FILTER -T fields` prints, with the same values: each answer
+    is what its own run used to print.
+
+        r = Reads(path)
+        types = r.field_by_frame("cotp.type")    # an Answer: the reads are
+        fins = r.frames("tcp.flags.fin == 1")     # made at the first look
+        self.assertEqual(types, {4: "0x0e"})      # at any of them"""
+
+    def __init__(self, path, decode_10102=False, extra=()):
+        self.path, self.decode_10102, self.extra = path, decode_10102, list(extra)
+        self.pending = []
+
+    def fields(self, names, display_filter=None):
+        """{frame.number: {field: value}} for frames matching display_filter;
+        repeated occurrences are joined with ','."""
+        return self._ask(list(names), display_filter, lambda rows: rows)
+
+    def frames(self, display_filter):
+        return self._ask([], display_filter, lambda rows: sorted(rows))
+
+    def field_by_frame(self, name, display_filter=None):
+        return self._ask([name], display_filter or name, lambda rows: {k: v[name] for k, v in rows.items()})
+
+    def _ask(self, names, display_filter, shape):
+        answer = Answer(self, names, display_filter, shape)
+        self.pending.append(answer)
+        return answer
+
+    def run(self):
+        asked, self.pending = self.pending, []
+        names, filters = [], []
+        for q in asked:
+            names += [n for n in q.names if n not in names]
+            if q.filter and q.filter not in filters:
+                filters.append(q.filter)
+        marker = "=== select.lua %s ===" % os.urandom(8).hex()
+        args = list(self.extra) + ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a",
+                                   "-E", "aggregator=,", "-e", "frame.number"]
+        for n in names:
+            args += ["-e", n]
+        args += ["-X", "lua_script:" + SELECT_LUA, "-X", "lua_script1:" + marker]
+        for f in filters:
+            args += ["-X", "lua_script1:" + f.encode("utf-8").hex()]
+        lines = tshark(self.path, *args, decode_10102=self.decode_10102).splitlines()
+        if marker not in lines or len(lines) - lines.index(marker) - 1 != len(filters):
+            raise AssertionError("tshark -X lua_script:%s on %s: no selections after its rows"
+                                 % (SELECT_LUA, self.path))
+        end = lines.index(marker)
+        rows = {}
+        for line in lines[:end]:
+            cols = line.split("\t")
+            cols += [""] * (len(names) + 1 - len(cols))
+            rows[int(cols[0])] = dict(zip(names, cols[1:]))
+        selected = {}
+        for f, line in zip(filters, lines[end + 1:]):
+            if line.startswith("!error: "):
+                raise AssertionError("display filter %r: %s" % (f, line[len("!error: "):]))
+            selected[f] = {int(n) for n in line.split()}
+        for q in asked:
+            chosen = {k: {n: v[n] for n in q.names} for k, v in rows.items()
+                      if q.filter is None or k in selected[q.filter]}
+            q.value = q.shape(chosen)
 
 
-def field_by_frame(path, name, display_filter=None, decode_10102=False):
-    flt = display_filter or name
-    return {k: v[name] for k, v in fields(path, [name], flt, decode_10102).items()}
+class Answer:
+    """One answer of Reads, read as the dict or list it is."""
+
+    _unset = object()
+
+    def __init__(self, reads, names, display_filter, shape):
+        self.reads, self.names, self.filter, self.shape = reads, names, display_filter, shape
+        self.value = Answer._unset
+
+    def get(self):
+        if self.value is Answer._unset:
+            self.reads.run()
+        return self.value
+
+    def __eq__(self, other):
+        return self.get() == (other.get() if isinstance(other, Answer) else other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return repr(self.get())
+
+    def __getitem__(self, k):
+        return self.get()[k]
+
+    def __iter__(self):
+        return iter(self.get())
+
+    def __len__(self):
+        return len(self.get())
+
+    def __contains__(self, k):
+        return k in self.get()
+
+    def keys(self):
+        return self.get().keys()
+
+    def values(self):
+        return self.get().values()
+
+    def items(self):
+        return self.get().items()
 
 
 class Reproducible(unittest.TestCase):
@@ -161,24 +255,39 @@ class Reproducible(unittest.TestCase):
 
 @unittest.skipUnless(TSHARK, "tshark not installed")
 class StockDecode(unittest.TestCase):
+    """Each test asks its questions of a capture first (Reads) and checks
+    the answers after: one tshark run per capture and options."""
     maxDiff = None
 
+    def assertEqual(self, first, second, msg=None):
+        super().assertEqual(first.get() if isinstance(first, Answer) else first,
+                            second.get() if isinstance(second, Answer) else second, msg)
+
     # -- generic checks ---------------------------------------------------
+
+    @classmethod
+    def setUpClass(cls):
+        # the questions both generic tests ask of every capture, one run each
+        cls.generic = {}
+        for name in EXPECTED_FILES:
+            r = Reads(sample(name), decode_10102=True)
+            cls.generic[name] = (r.frames("_ws.malformed || _ws.expert.severity == error"),
+                                 r.field_by_frame("_ws.expert.message", "_ws.expert.severity == warning"))
 
     def test_no_malformed_or_expert_errors(self):
         # stock cannot decode an X.410-1984 mode S-DATA (its presentation
         # dissector expects a PPDU there): one expert error of the Malformed
         # group (no "[Malformed Packet]" in the Info column), documented
         expected = {"x400-x410-mode.pcap": [9]}
+        r = Reads(sample("x400-x410-mode.pcap"))
+        errors = r.field_by_frame("_ws.expert.message", "_ws.expert.severity == error")
+        malformed_group = r.frames("_ws.expert.group == 0x07000000")
         for name in EXPECTED_FILES:
             with self.subTest(name=name):
-                bad = frames(sample(name), "_ws.malformed || _ws.expert.severity == error",
-                             decode_10102=True)
+                bad = self.generic[name][0]
                 self.assertEqual(bad, expected.get(name, []))
-        self.assertEqual(field_by_frame(sample("x400-x410-mode.pcap"), "_ws.expert.message",
-                                        "_ws.expert.severity == error"),
-                         {9: "Internal error:can't get spdu type from session dissector"})
-        self.assertEqual(frames(sample("x400-x410-mode.pcap"), "_ws.expert.group == 0x07000000"), [9])
+        self.assertEqual(errors, {9: "Internal error:can't get spdu type from session dissector"})
+        self.assertEqual(malformed_group, [9])
 
     def test_expert_warnings_are_only_the_expected_resets(self):
         expected = {"conn-refused-102.pcap": [2, 4], "conn-refused-10102.pcap": [2],
@@ -186,8 +295,7 @@ class StockDecode(unittest.TestCase):
         undecoded = {"x400-midstream.pcap": [2, 6, 9, 10]}   # no CP: presentation contexts unknown
         for name in EXPECTED_FILES:
             with self.subTest(name=name):
-                got = field_by_frame(sample(name), "_ws.expert.message",
-                                     "_ws.expert.severity == warning", decode_10102=True)
+                got = self.generic[name][1]
                 self.assertEqual(sorted(got), sorted(expected.get(name, []) + undecoded.get(name, [])))
                 for k, msg in got.items():
                     self.assertEqual(msg, "Dissector is not available" if k in undecoded.get(name, [])
@@ -195,112 +303,145 @@ class StockDecode(unittest.TestCase):
 
     # -- bind accepted (file 1, and its variants 3 and 7) -----------------
 
-    def check_bind_accepted(self, path, decode_10102=False, reserved=None):
-        d = decode_10102
-        self.assertEqual(field_by_frame(path, "tcp.flags.str", "tcp", d)[1], "··········S·")
-        self.assertEqual(field_by_frame(path, "cotp.type", decode_10102=d),
-                         {4: "0x0e", 5: "0x0d", 6: "0x0f", 7: "0x0f", 8: "0x0f", 9: "0x0f"})
-        cr = fields(path, ["cotp.srcref", "cotp.destref", "cotp.class", "cotp.src-tsap",
-                           "cotp.dst-tsap", "cotp.tpdu_size"], "cotp.type == 0x0e", d)
-        self.assertEqual(cr, {4: {"cotp.srcref": "0x4a01", "cotp.destref": "0x0000", "cotp.class": "0",
-                                  "cotp.src-tsap": "MTA-A", "cotp.dst-tsap": "X400",
-                                  "cotp.tpdu_size": "2048"}})
-        cc = fields(path, ["cotp.srcref", "cotp.destref", "cotp.class"], "cotp.type == 0x0d", d)
-        self.assertEqual(cc, {5: {"cotp.srcref": "0x7c02", "cotp.destref": "0x4a01", "cotp.class": "0"}})
-        self.assertEqual(field_by_frame(path, "ses.type", decode_10102=d),
-                         {6: "13", 7: "14", 8: "9", 9: "10"})
-        bind = fields(path, ["acse.aSO_context_name", "p1.MTABindArgument",
-                             "p1.authenticated.initiator-name", "p1.initiator_credentials",
-                             "p1.ia5_string", "rtse.checkpointSize", "rtse.dialogueMode"],
-                      "rtse.rtorq_apdu_element && ros", d)
-        self.assertEqual(bind, {6: {"acse.aSO_context_name": "2.6.0.1.6", "p1.MTABindArgument": "1",
-                                    "p1.authenticated.initiator-name": "EXCH-MTA-A",
-                                    "p1.initiator_credentials": "0", "p1.ia5_string": "tr4nsfer-A",
-                                    "rtse.checkpointSize": "32", "rtse.dialogueMode": "0"}})
-        res = fields(path, ["acse.result", "p1.MTABindResult", "p1.authenticated.responder-name",
-                            "p1.ia5_string"],
-                     "acse.aare_element && rtse.rtoac_apdu_element && ros", d)
-        self.assertEqual(res, {7: {"acse.result": "0", "p1.MTABindResult": "1",
-                                   "p1.authenticated.responder-name": "EXCH-MTA-B",
-                                   "p1.ia5_string": "tr4nsfer-B"}})
-        self.assertEqual(field_by_frame(path, "acse.reason", "acse.rlrq_element", d), {8: "0"})
-        self.assertEqual(field_by_frame(path, "acse.reason", "acse.rlre_element", d), {9: "0"})
-        self.assertEqual(frames(path, "tcp.flags.fin == 1", d), [10, 11])
-        self.assertEqual(frames(path, "tcp.flags.reset == 1 || cotp.type == 0x08", d), [])
-        self.assertEqual(len(frames(path, "frame", d)), 12)
-        got_reserved = field_by_frame(path, "tpkt.reserved", decode_10102=d)
-        if reserved is None:
-            self.assertEqual(set(got_reserved.values()), {"0"})
-        else:
-            self.assertEqual(got_reserved, reserved)
+    def check_bind_accepted(self, r, reserved=None):
+        """Asks r now; returns the check of the answers."""
+        flags = r.field_by_frame("tcp.flags.str", "tcp")
+        cotp = r.field_by_frame("cotp.type")
+        cr = r.fields(["cotp.srcref", "cotp.destref", "cotp.class", "cotp.src-tsap",
+                       "cotp.dst-tsap", "cotp.tpdu_size"], "cotp.type == 0x0e")
+        cc = r.fields(["cotp.srcref", "cotp.destref", "cotp.class"], "cotp.type == 0x0d")
+        ses = r.field_by_frame("ses.type")
+        bind = r.fields(["acse.aSO_context_name", "p1.MTABindArgument",
+                         "p1.authenticated.initiator-name", "p1.initiator_credentials",
+                         "p1.ia5_string", "rtse.checkpointSize", "rtse.dialogueMode"],
+                        "rtse.rtorq_apdu_element && ros")
+        res = r.fields(["acse.result", "p1.MTABindResult", "p1.authenticated.responder-name",
+                        "p1.ia5_string"],
+                       "acse.aare_element && rtse.rtoac_apdu_element && ros")
+        rlrq = r.field_by_frame("acse.reason", "acse.rlrq_element")
+        rlre = r.field_by_frame("acse.reason", "acse.rlre_element")
+        fins = r.frames("tcp.flags.fin == 1")
+        resets = r.frames("tcp.flags.reset == 1 || cotp.type == 0x08")
+        every = r.frames("frame")
+        got_reserved = r.field_by_frame("tpkt.reserved")
+
+        def check():
+            self.assertEqual(flags[1], "··········S·")
+            self.assertEqual(cotp, {4: "0x0e", 5: "0x0d", 6: "0x0f", 7: "0x0f", 8: "0x0f", 9: "0x0f"})
+            self.assertEqual(cr, {4: {"cotp.srcref": "0x4a01", "cotp.destref": "0x0000", "cotp.class": "0",
+                                      "cotp.src-tsap": "MTA-A", "cotp.dst-tsap": "X400",
+                                      "cotp.tpdu_size": "2048"}})
+            self.assertEqual(cc, {5: {"cotp.srcref": "0x7c02", "cotp.destref": "0x4a01", "cotp.class": "0"}})
+            self.assertEqual(ses, {6: "13", 7: "14", 8: "9", 9: "10"})
+            self.assertEqual(bind, {6: {"acse.aSO_context_name": "2.6.0.1.6", "p1.MTABindArgument": "1",
+                                        "p1.authenticated.initiator-name": "EXCH-MTA-A",
+                                        "p1.initiator_credentials": "0", "p1.ia5_string": "tr4nsfer-A",
+                                        "rtse.checkpointSize": "32", "rtse.dialogueMode": "0"}})
+            self.assertEqual(res, {7: {"acse.result": "0", "p1.MTABindResult": "1",
+                                       "p1.authenticated.responder-name": "EXCH-MTA-B",
+                                       "p1.ia5_string": "tr4nsfer-B"}})
+            self.assertEqual(rlrq, {8: "0"})
+            self.assertEqual(rlre, {9: "0"})
+            self.assertEqual(fins, [10, 11])
+            self.assertEqual(resets, [])
+            self.assertEqual(len(every), 12)
+            if reserved is None:
+                self.assertEqual(set(got_reserved.values()), {"0"})
+            else:
+                self.assertEqual(got_reserved, reserved)
+        return check
 
     def test_bind_accepted(self):
-        self.check_bind_accepted(sample("x400-bind-accepted.pcap"))
-        self.assertEqual(set(field_by_frame(sample("x400-bind-accepted.pcap"), "tcp.dstport",
-                                            "tcp.srcport == 49731").values()), {"102"})
+        r = Reads(sample("x400-bind-accepted.pcap"))
+        check = self.check_bind_accepted(r)
+        ports = r.field_by_frame("tcp.dstport", "tcp.srcport == 49731")
+        check()
+        self.assertEqual(set(ports.values()), {"102"})
 
     def test_bind_accepted_10102(self):
         path = sample("x400-bind-accepted-10102.pcap")
+        r = Reads(path)
+        osi = r.frames("tpkt || cotp")
+        ports = r.field_by_frame("tcp.dstport", "tcp.srcport == 49734")
+        check = self.check_bind_accepted(Reads(path, decode_10102=True))
         # stock does not know port 10102: no TPKT without Decode As
-        self.assertEqual(frames(path, "tpkt || cotp"), [])
-        self.assertEqual(set(field_by_frame(path, "tcp.dstport", "tcp.srcport == 49734").values()),
-                         {"10102"})
-        self.check_bind_accepted(path, decode_10102=True)
+        self.assertEqual(osi, [])
+        self.assertEqual(set(ports.values()), {"10102"})
+        check()
 
     def test_exchange40_reserved_byte(self):
-        self.check_bind_accepted(sample("exchange40-reserved-byte.pcap"),
-                                 reserved={4: "90", 5: "1", 6: "200", 7: "51", 8: "127", 9: "16"})
+        self.check_bind_accepted(Reads(sample("exchange40-reserved-byte.pcap")),
+                                 reserved={4: "90", 5: "1", 6: "200", 7: "51", 8: "127", 9: "16"})()
 
     # -- bind refused (file 2) --------------------------------------------
 
     def test_bind_refused(self):
-        path = sample("x400-bind-refused.pcap")
-        self.assertEqual(field_by_frame(path, "cotp.type"),
-                         {4: "0x0e", 5: "0x0d", 6: "0x0f", 7: "0x0f"})
-        self.assertEqual(field_by_frame(path, "ses.type"), {6: "13", 7: "12"})
-        self.assertEqual(field_by_frame(path, "p1.authenticated.initiator-name"), {6: "EXCH-MTA-A"})
-        rj = fields(path, ["ses.reason_code", "acse.result", "acse.service_user", "p1.MTABindError"],
-                    "acse.aare_element && rtse.rtorj_apdu_element && ros")
+        r = Reads(sample("x400-bind-refused.pcap"))
+        cotp = r.field_by_frame("cotp.type")
+        ses = r.field_by_frame("ses.type")
+        initiator = r.field_by_frame("p1.authenticated.initiator-name")
+        rj = r.fields(["ses.reason_code", "acse.result", "acse.service_user", "p1.MTABindError"],
+                      "acse.aare_element && rtse.rtorj_apdu_element && ros")
+        auth_error = r.frames("p1.MTABindError == 2")
+        fins = r.frames("tcp.flags.fin == 1")
+        every = r.frames("frame")
+        self.assertEqual(cotp, {4: "0x0e", 5: "0x0d", 6: "0x0f", 7: "0x0f"})
+        self.assertEqual(ses, {6: "13", 7: "12"})
+        self.assertEqual(initiator, {6: "EXCH-MTA-A"})
         self.assertEqual(rj, {7: {"ses.reason_code": "2", "acse.result": "1", "acse.service_user": "1",
                                   "p1.MTABindError": "2"}})
-        self.assertEqual(frames(path, "p1.MTABindError == 2"), [7])   # authentication-error
-        self.assertEqual(frames(path, "tcp.flags.fin == 1"), [8, 9])
-        self.assertEqual(len(frames(path, "frame")), 10)
+        self.assertEqual(auth_error, [7])   # authentication-error
+        self.assertEqual(fins, [8, 9])
+        self.assertEqual(len(every), 10)
 
     # -- COTP DR (file 4) -------------------------------------------------
 
     def test_cotp_disconnect(self):
-        path = sample("cotp-disconnect.pcap")
-        self.assertEqual(field_by_frame(path, "cotp.type"), {4: "0x0e", 5: "0x08"})
-        self.assertEqual(field_by_frame(path, "cotp.dst-tsap"), {4: "NO-SUCH-TSAP"})
-        dr = fields(path, ["cotp.destref", "cotp.srcref", "cotp.cause"], "cotp.type == 0x08")
+        r = Reads(sample("cotp-disconnect.pcap"))
+        cotp = r.field_by_frame("cotp.type")
+        tsap = r.field_by_frame("cotp.dst-tsap")
+        dr = r.fields(["cotp.destref", "cotp.srcref", "cotp.cause"], "cotp.type == 0x08")
+        fins = r.frames("tcp.flags.fin == 1")
+        above = r.frames("ses || pres")
+        self.assertEqual(cotp, {4: "0x0e", 5: "0x08"})
+        self.assertEqual(tsap, {4: "NO-SUCH-TSAP"})
         self.assertEqual(dr, {5: {"cotp.destref": "0x4a01", "cotp.srcref": "0x0000", "cotp.cause": "3"}})
-        self.assertEqual(frames(path, "tcp.flags.fin == 1"), [6, 7])
-        self.assertEqual(frames(path, "ses || pres"), [])
+        self.assertEqual(fins, [6, 7])
+        self.assertEqual(above, [])
 
     # -- refused TCP connections (file 5) ---------------------------------
 
     def test_conn_refused_102(self):
-        path = sample("conn-refused-102.pcap")
-        self.assertEqual(frames(path, "tcp.flags == 0x002 && tcp.dstport == 102"), [1, 3])
-        self.assertEqual(frames(path, "tcp.flags == 0x014 && tcp.srcport == 102"), [2, 4])
-        self.assertEqual(len(frames(path, "frame")), 4)
+        r = Reads(sample("conn-refused-102.pcap"))
+        syns = r.frames("tcp.flags == 0x002 && tcp.dstport == 102")
+        rsts = r.frames("tcp.flags == 0x014 && tcp.srcport == 102")
+        every = r.frames("frame")
+        self.assertEqual(syns, [1, 3])
+        self.assertEqual(rsts, [2, 4])
+        self.assertEqual(len(every), 4)
 
     def test_conn_refused_10102(self):
-        path = sample("conn-refused-10102.pcap")
-        self.assertEqual(frames(path, "tcp.flags == 0x002 && tcp.dstport == 10102"), [1])
-        self.assertEqual(frames(path, "tcp.flags == 0x014 && tcp.srcport == 10102"), [2])
-        self.assertEqual(len(frames(path, "frame")), 2)
+        r = Reads(sample("conn-refused-10102.pcap"))
+        syns = r.frames("tcp.flags == 0x002 && tcp.dstport == 10102")
+        rsts = r.frames("tcp.flags == 0x014 && tcp.srcport == 10102")
+        every = r.frames("frame")
+        self.assertEqual(syns, [1])
+        self.assertEqual(rsts, [2])
+        self.assertEqual(len(every), 2)
 
     # -- negatives (file 6) -----------------------------------------------
 
     def test_tpkt_lookalike(self):
-        path = sample("tpkt-lookalike.pcap")
-        self.assertEqual(frames(path, "tpkt || cotp || ses || pres || acse"), [])
-        self.assertEqual(frames(path, "http.request.method == \"GET\""), [4])
-        self.assertEqual(frames(path, "http.response.code == 200"), [5])
-        self.assertEqual(frames(path, "dns.id == 0x0302"), [12, 13])
-        pay = fields(path, ["tcp.dstport", "tcp.srcport", "tcp.len", "tcp.payload"], "tcp.len > 0")
+        r = Reads(sample("tpkt-lookalike.pcap"))
+        osi = r.frames("tpkt || cotp || ses || pres || acse")
+        get = r.frames("http.request.method == \"GET\"")
+        ok = r.frames("http.response.code == 200")
+        dns = r.frames("dns.id == 0x0302")
+        pay = r.fields(["tcp.dstport", "tcp.srcport", "tcp.len", "tcp.payload"], "tcp.len > 0")
+        self.assertEqual(osi, [])
+        self.assertEqual(get, [4])
+        self.assertEqual(ok, [5])
+        self.assertEqual(dns, [12, 13])
         self.assertEqual(sorted(pay), [4, 5, 12, 13, 20, 21, 28, 35, 42])
         starts_0300 = sorted(k for k, v in pay.items() if v["tcp.payload"].startswith("0300"))
         self.assertEqual(starts_0300, [13, 20, 21, 28, 35, 42])
@@ -316,29 +457,37 @@ class StockDecode(unittest.TestCase):
     # -- segmented P1 transfer (file 8) -----------------------------------
 
     def test_transfer_segmented(self):
-        path = sample("x400-transfer-segmented.pcap")
-        self.assertEqual(frames(path, "p1.authenticated.initiator-name == \"EXCH-MTA-A\""), [6])
-        self.assertEqual(frames(path, "p1.authenticated.responder-name == \"EXCH-MTA-B\""), [7])
-        self.assertEqual(field_by_frame(path, "ses.type"),
-                         {6: "13", 7: "14", 8: "1,45", 39: "1,1", 40: "1,41", 41: "2,42",
-                          42: "9", 43: "10"})
-        more = [10, 12, 15, 16, 19, 21, 22, 25, 27, 30, 31, 33, 36, 37]
-        self.assertEqual(frames(path, "cotp.type == 0x0f && cotp.eot == 0"), more)
-        self.assertEqual(field_by_frame(path, "cotp.reassembled.length"), {39: "30499"})
+        r = Reads(sample("x400-transfer-segmented.pcap"))
+        initiator = r.frames("p1.authenticated.initiator-name == \"EXCH-MTA-A\"")
+        responder = r.frames("p1.authenticated.responder-name == \"EXCH-MTA-B\"")
+        ses = r.field_by_frame("ses.type")
+        not_eot = r.frames("cotp.type == 0x0f && cotp.eot == 0")
+        cotp_len = r.field_by_frame("cotp.reassembled.length")
         # TCP segments that carry no TPKT header start (mid-TPKT segments)
-        mid = frames(path, "tcp.len > 0 && !tpkt")
+        mid = r.frames("tcp.len > 0 && !tpkt")
+        rtse_len = r.field_by_frame("rtse.reassembled.length")
+        msg = r.fields(["p1.MTS_APDU", "p1.content_type", "p1.local_identifier",
+                        "p1.content_identifier", "p22.subject"], "p1.MTS_APDU")
+        built_in = r.frames("p1.built_in == 22")
+        rlrq = r.frames("acse.rlrq_element")
+        rlre = r.frames("acse.rlre_element")
+        fins = r.frames("tcp.flags.fin == 1")
+        self.assertEqual(initiator, [6])
+        self.assertEqual(responder, [7])
+        self.assertEqual(ses, {6: "13", 7: "14", 8: "1,45", 39: "1,1", 40: "1,41", 41: "2,42", 42: "9", 43: "10"})
+        more = [10, 12, 15, 16, 19, 21, 22, 25, 27, 30, 31, 33, 36, 37]
+        self.assertEqual(not_eot, more)
+        self.assertEqual(cotp_len, {39: "30499"})
         self.assertEqual(mid, [9, 13, 18, 24, 28, 34])
-        self.assertEqual(field_by_frame(path, "rtse.reassembled.length"), {40: "30476"})
-        msg = fields(path, ["p1.MTS_APDU", "p1.content_type", "p1.local_identifier",
-                            "p1.content_identifier", "p22.subject"], "p1.MTS_APDU")
+        self.assertEqual(rtse_len, {40: "30476"})
         self.assertEqual(msg, {40: {"p1.MTS_APDU": "0", "p1.content_type": "0",
                                     "p1.local_identifier": "EXMTA-MSG-0001",
                                     "p1.content_identifier": "exmta-sample",
                                     "p22.subject": "exmta segmented transfer sample"}})
-        self.assertEqual(frames(path, "p1.built_in == 22"), [40])
-        self.assertEqual(frames(path, "acse.rlrq_element"), [42])
-        self.assertEqual(frames(path, "acse.rlre_element"), [43])
-        self.assertEqual(frames(path, "tcp.flags.fin == 1"), [44, 45])
+        self.assertEqual(built_in, [40])
+        self.assertEqual(rlrq, [42])
+        self.assertEqual(rlre, [43])
+        self.assertEqual(fins, [44, 45])
 
     # -- associations and messages (files 10-22) ---------------------------
 
@@ -346,9 +495,10 @@ class StockDecode(unittest.TestCase):
              "pres.calling_presentation_selector": "502d41",      # P-A
              "pres.mode_value": "1", "p1.MTABindArgument": "1"}
 
-    def check_offer(self, path, frame=6, **over):
+    def check_offer(self, r, frame=6, **over):
         """The CN/CP/AARQ/RTORQ/bind of the newer captures: OSI addresses,
-        application context, RTSE dialogue mode."""
+        application context, RTSE dialogue mode. Asks r now; returns the
+        check of the answers."""
         names = ["ses.type", "cotp.src-tsap", "cotp.dst-tsap", "ses.calling_session_selector",
                  "ses.called_session_selector", "pres.mode_value", "pres.calling_presentation_selector",
                  "pres.called_presentation_selector", "acse.aSO_context_name", "rtse.dialogueMode",
@@ -357,69 +507,99 @@ class StockDecode(unittest.TestCase):
                                    "pres.called_presentation_selector": "502d42",
                                    "acse.aSO_context_name": "2.6.0.1.6", "rtse.dialogueMode": "0"})
         want.update(over)
-        got = fields(path, names, "ses.type == 13")
-        self.assertIn(frame, got)
-        self.assertEqual({k: v for k, v in got[frame].items() if v and not k.startswith("cotp")},
-                         {k: v for k, v in want.items() if v})
-        self.assertEqual(fields(path, ["cotp.src-tsap", "cotp.dst-tsap"], "cotp.type == 0x0e"),
-                         {4: {"cotp.src-tsap": "MTA-A", "cotp.dst-tsap": "X400"}})
+        got = r.fields(names, "ses.type == 13")
+        cr = r.fields(["cotp.src-tsap", "cotp.dst-tsap"], "cotp.type == 0x0e")
 
-    def check_refused(self, path, answer):
+        def check():
+            self.assertIn(frame, got)
+            self.assertEqual({k: v for k, v in got[frame].items() if v and not k.startswith("cotp")},
+                             {k: v for k, v in want.items() if v})
+            self.assertEqual(cr, {4: {"cotp.src-tsap": "MTA-A", "cotp.dst-tsap": "X400"}})
+        return check
+
+    def check_refused(self, r, answer):
+        """Asks r now; returns the check of the answers."""
         names = ["ses.type", "ses.reason_code", "ses.transport_flags", "pres.provider_reason",
                  "acse.result", "acse.service_user", "rtse.refuseReason", "p1.MTABindError"]
-        got = fields(path, names, "frame.number == 7")[7]
-        self.assertEqual({k: v for k, v in got.items() if v}, answer)
-        self.assertEqual(frames(path, "tcp.flags.fin == 1"), [8, 9])
-        self.assertEqual(len(frames(path, "frame")), 10)
+        got = r.fields(names, "frame.number == 7")
+        fins = r.frames("tcp.flags.fin == 1")
+        every = r.frames("frame")
+
+        def check():
+            self.assertEqual({k: v for k, v in got[7].items() if v}, answer)
+            self.assertEqual(fins, [8, 9])
+            self.assertEqual(len(every), 10)
+        return check
 
     def test_refused_session_ssel(self):
-        path = sample("x400-refused-session-ssel.pcap")
-        self.check_offer(path, **{"ses.called_session_selector": "532d58"})     # S-X
-        self.check_refused(path, {"ses.type": "12", "ses.reason_code": "129",     # Session Selector unknown
-                                  "ses.transport_flags": "0x01"})
-        self.assertEqual(frames(path, "pres && frame.number == 7"), [])
+        r = Reads(sample("x400-refused-session-ssel.pcap"))
+        offer = self.check_offer(r, **{"ses.called_session_selector": "532d58"})     # S-X
+        refused = self.check_refused(r, {"ses.type": "12", "ses.reason_code": "129",  # Session Selector unknown
+                                         "ses.transport_flags": "0x01"})
+        pres7 = r.frames("pres && frame.number == 7")
+        offer()
+        refused()
+        self.assertEqual(pres7, [])
 
     def test_refused_presentation(self):
-        path = sample("x400-refused-presentation.pcap")
-        self.check_offer(path, **{"pres.called_presentation_selector": "502d58"})  # P-X
-        self.check_refused(path, {"ses.type": "12", "ses.reason_code": "2", "ses.transport_flags": "0x01",
-                                  "pres.provider_reason": "3"})   # called-presentation-address-unknown
-        self.assertEqual(frames(path, "acse && frame.number == 7"), [])
+        r = Reads(sample("x400-refused-presentation.pcap"))
+        offer = self.check_offer(r, **{"pres.called_presentation_selector": "502d58"})  # P-X
+        refused = self.check_refused(r, {"ses.type": "12", "ses.reason_code": "2", "ses.transport_flags": "0x01",
+                                         "pres.provider_reason": "3"})   # called-presentation-address-unknown
+        acse7 = r.frames("acse && frame.number == 7")
+        offer()
+        refused()
+        self.assertEqual(acse7, [])
 
     def test_refused_acse_context(self):
-        path = sample("x400-refused-acse-context.pcap")
-        self.check_offer(path, **{"acse.aSO_context_name": "2.6.0.1.7"})
-        self.check_refused(path, {"ses.type": "12", "ses.reason_code": "2", "ses.transport_flags": "0x01",
-                                  "acse.result": "1",             # rejected-permanent
-                                  "acse.service_user": "2"})      # application-context-name-not-supported
-        self.assertEqual(field_by_frame(path, "acse.aSO_context_name", "frame.number == 7"), {7: "2.6.0.1.6"})
-        self.assertEqual(frames(path, "rtse && frame.number == 7"), [])
+        r = Reads(sample("x400-refused-acse-context.pcap"))
+        offer = self.check_offer(r, **{"acse.aSO_context_name": "2.6.0.1.7"})
+        refused = self.check_refused(r, {"ses.type": "12", "ses.reason_code": "2", "ses.transport_flags": "0x01",
+                                         "acse.result": "1",             # rejected-permanent
+                                         "acse.service_user": "2"})      # application-context-name-not-supported
+        context7 = r.field_by_frame("acse.aSO_context_name", "frame.number == 7")
+        rtse7 = r.frames("rtse && frame.number == 7")
+        offer()
+        refused()
+        self.assertEqual(context7, {7: "2.6.0.1.6"})
+        self.assertEqual(rtse7, [])
 
     def test_refused_rtse_busy(self):
-        path = sample("x400-refused-rtse-busy.pcap")
-        self.check_offer(path)
-        self.check_refused(path, {"ses.type": "12", "ses.reason_code": "2", "ses.transport_flags": "0x01",
-                                  "acse.result": "2", "acse.service_user": "1",   # rejected-transient
-                                  "rtse.refuseReason": "0"})                      # rtsBusy
-        self.assertEqual(frames(path, "rtse.rtorj_apdu_element"), [7])
+        r = Reads(sample("x400-refused-rtse-busy.pcap"))
+        offer = self.check_offer(r)
+        refused = self.check_refused(r, {"ses.type": "12", "ses.reason_code": "2", "ses.transport_flags": "0x01",
+                                         "acse.result": "2", "acse.service_user": "1",   # rejected-transient
+                                         "rtse.refuseReason": "0"})                      # rtsBusy
+        rtorj = r.frames("rtse.rtorj_apdu_element")
+        offer()
+        refused()
+        self.assertEqual(rtorj, [7])
 
     def test_refused_rtse_dialogue(self):
-        path = sample("x400-refused-rtse-dialogue.pcap")
-        self.check_offer(path, **{"rtse.dialogueMode": "1"})                          # twa asked
-        self.check_refused(path, {"ses.type": "12", "ses.reason_code": "2", "ses.transport_flags": "0x01",
-                                  "acse.result": "1", "acse.service_user": "1",
-                                  "rtse.refuseReason": "3"})      # unacceptableDialogueMode
+        r = Reads(sample("x400-refused-rtse-dialogue.pcap"))
+        offer = self.check_offer(r, **{"rtse.dialogueMode": "1"})                          # twa asked
+        refused = self.check_refused(r, {"ses.type": "12", "ses.reason_code": "2", "ses.transport_flags": "0x01",
+                                         "acse.result": "1", "acse.service_user": "1",
+                                         "rtse.refuseReason": "3"})      # unacceptableDialogueMode
+        offer()
+        refused()
 
     def test_x410_mode(self):
-        path = sample("x400-x410-mode.pcap")
-        self.check_offer(path, **{"pres.mode_value": "0", "pres.calling_presentation_selector": "",
-                                  "pres.called_presentation_selector": "", "acse.aSO_context_name": ""})
+        r = Reads(sample("x400-x410-mode.pcap"))
+        offer = self.check_offer(r, **{"pres.mode_value": "0", "pres.calling_presentation_selector": "",
+                                       "pres.called_presentation_selector": "", "acse.aSO_context_name": ""})
         # no ACSE and no RTSE PDU element: the RTSE connection APDUs are
         # presentation's x410-mode-parameters, holding the rtse.* and p1 fields
-        self.assertEqual(frames(path, "acse || rtse.rtorq_apdu_element || rtse.rtoac_apdu_element"), [])
-        cp = fields(path, ["pres.mode_value", "rtse.checkpointSize", "rtse.windowSize", "rtse.dialogueMode",
-                           "rtse.applicationProtocol", "p1.authenticated.initiator-name",
-                           "p1.authenticated.responder-name"], "pres.x410_mode_parameters_element")
+        no_elements = r.frames("acse || rtse.rtorq_apdu_element || rtse.rtoac_apdu_element")
+        cp = r.fields(["pres.mode_value", "rtse.checkpointSize", "rtse.windowSize", "rtse.dialogueMode",
+                       "rtse.applicationProtocol", "p1.authenticated.initiator-name",
+                       "p1.authenticated.responder-name"], "pres.x410_mode_parameters_element")
+        ses = r.field_by_frame("ses.type")
+        # the message in frame 9 is not decoded: no P1 transfer, no RTSE reassembly
+        undecoded = r.frames("p1.MTS_APDU || rtse.reassembled.length || rtse")
+        fins = r.frames("tcp.flags.fin == 1")
+        offer()
+        self.assertEqual(no_elements, [])
         self.assertEqual(cp, {6: {"pres.mode_value": "0", "rtse.checkpointSize": "32", "rtse.windowSize": "3",
                                   "rtse.dialogueMode": "0", "rtse.applicationProtocol": "1",
                                   "p1.authenticated.initiator-name": "EXCH-MTA-A",
@@ -428,26 +608,34 @@ class StockDecode(unittest.TestCase):
                                   "rtse.dialogueMode": "", "rtse.applicationProtocol": "",
                                   "p1.authenticated.initiator-name": "",
                                   "p1.authenticated.responder-name": "EXCH-MTA-B"}})
-        self.assertEqual(field_by_frame(path, "ses.type"),
-                         {6: "13", 7: "14", 8: "1,45", 9: "1,1", 10: "1,41", 11: "2,42", 12: "9", 13: "10"})
-        # the message in frame 9 is not decoded: no P1 transfer, no RTSE reassembly
-        self.assertEqual(frames(path, "p1.MTS_APDU || rtse.reassembled.length || rtse"), [])
-        self.assertEqual(frames(path, "tcp.flags.fin == 1"), [14, 15])
+        self.assertEqual(ses, {6: "13", 7: "14", 8: "1,45", 9: "1,1", 10: "1,41", 11: "2,42", 12: "9", 13: "10"})
+        self.assertEqual(undecoded, [])
+        self.assertEqual(fins, [14, 15])
 
     TRANSFER = ["p1.MTS_APDU", "p1.local_identifier", "p1.content_identifier", "p1.priority", "p1.built_in",
                 "p1.content_length", "p1.originally_specified_recipient_number", "p1.report_type",
                 "p1.non_delivery_reason_code", "p1.non_delivery_diagnostic_code",
                 "p1.supplementary_information", "rtse.reassembled.length", "p22.subject"]
 
-    def transfers(self, path, extra=()):
-        got = fields(path, self.TRANSFER, "p1.MTS_APDU", extra=extra)
-        return {k: {n: v for n, v in row.items() if v} for k, row in got.items()}
+    def transfers(self, r):
+        """Asks r now; returns the function that reads the answer."""
+        got = r.fields(self.TRANSFER, "p1.MTS_APDU")
+        return lambda: {k: {n: v for n, v in row.items() if v} for k, row in got.items()}
 
     def test_twa_transfers(self):
-        path = sample("x400-twa-transfers.pcap")
-        self.check_offer(path, **{"rtse.dialogueMode": "1"})
-        self.assertEqual(fields(path, ["acse.result", "p1.MTABindResult"], "ses.type == 14"),
-                         {7: {"acse.result": "0", "p1.MTABindResult": "1"}})
+        r = Reads(sample("x400-twa-transfers.pcap"))
+        offer = self.check_offer(r, **{"rtse.dialogueMode": "1"})
+        accept = r.fields(["acse.result", "p1.MTABindResult"], "ses.type == 14")
+        transfers = self.transfers(r)
+        from_initiator = r.frames("p1.MTS_APDU && tcp.srcport == 49746")
+        segments = r.frames("rtse.segment")
+        reassembled_in = r.frames("rtse.reassembled.in")
+        rttp = r.field_by_frame("rtse.rttp_apdu")
+        give_tokens = r.field_by_frame("ses.type", "ses.type == 1 && !ses.length > 0 && frame.len < 64")
+        rlrq = r.frames("acse.rlrq_element")
+        fins = r.frames("tcp.flags.fin == 1")
+        offer()
+        self.assertEqual(accept, {7: {"acse.result": "0", "p1.MTABindResult": "1"}})
         msg1 = {"p1.MTS_APDU": "0", "p1.local_identifier": "EXMTA-MSG-0101", "p1.content_identifier": "twa-1",
                 "p1.priority": "2", "p1.built_in": "22", "p1.originally_specified_recipient_number": "1,2,3",
                 "rtse.reassembled.length": "1209", "p22.subject": "exmta twa message 1"}
@@ -468,93 +656,126 @@ class StockDecode(unittest.TestCase):
                 "p1.originally_specified_recipient_number": "2", "p1.report_type": "1",
                 "p1.non_delivery_reason_code": "1", "p1.non_delivery_diagnostic_code": "0",
                 "rtse.reassembled.length": "309"}
-        self.assertEqual(self.transfers(path), {10: msg1, 14: probe, 20: rep1, 24: rep2, 28: msg2, 33: rep3})
+        self.assertEqual(transfers(), {10: msg1, 14: probe, 20: rep1, 24: rep2, 28: msg2, 33: rep3})
         # direction: 10, 14, 33 from the initiator; 20, 24, 28 from the responder
-        self.assertEqual(frames(path, "p1.MTS_APDU && tcp.srcport == 49746"), [10, 14, 33])
+        self.assertEqual(from_initiator, [10, 14, 33])
         # the data arrives in the S-DATA before the MAP that decodes it (a
         # one-pass read shows no rtse.reassembled.in in the S-DATA frames)
-        self.assertEqual(frames(path, "rtse.segment"), [9, 13, 19, 23, 27, 32])
-        self.assertEqual(frames(path, "rtse.reassembled.in"), [])
-        self.assertEqual(field_by_frame(path, "rtse.rttp_apdu"), {16: "0"})     # turn please from B
-        self.assertEqual(field_by_frame(path, "ses.type", "ses.type == 1 && !ses.length > 0 && frame.len < 64"),
-                         {17: "1", 30: "1"})                                     # give tokens
-        self.assertEqual(frames(path, "acse.rlrq_element"), [35])
-        self.assertEqual(frames(path, "tcp.flags.fin == 1"), [37, 38])
+        self.assertEqual(segments, [9, 13, 19, 23, 27, 32])
+        self.assertEqual(reassembled_in, [])
+        self.assertEqual(rttp, {16: "0"})     # turn please from B
+        self.assertEqual(give_tokens, {17: "1", 30: "1"})                            # give tokens
+        self.assertEqual(rlrq, [35])
+        self.assertEqual(fins, [37, 38])
 
     def test_two_associations(self):
-        path = sample("x400-two-associations.pcap")
-        self.assertEqual(frames(path, "cotp.type == 0x0e"), [4])                 # one transport connection
-        self.assertEqual(len(set(field_by_frame(path, "tcp.stream", "tcp").values())), 1)
-        self.check_offer(path, frame=6)
-        self.check_offer(path, frame=14)
-        self.assertEqual(frames(path, "p1.MTABindResult == 1"), [7, 15])
-        self.assertEqual(fields(path, ["ses.transport_flags", "acse.reason"], "ses.type == 9"),
+        r = Reads(sample("x400-two-associations.pcap"))
+        crs = r.frames("cotp.type == 0x0e")
+        streams = r.field_by_frame("tcp.stream", "tcp")
+        offer6 = self.check_offer(r, frame=6)
+        offer14 = self.check_offer(r, frame=14)
+        bind_results = r.frames("p1.MTABindResult == 1")
+        releases = r.fields(["ses.transport_flags", "acse.reason"], "ses.type == 9")
+        rlre = r.frames("acse.rlre_element")
+        transfers = self.transfers(r)
+        fins = r.frames("tcp.flags.fin == 1")
+        self.assertEqual(crs, [4])                 # one transport connection
+        self.assertEqual(len(set(streams.values())), 1)
+        offer6()
+        offer14()
+        self.assertEqual(bind_results, [7, 15])
+        self.assertEqual(releases,
                          {12: {"ses.transport_flags": "0x00", "acse.reason": "0"},    # transport kept
                           20: {"ses.transport_flags": "0x01", "acse.reason": "0"}})   # released
-        self.assertEqual(frames(path, "acse.rlre_element"), [13, 21])
-        self.assertEqual({k: v["p1.local_identifier"] for k, v in self.transfers(path).items()},
+        self.assertEqual(rlre, [13, 21])
+        self.assertEqual({k: v["p1.local_identifier"] for k, v in transfers().items()},
                          {10: "EXMTA-MSG-0301", 18: "EXMTA-MSG-0302"})
-        self.assertEqual(frames(path, "tcp.flags.fin == 1"), [22, 23])
+        self.assertEqual(fins, [22, 23])
 
     def test_abort_user(self):
-        path = sample("x400-abort-user.pcap")
-        self.check_offer(path)
-        ab = fields(path, ["ses.type", "ses.transport_flags", "pres.aru_ppdu", "acse.abort_source",
-                           "rtse.abortReason"], "ses.type == 25")
+        r = Reads(sample("x400-abort-user.pcap"))
+        offer = self.check_offer(r)
+        ab = r.fields(["ses.type", "ses.transport_flags", "pres.aru_ppdu", "acse.abort_source",
+                       "rtse.abortReason"], "ses.type == 25")
+        aborts = r.frames("rtse.rtab_apdu_element && acse.abrt_element")
+        transfers = r.frames("p1.MTS_APDU")
+        fins = r.frames("tcp.flags.fin == 1")
+        fin_src = r.field_by_frame("ip.src", "tcp.flags.fin == 1")
+        offer()
         self.assertEqual(ab, {10: {"ses.type": "25", "ses.transport_flags": "0x03", "pres.aru_ppdu": "1",
                                    "acse.abort_source": "0", "rtse.abortReason": "5"}})   # permanentProblem
-        self.assertEqual(frames(path, "rtse.rtab_apdu_element && acse.abrt_element"), [10])
-        self.assertEqual(frames(path, "p1.MTS_APDU"), [])             # the transfer never completed
-        self.assertEqual(frames(path, "tcp.flags.fin == 1"), [11, 12])
-        self.assertEqual(field_by_frame(path, "ip.src", "tcp.flags.fin == 1")[11], "192.0.2.20")
+        self.assertEqual(aborts, [10])
+        self.assertEqual(transfers, [])             # the transfer never completed
+        self.assertEqual(fins, [11, 12])
+        self.assertEqual(fin_src[11], "192.0.2.20")
 
     def test_abort_provider(self):
-        path = sample("x400-abort-provider.pcap")
-        self.check_offer(path)
-        self.assertEqual(self.transfers(path)[10]["p1.local_identifier"], "EXMTA-MSG-0501")
-        ab = fields(path, ["ses.transport_flags", "pres.provider_reason", "pres.event_identifier"],
-                    "pres.arp_ppdu_element")
+        r = Reads(sample("x400-abort-provider.pcap"))
+        offer = self.check_offer(r)
+        transfers = self.transfers(r)
+        ab = r.fields(["ses.transport_flags", "pres.provider_reason", "pres.event_identifier"],
+                      "pres.arp_ppdu_element")
+        other_aborts = r.frames("acse.abrt_element || rtse.rtab_apdu_element")
+        fins = r.frames("tcp.flags.fin == 1")
+        offer()
+        self.assertEqual(transfers()[10]["p1.local_identifier"], "EXMTA-MSG-0501")
         self.assertEqual(ab, {12: {"ses.transport_flags": "0x03", "pres.provider_reason": "2",   # unexpected-ppdu
                                    "pres.event_identifier": "7"}})                               # td-PPDU
-        self.assertEqual(frames(path, "acse.abrt_element || rtse.rtab_apdu_element"), [])
-        self.assertEqual(frames(path, "tcp.flags.fin == 1"), [13, 14])
+        self.assertEqual(other_aborts, [])
+        self.assertEqual(fins, [13, 14])
 
     def test_tcp_reset(self):
-        path = sample("x400-tcp-reset.pcap")
-        self.check_offer(path)
-        self.assertEqual(frames(path, "p1.MTABindResult == 1"), [7])
-        self.assertEqual(frames(path, "ses.type == 45"), [8])
-        self.assertEqual(frames(path, "cotp.type == 0x0f && cotp.eot == 0"), [10])
-        self.assertEqual(frames(path, "tcp.flags.reset == 1"), [11])
-        self.assertEqual(frames(path, "p1.MTS_APDU || tcp.flags.fin == 1 || ses.type == 9"), [])
-        self.assertEqual(len(frames(path, "frame")), 11)
+        r = Reads(sample("x400-tcp-reset.pcap"))
+        offer = self.check_offer(r)
+        bind_results = r.frames("p1.MTABindResult == 1")
+        ses45 = r.frames("ses.type == 45")
+        not_eot = r.frames("cotp.type == 0x0f && cotp.eot == 0")
+        resets = r.frames("tcp.flags.reset == 1")
+        no_end = r.frames("p1.MTS_APDU || tcp.flags.fin == 1 || ses.type == 9")
+        every = r.frames("frame")
+        offer()
+        self.assertEqual(bind_results, [7])
+        self.assertEqual(ses45, [8])
+        self.assertEqual(not_eot, [10])
+        self.assertEqual(resets, [11])
+        self.assertEqual(no_end, [])
+        self.assertEqual(len(every), 11)
 
     def test_left_open(self):
-        path = sample("x400-left-open.pcap")
-        self.check_offer(path)
-        got = self.transfers(path)
+        r = Reads(sample("x400-left-open.pcap"))
+        offer = self.check_offer(r)
+        transfers = self.transfers(r)
+        no_end = r.frames("ses.type == 9 || ses.type == 25 || tcp.flags.fin == 1 "
+                          "|| tcp.flags.reset == 1 || cotp.type == 0x08")
+        every = r.frames("frame")
+        offer()
+        got = transfers()
         self.assertEqual({k: (v["p1.local_identifier"], v["p1.originally_specified_recipient_number"])
                           for k, v in got.items()},
                          {10: ("EXMTA-MSG-0701", "1,2"), 14: ("EXMTA-MSG-0702", "1")})
-        self.assertEqual(frames(path, "ses.type == 9 || ses.type == 25 || tcp.flags.fin == 1 "
-                                      "|| tcp.flags.reset == 1 || cotp.type == 0x08"), [])
-        self.assertEqual(len(frames(path, "frame")), 15)
+        self.assertEqual(no_end, [])
+        self.assertEqual(len(every), 15)
 
     def test_midstream(self):
         path = sample("x400-midstream.pcap")
-        self.assertEqual(frames(path, "tcp.flags.syn == 1 || cotp.type == 0x0e || ses.type == 13"), [])
-        self.assertEqual(field_by_frame(path, "ses.type"),
-                         {1: "1,45", 2: "1,1", 3: "1,41", 4: "2,42", 5: "1,45", 6: "1,1", 7: "1,41",
-                          8: "2,42", 9: "9", 10: "10"})
+        r = Reads(path)
+        starts = r.frames("tcp.flags.syn == 1 || cotp.type == 0x0e || ses.type == 13")
+        ses = r.field_by_frame("ses.type")
         # without the CP the presentation contexts are unknown: nothing above pres
-        self.assertEqual(frames(path, "rtse || p1 || acse"), [])
+        above = r.frames("rtse || p1 || acse")
+        fins = r.frames("tcp.flags.fin == 1")
         # with them given in stock's PRES Users Context List, all decodes
-        got = self.transfers(path, PRES_CONTEXTS)
-        self.assertEqual({k: v["p1.local_identifier"] for k, v in got.items()},
+        rc = Reads(path, extra=PRES_CONTEXTS)
+        transfers = self.transfers(rc)
+        releases = rc.fields([], "acse.rlrq_element || acse.rlre_element")
+        self.assertEqual(starts, [])
+        self.assertEqual(ses, {1: "1,45", 2: "1,1", 3: "1,41", 4: "2,42", 5: "1,45", 6: "1,1", 7: "1,41",
+                               8: "2,42", 9: "9", 10: "10"})
+        self.assertEqual(above, [])
+        self.assertEqual({k: v["p1.local_identifier"] for k, v in transfers().items()},
                          {3: "EXMTA-MSG-0801", 7: "EXMTA-MSG-0802"})
-        self.assertEqual(sorted(fields(path, [], "acse.rlrq_element || acse.rlre_element", extra=PRES_CONTEXTS)),
-                         [9, 10])
-        self.assertEqual(frames(path, "tcp.flags.fin == 1"), [11, 12])
+        self.assertEqual(sorted(releases), [9, 10])
+        self.assertEqual(fins, [11, 12])
 
 
 def main():

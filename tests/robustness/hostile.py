@@ -2,7 +2,9 @@
 """Hostile input for tshark + exmta: captures real stacks would not send.
 
 Builds pcaps with exmta_it.TcpFlow in a temporary folder and runs tshark with
-the built plugin (1 pass and -2) on each:
+the built plugin (1 pass and -2) on them (the EPM cases in one capture and the
+TPKT/COTP cases in another, each case on addresses of its own, 198.18.K.x,
+and checked on its own frames):
 
 * DCE/RPC on TCP 135 after an EPM bind copied from sample-pcaps/rpc-epm-lookup-bind.pcap
   (frames 4/6), with ept_map requests/responses built like its frames 8/9:
@@ -188,15 +190,19 @@ def hostile_epm_cases():
     }
 
 
-def write_epm_case(path, name, responses):
-    flow = it.TcpFlow("192.0.2.10", "192.0.2.20", 49900, 135)
+def epm_case_frames(name, responses, cli="192.0.2.10", srv="192.0.2.20", t0=1700000000):
+    flow = it.TcpFlow(cli, srv, 49900, 135, t0=t0)
     if name == "epm_request_tower_floor_count_ffff":
         epm_lookup(flow, [[]], request=struct.pack("<H", 0xFFFF) + tower()[2:])
         # answer it with a valid response
         flow.send(False, co_pdu(2, 1, map_response_stub([tower()])))
     else:
         epm_lookup(flow, responses)
-    it.write_pcap(path, flow.frames)
+    return flow.frames
+
+
+def write_epm_case(path, name, responses):
+    it.write_pcap(path, epm_case_frames(name, responses))
 
 
 def osi_cases():
@@ -214,11 +220,29 @@ def osi_cases():
     return cases
 
 
-def write_osi_case(path, payloads):
-    flow = it.TcpFlow("192.0.2.10", "192.0.2.20", 49901, 102).handshake()
+def osi_case_frames(payloads, cli="192.0.2.10", srv="192.0.2.20", t0=1700000000):
+    flow = it.TcpFlow(cli, srv, 49901, 102, t0=t0).handshake()
     for p in payloads:
         flow.send(True, p)
-    it.write_pcap(path, flow.close().frames)
+    return flow.close().frames
+
+
+def write_osi_case(path, payloads):
+    it.write_pcap(path, osi_case_frames(payloads))
+
+
+def write_batch(path, cases, frames_of):
+    """Every case of cases ({name: what frames_of(what, cli, srv, t0) builds})
+    in one capture: case k (from 1) between 198.18.k.10 and 198.18.k.20,
+    a minute after case k-1. Returns {name: (first, end)}, the slice of the
+    capture's frames (0-based, end excluded) that is the case's."""
+    frames, spans = [], {}
+    for k, (name, what) in enumerate(sorted(cases.items()), 1):
+        mine = frames_of(name, what, "198.18.%d.10" % k, "198.18.%d.20" % k, 1700000000 + 60 * k)
+        spans[name] = (len(frames), len(frames) + len(mine))
+        frames += mine
+    it.write_pcap(path, frames)
+    return spans
 
 
 def write_port_reuse(path):
@@ -338,6 +362,14 @@ class Hostile(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = it.TempDir()
         cls.pcaps = write_all(cls.tmp.path)
+        # the EPM cases in one capture and the OSI cases in another, each case
+        # on its own addresses: four tshark runs for each set, not per case
+        cls.epm_batch = cls.tmp.file("epm-cases.pcap")
+        cls.epm_spans = write_batch(cls.epm_batch, hostile_epm_cases(),
+                                    lambda name, resp, cli, srv, t0: epm_case_frames(name, resp, cli, srv, t0))
+        cls.osi_batch = cls.tmp.file("osi-cases.pcap")
+        cls.osi_spans = write_batch(cls.osi_batch, osi_cases(),
+                                    lambda name, payloads, cli, srv, t0: osi_case_frames(payloads, cli, srv, t0))
 
     @classmethod
     def tearDownClass(cls):
@@ -354,11 +386,28 @@ class Hostile(unittest.TestCase):
                 self.assertEqual(mine, stock)
         return stock
 
+    def _cases_same_as_stock(self, pcap, spans, protos):
+        """Each case's frames in pcap (spans: write_batch) as stock decodes
+        them, one pass and two; returns stock's one-pass frames."""
+        first = None
+        for two in (False, True):
+            extra = ["-2"] if two else []
+            stock = normalise(it.layers_json(pcap, protos, extra=extra, stock=True))
+            mine = normalise(it.layers_json(pcap, protos, extra=extra))   # asserts exit 0, empty stderr
+            self.assertEqual(len(mine), len(stock))
+            self.assertEqual(len(stock), max(end for _first, end in spans.values()))
+            for name, (lo, end) in sorted(spans.items()):
+                with self.subTest(capture=name, two_pass=two):
+                    self.assertEqual(mine[lo:end], stock[lo:end])
+            first = stock if first is None else first
+        return first
+
     def test_epm_hostile_same_as_stock(self):
-        for name in hostile_epm_cases():
-            stock = self._same_as_stock(name, EPM_LAYERS)
+        stock = self._cases_same_as_stock(self.epm_batch, self.epm_spans, EPM_LAYERS)
+        self.assertEqual(sorted(self.epm_spans), sorted(hostile_epm_cases()))
+        for name, (lo, end) in self.epm_spans.items():
             # the template really reaches stock EPM: every case has EPM frames
-            self.assertGreater(sum(1 for f in stock if "epm" in f), 0, name)
+            self.assertGreater(sum(1 for f in stock[lo:end] if "epm" in f), 0, name)
 
     def test_epm_template_is_decoded_as_map_response(self):
         rows = it.fields(self.pcaps["epm_700_towers_one_pdu"], ["frame.number", "epm.num_towers"],
@@ -369,8 +418,8 @@ class Hostile(unittest.TestCase):
         self.assertEqual([r[1] for r in rows], ["3000"])
 
     def test_osi_hostile_same_as_stock(self):
-        for name in osi_cases():
-            self._same_as_stock(name, OSI)
+        self._cases_same_as_stock(self.osi_batch, self.osi_spans, OSI)
+        self.assertEqual(sorted(self.osi_spans), sorted(osi_cases()))
 
     def test_port_reuse(self):
         pcap = self.pcaps["port_reuse"]

@@ -7,6 +7,8 @@
  */
 #include "exmta-frame.h"
 
+#include <epan/epan_dissect.h>
+
 #include <epan/tap.h>
 #include <epan/proto_data.h>
 #include <epan/dissectors/packet-tcp.h>
@@ -48,6 +50,21 @@ exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         p_add_proto_data(pinfo->pool, pinfo, proto_exmta_frame, KEY_FRAME_TREE, sub);
     }
     return sub;
+}
+
+/* Priming marks the field referenced (Wireshark's own mark, kept on the
+ * field until a tree that holds it is freed); epan_dissect_prime_with_hfid()
+ * is its public entry, and only the edt's tree is read. */
+void
+exmta_prime_tree(proto_tree *tree, const int *hfids, guint n)
+{
+    epan_dissect_t edt;
+
+    memset(&edt, 0, sizeof(edt));
+    edt.tree = tree;
+    for (guint i = 0; i < n; i++)
+        if (hfids[i] > 0)
+            epan_dissect_prime_with_hfid(&edt, hfids[i]);
 }
 
 /* ---- TCP's facts ----------------------------------------------------------- */

@@ -29,6 +29,10 @@ void exmta_frame_handoff(void);
  * use below the top item (remembered in pinfo->pool: one frame); NULL
  * without a tree. */
 proto_tree *exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+/* Ask tree for the stock fields hfids[0..n) (hfids <= 0 skipped) before
+ * stock dissects into it: stock then keeps each occurrence in the tree's
+ * field arrays, visible or not. */
+void exmta_prime_tree(proto_tree *tree, const int *hfids, guint n);
 
 /* A core UUID (octets in string order) as Wireshark's e_guid_t. */
 static inline void

@@ -228,27 +228,20 @@ static const value_string apdu_vals[] = {
 
 /* ---- reading stock's tree -------------------------------------------------- */
 
-/* Asking for a field (Wireshark's "priming") marks it referenced: stock
- * then makes a real item of each occurrence even in a tree that is not
- * visible, and the tree keeps them in its field arrays, so a read is one
- * lookup per field, in any tree. The mark is Wireshark's own, kept on the
- * field until a tree that holds it is freed; epan_dissect_prime_with_hfid()
- * is its public entry, and only its tree is used here. */
-/* The hfids each read asks for, by bit of EXMTA_X400_READ_* (handoff). */
+/* Asking for a field (Wireshark's "priming", exmta_prime_tree) makes stock
+ * keep a real item of each occurrence even in a tree that is not visible,
+ * in the tree's field arrays, so a read is one lookup per field, in any
+ * tree. The hfids each read asks for, by bit of EXMTA_X400_READ_*
+ * (handoff): */
 #define N_READS 5
 static GArray *read_hfids[N_READS];
 
 void
 exmta_x400_prime(proto_tree *tree, guint reads)
 {
-    epan_dissect_t edt;
-
-    memset(&edt, 0, sizeof(edt));
-    edt.tree = tree;
     for (guint b = 0; b < N_READS; b++)
         if ((reads & (1u << b)) && read_hfids[b])
-            for (guint i = 0; i < read_hfids[b]->len; i++)
-                epan_dissect_prime_with_hfid(&edt, g_array_index(read_hfids[b], int, i));
+            exmta_prime_tree(tree, (const int *)(void *)read_hfids[b]->data, read_hfids[b]->len);
 }
 
 static field_info *

@@ -611,14 +611,11 @@ static int *const bind_hfs[] = {
 static void
 prime_bind(proto_tree *tree)
 {
-    epan_dissect_t edt;
+    int ids[G_N_ELEMENTS(bind_hfs)];
 
-    /* Wireshark's public entry to priming, for this tree */
-    memset(&edt, 0, sizeof(edt));
-    edt.tree = tree;
     for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
-        if (*bind_hfs[i] > 0)
-            epan_dissect_prime_with_hfid(&edt, *bind_hfs[i]);
+        ids[i] = *bind_hfs[i];
+    exmta_prime_tree(tree, ids, G_N_ELEMENTS(bind_hfs));
 }
 
 static void

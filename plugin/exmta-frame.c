@@ -52,6 +52,16 @@ exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     return sub;
 }
 
+proto_tree *
+exmta_frame_tree_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et)
+{
+    if (!tree)
+        return NULL;
+    if (!*et)
+        *et = exmta_frame_tree(tvb, pinfo, tree);
+    return *et;
+}
+
 /* Priming marks the field referenced (Wireshark's own mark, kept on the
  * field until a tree that holds it is freed); epan_dissect_prime_with_hfid()
  * is its public entry, and only the edt's tree is read. */
@@ -65,6 +75,97 @@ exmta_prime_tree(proto_tree *tree, const int *hfids, guint n)
     for (guint i = 0; i < n; i++)
         if (hfids[i] > 0)
             epan_dissect_prime_with_hfid(&edt, hfids[i]);
+}
+
+/* A visible tree holds a real item of every field, so a read finds its
+ * fields by walking it once instead: priming costs Wireshark a field array
+ * for each occurrence and a hash table for the tree. The fields any read
+ * asks for are registered at handoff (field_slot: hfid -> slot + 1). */
+static guint *field_slot;
+static guint field_slot_n;
+static GPtrArray *slot_found;           /* of GPtrArray *: each slot's occurrences */
+static gboolean walked;
+
+void
+exmta_fields_register(const int *hfids, guint n)
+{
+    if (!slot_found)
+        slot_found = g_ptr_array_new();
+    for (guint i = 0; i < n; i++) {
+        guint id;
+
+        if (hfids[i] <= 0)
+            continue;
+        id = (guint)hfids[i];
+        if (id >= field_slot_n) {
+            field_slot = g_renew(guint, field_slot, id + 1);
+            memset(field_slot + field_slot_n, 0, (id + 1 - field_slot_n) * sizeof(guint));
+            field_slot_n = id + 1;
+        }
+        if (!field_slot[id]) {
+            g_ptr_array_add(slot_found, g_ptr_array_new());
+            field_slot[id] = slot_found->len;
+        }
+    }
+}
+
+static void
+walk_fields(proto_node *node)
+{
+    for (proto_node *n = node->first_child; n; n = n->next) {
+        field_info *fi = PNODE_FINFO(n);
+
+        if (fi && (guint)fi->hfinfo->id < field_slot_n && field_slot[fi->hfinfo->id])
+            g_ptr_array_add((GPtrArray *)g_ptr_array_index(slot_found, field_slot[fi->hfinfo->id] - 1), fi);
+        if (n->first_child)
+            walk_fields(n);
+    }
+}
+
+void
+exmta_fields_walk(proto_tree *tree)
+{
+    exmta_fields_done();
+    if (tree && slot_found) {
+        walk_fields((proto_node *)tree);
+        walked = TRUE;
+    }
+}
+
+void
+exmta_fields_done(void)
+{
+    if (!walked)
+        return;
+    for (guint i = 0; i < slot_found->len; i++)
+        g_ptr_array_set_size((GPtrArray *)g_ptr_array_index(slot_found, i), 0);
+    walked = FALSE;
+}
+
+GPtrArray *
+exmta_fields_of(proto_tree *tree, int hfid)
+{
+    if (hfid <= 0)
+        return NULL;
+    if (walked)
+        return (guint)hfid < field_slot_n && field_slot[hfid] ?
+            (GPtrArray *)g_ptr_array_index(slot_found, field_slot[hfid] - 1) : NULL;
+    return proto_get_finfo_ptr_array(tree, hfid);
+}
+
+static void
+fields_free(void)
+{
+    if (slot_found) {
+        for (guint i = 0; i < slot_found->len; i++)
+            g_ptr_array_free((GPtrArray *)g_ptr_array_index(slot_found, i), TRUE);
+        g_ptr_array_free(slot_found, TRUE);
+    }
+    slot_found = NULL;
+    g_free(field_slot);
+    field_slot = NULL;
+    field_slot_n = 0;
+    walked = FALSE;
 }
 
 /* ---- TCP's facts ----------------------------------------------------------- */
@@ -311,6 +412,7 @@ exmta_frame_register(int proto, gint ett, module_t *module)
     exmta_tap = register_tap(EXMTA_TAP_NAME);
     register_init_routine(flow_caches_reset);
     register_cleanup_routine(flow_caches_reset);
+    register_shutdown_routine(fields_free);
 }
 
 void

@@ -29,10 +29,21 @@ void exmta_frame_handoff(void);
  * use below the top item (remembered in pinfo->pool: one frame); NULL
  * without a tree. */
 proto_tree *exmta_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+/* The same, looked up once for a run of additions: *et (NULL at first)
+ * keeps it. */
+proto_tree *exmta_frame_tree_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et);
 /* Ask tree for the stock fields hfids[0..n) (hfids <= 0 skipped) before
  * stock dissects into it: stock then keeps each occurrence in the tree's
  * field arrays, visible or not. */
 void exmta_prime_tree(proto_tree *tree, const int *hfids, guint n);
+/* Or, for a visible tree (which keeps every item), after stock dissected
+ * into it: exmta_fields_walk() finds every field registered (at handoff)
+ * in one walk, exmta_fields_of() then answers from it until
+ * exmta_fields_done(); without a walk it answers from the primed arrays. */
+void exmta_fields_register(const int *hfids, guint n);
+void exmta_fields_walk(proto_tree *tree);
+void exmta_fields_done(void);
+GPtrArray *exmta_fields_of(proto_tree *tree, int hfid);
 
 /* A core UUID (octets in string order) as Wireshark's e_guid_t. */
 static inline void

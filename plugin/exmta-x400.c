@@ -127,7 +127,7 @@ static const struct { stock_hf_t *hf; const char *name; const char *newer; guint
     { &hf_stock.p1_bind_err, "p1.MTABindError", NULL, EXMTA_X400_READ_CONNECT },
     { &hf_stock.p1_initiator, "p1.authenticated.initiator-name", NULL, EXMTA_X400_READ_CONNECT },
     { &hf_stock.p1_responder, "p1.authenticated.responder-name", NULL, EXMTA_X400_READ_CONNECT },
-    { &hf_stock.p1_apdu, "p1.MTS_APDU", NULL, EXMTA_X400_READ_TRANSFER },
+    { &hf_stock.p1_apdu, "p1.MTS_APDU", NULL, 0 },
     { &hf_stock.p1_message, "p1.message_element", NULL, 0 },
     { &hf_stock.p1_probe, "p1.probe_element", NULL, 0 },
     { &hf_stock.p1_report, "p1.report_element", NULL, 0 },
@@ -176,6 +176,10 @@ static exmta_x4_model_t *assign_model;
 /* MTS identifier -> frame of every message and probe so far (first pass):
  * a report's subject, when it came earlier. */
 static GHashTable *seen_ids;
+/* An O/R name's text by the octets stock decoded it from (orname_key_t ->
+ * a string in file scope): a capture names the same few MTAs and users in
+ * message after message, and the same octets decode alike. */
+static GHashTable *orname_cache;
 
 /* ---- values ---------------------------------------------------------------- */
 
@@ -248,7 +252,7 @@ static field_info *
 first(proto_tree *tree, const stock_hf_t *hf)
 {
     for (guint k = 0; k < hf->n; k++) {
-        GPtrArray *a = proto_get_finfo_ptr_array(tree, hf->id[k]);
+        GPtrArray *a = exmta_fields_of(tree, hf->id[k]);
 
         if (a && a->len)
             return (field_info *)g_ptr_array_index(a, 0);
@@ -261,7 +265,7 @@ static void
 each_uint(proto_tree *tree, const stock_hf_t *hf, void (*fn)(guint32 v, exmta_x4_obs_t *o), exmta_x4_obs_t *o)
 {
     for (guint k = 0; k < hf->n; k++) {
-        GPtrArray *a = proto_get_finfo_ptr_array(tree, hf->id[k]);
+        GPtrArray *a = exmta_fields_of(tree, hf->id[k]);
 
         for (guint i = 0; a && i < a->len; i++)
             fn(fvalue_get_uinteger(EXMTA_FINFO_FVALUE((field_info *)g_ptr_array_index(a, i))), o);
@@ -442,13 +446,68 @@ collect_orname(proto_node *node, orname_t *on, int domain)
     }
 }
 
+typedef struct {
+    guint len;
+    int hf;
+    guint8 octets[];
+} orname_key_t;
+
+static guint
+orname_key_hash(gconstpointer p)
+{
+    const orname_key_t *k = (const orname_key_t *)p;
+    guint64 h = 14695981039346656037ull ^ (guint64)(guint)k->hf;
+    guint i = 0;
+
+    for (; i + 8 <= k->len; i += 8) {
+        guint64 w;
+
+        memcpy(&w, k->octets + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+    }
+    for (; i < k->len; i++)
+        h = (h ^ k->octets[i]) * 1099511628211ull;
+    return (guint)(h ^ (h >> 32));
+}
+
+static gboolean
+orname_key_equal(gconstpointer pa, gconstpointer pb)
+{
+    const orname_key_t *a = (const orname_key_t *)pa, *b = (const orname_key_t *)pb;
+
+    return a->len == b->len && a->hf == b->hf && memcmp(a->octets, b->octets, a->len) == 0;
+}
+
+/* The longest O/R name looked up in the cache; a longer one is decoded
+ * every time. */
+#define ORNAME_KEY_MAX 512
+
 static const char *
 orname_of(proto_node *node, gboolean mts_id)
 {
+    field_info *nfi = PNODE_FINFO(node);
+    union {
+        orname_key_t k;
+        guint8 space[sizeof(orname_key_t) + ORNAME_KEY_MAX];
+    } key;
+    gboolean cached = FALSE;
     orname_t on;
     char *s;
     const char *kept;
 
+    /* an MTS identifier names one message: not worth keeping */
+    if (!mts_id && nfi && nfi->ds_tvb && nfi->length > 0 && nfi->length <= ORNAME_KEY_MAX &&
+        tvb_bytes_exist(nfi->ds_tvb, nfi->start, nfi->length)) {
+        key.k.len = (guint)nfi->length;
+        key.k.hf = nfi->hfinfo->id;
+        tvb_memcpy(nfi->ds_tvb, key.k.octets, nfi->start, nfi->length);
+        if (!orname_cache)
+            orname_cache = g_hash_table_new_full(orname_key_hash, orname_key_equal, g_free, NULL);
+        kept = (const char *)g_hash_table_lookup(orname_cache, &key.k);
+        if (kept)
+            return kept;
+        cached = TRUE;
+    }
     memset(&on, 0, sizeof(on));
     collect_orname(node, &on, 0);
     if (on.ous)
@@ -460,6 +519,8 @@ orname_of(proto_node *node, gboolean mts_id)
         g_ptr_array_free(on.ous, TRUE);
     kept = wmem_strdup(wmem_file_scope(), s);
     g_free(s);
+    if (cached)
+        g_hash_table_insert(orname_cache, g_memdup2(&key.k, sizeof(orname_key_t) + key.k.len), (gpointer)kept);
     return kept;
 }
 
@@ -489,6 +550,28 @@ val_name(field_info *fi, guint32 v)
     const char *n = hf_name(fi->hfinfo, v);
 
     return n ? wmem_strdup(wmem_file_scope(), n) : NULL;
+}
+
+/* A built-in content type's text, "name (number)": one per number in a
+ * file (content_types: number + 1 -> file scope). */
+static GHashTable *content_types;
+
+static const char *
+built_in_type(field_info *fi)
+{
+    guint32 v = fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
+    const char *name, *text;
+
+    if (!content_types)
+        content_types = g_hash_table_new(g_direct_hash, g_direct_equal);
+    text = (const char *)g_hash_table_lookup(content_types, GUINT_TO_POINTER(v + 1));
+    if (!text) {
+        name = hf_name(fi->hfinfo, v);
+        text = name ? wmem_strdup_printf(wmem_file_scope(), "%s (%u)", name, v)
+                    : wmem_strdup_printf(wmem_file_scope(), "%u", v);
+        g_hash_table_insert(content_types, GUINT_TO_POINTER(v + 1), (gpointer)text);
+    }
+    return text;
 }
 
 static void
@@ -551,13 +634,8 @@ collect_transfer(proto_node *node, transfer_ctx_t *x)
             x->cur_rr->diagnostic = (gint)fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
             x->cur_rr->diagnostic_name = val_name(fi, (guint32)x->cur_rr->diagnostic);
         }
-        if (!x->t.content_type && r == &hf_stock.p1_built_in) {
-            guint32 v = fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi));
-            const char *name = hf_name(fi->hfinfo, v);
-
-            x->t.content_type = name ? wmem_strdup_printf(wmem_file_scope(), "%s (%u)", name, v)
-                                     : wmem_strdup_printf(wmem_file_scope(), "%u", v);
-        }
+        if (!x->t.content_type && r == &hf_stock.p1_built_in)
+            x->t.content_type = built_in_type(fi);
         if (!x->t.content_type && r == &hf_stock.p1_extended)
             x->t.content_type = str_of(fi);
         if (x->t.priority < 0 && r == &hf_stock.p1_priority)
@@ -572,12 +650,18 @@ collect_transfer(proto_node *node, transfer_ctx_t *x)
     }
 }
 
-static int transfer_kind(const field_info *fi);
+static int transfer_kind(const stock_hf_t *r);
 
-/* P1 transfers of the frame: every message, probe or report element. */
+/* P1 transfers of the frame: every message, probe or report element, and
+ * every MTS-APDU (o). */
 typedef struct {
     GArray *out;                /* exmta_x4_transfer_t */
+    exmta_x4_obs_t *o;
 } find_ctx_t;
+
+/* Scratch space of a transfer's read, kept from one to the next. */
+static GPtrArray *scratch_recipients;
+static GArray *scratch_rr, *scratch_out;
 
 static void
 read_transfer(proto_node *n, int kind, find_ctx_t *f)
@@ -588,8 +672,14 @@ read_transfer(proto_node *n, int kind, find_ctx_t *f)
     x.t.kind = (guint8)kind;
     x.t.size = -1;
     x.t.priority = -1;
-    x.recipients = g_ptr_array_new();
-    x.rr = g_array_new(FALSE, TRUE, sizeof(exmta_x4_rr_t));
+    if (!scratch_recipients) {
+        scratch_recipients = g_ptr_array_new();
+        scratch_rr = g_array_new(FALSE, TRUE, sizeof(exmta_x4_rr_t));
+    }
+    x.recipients = scratch_recipients;
+    x.rr = scratch_rr;
+    g_ptr_array_set_size(x.recipients, 0);
+    g_array_set_size(x.rr, 0);
     collect_transfer(n, &x);
     x.t.n_recipients = x.recipients->len;
     x.t.recipients = x.recipients->len ? (const char **)wmem_memdup(wmem_file_scope(), x.recipients->pdata,
@@ -597,16 +687,12 @@ read_transfer(proto_node *n, int kind, find_ctx_t *f)
     x.t.n_rr = x.rr->len;
     x.t.rr = x.rr->len ? (const exmta_x4_rr_t *)wmem_memdup(wmem_file_scope(), x.rr->data,
                                                              x.rr->len * sizeof(exmta_x4_rr_t)) : NULL;
-    g_ptr_array_free(x.recipients, TRUE);
-    g_array_free(x.rr, TRUE);
     g_array_append_val(f->out, x.t);
 }
 
 static int
-transfer_kind(const field_info *fi)
+transfer_kind(const stock_hf_t *r)
 {
-    const stock_hf_t *r = role_of(fi);
-
     if (!r)
         return -1;
     if (r == &hf_stock.p1_message)
@@ -618,13 +704,18 @@ transfer_kind(const field_info *fi)
     return -1;
 }
 
+static void note_apdu(guint32 v, exmta_x4_obs_t *o);
+
 static void
 find_transfers(proto_node *node, find_ctx_t *f)
 {
     for (proto_node *n = node->first_child; n; n = n->next) {
         field_info *fi = PNODE_FINFO(n);
-        int kind = fi ? transfer_kind(fi) : -1;
+        const stock_hf_t *r = role_of(fi);
+        int kind = transfer_kind(r);
 
+        if (r == &hf_stock.p1_apdu)
+            note_apdu(fvalue_get_uinteger(EXMTA_FINFO_FVALUE(fi)), f->o);
         if (kind >= 0)
             read_transfer(n, kind, f);
         else
@@ -669,13 +760,23 @@ read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const ex
     guint before = (guint)o->messages + o->reports + o->probes;
     find_ctx_t f;
 
-    each_uint(tree, &hf_stock.p1_apdu, note_apdu, o);
-    if ((guint)o->messages + o->reports + o->probes == before)
-        return;
-    f.out = g_array_new(FALSE, TRUE, sizeof(exmta_x4_transfer_t));
+    if (!scratch_out)
+        scratch_out = g_array_new(FALSE, TRUE, sizeof(exmta_x4_transfer_t));
+    f.out = scratch_out;
+    f.o = o;
+    g_array_set_size(f.out, 0);
     if (*n)
         g_array_append_vals(f.out, *transfers, *n);
-    find_transfers((proto_node *)tree, &f);
+    /* X.411 hangs its tree at the top, as RTSE hands it the frame's tree:
+     * the lower layers' and the content's (P22) subtrees are not walked */
+    for (proto_node *top = ((proto_node *)tree)->first_child; top; top = top->next) {
+        field_info *fi = PNODE_FINFO(top);
+
+        if (fi && (fi->hfinfo->id == proto_p1 || fi->hfinfo->id == proto_rtse))
+            find_transfers(top, &f);
+    }
+    if ((guint)o->messages + o->reports + o->probes == before)
+        return;
     for (guint i = *n; i < f.out->len; i++) {
         exmta_x4_transfer_t *t = &g_array_index(f.out, exmta_x4_transfer_t, i);
 
@@ -691,7 +792,6 @@ read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const ex
     *transfers = (const exmta_x4_transfer_t *)wmem_memdup(wmem_file_scope(), f.out->data,
                                                           f.out->len * sizeof(exmta_x4_transfer_t));
     *n = f.out->len;
-    g_array_free(f.out, TRUE);
 }
 
 gboolean
@@ -800,6 +900,12 @@ exmta_x400_read(proto_tree *tree, packet_info *pinfo, guint reads, exmta_x4_obs_
     }
     if (reads & EXMTA_X400_READ_TRANSFER)
         read_transfers(tree, pinfo, o, transfers, n);
+    exmta_x400_note_layers(pinfo, o);
+}
+
+void
+exmta_x400_note_layers(packet_info *pinfo, exmta_x4_obs_t *o)
+{
     for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
 
@@ -808,6 +914,27 @@ exmta_x400_read(proto_tree *tree, packet_info *pinfo, guint reads, exmta_x4_obs_
         if (id > 0 && (id == proto_s7comm || id == proto_mms))
             o->ev |= EXMTA_X4_OTHER;
     }
+}
+
+void
+exmta_x400_merge_connect(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o)
+{
+    exmta_x4_obs_t *d = &xf->obs;
+
+    d->ev |= o->ev;
+#define MERGE_STR(f) if (o->f && !d->f) d->f = o->f
+    MERGE_STR(calling_ssap);
+    MERGE_STR(called_ssap);
+    MERGE_STR(calling_psap);
+    MERGE_STR(called_psap);
+    MERGE_STR(app_context);
+    MERGE_STR(initiator);
+    MERGE_STR(responder);
+#undef MERGE_STR
+    if (o->pres_mode >= 0 && d->pres_mode < 0)
+        d->pres_mode = o->pres_mode;
+    if (o->dialogue_mode >= 0 && d->dialogue_mode < 0)
+        d->dialogue_mode = o->dialogue_mode;
 }
 
 /* ---- associations ----------------------------------------------------------- */
@@ -860,6 +987,10 @@ exmta_x400_forget(void)
     exmta_x4_model_reset(assign_model);
     if (seen_ids)
         g_hash_table_remove_all(seen_ids);
+    if (orname_cache)
+        g_hash_table_remove_all(orname_cache);
+    if (content_types)
+        g_hash_table_remove_all(content_types);
 }
 
 static void
@@ -870,6 +1001,20 @@ x400_shutdown(void)
     if (seen_ids)
         g_hash_table_destroy(seen_ids);
     seen_ids = NULL;
+    if (orname_cache)
+        g_hash_table_destroy(orname_cache);
+    orname_cache = NULL;
+    if (content_types)
+        g_hash_table_destroy(content_types);
+    content_types = NULL;
+    if (scratch_recipients)
+        g_ptr_array_free(scratch_recipients, TRUE);
+    if (scratch_rr)
+        g_array_free(scratch_rr, TRUE);
+    if (scratch_out)
+        g_array_free(scratch_out, TRUE);
+    scratch_recipients = NULL;
+    scratch_rr = scratch_out = NULL;
     g_free(walk_role);
     walk_role = NULL;
     walk_role_n = 0;
@@ -951,7 +1096,8 @@ add_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x4_t
 }
 
 void
-exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_x400_frame_t *xf)
+exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et,
+                      const exmta_x400_frame_t *xf)
 {
     const exmta_x4_obs_t *o = &xf->obs;
     proto_tree *xt = NULL;
@@ -965,7 +1111,7 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
         xf->start_seen && !has_non_delivery(xf))
         return;
     if (tree) {
-        ti = gen(proto_tree_add_uint(exmta_frame_tree(tvb, pinfo, tree), hf_assoc, tvb, 0, 0, xf->assoc));
+        ti = gen(proto_tree_add_uint(exmta_frame_tree_post(tvb, pinfo, tree, et), hf_assoc, tvb, 0, 0, xf->assoc));
         /* most frames show nothing but their association: one item (-T
          * fields on 4.0 builds the whole tree of every frame) */
         if (exmta_x4_obs_empty(o) && !xf->n_transfers && xf->start_seen && !xf->refused_by && !xf->end)
@@ -1221,6 +1367,7 @@ exmta_x400_handoff(void)
         for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++)
             if (stock_fields[i].reads & (1u << b))
                 g_array_append_vals(read_hfids[b], stock_fields[i].hf->id, stock_fields[i].hf->n);
+        exmta_fields_register((const int *)(void *)read_hfids[b]->data, read_hfids[b]->len);
     }
     /* the role table covers every field a transfer's walk looks for */
     g_free(walk_role);

@@ -64,6 +64,12 @@ void exmta_x400_prime(proto_tree *tree, guint reads);
  * *n counts them). */
 void exmta_x400_read(proto_tree *tree, packet_info *pinfo, guint reads, exmta_x4_obs_t *o,
                      const exmta_x4_transfer_t **transfers, guint *n);
+/* The RFC1006 users stock decoded in the frame (EXMTA_X4_X400, _OTHER),
+ * into o: what exmta_x400_read notes of a frame it does not read. */
+void exmta_x400_note_layers(packet_info *pinfo, exmta_x4_obs_t *o);
+/* A later pass's read of a frame's session CONNECT (o), into the frame's
+ * own record: what the request names. */
+void exmta_x400_merge_connect(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o);
 /* Someone listens: the exmta.x400 tap (-z exmta,associations|messages, the
  * tables) or the expert tap. */
 gboolean exmta_x400_wanted(void);
@@ -74,7 +80,8 @@ gboolean exmta_x400_wanted(void);
 void exmta_x400_assign(exmta_x400_frame_t *xf, gboolean rst_only);
 
 /* The items, expert infos and tap record of a frame. */
-void exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_x400_frame_t *xf);
+void exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et,
+                           const exmta_x400_frame_t *xf);
 void exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const address *server,
                           guint16 port, const char *found_by);
 

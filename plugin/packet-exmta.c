@@ -158,6 +158,10 @@ typedef struct exmta_rfc1006_frame {
     gint    bind_error;         /* MTABindError when bind is REFUSED */
     const char *initiator;      /* file scope, or NULL */
     const char *responder;
+    /* A session CONNECT the first pass did not read (nobody could show
+     * it): the first later pass that can reads it (read_pending_connect).
+     * Such a record is never shared with another frame. */
+    gboolean connect_unread;
     exmta_conv_t *conv;         /* the session's record (file scope, like this) */
     const exmta_x400_frame_t *x400; /* the X.400 association's view of the frame (file scope) */
 } exmta_rfc1006_frame_t;
@@ -286,6 +290,7 @@ typedef struct {
     const guint8 *buf;          /* the chunk */
     gint frame_off;             /* where the chunk starts in the frame's bytes, -1: not there */
     gboolean connect_phase;     /* a DT carries (part of) a session CONNECT, ACCEPT or REFUSE */
+    gboolean answer;            /* ... of which an ACCEPT or REFUSE, or one begun in an earlier frame */
     guint reads;                /* what stock's tree may say of the X.400 association (EXMTA_X400_READ_*) */
 } walk_ctx_t;
 
@@ -337,6 +342,12 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     if (cd->connect_pending ||
         si == EXMTA_SPDU_CONNECT || si == EXMTA_SPDU_ACCEPT || si == EXMTA_SPDU_REFUSE) {
         ctx->connect_phase = TRUE;
+        /* a CONNECT whole in this DT: the association's request, whether
+         * or not stock's tree is read (the model needs only that) */
+        if (si == EXMTA_SPDU_CONNECT && eot && !cd->connect_pending)
+            cap.first_pass.x400.ev |= EXMTA_X4_SES_CN;
+        else
+            ctx->answer = TRUE;
         cd->connect_pending = !eot;
     }
     /* The association's set-up, the end of its release (DISCONNECT: a
@@ -414,7 +425,7 @@ add_uint_at(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 pos, guint32 value)
 }
 
 static void
-add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **etp,
                  const exmta_rfc1006_frame_t *fd)
 {
     proto_tree *et, *rt;
@@ -425,7 +436,7 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
      * needed, and most RFC1006 frames have no expert info at all. */
     if (!tree && !fd->nonstandard_port && !fd->tpkt_reserved && !fd->has_dr)
         return;
-    et = exmta_frame_tree(tvb, pinfo, tree);
+    et = exmta_frame_tree_post(tvb, pinfo, tree, etp);
     if (proto_field_is_referenced(tree, hf_rfc1006))
         ti = proto_tree_add_none_format(et, hf_rfc1006, tvb, 0, 0, "%s", rfc1006_label(fd));
     else
@@ -528,7 +539,8 @@ keep_first_pass_frame(void)
     if (!cap.first_pass.num || cap.first_pass.kept)
         return cap.first_pass.fd;
     keep_x400(rec);
-    kept = (exmta_rfc1006_frame_t *)same_or_copy(cd->last_rec, rec, sizeof(*rec));
+    kept = rec->connect_unread ? (exmta_rfc1006_frame_t *)wmem_memdup(wmem_file_scope(), rec, sizeof(*rec))
+                               : (exmta_rfc1006_frame_t *)same_or_copy(cd->last_rec, rec, sizeof(*rec));
     cd->last_rec = kept;
     exmta_frameidx_set(cap.rfc1006_frames, cap.first_pass.num, kept);
     cap.first_pass.kept = TRUE;
@@ -565,7 +577,7 @@ rfc1006_frame_of(packet_info *pinfo)
 static field_info *
 first_finfo(proto_tree *tree, int hfid)
 {
-    GPtrArray *a = hfid > 0 ? proto_get_finfo_ptr_array(tree, hfid) : NULL;
+    GPtrArray *a = exmta_fields_of(tree, hfid);
 
     return a && a->len ? (field_info *)g_ptr_array_index(a, 0) : NULL;
 }
@@ -626,7 +638,8 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     epan_dissect_t *volatile edt = NULL;
     proto_tree *volatile dtree = tree;
     volatile gboolean was_visible = TRUE;
-    gboolean transfer = (reads & EXMTA_X400_READ_TRANSFER) != 0;
+    volatile gboolean transfer = (reads & EXMTA_X400_READ_TRANSFER) != 0;
+    volatile gboolean visible;
 
     /* exmta only dispatches: give stock TPKT the desegmentation TCP offered
      * exmta (every call_dissector lowers can_desegment by one), as AMQP
@@ -641,21 +654,30 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
          * one, visible for a transfer only */
         edt = epan_dissect_new(pinfo->epan, TRUE, transfer);
         dtree = edt->tree;
+        visible = transfer;
     } else if (transfer) {
         was_visible = proto_tree_set_visible(tree, TRUE);
+        visible = TRUE;
+    } else {
+        visible = proto_tree_set_visible(tree, TRUE);
+        proto_tree_set_visible(tree, visible);
     }
-    if (bind_fd)
+    /* a visible tree keeps every item: it is walked instead */
+    if (bind_fd && !visible)
         prime_bind(dtree);
-    if (x400)
+    if (x400 && !visible)
         exmta_x400_prime(dtree, reads);
     TRY {
         call_dissector_only(tpkt_handle, tvb, pinfo, dtree, NULL);
+        if (visible && (bind_fd || (x400 && (reads & ~(guint)EXMTA_X400_READ_TRANSFER))))
+            exmta_fields_walk(dtree);
         if (bind_fd && frame_has_proto(pinfo, proto_p1))
             read_bind(dtree, bind_fd);
         if (x400)
             exmta_x400_read(dtree, pinfo, reads, x400, transfers, n_transfers);
     }
     FINALLY {
+        exmta_fields_done();
         if (tree && !was_visible)
             proto_tree_set_visible(tree, FALSE);
         if (edt)
@@ -690,6 +712,26 @@ read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     xf->obs.ev = (xf->obs.ev & ~(guint32)EXMTA_X4_PENDING) | (o.ev & EXMTA_X4_X400);
     xf->transfers = tr;
     xf->n_transfers = n;
+    return TRUE;
+}
+
+/* A later pass over a frame whose session CONNECT the first pass left
+ * unread: read it now, if this pass can show it, into the frame's own
+ * records (connect_unread: never shared). TRUE when it dissected. */
+static gboolean
+read_pending_connect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    exmta_rfc1006_frame_t *fd = (exmta_rfc1006_frame_t *)rfc1006_frame_of(pinfo);
+    exmta_x4_obs_t o;
+
+    if (!fd || !fd->connect_unread || !fd->x400 || !(tree || exmta_x400_wanted() || exmta_tap_wanted()))
+        return FALSE;
+    exmta_x4_obs_init(&o);
+    dissect_stock(tvb, pinfo, tree, fd, &o, EXMTA_X400_READ_CONNECT, NULL, NULL);
+    if (!(o.ev & EXMTA_X4_SES_CN))
+        return TRUE;            /* not in this part of the frame: a later call may have it */
+    exmta_x400_merge_connect((exmta_x400_frame_t *)fd->x400, &o);
+    fd->connect_unread = FALSE;
     return TRUE;
 }
 
@@ -742,14 +784,26 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
          * (a filter, -V, -T fields, the GUI) or a listener. A plain read
          * leaves stock's P1 without a tree; a later pass reads it. */
         guint reads = ctx.reads;
+        gboolean shown = tree || exmta_x400_wanted();
 
-        if ((reads & EXMTA_X400_READ_TRANSFER) && !(tree || exmta_x400_wanted())) {
+        if ((reads & EXMTA_X400_READ_TRANSFER) && !shown) {
             reads &= ~(guint)EXMTA_X400_READ_TRANSFER;
             cap.first_pass.x400.ev |= EXMTA_X4_PENDING;
         }
-        dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL, reads ? &cap.first_pass.x400 : NULL, reads,
-                      &cap.first_pass.transfers, &cap.first_pass.n_transfers);
-    } else if (!read_pending_transfer(tvb, pinfo, tree)) {
+        /* A request only names (selectors, context, MTA names, modes): the
+         * association needs no more of it than that it came (SES_CN), and
+         * what it names is read by the pass that shows the frame. An answer
+         * (accepted, refused and why) decides the association: always read. */
+        if (reads == EXMTA_X400_READ_CONNECT && ctx.connect_phase && !ctx.answer && !shown && !exmta_tap_wanted() &&
+            !fd->connect_unread) {
+            fd->connect_unread = TRUE;
+            dissect_stock(tvb, pinfo, NULL, NULL, NULL, 0, NULL, NULL);
+            exmta_x400_note_layers(pinfo, &cap.first_pass.x400);
+        } else {
+            dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL, reads ? &cap.first_pass.x400 : NULL,
+                          reads, &cap.first_pass.transfers, &cap.first_pass.n_transfers);
+        }
+    } else if (!read_pending_transfer(tvb, pinfo, tree) && !read_pending_connect(tvb, pinfo, tree)) {
         dissect_stock(tvb, pinfo, tree, NULL, NULL, 0, NULL, NULL);
     }
 
@@ -860,14 +914,15 @@ static const value_string bind_error_checks[] = {
 };
 
 static void
-add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_rfc1006_frame_t *fd)
+add_bind_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **etp,
+              const exmta_rfc1006_frame_t *fd)
 {
     proto_tree *et;
     proto_item *it, *bi;
 
     if (fd->bind == EXMTA_SUM_BIND_NONE || (!tree && fd->bind != EXMTA_SUM_BIND_REFUSED))
         return;
-    et = exmta_frame_tree(tvb, pinfo, tree);
+    et = exmta_frame_tree_post(tvb, pinfo, tree, etp);
     bi = proto_tree_add_uint(et, hf_x400_bind, tvb, 0, 0, fd->bind);
     proto_item_set_generated(bi);
     if (fd->initiator) {
@@ -953,14 +1008,14 @@ found_by_str(guint8 detected_by)
 
 /* The X.400 association's items and tap record of a frame. */
 static void
-add_x400(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const exmta_x400_frame_t *xf, guint16 port,
-         guint8 detected_by)
+add_x400(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et, const exmta_x400_frame_t *xf,
+         guint16 port, guint8 detected_by)
 {
     address server;
 
     if (!xf || !xf->assoc)
         return;
-    exmta_x400_frame_tree(tvb, pinfo, tree, xf);
+    exmta_x400_frame_tree(tvb, pinfo, tree, et, xf);
     server_of(pinfo, port, &server);
     exmta_x400_queue_tap(pinfo, xf, &server, port, found_by_str(detected_by));
 }
@@ -973,6 +1028,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     exmta_rfc1006_frame_t *fd;
     const exmta_tcp_frame_t *tf = NULL;
+    proto_tree *et = NULL;      /* the frame's exmta subtree, once looked up */
 
     if (!PINFO_FD_VISITED(pinfo)) {
         /* every frame: a stream TCP started in it is its own (frame_flow_sync) */
@@ -1050,13 +1106,13 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
 
     if (fd) {
-        add_rfc1006_tree(tvb, pinfo, tree, fd);
-        add_bind_tree(tvb, pinfo, tree, fd);
+        add_rfc1006_tree(tvb, pinfo, tree, &et, fd);
+        add_bind_tree(tvb, pinfo, tree, &et, fd);
         queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port);
-        add_x400(tvb, pinfo, tree, fd->x400, fd->port, fd->detected_by);
+        add_x400(tvb, pinfo, tree, &et, fd->x400, fd->port, fd->detected_by);
     }
     if (tf && tf->x400)
-        add_x400(tvb, pinfo, tree, tf->x400, tf->port, DETECTED_PORT_PREF);
+        add_x400(tvb, pinfo, tree, &et, tf->x400, tf->port, DETECTED_PORT_PREF);
     if (tf && tf->tpkt_port) {
         exmta_rfc1006_frame_t pfd;
 
@@ -1064,12 +1120,11 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         pfd.detected_by = DETECTED_TPKT_PORT;
         pfd.port = tf->port;
         pfd.session_start = tf->session_start;
-        add_rfc1006_tree(tvb, pinfo, tree, &pfd);
+        add_rfc1006_tree(tvb, pinfo, tree, &et, &pfd);
         queue_rfc1006_tap(pinfo, &pfd, DETECTED_TPKT_PORT, FALSE, tf->port);
     }
     if (tf && tf->refused) {
-        proto_tree *et = exmta_frame_tree(tvb, pinfo, tree);
-        proto_item *ti = proto_tree_add_uint(et, hf_refused, tvb, 0, 0, tf->port);
+        proto_item *ti = proto_tree_add_uint(exmta_frame_tree_post(tvb, pinfo, tree, &et), hf_refused, tvb, 0, 0, tf->port);
         proto_item_set_generated(ti);
         expert_add_info_format(pinfo, ti, &ei_conn_refused,
             "[RFC1006 Port Number] TCP connection to RFC1006 port %u refused (SYN answered by RST): "
@@ -1297,6 +1352,13 @@ proto_reg_handoff_exmta(void)
     hf_p1_bind_error = proto_registrar_get_id_byname("p1.MTABindError");
     hf_p1_initiator_name = proto_registrar_get_id_byname("p1.authenticated.initiator-name");
     hf_p1_responder_name = proto_registrar_get_id_byname("p1.authenticated.responder-name");
+    {
+        int ids[G_N_ELEMENTS(bind_hfs)];
+
+        for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
+            ids[i] = *bind_hfs[i];
+        exmta_fields_register(ids, G_N_ELEMENTS(bind_hfs));
+    }
 
     /* Registered after stock TPKT (plugins hand off last), so on 102 the
      * tcp.port table calls exmta, which calls stock TPKT: one decode. */

@@ -235,6 +235,43 @@ class X400Messages(unittest.TestCase):
         self.assertEqual(rows, [["40", "30210", "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-0001"]])
 
 
+class X400ConnectRead(unittest.TestCase):
+    """What a session CONNECT names (selectors, dialogue mode, initiator) is
+    read on the first pass that can show its frame: a plain first pass
+    (tshark -2's, no tree, no listener) leaves it for the next. Every way of
+    looking at the frame gives what stock decodes in it: one pass and -2,
+    -T fields (a visible tree on 4.0, walked) and a plain -Y (a tree that is
+    not visible, primed; tshark -2's first pass then has a tree too)."""
+
+    CAPTURES = ("x400-abort-provider.pcap", "x400-bind-accepted.pcap", "x400-refused-session-ssel.pcap",
+                "x400-refused-rtse-dialogue.pcap", "x400-two-associations.pcap", "x400-x410-mode.pcap")
+    # exmta's field, and stock's in the same frame (names every release shares)
+    PAIRS = (("exmta.x400.calling_ssap", "ses.calling_session_selector"),
+             ("exmta.x400.called_ssap", "ses.called_session_selector"),
+             ("exmta.x400.calling_psap", "pres.calling_presentation_selector"),
+             ("exmta.x400.called_psap", "pres.called_presentation_selector"),
+             ("exmta.x400.dialogue_mode", "rtse.dialogueMode"),
+             ("exmta.x400.initiator", "p1.authenticated.initiator-name"))
+
+    def test_every_mode_shows_what_stock_decodes(self):
+        for name in self.CAPTURES:
+            pcap = it.sample(name)
+            truth = it.fields(pcap, ["frame.number"] + [s for _, s in self.PAIRS], filt="ses.type == 13", stock=True)
+            self.assertTrue(truth, name)
+            connects = {r[0] for r in truth}
+            for extra in ([], ["-2"]):
+                with self.subTest(capture=name, extra=extra):
+                    # no -Y: with one, tshark -2's first pass has a tree
+                    got = it.fields(pcap, ["frame.number"] + [e for e, _ in self.PAIRS], extra=extra)
+                    self.assertEqual([r for r in got if r[0] in connects], truth)
+                    # and no other frame shows them
+                    self.assertEqual([r[0] for r in got if any(r[1:])], [r[0] for r in truth if any(r[1:])])
+                    # a plain -Y: frames whose CONNECT names an initiator MTA
+                    out = it.tshark(["-r", pcap, "-Y", "exmta.x400.initiator && exmta.x400.bind == 1"] + extra)
+                    self.assertEqual([l.split()[0] for l in out.splitlines()],
+                                     [r[0] for r in truth if r[-1]])
+
+
 class X400Frames(unittest.TestCase):
     """Exact frames and values in the captures whose bytes are pinned."""
 

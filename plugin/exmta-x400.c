@@ -1,8 +1,8 @@
 /* exmta-x400.c - X.400 associations read from stock's tree (see
  * exmta-x400.h). exmta decodes no OSI layer itself: every fact here is a
  * field that stock COTP, session, presentation, ACSE, RTSE or X.411 put in
- * the frame's tree on the first pass (walked when visible, primed when not,
- * by packet-exmta.c's dissect_stock), kept for the frame in file scope, and
+ * the frame's tree on the first pass (made visible or primed by
+ * packet-exmta.c's dissect_stock), kept for the frame in file scope, and
  * shown from there on every pass.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -88,9 +88,7 @@ static struct {
 
 /* name: the field's abbreviation; 4.6 renamed a few, tried first (newer).
  * reads: the reads (EXMTA_X400_READ_*) that ask for it; 0: a field of a
- * transfer's subtree, found by walking it (and primed for
- * EXMTA_X400_READ_TRANSFER: in a tree that is not visible the primed items
- * keep their order and nesting among themselves). */
+ * transfer's subtree, found by walking it. */
 static const struct { stock_hf_t *hf; const char *name; const char *newer; guint reads; } stock_fields[] = {
     { &hf_stock.cotp_src_tsap, "cotp.src-tsap", NULL, EXMTA_X400_READ_CR },
     { &hf_stock.cotp_dst_tsap, "cotp.dst-tsap", NULL, EXMTA_X400_READ_CR },
@@ -753,9 +751,8 @@ note_apdu(guint32 v, exmta_x4_obs_t *o)
     }
 }
 
-/* The P1 transfers stock completed in tree (visible, or primed with every
- * field of a transfer: its parts are read by following its hierarchy),
- * appended to *transfers. */
+/* The P1 transfers stock completed in tree (a visible one: a transfer's
+ * parts are read by following its hierarchy), appended to *transfers. */
 static void
 read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const exmta_x4_transfer_t **transfers,
                guint *n)
@@ -1368,12 +1365,9 @@ exmta_x400_handoff(void)
             g_array_free(read_hfids[b], TRUE);
         read_hfids[b] = g_array_new(FALSE, FALSE, sizeof(int));
         for (size_t i = 0; i < G_N_ELEMENTS(stock_fields); i++)
-            if ((stock_fields[i].reads & (1u << b)) ||
-                (!stock_fields[i].reads && (1u << b) == EXMTA_X400_READ_TRANSFER))
+            if (stock_fields[i].reads & (1u << b))
                 g_array_append_vals(read_hfids[b], stock_fields[i].hf->id, stock_fields[i].hf->n);
-        /* a transfer's fields are found by walking it, in any tree */
-        if ((1u << b) != EXMTA_X400_READ_TRANSFER)
-            exmta_fields_register((const int *)(void *)read_hfids[b]->data, read_hfids[b]->len);
+        exmta_fields_register((const int *)(void *)read_hfids[b]->data, read_hfids[b]->len);
     }
     /* the role table covers every field a transfer's walk looks for */
     g_free(walk_role);

@@ -59,8 +59,9 @@ enum {
  * dissects into it: each occurrence is then kept in the tree's field
  * arrays whether the tree is visible or not. */
 void exmta_x400_prime(proto_tree *tree, guint reads);
-/* Read those fields of tree into o, and, for EXMTA_X400_READ_TRANSFER, the
- * P1 transfers into *transfers (file scope; appended, *n counts them). */
+/* Read those fields of tree into o, and, for EXMTA_X400_READ_TRANSFER from
+ * a visible tree, the P1 transfers into *transfers (file scope; appended,
+ * *n counts them). */
 void exmta_x400_read(proto_tree *tree, packet_info *pinfo, guint reads, exmta_x4_obs_t *o,
                      const exmta_x4_transfer_t **transfers, guint *n);
 /* The RFC1006 users stock decoded in the frame (EXMTA_X4_X400, _OTHER),

@@ -74,7 +74,6 @@ static dissector_handle_t tpkt_handle;        /* stock TPKT: every RFC1006 PDU g
 static dissector_table_t tcp_port_table;
 static int proto_tpkt = -1;
 static int proto_p1 = -1;
-static int proto_ws_expert = -1;
 
 #define EXMTA_SESSION_CACHE_SLOTS 4096
 
@@ -613,11 +612,10 @@ read_bind(proto_tree *tree, exmta_rfc1006_frame_t *fd)
  * (primed) first, so that stock makes them real items even in a tree that
  * is not visible (a display filter or a coloring rule fakes every field it
  * does not name). Without a tree at all (a plain read, tshark -2's first
- * pass) a throwaway one serves, primed alike. A visible tree (which keeps
- * every item) is walked instead. A P1 transfer is read by following its
- * hierarchy: every field of it exmta reads is primed, and as a primed item
- * hangs under its nearest real ancestor, they keep their order and nesting
- * among themselves, which is all the read follows. */
+ * pass) a throwaway one serves, primed alike. A P1 transfer is read by
+ * following its hierarchy, which only a visible tree keeps whole (a primed
+ * item hangs under its nearest real ancestor): its tree is made visible
+ * for the call. */
 static int *const bind_hfs[] = {
     &hf_p1_bind_argument, &hf_p1_bind_result, &hf_p1_bind_error, &hf_p1_initiator_name, &hf_p1_responder_name,
 };
@@ -639,6 +637,8 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     /* volatile: read after a longjmp from stock's exceptions */
     epan_dissect_t *volatile edt = NULL;
     proto_tree *volatile dtree = tree;
+    volatile gboolean was_visible = TRUE;
+    volatile gboolean transfer = (reads & EXMTA_X400_READ_TRANSFER) != 0;
     volatile gboolean visible;
 
     /* exmta only dispatches: give stock TPKT the desegmentation TCP offered
@@ -650,10 +650,14 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
         return;
     }
     if (!tree) {
-        /* no tree (a plain read, tshark -2's first pass): a throwaway one */
-        edt = epan_dissect_new(pinfo->epan, TRUE, FALSE);
+        /* no tree (a plain read, tshark -2's first pass): a throwaway
+         * one, visible for a transfer only */
+        edt = epan_dissect_new(pinfo->epan, TRUE, transfer);
         dtree = edt->tree;
-        visible = FALSE;
+        visible = transfer;
+    } else if (transfer) {
+        was_visible = proto_tree_set_visible(tree, TRUE);
+        visible = TRUE;
     } else {
         visible = proto_tree_set_visible(tree, TRUE);
         proto_tree_set_visible(tree, visible);
@@ -674,28 +678,12 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     }
     FINALLY {
         exmta_fields_done();
+        if (tree && !was_visible)
+            proto_tree_set_visible(tree, FALSE);
         if (edt)
             epan_dissect_free(edt);
     }
     ENDTRY;
-}
-
-/* Can this pass show what an X.400 read finds? Through a visible tree, a
- * tree that names some exmta field or expert info (a filter, a column, the
- * fields -T fields asks for from 4.2 on), or a listener. A tree that names
- * none (a filter on other fields) shows nothing of it: a read would only
- * make stock build items nobody looks at. */
-static gboolean
-tree_shows_exmta(proto_tree *tree)
-{
-    return tree && (proto_field_is_referenced(tree, proto_exmta) ||
-                    (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)));
-}
-
-static gboolean
-x400_shown(proto_tree *tree)
-{
-    return tree_shows_exmta(tree) || exmta_x400_wanted();
 }
 
 /* A later pass over a frame whose P1 transfer the first pass left unread
@@ -711,7 +699,7 @@ read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     const exmta_x4_transfer_t *tr = NULL;
     guint n = 0;
 
-    if (!fd || !fd->x400 || !(fd->x400->obs.ev & EXMTA_X4_PENDING) || !x400_shown(tree))
+    if (!fd || !fd->x400 || !(fd->x400->obs.ev & EXMTA_X4_PENDING) || !(tree || exmta_x400_wanted()))
         return FALSE;
     exmta_x4_obs_init(&o);
     dissect_stock(tvb, pinfo, tree, NULL, &o, EXMTA_X400_READ_TRANSFER, &tr, &n);
@@ -736,7 +724,7 @@ read_pending_connect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     exmta_rfc1006_frame_t *fd = (exmta_rfc1006_frame_t *)rfc1006_frame_of(pinfo);
     exmta_x4_obs_t o;
 
-    if (!fd || !fd->connect_unread || !fd->x400 || !(x400_shown(tree) || exmta_tap_wanted()))
+    if (!fd || !fd->connect_unread || !fd->x400 || !(tree || exmta_x400_wanted() || exmta_tap_wanted()))
         return FALSE;
     exmta_x4_obs_init(&o);
     dissect_stock(tvb, pinfo, tree, fd, &o, EXMTA_X400_READ_CONNECT, NULL, NULL);
@@ -792,11 +780,11 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
     }
 
     if (!PINFO_FD_VISITED(pinfo)) {
-        /* A transfer is read on the first pass that can show it
-         * (x400_shown). A plain read leaves stock's P1 without a tree; a
-         * later pass that can show it reads it. */
+        /* A transfer is read on the first pass that can show it: a tree
+         * (a filter, -V, -T fields, the GUI) or a listener. A plain read
+         * leaves stock's P1 without a tree; a later pass reads it. */
         guint reads = ctx.reads;
-        gboolean shown = x400_shown(tree);
+        gboolean shown = tree || exmta_x400_wanted();
 
         if ((reads & EXMTA_X400_READ_TRANSFER) && !shown) {
             reads &= ~(guint)EXMTA_X400_READ_TRANSFER;
@@ -809,7 +797,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
         if (reads == EXMTA_X400_READ_CONNECT && ctx.connect_phase && !ctx.answer && !shown && !exmta_tap_wanted() &&
             !fd->connect_unread) {
             fd->connect_unread = TRUE;
-            dissect_stock(tvb, pinfo, tree, NULL, NULL, 0, NULL, NULL);
+            dissect_stock(tvb, pinfo, NULL, NULL, NULL, 0, NULL, NULL);
             exmta_x400_note_layers(pinfo, &cap.first_pass.x400);
         } else {
             dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL, reads ? &cap.first_pass.x400 : NULL,
@@ -1041,10 +1029,6 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     exmta_rfc1006_frame_t *fd;
     const exmta_tcp_frame_t *tf = NULL;
     proto_tree *et = NULL;      /* the frame's exmta subtree, once looked up */
-    /* exmta's items, where someone can see them: a tree that names none of
-     * exmta's fields nor expert info fakes them all (expert info is added
-     * without a tree too) */
-    proto_tree *xtree = tree_shows_exmta(tree) ? tree : NULL;
 
     if (!PINFO_FD_VISITED(pinfo)) {
         /* every frame: a stream TCP started in it is its own (frame_flow_sync) */
@@ -1122,13 +1106,13 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
 
     if (fd) {
-        add_rfc1006_tree(tvb, pinfo, xtree, &et, fd);
-        add_bind_tree(tvb, pinfo, xtree, &et, fd);
+        add_rfc1006_tree(tvb, pinfo, tree, &et, fd);
+        add_bind_tree(tvb, pinfo, tree, &et, fd);
         queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port);
-        add_x400(tvb, pinfo, xtree, &et, fd->x400, fd->port, fd->detected_by);
+        add_x400(tvb, pinfo, tree, &et, fd->x400, fd->port, fd->detected_by);
     }
     if (tf && tf->x400)
-        add_x400(tvb, pinfo, xtree, &et, tf->x400, tf->port, DETECTED_PORT_PREF);
+        add_x400(tvb, pinfo, tree, &et, tf->x400, tf->port, DETECTED_PORT_PREF);
     if (tf && tf->tpkt_port) {
         exmta_rfc1006_frame_t pfd;
 
@@ -1136,11 +1120,11 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         pfd.detected_by = DETECTED_TPKT_PORT;
         pfd.port = tf->port;
         pfd.session_start = tf->session_start;
-        add_rfc1006_tree(tvb, pinfo, xtree, &et, &pfd);
+        add_rfc1006_tree(tvb, pinfo, tree, &et, &pfd);
         queue_rfc1006_tap(pinfo, &pfd, DETECTED_TPKT_PORT, FALSE, tf->port);
     }
     if (tf && tf->refused) {
-        proto_item *ti = proto_tree_add_uint(exmta_frame_tree_post(tvb, pinfo, xtree, &et), hf_refused, tvb, 0, 0, tf->port);
+        proto_item *ti = proto_tree_add_uint(exmta_frame_tree_post(tvb, pinfo, tree, &et), hf_refused, tvb, 0, 0, tf->port);
         proto_item_set_generated(ti);
         expert_add_info_format(pinfo, ti, &ei_conn_refused,
             "[RFC1006 Port Number] TCP connection to RFC1006 port %u refused (SYN answered by RST): "
@@ -1360,7 +1344,6 @@ proto_reg_handoff_exmta(void)
     tpkt_handle = find_dissector_add_dependency("tpkt", proto_exmta);
     proto_tpkt = proto_get_id_by_filter_name("tpkt");
     proto_p1 = proto_get_id_by_filter_name("p1");
-    proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     exmta_frame_handoff();
     exmta_x400_handoff();
     tcp_port_table = find_dissector_table("tcp.port");

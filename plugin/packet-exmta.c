@@ -620,15 +620,8 @@ static int *const bind_hfs[] = {
     &hf_p1_bind_argument, &hf_p1_bind_result, &hf_p1_bind_error, &hf_p1_initiator_name, &hf_p1_responder_name,
 };
 
-static void
-prime_bind(proto_tree *tree)
-{
-    int ids[G_N_ELEMENTS(bind_hfs)];
-
-    for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
-        ids[i] = *bind_hfs[i];
-    exmta_prime_tree(tree, ids, G_N_ELEMENTS(bind_hfs));
-}
+/* their ids, filled in at handoff */
+static int bind_ids[G_N_ELEMENTS(bind_hfs)];
 
 static void
 dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006_frame_t *bind_fd,
@@ -664,7 +657,7 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     }
     /* a visible tree keeps every item: it is walked instead */
     if (bind_fd && !visible)
-        prime_bind(dtree);
+        exmta_prime_tree(dtree, bind_ids, G_N_ELEMENTS(bind_ids));
     if (x400 && !visible)
         exmta_x400_prime(dtree, reads);
     TRY {
@@ -686,6 +679,14 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     ENDTRY;
 }
 
+/* This pass can show what an X.400 read finds: it has a tree (a filter,
+ * -V, -T fields, the GUI) or an exmta.x400 or expert listener. */
+static gboolean
+x400_shown(proto_tree *tree)
+{
+    return tree || exmta_x400_wanted();
+}
+
 /* A later pass over a frame whose P1 transfer the first pass left unread
  * (nobody could show it then): read it now, if this pass can show it, into
  * the frame's record. Stock decodes the frame's transfer alike on every
@@ -699,7 +700,7 @@ read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     const exmta_x4_transfer_t *tr = NULL;
     guint n = 0;
 
-    if (!fd || !fd->x400 || !(fd->x400->obs.ev & EXMTA_X4_PENDING) || !(tree || exmta_x400_wanted()))
+    if (!fd || !fd->x400 || !(fd->x400->obs.ev & EXMTA_X4_PENDING) || !x400_shown(tree))
         return FALSE;
     exmta_x4_obs_init(&o);
     dissect_stock(tvb, pinfo, tree, NULL, &o, EXMTA_X400_READ_TRANSFER, &tr, &n);
@@ -724,7 +725,7 @@ read_pending_connect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     exmta_rfc1006_frame_t *fd = (exmta_rfc1006_frame_t *)rfc1006_frame_of(pinfo);
     exmta_x4_obs_t o;
 
-    if (!fd || !fd->connect_unread || !fd->x400 || !(tree || exmta_x400_wanted() || exmta_tap_wanted()))
+    if (!fd || !fd->connect_unread || !fd->x400 || !(x400_shown(tree) || exmta_tap_wanted()))
         return FALSE;
     exmta_x4_obs_init(&o);
     dissect_stock(tvb, pinfo, tree, fd, &o, EXMTA_X400_READ_CONNECT, NULL, NULL);
@@ -784,7 +785,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
          * (a filter, -V, -T fields, the GUI) or a listener. A plain read
          * leaves stock's P1 without a tree; a later pass reads it. */
         guint reads = ctx.reads;
-        gboolean shown = tree || exmta_x400_wanted();
+        gboolean shown = x400_shown(tree);
 
         if ((reads & EXMTA_X400_READ_TRANSFER) && !shown) {
             reads &= ~(guint)EXMTA_X400_READ_TRANSFER;
@@ -1352,13 +1353,9 @@ proto_reg_handoff_exmta(void)
     hf_p1_bind_error = proto_registrar_get_id_byname("p1.MTABindError");
     hf_p1_initiator_name = proto_registrar_get_id_byname("p1.authenticated.initiator-name");
     hf_p1_responder_name = proto_registrar_get_id_byname("p1.authenticated.responder-name");
-    {
-        int ids[G_N_ELEMENTS(bind_hfs)];
-
-        for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
-            ids[i] = *bind_hfs[i];
-        exmta_fields_register(ids, G_N_ELEMENTS(bind_hfs));
-    }
+    for (size_t i = 0; i < G_N_ELEMENTS(bind_hfs); i++)
+        bind_ids[i] = *bind_hfs[i];
+    exmta_fields_register(bind_ids, G_N_ELEMENTS(bind_ids));
 
     /* Registered after stock TPKT (plugins hand off last), so on 102 the
      * tcp.port table calls exmta, which calls stock TPKT: one decode. */

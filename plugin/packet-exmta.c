@@ -134,6 +134,7 @@ typedef struct {
     guint x400_pending;         /* an SPDU exmta-x400 reads continues in the next DT: its reads */
     gboolean saw_tpdu;          /* exmta has walked a TPDU of the session */
     gboolean mid_start;         /* its first was a DT: the capture starts inside a connection */
+    guint8 tsdu_open;           /* per direction, a TSDU continues in the next DT (exmta_cotp_tsdu_spdu) */
     gboolean rst_noted;         /* TCP's reset of the session already fed to the associations */
     const exmta_x400_frame_t *x400_plain; /* the association record of frames that show nothing */
 } exmta_conv_t;
@@ -289,6 +290,7 @@ typedef struct {
     exmta_rfc1006_frame_t *fd;
     const guint8 *buf;          /* the chunk */
     gint frame_off;             /* where the chunk starts in the frame's bytes, -1: not there */
+    guint dir;                  /* which way it goes (0 or 1, the same for every frame one way) */
     gboolean connect_phase;     /* a DT carries (part of) a session CONNECT, ACCEPT or REFUSE */
     gboolean answer;            /* ... of which an ACCEPT or REFUSE, or one begun in an earlier frame */
     guint reads;                /* what stock's tree may say of the X.400 association (EXMTA_X400_READ_*) */
@@ -336,8 +338,8 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     }
     /* The MTA bind travels in the session connection's SPDUs, in one DT or
      * in several up to the one with EOT. */
-    si = exmta_cotp_dt_spdu(cotp, cotp_len, &eot);
-    if (si < 0)
+    si = exmta_cotp_tsdu_spdu(&cd->tsdu_open, ctx->dir, cotp, cotp_len, &eot);
+    if (si == -1)
         return;
     if (cd->connect_pending ||
         si == EXMTA_SPDU_CONNECT || si == EXMTA_SPDU_ACCEPT || si == EXMTA_SPDU_REFUSE) {
@@ -777,6 +779,8 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
         ctx.fd = fd;
         ctx.buf = tvb_get_ptr(tvb, 0, len);
         ctx.frame_off = offset_in_frame(tvb, pinfo);
+        ctx.dir = cmp_address(&pinfo->src, &pinfo->dst) < 0 ||
+                  (addresses_equal(&pinfo->src, &pinfo->dst) && pinfo->srcport < pinfo->destport);
         exmta_rfc1006_walk(ctx.buf, len, note_tpdu, &ctx);
     }
 

@@ -296,11 +296,35 @@ exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot)
         return -1;
     li = cotp[0];
     /* the EOT bit leads the octet after the fixed part's references */
-    if (li < 2 || (li > 2 && li < 4) || li + 1 >= cotp_len)
+    if (li < 2 || (li > 2 && li < 4) || li >= cotp_len)
         return -1;
     if (eot)
         *eot = (cotp[li == 2 ? 2 : 4] & 0x80) != 0;
-    return cotp[li + 1];
+    return li + 1 < cotp_len ? cotp[li + 1] : -1;
+}
+
+gint
+exmta_cotp_tsdu_spdu(guint8 *open, guint dir, const guint8 *cotp, gsize cotp_len, gboolean *eot)
+{
+    guint8 bit = dir ? 2 : 1;
+    gboolean end = FALSE, continued;
+    gint si;
+
+    if (eot)
+        *eot = FALSE;
+    if (cotp_len < 2 || (cotp[1] >> 4) != EXMTA_COTP_DT)
+        return -1;
+    si = exmta_cotp_dt_spdu(cotp, cotp_len, &end);
+    continued = (*open & bit) != 0;
+    if (end)
+        *open &= (guint8)~bit;
+    else
+        *open |= bit;
+    if (eot)
+        *eot = end;
+    if (si < 0)
+        return -1;
+    return continued ? EXMTA_SPDU_CONTINUED : si;
 }
 
 gint

@@ -73,9 +73,22 @@ enum {
 
 /* For a COTP header as an exmta_tpdu_fn gets it: when it is a DT with user
  * data, the SI octet its user data starts with (a session SPDU type), else
- * -1. *eot (may be NULL) says whether the DT ends its TSDU. Class 0/1 DTs
- * (LI 2) and class 2-4 normal and extended formats (LI 4 or more). */
+ * -1. *eot (may be NULL) says whether a DT ends its TSDU, user data or not.
+ * Class 0/1 DTs (LI 2) and class 2-4 normal and extended formats (LI 4 or
+ * more). Only a DT that begins a TSDU starts with an SPDU: see
+ * exmta_cotp_tsdu_spdu. */
 gint exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot);
+
+/* A TSDU's later DTs carry the rest of it, whose first octet is no SPDU
+ * type. EXMTA_SPDU_CONTINUED: a DT with user data that continues a TSDU. */
+#define EXMTA_SPDU_CONTINUED (-2)
+
+/* exmta_cotp_dt_spdu for the DTs of one transport connection taken in
+ * order, direction dir (0 or 1): EXMTA_SPDU_CONTINUED for one that
+ * continues a TSDU its direction began in an earlier DT. *open holds where
+ * each direction is (zero: at a TSDU's start, as when the connection
+ * starts); every TPDU of the connection goes through here. */
+gint exmta_cotp_tsdu_spdu(guint8 *open, guint dir, const guint8 *cotp, gsize cotp_len, gboolean *eot);
 
 /* For a DT whose user data starts a TSDU with a whole SPDU (ISO 8327
  * concatenation: SI, LI of one octet or 0xFF and two, then LI octets), the

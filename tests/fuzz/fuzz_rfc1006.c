@@ -6,32 +6,46 @@
 #include <string.h>
 #include "rfc1006.h"
 
+typedef struct {
+    guint n;
+    guint8 open;                /* exmta_cotp_tsdu_spdu's state, one direction */
+} walked_t;
+
 static void
 sink(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpointer ud)
 {
+    walked_t *w = (walked_t *)ud;
     volatile guint8 x = tpdu ^ reserved;
+    gboolean eot;
+    gint si;
+
     /* touch the whole COTP span the walker promised */
     for (gsize i = 0; i < cotp_len; i++)
         x ^= cotp[i];
     /* and the SPDU type read from a DT's user data */
     x ^= (guint8)exmta_cotp_dt_spdu(cotp, cotp_len, NULL);
     x ^= (guint8)exmta_cotp_dt_second_spdu(cotp, cotp_len);
+    /* a DT that continues a TSDU yields no SPDU type; one that ends it
+     * leaves its direction at a TSDU's start */
+    si = exmta_cotp_tsdu_spdu(&w->open, 0, cotp, cotp_len, &eot);
+    if (si < EXMTA_SPDU_CONTINUED || si > 255 || (eot && w->open != 0) || (!eot && si != -1 && w->open != 1))
+        abort();
     (void)x;
-    (*(guint *)ud)++;
+    w->n++;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     exmta_r1006_info_t info;
-    guint n = 0;
+    walked_t w = { 0, 0 };
     /* an exact-size heap copy, so ASan sees any read past the end */
     guint8 *copy = malloc(size ? size : 1);
 
     memcpy(copy, data, size);
     if (exmta_rfc1006_check(copy, size, &info) && info.tpkts_checked == 0)
         abort();
-    exmta_rfc1006_walk(copy, size, sink, &n);
+    exmta_rfc1006_walk(copy, size, sink, &w);
     free(copy);
     return 0;
 }

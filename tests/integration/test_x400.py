@@ -273,6 +273,45 @@ class X400ConnectRead(unittest.TestCase):
             self.assertEqual([l.split()[0] for l in out.splitlines()], [r[0] for r in truth if r[-1]], name)
 
 
+class ContinuedTsdus(unittest.TestCase):
+    """A DT that continues a TSDU starts with any octet of it: a CR in a
+    message's text reads as a session CONNECT's SI, an LF as DISCONNECT's.
+    Two transfers whose DTs start so (tools/gen_x400_pcaps.py
+    continued_tsdus): exmta sees one association, which ends where stock
+    decodes the DISCONNECT, and notes no frame stock decodes no SPDU,
+    CR/CC or MTS-APDU in."""
+
+    @classmethod
+    def setUpClass(cls):
+        import gen_x400_pcaps
+        cls.tmp = it.TempDir()
+        cls.pcap = cls.tmp.file("continued-tsdus.pcap")
+        gen_x400_pcaps.continued_tsdus().write(cls.pcap)
+        it.readable(cls.pcap)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_no_spdu_read_from_a_continued_tsdu(self):
+        names = ["frame.number", "cotp.type", "cotp.eot", "ses.type", "p1.MTS_APDU"]
+        stock = {r[0]: dict(zip(names[1:], r[1:])) for r in it.fields(self.pcap, names, stock=True)}
+        # the capture does what it is for: DTs that continue a TSDU starting with 13 and 10
+        self.assertEqual(sorted(f for f, r in stock.items() if r["cotp.eot"] == "0"), ["10", "12", "18", "20"])
+        disconnect = [f for f, r in stock.items() if "10" in split(r["ses.type"])]
+        self.assertEqual(disconnect, ["25"])
+        noted = sorted((f for f, r in stock.items()
+                        if r["cotp.type"] in ("0x0e", "0x0d") or r["p1.MTS_APDU"] or
+                        set(split(r["ses.type"])) & {"13", "14", "10"}), key=int)
+        for extra in ([], ["-2"]):
+            with self.subTest(extra=extra):
+                got = it.fields(self.pcap, ["frame.number", "exmta.x400.assoc", "exmta.x400.assoc_start",
+                                            "exmta.x400.end"], extra=extra)
+                self.assertEqual({r[1] for r in got if r[1]}, {"1"})
+                self.assertEqual([(r[0], r[3]) for r in got if r[3]], [("25", "1")])
+                self.assertEqual([r[0] for r in got if r[2]], noted)
+
+
 class X400Frames(unittest.TestCase):
     """Exact frames and values in the captures whose bytes are pinned."""
 

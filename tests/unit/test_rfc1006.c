@@ -244,11 +244,51 @@ test_dt_spdu(void)
     g_assert_true(eot);
     g_assert_cmpint(exmta_cotp_dt_spdu(dt_gt, sizeof(dt_gt), NULL), ==, 1);
     g_assert_cmpint(exmta_cotp_dt_spdu(dt_empty, sizeof(dt_empty), &eot), ==, -1);
-    g_assert_false(eot);
+    g_assert_true(eot);         /* it ends its TSDU all the same */
     g_assert_cmpint(exmta_cotp_dt_spdu(cr, sizeof(cr), NULL), ==, -1);
     g_assert_cmpint(exmta_cotp_dt_spdu(dt_li3, sizeof(dt_li3), NULL), ==, -1);
     g_assert_cmpint(exmta_cotp_dt_spdu(dt_li_past, sizeof(dt_li_past), NULL), ==, -1);
     g_assert_cmpint(exmta_cotp_dt_spdu(dt_cn, 2, NULL), ==, -1);
+}
+
+/* A TSDU in several DTs: only its first starts with an SPDU, whatever
+ * octet the others start with; each direction keeps its own place. */
+static void
+test_tsdu_spdu(void)
+{
+    /* class 0 DTs: GIVE TOKENS without EOT; then continuations whose data
+     * happen to start with a CONNECT's (13, CR in text) and a DISCONNECT's
+     * SI (10, LF in text) */
+    static const guint8 gt_more[] = { 0x02, 0xF0, 0x00, 0x01, 0x00, 0x01 };
+    static const guint8 cr_more[] = { 0x02, 0xF0, 0x00, 0x0D, 0x0A, 0x4C };
+    static const guint8 lf_end[] = { 0x02, 0xF0, 0x80, 0x0A, 0x4C, 0x69 };
+    static const guint8 dn[] = { 0x02, 0xF0, 0x80, 0x0A, 0x00 };
+    static const guint8 empty_end[] = { 0x02, 0xF0, 0x80 };
+    static const guint8 cc[] = { 0x06, 0xD0, 0x00, 0x01, 0x00, 0x02, 0x00 };
+    guint8 open = 0;
+    gboolean eot = TRUE;
+
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 0, cc, sizeof(cc), &eot), ==, -1);
+    g_assert_false(eot);
+    g_assert_cmpint(open, ==, 0);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 0, gt_more, sizeof(gt_more), &eot), ==, EXMTA_SPDU_GIVE_TOKENS);
+    g_assert_false(eot);
+    /* the other direction starts its own TSDU meanwhile */
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 1, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
+    g_assert_true(eot);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 0, cr_more, sizeof(cr_more), &eot), ==, EXMTA_SPDU_CONTINUED);
+    g_assert_false(eot);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 0, lf_end, sizeof(lf_end), &eot), ==, EXMTA_SPDU_CONTINUED);
+    g_assert_true(eot);
+    /* the TSDU ended: the next DT starts one */
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 0, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
+    g_assert_cmpint(open, ==, 0);
+    /* a DT without user data ends a TSDU too */
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 1, gt_more, sizeof(gt_more), &eot), ==, EXMTA_SPDU_GIVE_TOKENS);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 1, empty_end, sizeof(empty_end), &eot), ==, -1);
+    g_assert_true(eot);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 1, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
+    g_assert_cmpint(open, ==, 0);
 }
 
 /* GIVE TOKENS then MAJOR SYNC POINT (the end of an X.400 transfer), DATA
@@ -288,6 +328,7 @@ main(int argc, char **argv)
     g_test_add_func("/rfc1006/garbage_after_valid_header", test_garbage_after_valid_header);
     g_test_add_func("/rfc1006/walk", test_walk);
     g_test_add_func("/rfc1006/dt_spdu", test_dt_spdu);
+    g_test_add_func("/rfc1006/tsdu_spdu", test_tsdu_spdu);
     g_test_add_func("/rfc1006/dt_second_spdu", test_dt_second_spdu);
     return g_test_run();
 }

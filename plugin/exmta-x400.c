@@ -917,12 +917,14 @@ exmta_x400_note_layers(packet_info *pinfo, exmta_x4_obs_t *o)
 }
 
 void
-exmta_x400_merge_connect(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o)
+exmta_x400_merge_names(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o)
 {
     exmta_x4_obs_t *d = &xf->obs;
 
     d->ev |= o->ev;
 #define MERGE_STR(f) if (o->f && !d->f) d->f = o->f
+    MERGE_STR(calling_tsap);
+    MERGE_STR(called_tsap);
     MERGE_STR(calling_ssap);
     MERGE_STR(called_ssap);
     MERGE_STR(calling_psap);

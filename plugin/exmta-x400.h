@@ -67,9 +67,9 @@ void exmta_x400_read(proto_tree *tree, packet_info *pinfo, guint reads, exmta_x4
 /* The RFC1006 users stock decoded in the frame (EXMTA_X4_X400, _OTHER),
  * into o: what exmta_x400_read notes of a frame it does not read. */
 void exmta_x400_note_layers(packet_info *pinfo, exmta_x4_obs_t *o);
-/* A later pass's read of a frame's session CONNECT (o), into the frame's
- * own record: what the request names. */
-void exmta_x400_merge_connect(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o);
+/* A later pass's read of a frame's COTP CR or session CONNECT (o), into
+ * the frame's own record: what the request names. */
+void exmta_x400_merge_names(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o);
 /* Someone listens: the exmta.x400 tap (-z exmta,associations|messages, the
  * tables) or the expert tap. */
 gboolean exmta_x400_wanted(void);

@@ -74,6 +74,7 @@ static dissector_handle_t tpkt_handle;        /* stock TPKT: every RFC1006 PDU g
 static dissector_table_t tcp_port_table;
 static int proto_tpkt = -1;
 static int proto_p1 = -1;
+static int proto_ws_expert = -1;
 
 #define EXMTA_SESSION_CACHE_SLOTS 4096
 
@@ -159,10 +160,12 @@ typedef struct exmta_rfc1006_frame {
     gint    bind_error;         /* MTABindError when bind is REFUSED */
     const char *initiator;      /* file scope, or NULL */
     const char *responder;
-    /* A session CONNECT the first pass did not read (nobody could show
-     * it): the first later pass that can reads it (read_pending_connect).
-     * Such a record is never shared with another frame. */
-    gboolean connect_unread;
+    /* What names of the association the first pass did not read (nobody
+     * could show them): a COTP CR's TSAPs, a session CONNECT
+     * (EXMTA_X400_READ_CR, _CONNECT). The first later pass that can reads
+     * them (read_pending_names). Such a record is never shared with
+     * another frame. */
+    guint8 unread;
     exmta_conv_t *conv;         /* the session's record (file scope, like this) */
     const exmta_x400_frame_t *x400; /* the X.400 association's view of the frame (file scope) */
 } exmta_rfc1006_frame_t;
@@ -352,8 +355,7 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
             ctx->answer = TRUE;
         cd->connect_pending = !eot;
     }
-    /* The association's set-up, the end of its release (DISCONNECT: a
-     * FINISH only asks for it) and its aborts, and where a P1 transfer
+    /* The association's set-up, its aborts, and where a P1 transfer
      * completes: stock's RTSE reassembles a transfer at the MAJOR SYNC
      * POINT (ACTIVITY END) after it, sent with GIVE TOKENS, in an MTA
      * session, or in a connection that started before the capture (whose
@@ -364,6 +366,13 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     } else if (ctx->connect_phase) {
         ctx->reads |= EXMTA_X400_READ_CONNECT;
     } else if (si == EXMTA_SPDU_DISCONNECT) {
+        /* the end of a release (a FINISH only asks for it): a DISCONNECT
+         * whole in this DT is all the association needs, and it names
+         * nothing; one in several DTs is read where stock completes it */
+        if (eot) {
+            cap.first_pass.x400.ev |= EXMTA_X4_SES_DN;
+            return;
+        }
         ctx->reads |= EXMTA_X400_READ_RELEASE;
     } else if (si == EXMTA_SPDU_ABORT || si == EXMTA_SPDU_ABORT_ACCEPT) {
         ctx->reads |= EXMTA_X400_READ_ABORT;
@@ -541,7 +550,7 @@ keep_first_pass_frame(void)
     if (!cap.first_pass.num || cap.first_pass.kept)
         return cap.first_pass.fd;
     keep_x400(rec);
-    kept = rec->connect_unread ? (exmta_rfc1006_frame_t *)wmem_memdup(wmem_file_scope(), rec, sizeof(*rec))
+    kept = rec->unread ? (exmta_rfc1006_frame_t *)wmem_memdup(wmem_file_scope(), rec, sizeof(*rec))
                                : (exmta_rfc1006_frame_t *)same_or_copy(cd->last_rec, rec, sizeof(*rec));
     cd->last_rec = kept;
     exmta_frameidx_set(cap.rfc1006_frames, cap.first_pass.num, kept);
@@ -681,12 +690,25 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     ENDTRY;
 }
 
-/* This pass can show what an X.400 read finds: it has a tree (a filter,
- * -V, -T fields, the GUI) or an exmta.x400 or expert listener. */
+/* Can tree show exmta's items? A visible tree can; one that is not
+ * visible (a display filter, a coloring rule, the fields -T fields asks for
+ * from 4.2 on) only when it names some exmta field or expert info: it fakes
+ * every item it does not name. */
+static gboolean
+tree_shows_exmta(proto_tree *tree)
+{
+    return tree && (proto_field_is_referenced(tree, proto_exmta) ||
+                    (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)));
+}
+
+/* This pass can show what an X.400 read finds: through its tree, or an
+ * exmta.x400 or expert listener. A tree that shows none of it (a filter on
+ * other fields) gets no read: it would only make stock build items nobody
+ * looks at. */
 static gboolean
 x400_shown(proto_tree *tree)
 {
-    return tree || exmta_x400_wanted();
+    return tree_shows_exmta(tree) || exmta_x400_wanted();
 }
 
 /* A later pass over a frame whose P1 transfer the first pass left unread
@@ -718,23 +740,25 @@ read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     return TRUE;
 }
 
-/* A later pass over a frame whose session CONNECT the first pass left
- * unread: read it now, if this pass can show it, into the frame's own
- * records (connect_unread: never shared). TRUE when it dissected. */
+/* A later pass over a frame whose CR or session CONNECT the first pass
+ * left unread: read it now, if this pass can show it, into the frame's own
+ * records (unread: never shared). TRUE when it dissected. */
 static gboolean
-read_pending_connect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+read_pending_names(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     exmta_rfc1006_frame_t *fd = (exmta_rfc1006_frame_t *)rfc1006_frame_of(pinfo);
     exmta_x4_obs_t o;
 
-    if (!fd || !fd->connect_unread || !fd->x400 || !(x400_shown(tree) || exmta_tap_wanted()))
+    if (!fd || !fd->unread || !fd->x400 || !(x400_shown(tree) || exmta_tap_wanted()))
         return FALSE;
     exmta_x4_obs_init(&o);
-    dissect_stock(tvb, pinfo, tree, fd, &o, EXMTA_X400_READ_CONNECT, NULL, NULL);
-    if (!(o.ev & EXMTA_X4_SES_CN))
-        return TRUE;            /* not in this part of the frame: a later call may have it */
-    exmta_x400_merge_connect((exmta_x400_frame_t *)fd->x400, &o);
-    fd->connect_unread = FALSE;
+    dissect_stock(tvb, pinfo, tree, (fd->unread & EXMTA_X400_READ_CONNECT) ? fd : NULL, &o, fd->unread, NULL, NULL);
+    /* a CR is a frame of its own; a CONNECT may be in another call for
+     * this frame (TCP hands over each PDU) */
+    if ((fd->unread & EXMTA_X400_READ_CONNECT) && !(o.ev & EXMTA_X4_SES_CN))
+        return TRUE;
+    exmta_x400_merge_names((exmta_x400_frame_t *)fd->x400, &o);
+    fd->unread = 0;
     return TRUE;
 }
 
@@ -785,9 +809,8 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
     }
 
     if (!PINFO_FD_VISITED(pinfo)) {
-        /* A transfer is read on the first pass that can show it: a tree
-         * (a filter, -V, -T fields, the GUI) or a listener. A plain read
-         * leaves stock's P1 without a tree; a later pass reads it. */
+        /* A transfer is read on the first pass that can show it
+         * (x400_shown). Any other pass leaves it to a later one that can. */
         guint reads = ctx.reads;
         gboolean shown = x400_shown(tree);
 
@@ -795,20 +818,22 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
             reads &= ~(guint)EXMTA_X400_READ_TRANSFER;
             cap.first_pass.x400.ev |= EXMTA_X4_PENDING;
         }
-        /* A request only names (selectors, context, MTA names, modes): the
-         * association needs no more of it than that it came (SES_CN), and
-         * what it names is read by the pass that shows the frame. An answer
-         * (accepted, refused and why) decides the association: always read. */
-        if (reads == EXMTA_X400_READ_CONNECT && ctx.connect_phase && !ctx.answer && !shown && !exmta_tap_wanted() &&
-            !fd->connect_unread) {
-            fd->connect_unread = TRUE;
-            dissect_stock(tvb, pinfo, NULL, NULL, NULL, 0, NULL, NULL);
+        /* A request only names (TSAPs, selectors, context, MTA names,
+         * modes): the association needs no more of it than that it came
+         * (CR, SES_CN: the walk sees them), and what it names is read by the
+         * pass that shows the frame. An answer (accepted, refused and why)
+         * decides the association: always read. */
+        if ((reads == EXMTA_X400_READ_CR ||
+             (reads == EXMTA_X400_READ_CONNECT && ctx.connect_phase && !ctx.answer)) &&
+            !shown && !exmta_tap_wanted() && !fd->unread) {
+            fd->unread = (guint8)reads;
+            dissect_stock(tvb, pinfo, tree, NULL, NULL, 0, NULL, NULL);
             exmta_x400_note_layers(pinfo, &cap.first_pass.x400);
         } else {
             dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL, reads ? &cap.first_pass.x400 : NULL,
                           reads, &cap.first_pass.transfers, &cap.first_pass.n_transfers);
         }
-    } else if (!read_pending_transfer(tvb, pinfo, tree) && !read_pending_connect(tvb, pinfo, tree)) {
+    } else if (!read_pending_transfer(tvb, pinfo, tree) && !read_pending_names(tvb, pinfo, tree)) {
         dissect_stock(tvb, pinfo, tree, NULL, NULL, 0, NULL, NULL);
     }
 
@@ -1034,6 +1059,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     exmta_rfc1006_frame_t *fd;
     const exmta_tcp_frame_t *tf = NULL;
     proto_tree *et = NULL;      /* the frame's exmta subtree, once looked up */
+    proto_tree *xtree;          /* tree, if it can show exmta's items (expert info and taps need none) */
 
     if (!PINFO_FD_VISITED(pinfo)) {
         /* every frame: a stream TCP started in it is its own (frame_flow_sync) */
@@ -1110,14 +1136,15 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         }
     }
 
+    xtree = tree_shows_exmta(tree) ? tree : NULL;
     if (fd) {
-        add_rfc1006_tree(tvb, pinfo, tree, &et, fd);
-        add_bind_tree(tvb, pinfo, tree, &et, fd);
+        add_rfc1006_tree(tvb, pinfo, xtree, &et, fd);
+        add_bind_tree(tvb, pinfo, xtree, &et, fd);
         queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port);
-        add_x400(tvb, pinfo, tree, &et, fd->x400, fd->port, fd->detected_by);
+        add_x400(tvb, pinfo, xtree, &et, fd->x400, fd->port, fd->detected_by);
     }
     if (tf && tf->x400)
-        add_x400(tvb, pinfo, tree, &et, tf->x400, tf->port, DETECTED_PORT_PREF);
+        add_x400(tvb, pinfo, xtree, &et, tf->x400, tf->port, DETECTED_PORT_PREF);
     if (tf && tf->tpkt_port) {
         exmta_rfc1006_frame_t pfd;
 
@@ -1125,11 +1152,11 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         pfd.detected_by = DETECTED_TPKT_PORT;
         pfd.port = tf->port;
         pfd.session_start = tf->session_start;
-        add_rfc1006_tree(tvb, pinfo, tree, &et, &pfd);
+        add_rfc1006_tree(tvb, pinfo, xtree, &et, &pfd);
         queue_rfc1006_tap(pinfo, &pfd, DETECTED_TPKT_PORT, FALSE, tf->port);
     }
     if (tf && tf->refused) {
-        proto_item *ti = proto_tree_add_uint(exmta_frame_tree_post(tvb, pinfo, tree, &et), hf_refused, tvb, 0, 0, tf->port);
+        proto_item *ti = proto_tree_add_uint(exmta_frame_tree_post(tvb, pinfo, xtree, &et), hf_refused, tvb, 0, 0, tf->port);
         proto_item_set_generated(ti);
         expert_add_info_format(pinfo, ti, &ei_conn_refused,
             "[RFC1006 Port Number] TCP connection to RFC1006 port %u refused (SYN answered by RST): "
@@ -1349,6 +1376,7 @@ proto_reg_handoff_exmta(void)
     tpkt_handle = find_dissector_add_dependency("tpkt", proto_exmta);
     proto_tpkt = proto_get_id_by_filter_name("tpkt");
     proto_p1 = proto_get_id_by_filter_name("p1");
+    proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     exmta_frame_handoff();
     exmta_x400_handoff();
     tcp_port_table = find_dissector_table("tcp.port");

@@ -80,8 +80,9 @@ def split(v):
 
 class X400Fields(unittest.TestCase):
     """Every X.400 capture appended into one file (mergecap -a: frame
-    numbers differ, each association stays whole), read five times: mine in
-    one and two passes, stock, PDML, io,stat."""
+    numbers differ, each association stays whole), read six times: mine in
+    one pass and in two (a first pass without a tree, and one whose tree
+    names only tcp), stock, PDML, io,stat."""
 
     @classmethod
     def setUpClass(cls):
@@ -96,6 +97,9 @@ class X400Fields(unittest.TestCase):
         cls.data = {"all": dict(
             mine=it.fields(merged, ["frame.number"] + X400_FIELDS),
             two=it.fields(merged, ["frame.number"] + X400_FIELDS, two_pass=True),
+            # a first pass whose tree names only a field of another protocol
+            # (it reads nothing of X.400: it could show none of it)
+            two_other=it.fields(merged, ["frame.number"] + X400_FIELDS, two_pass=True, extra=["-R", "tcp"]),
             stock=dict((r[0], dict(zip(stock_names, r[1:]))) for r in stock),
             pdml=it.tshark(["-r", merged, "-T", "pdml"]),
             iostat=it.tshark(["-r", merged, "-q", "-z", "io,stat,0," + ",".join(X400_FIELDS)]))}
@@ -113,6 +117,7 @@ class X400Fields(unittest.TestCase):
     def test_one_pass_equals_two_pass(self):
         for _name, d in self.each():
             self.assertEqual(d["mine"], d["two"])
+            self.assertEqual(d["mine"], d["two_other"])
 
     def test_values_are_stocks_on_the_same_frame(self):
         checked = collections.Counter()
@@ -236,9 +241,10 @@ class X400Messages(unittest.TestCase):
 
 
 class X400ConnectRead(unittest.TestCase):
-    """What a session CONNECT names (selectors, dialogue mode, initiator) is
-    read on the first pass that can show its frame: a plain first pass
-    (tshark -2's, no tree, no listener) leaves it for the next. Every way of
+    """What a COTP CR or session CONNECT names (TSAPs, selectors, dialogue
+    mode, initiator) is read on the first pass that can show its frame: a
+    plain first pass (tshark -2's, no tree, no listener) leaves it for the
+    next. Every way of
     looking at the frame gives what stock decodes in it: one pass and -2,
     -T fields (a visible tree on 4.0, walked) and a plain -Y (a tree that is
     not visible, primed; tshark -2's first pass then has a tree too)."""
@@ -246,7 +252,9 @@ class X400ConnectRead(unittest.TestCase):
     CAPTURES = ("x400-abort-provider.pcap", "x400-refused-rtse-dialogue.pcap", "x400-two-associations.pcap",
                 "x400-x410-mode.pcap")
     # exmta's field, and stock's in the same frame (names every release shares)
-    PAIRS = (("exmta.x400.calling_ssap", "ses.calling_session_selector"),
+    PAIRS = (("exmta.x400.calling_tsap", "cotp.src-tsap"),
+             ("exmta.x400.called_tsap", "cotp.dst-tsap"),
+             ("exmta.x400.calling_ssap", "ses.calling_session_selector"),
              ("exmta.x400.called_ssap", "ses.called_session_selector"),
              ("exmta.x400.calling_psap", "pres.calling_presentation_selector"),
              ("exmta.x400.called_psap", "pres.called_presentation_selector"),
@@ -256,7 +264,8 @@ class X400ConnectRead(unittest.TestCase):
     def test_every_mode_shows_what_stock_decodes(self):
         for name in self.CAPTURES:
             pcap = it.sample(name)
-            truth = it.fields(pcap, ["frame.number"] + [s for _, s in self.PAIRS], filt="ses.type == 13", stock=True)
+            truth = it.fields(pcap, ["frame.number"] + [s for _, s in self.PAIRS], filt="cotp.type == 0x0e || ses.type == 13",
+                              stock=True)
             self.assertTrue(truth, name)
             connects = {r[0] for r in truth}
             for extra in ([], ["-2"]):

@@ -84,6 +84,7 @@ exmta_prime_tree(proto_tree *tree, const int *hfids, guint n)
 static guint *field_slot;
 static guint field_slot_n;
 static GPtrArray *slot_found;           /* of GPtrArray *: each slot's occurrences */
+static GArray *slots_filled;            /* of guint: the slots the last walk filled */
 static gboolean walked;
 
 void
@@ -110,26 +111,42 @@ exmta_fields_register(const int *hfids, guint n)
 }
 
 static void
-walk_fields(proto_node *node)
+walk_fields(proto_node *first)
 {
-    for (proto_node *n = node->first_child; n; n = n->next) {
+    for (proto_node *n = first; n; n = n->next) {
         field_info *fi = PNODE_FINFO(n);
 
-        if (fi && (guint)fi->hfinfo->id < field_slot_n && field_slot[fi->hfinfo->id])
-            g_ptr_array_add((GPtrArray *)g_ptr_array_index(slot_found, field_slot[fi->hfinfo->id] - 1), fi);
+        if (fi && (guint)fi->hfinfo->id < field_slot_n && field_slot[fi->hfinfo->id]) {
+            guint slot = field_slot[fi->hfinfo->id] - 1;
+            GPtrArray *a = (GPtrArray *)g_ptr_array_index(slot_found, slot);
+
+            if (!a->len)
+                g_array_append_val(slots_filled, slot);
+            g_ptr_array_add(a, fi);
+        }
         if (n->first_child)
-            walk_fields(n);
+            walk_fields(n->first_child);
     }
 }
 
 void
-exmta_fields_walk(proto_tree *tree)
+exmta_fields_walk(proto_tree *tree, int from)
 {
+    proto_node *first;
+
     exmta_fields_done();
-    if (tree && slot_found) {
-        walk_fields((proto_node *)tree);
-        walked = TRUE;
-    }
+    if (!tree || !slot_found)
+        return;
+    if (!slots_filled)
+        slots_filled = g_array_new(FALSE, FALSE, sizeof(guint));
+    first = ((proto_node *)tree)->first_child;
+    for (proto_node *n = first; n && from > 0; n = n->next)
+        if (PNODE_FINFO(n) && PNODE_FINFO(n)->hfinfo->id == from) {
+            first = n;
+            break;
+        }
+    walk_fields(first);
+    walked = TRUE;
 }
 
 void
@@ -137,8 +154,9 @@ exmta_fields_done(void)
 {
     if (!walked)
         return;
-    for (guint i = 0; i < slot_found->len; i++)
-        g_ptr_array_set_size((GPtrArray *)g_ptr_array_index(slot_found, i), 0);
+    for (guint i = 0; i < slots_filled->len; i++)
+        g_ptr_array_set_size((GPtrArray *)g_ptr_array_index(slot_found, g_array_index(slots_filled, guint, i)), 0);
+    g_array_set_size(slots_filled, 0);
     walked = FALSE;
 }
 
@@ -162,6 +180,9 @@ fields_free(void)
         g_ptr_array_free(slot_found, TRUE);
     }
     slot_found = NULL;
+    if (slots_filled)
+        g_array_free(slots_filled, TRUE);
+    slots_filled = NULL;
     g_free(field_slot);
     field_slot = NULL;
     field_slot_n = 0;

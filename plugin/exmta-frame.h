@@ -39,9 +39,12 @@ void exmta_prime_tree(proto_tree *tree, const int *hfids, guint n);
 /* Or, for a visible tree (which keeps every item), after stock dissected
  * into it: exmta_fields_walk() finds every field registered (at handoff)
  * in one walk, exmta_fields_of() then answers from it until
- * exmta_fields_done(); without a walk it answers from the primed arrays. */
+ * exmta_fields_done(); without a walk it answers from the primed arrays.
+ * The walk starts at the tree's first top-level item of protocol from (the
+ * lower layers before it hold no field a read asks for), or at its first
+ * item when there is none. */
 void exmta_fields_register(const int *hfids, guint n);
-void exmta_fields_walk(proto_tree *tree);
+void exmta_fields_walk(proto_tree *tree, int from);
 void exmta_fields_done(void);
 GPtrArray *exmta_fields_of(proto_tree *tree, int hfid);
 

@@ -674,7 +674,7 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     TRY {
         call_dissector_only(tpkt_handle, tvb, pinfo, dtree, NULL);
         if (visible && (bind_fd || (x400 && (reads & ~(guint)EXMTA_X400_READ_TRANSFER))))
-            exmta_fields_walk(dtree);
+            exmta_fields_walk(dtree, proto_tpkt);
         if (bind_fd && frame_has_proto(pinfo, proto_p1))
             read_bind(dtree, bind_fd);
         if (x400)

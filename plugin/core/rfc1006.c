@@ -304,7 +304,7 @@ exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot)
 }
 
 gint
-exmta_cotp_tsdu_spdu(guint8 *open, guint dir, const guint8 *cotp, gsize cotp_len, gboolean *eot)
+exmta_cotp_tsdu_spdu(guint8 *in_tsdu, guint dir, const guint8 *cotp, gsize cotp_len, gboolean *eot)
 {
     guint8 bit = dir ? 2 : 1;
     gboolean end = FALSE, continued;
@@ -315,11 +315,11 @@ exmta_cotp_tsdu_spdu(guint8 *open, guint dir, const guint8 *cotp, gsize cotp_len
     if (cotp_len < 2 || (cotp[1] >> 4) != EXMTA_COTP_DT)
         return -1;
     si = exmta_cotp_dt_spdu(cotp, cotp_len, &end);
-    continued = (*open & bit) != 0;
+    continued = (*in_tsdu & bit) != 0;
     if (end)
-        *open &= (guint8)~bit;
+        *in_tsdu &= (guint8)~bit;
     else
-        *open |= bit;
+        *in_tsdu |= bit;
     if (eot)
         *eot = end;
     if (si < 0)

@@ -85,10 +85,10 @@ gint exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot);
 
 /* exmta_cotp_dt_spdu for the DTs of one transport connection taken in
  * order, direction dir (0 or 1): EXMTA_SPDU_CONTINUED for one that
- * continues a TSDU its direction began in an earlier DT. *open holds where
+ * continues a TSDU its direction began in an earlier DT. *in_tsdu holds where
  * each direction is (zero: at a TSDU's start, as when the connection
  * starts); every TPDU of the connection goes through here. */
-gint exmta_cotp_tsdu_spdu(guint8 *open, guint dir, const guint8 *cotp, gsize cotp_len, gboolean *eot);
+gint exmta_cotp_tsdu_spdu(guint8 *in_tsdu, guint dir, const guint8 *cotp, gsize cotp_len, gboolean *eot);
 
 /* For a DT whose user data starts a TSDU with a whole SPDU (ISO 8327
  * concatenation: SI, LI of one octet or 0xFF and two, then LI octets), the

@@ -8,7 +8,7 @@
 
 typedef struct {
     guint n;
-    guint8 open;                /* exmta_cotp_tsdu_spdu's state, one direction */
+    guint8 in_tsdu;             /* exmta_cotp_tsdu_spdu's state, one direction */
 } walked_t;
 
 static void
@@ -27,8 +27,8 @@ sink(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpointer 
     x ^= (guint8)exmta_cotp_dt_second_spdu(cotp, cotp_len);
     /* a DT that continues a TSDU yields no SPDU type; one that ends it
      * leaves its direction at a TSDU's start */
-    si = exmta_cotp_tsdu_spdu(&w->open, 0, cotp, cotp_len, &eot);
-    if (si < EXMTA_SPDU_CONTINUED || si > 255 || (eot && w->open != 0) || (!eot && si != -1 && w->open != 1))
+    si = exmta_cotp_tsdu_spdu(&w->in_tsdu, 0, cotp, cotp_len, &eot);
+    if (si < EXMTA_SPDU_CONTINUED || si > 255 || (eot && w->in_tsdu != 0) || (!eot && si != -1 && w->in_tsdu != 1))
         abort();
     (void)x;
     w->n++;

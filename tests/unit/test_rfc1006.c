@@ -265,30 +265,30 @@ test_tsdu_spdu(void)
     static const guint8 dn[] = { 0x02, 0xF0, 0x80, 0x0A, 0x00 };
     static const guint8 empty_end[] = { 0x02, 0xF0, 0x80 };
     static const guint8 cc[] = { 0x06, 0xD0, 0x00, 0x01, 0x00, 0x02, 0x00 };
-    guint8 open = 0;
+    guint8 in_tsdu = 0;
     gboolean eot = TRUE;
 
-    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 0, cc, sizeof(cc), &eot), ==, -1);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 0, cc, sizeof(cc), &eot), ==, -1);
     g_assert_false(eot);
-    g_assert_cmpint(open, ==, 0);
-    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 0, gt_more, sizeof(gt_more), &eot), ==, EXMTA_SPDU_GIVE_TOKENS);
+    g_assert_cmpint(in_tsdu, ==, 0);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 0, gt_more, sizeof(gt_more), &eot), ==, EXMTA_SPDU_GIVE_TOKENS);
     g_assert_false(eot);
     /* the other direction starts its own TSDU meanwhile */
-    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 1, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 1, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
     g_assert_true(eot);
-    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 0, cr_more, sizeof(cr_more), &eot), ==, EXMTA_SPDU_CONTINUED);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 0, cr_more, sizeof(cr_more), &eot), ==, EXMTA_SPDU_CONTINUED);
     g_assert_false(eot);
-    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 0, lf_end, sizeof(lf_end), &eot), ==, EXMTA_SPDU_CONTINUED);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 0, lf_end, sizeof(lf_end), &eot), ==, EXMTA_SPDU_CONTINUED);
     g_assert_true(eot);
     /* the TSDU ended: the next DT starts one */
-    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 0, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
-    g_assert_cmpint(open, ==, 0);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 0, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
+    g_assert_cmpint(in_tsdu, ==, 0);
     /* a DT without user data ends a TSDU too */
-    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 1, gt_more, sizeof(gt_more), &eot), ==, EXMTA_SPDU_GIVE_TOKENS);
-    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 1, empty_end, sizeof(empty_end), &eot), ==, -1);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 1, gt_more, sizeof(gt_more), &eot), ==, EXMTA_SPDU_GIVE_TOKENS);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 1, empty_end, sizeof(empty_end), &eot), ==, -1);
     g_assert_true(eot);
-    g_assert_cmpint(exmta_cotp_tsdu_spdu(&open, 1, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
-    g_assert_cmpint(open, ==, 0);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 1, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
+    g_assert_cmpint(in_tsdu, ==, 0);
 }
 
 /* GIVE TOKENS then MAJOR SYNC POINT (the end of an X.400 transfer), DATA

@@ -1239,29 +1239,24 @@ def continued_tsdus():
     connect(flow, rs, bind_request_osi(), bind_accept_tsdu())
     room = 2048 - 3                 # a DT's share of the TSDU (cotp_dt_tsdu)
     for n, (mid, last) in enumerate(((b"\r", None), (None, b"\n")), 1):
-        local = "EXMTA-MSG-09%02d" % n
-        size = 5000
+        activity, serial = b"09%02d" % n, b"%d" % n
 
-        def data(text, local=local):
-            apdu = p1_message_to(local, ORIGINATOR, RECIPIENTS_B[:1],
+        def apdu(text, n=n):
+            return p1_message_to("EXMTA-MSG-09%02d" % n, ORIGINATOR, RECIPIENTS_B[:1],
                                  p22_ipm(text.decode(), "exmta continued TSDU %d" % n))
-            return message_tsdus(apdu, b"09%02d" % n, b"%d" % n)
 
-        text = bytearray(body_text(size).encode())
-        tsdu = data(bytes(text))[1]
+        text = bytearray(body_text(5000).encode())
+        tsdu = message_tsdus(apdu(bytes(text)), activity, serial)[1]
         at = tsdu.index(bytes(text))            # where the body starts in the TSDU
         ndt = (len(tsdu) + room - 1) // room
         if mid:
             text[room - at] = mid[0]
         if last:
             text[(ndt - 1) * room - at] = last[0]
-        start, dt, end = data(bytes(text))
+        dt = message_tsdus(apdu(bytes(text)), activity, serial)[1]
         assert len(dt) == len(tsdu) and (not mid or dt[room] == mid[0])
         assert not last or dt[(ndt - 1) * room] == last[0]
-        flow.send(True, tsdu_stream(start, rs), delay=1200)
-        flow.send(True, tsdu_stream(dt, rs), delay=200)
-        flow.send(True, tsdu_stream(end, rs), delay=80)
-        flow.send(False, tsdu_stream(ses_aea(b"%d" % n), rs), delay=2600)
+        transfer(flow, rs, True, apdu(bytes(text)), activity, serial)
     release(flow, rs)
     flow.close(client_first=True, delay=250)
     return cap

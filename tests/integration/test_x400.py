@@ -244,10 +244,10 @@ class X400ConnectRead(unittest.TestCase):
     """What a COTP CR or session CONNECT names (TSAPs, selectors, dialogue
     mode, initiator) is read on the first pass that can show its frame: a
     plain first pass (tshark -2's, no tree, no listener) leaves it for the
-    next. Every way of
-    looking at the frame gives what stock decodes in it: one pass and -2,
-    -T fields (a visible tree on 4.0, walked) and a plain -Y (a tree that is
-    not visible, primed; tshark -2's first pass then has a tree too)."""
+    next. Every way of looking at the frame gives what stock decodes in it:
+    one pass and -2, -T fields (a visible tree on 4.0, walked) and a plain
+    -Y (a tree that is not visible, primed; tshark -2's first pass then has
+    a tree too)."""
 
     CAPTURES = ("x400-abort-provider.pcap", "x400-refused-rtse-dialogue.pcap", "x400-two-associations.pcap",
                 "x400-x410-mode.pcap")

@@ -551,7 +551,7 @@ keep_first_pass_frame(void)
         return cap.first_pass.fd;
     keep_x400(rec);
     kept = rec->unread ? (exmta_rfc1006_frame_t *)wmem_memdup(wmem_file_scope(), rec, sizeof(*rec))
-                               : (exmta_rfc1006_frame_t *)same_or_copy(cd->last_rec, rec, sizeof(*rec));
+                       : (exmta_rfc1006_frame_t *)same_or_copy(cd->last_rec, rec, sizeof(*rec));
     cd->last_rec = kept;
     exmta_frameidx_set(cap.rfc1006_frames, cap.first_pass.num, kept);
     cap.first_pass.kept = TRUE;
@@ -711,6 +711,14 @@ x400_shown(proto_tree *tree)
     return tree_shows_exmta(tree) || exmta_x400_wanted();
 }
 
+/* ... and what a CR or CONNECT names, which the exmta tap's summaries show
+ * too. */
+static gboolean
+names_shown(proto_tree *tree)
+{
+    return x400_shown(tree) || exmta_tap_wanted();
+}
+
 /* A later pass over a frame whose P1 transfer the first pass left unread
  * (nobody could show it then): read it now, if this pass can show it, into
  * the frame's record. Stock decodes the frame's transfer alike on every
@@ -749,7 +757,7 @@ read_pending_names(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     exmta_rfc1006_frame_t *fd = (exmta_rfc1006_frame_t *)rfc1006_frame_of(pinfo);
     exmta_x4_obs_t o;
 
-    if (!fd || !fd->unread || !fd->x400 || !(x400_shown(tree) || exmta_tap_wanted()))
+    if (!fd || !fd->unread || !fd->x400 || !names_shown(tree))
         return FALSE;
     exmta_x4_obs_init(&o);
     dissect_stock(tvb, pinfo, tree, (fd->unread & EXMTA_X400_READ_CONNECT) ? fd : NULL, &o, fd->unread, NULL, NULL);
@@ -812,7 +820,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
         /* A transfer is read on the first pass that can show it
          * (x400_shown). Any other pass leaves it to a later one that can. */
         guint reads = ctx.reads;
-        gboolean shown = x400_shown(tree);
+        gboolean shown = reads && x400_shown(tree);     /* only reads ask */
 
         if ((reads & EXMTA_X400_READ_TRANSFER) && !shown) {
             reads &= ~(guint)EXMTA_X400_READ_TRANSFER;
@@ -825,7 +833,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
          * decides the association: always read. */
         if ((reads == EXMTA_X400_READ_CR ||
              (reads == EXMTA_X400_READ_CONNECT && ctx.connect_phase && !ctx.answer)) &&
-            !shown && !exmta_tap_wanted() && !fd->unread) {
+            !fd->unread && !names_shown(tree)) {
             fd->unread = (guint8)reads;
             dissect_stock(tvb, pinfo, tree, NULL, NULL, 0, NULL, NULL);
             exmta_x400_note_layers(pinfo, &cap.first_pass.x400);
@@ -1136,7 +1144,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         }
     }
 
-    xtree = tree_shows_exmta(tree) ? tree : NULL;
+    xtree = (fd || tf) && tree_shows_exmta(tree) ? tree : NULL;
     if (fd) {
         add_rfc1006_tree(tvb, pinfo, xtree, &et, fd);
         add_bind_tree(tvb, pinfo, xtree, &et, fd);

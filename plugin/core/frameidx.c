@@ -96,6 +96,10 @@ exmta_frameidx_get(const exmta_frameidx_t *fi, guint32 frame)
 
     if (!fi || fi->frames->len == 0)
         return NULL;
+    /* the first pass asks for the frame it has just added, or a later one */
+    i = fi->frames->len - 1;
+    if (g_array_index(fi->frames, guint32, i) <= frame)
+        return g_array_index(fi->frames, guint32, i) == frame ? fi->values->pdata[i] : NULL;
     i = lower_bound(fi, frame);
     if (i < fi->frames->len && g_array_index(fi->frames, guint32, i) == frame)
         return fi->values->pdata[i];

@@ -26,6 +26,16 @@ exmta_x4_obs_empty(const exmta_x4_obs_t *o)
            !o->initiator && !o->responder && o->pres_mode < 0 && o->dialogue_mode < 0;
 }
 
+gboolean
+exmta_x4_obs_says(const exmta_x4_obs_t *o)
+{
+    return o->calling_tsap || o->called_tsap || o->calling_ssap || o->called_ssap || o->calling_psap ||
+           o->called_psap || o->app_context || o->initiator || o->responder || o->pres_mode >= 0 ||
+           o->dialogue_mode >= 0 || o->bind_error >= 0 || o->ses_reason >= 0 || o->pres_reason >= 0 ||
+           o->acse_result >= 0 || o->acse_abort_source >= 0 || o->rtse_refuse >= 0 || o->rtse_abort >= 0 ||
+           o->dr_reason >= 0;
+}
+
 /* ---- what a frame says ----------------------------------------------------- */
 
 exmta_x4_layer_t
@@ -374,10 +384,11 @@ exmta_x4_model_add(exmta_x4_model_t *m, const exmta_x4_obs_t *o)
         guint32 cur = GPOINTER_TO_UINT(g_hash_table_lookup(m->stream_cur, GUINT_TO_POINTER(o->stream + 1)));
         a = cur ? (exmta_x4_assoc_t *)g_hash_table_lookup(m->by_id, GUINT_TO_POINTER(cur)) : NULL;
         /* a DR or RST after the end belongs to the association it closes */
-        if (starts_new(a, o))
+        if (starts_new(a, o)) {
             a = new_assoc(m, m->next_id, o);
+            g_hash_table_insert(m->stream_cur, GUINT_TO_POINTER(o->stream + 1), GUINT_TO_POINTER(a->id));
+        }
         id = a->id;
-        g_hash_table_insert(m->stream_cur, GUINT_TO_POINTER(o->stream + 1), GUINT_TO_POINTER(id));
     } else {
         a = (exmta_x4_assoc_t *)g_hash_table_lookup(m->by_id, GUINT_TO_POINTER(id));
         if (!a)

@@ -112,6 +112,10 @@ void exmta_x4_obs_init(exmta_x4_obs_t *o);
 /* The frame showed nothing of the association but its bytes (a transfer
  * not read yet, EXMTA_X4_PENDING, shows nothing either). */
 gboolean exmta_x4_obs_empty(const exmta_x4_obs_t *o);
+/* It carries more than its events and counts: a name, a mode or a reason
+ * (what exmta_x4_obs_init leaves unset, but for the frame's identity:
+ * frame, time, stream, association, direction, bytes, ends, found_by). */
+gboolean exmta_x4_obs_says(const exmta_x4_obs_t *o);
 
 /* The refusal or abort a frame shows, decided from its facts alone:
  * the layer (0: none), its reason code (-1 none) and what the layer and

@@ -260,6 +260,28 @@ test_two_associations_one_stream_and_midstream(void)
     o.reports = 1;
     g_assert_false(exmta_x4_obs_empty(&o));
 
+    /* events and counts say nothing more; each name, mode or reason does */
+    o.ev = EXMTA_X4_X400 | EXMTA_X4_RTORQ;
+    g_assert_false(exmta_x4_obs_says(&o));
+    {
+        exmta_x4_obs_t base = o;
+        const char **strs[] = { &o.calling_tsap, &o.called_tsap, &o.calling_ssap, &o.called_ssap, &o.calling_psap,
+                                &o.called_psap, &o.app_context, &o.initiator, &o.responder };
+        gint *ints[] = { &o.pres_mode, &o.dialogue_mode, &o.bind_error, &o.ses_reason, &o.pres_reason,
+                         &o.acse_result, &o.acse_abort_source, &o.rtse_refuse, &o.rtse_abort, &o.dr_reason };
+
+        for (guint i = 0; i < G_N_ELEMENTS(strs); i++) {
+            o = base;
+            *strs[i] = "x";
+            g_assert_true(exmta_x4_obs_says(&o));
+        }
+        for (guint i = 0; i < G_N_ELEMENTS(ints); i++) {
+            o = base;
+            *ints[i] = 0;
+            g_assert_true(exmta_x4_obs_says(&o));
+        }
+    }
+
     /* the listener's model takes the shell's ids as they come */
     exmta_x4_model_reset(m);
     o = obs(50, 0, TRUE, 0);

@@ -919,9 +919,18 @@ exmta_x400_note_layers(packet_info *pinfo, exmta_x4_obs_t *o)
 void
 exmta_x400_merge_names(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o)
 {
-    exmta_x4_obs_t *d = &xf->obs;
+    exmta_x4_obs_t *d;
 
-    d->ev |= o->ev;
+    xf->ev |= o->ev;
+    if (!exmta_x4_obs_says(o))
+        return;
+    /* into a copy: xf may be a copy of a record that keeps the same said */
+    d = wmem_new(wmem_file_scope(), exmta_x4_obs_t);
+    if (xf->said)
+        *d = *xf->said;
+    else
+        exmta_x4_obs_init(d);
+    xf->said = d;
 #define MERGE_STR(f) if (o->f && !d->f) d->f = o->f
     MERGE_STR(calling_tsap);
     MERGE_STR(called_tsap);
@@ -941,30 +950,41 @@ exmta_x400_merge_names(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o)
 
 /* ---- associations ----------------------------------------------------------- */
 
+gboolean
+exmta_x400_frame_empty(const exmta_x400_frame_t *xf)
+{
+    return !(xf->ev & ~(guint32)EXMTA_X4_PENDING) && !xf->messages && !xf->probes && !xf->reports && !xf->said;
+}
+
 void
-exmta_x400_assign(exmta_x400_frame_t *xf, gboolean rst_only)
+exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean rst_only)
 {
     const exmta_x4_assoc_t *a;
     guint32 id;
 
     if (!assign_model)
         assign_model = exmta_x4_model_new();
-    if (rst_only && !exmta_x4_model_current(assign_model, xf->obs.stream))
+    if (rst_only && !exmta_x4_model_current(assign_model, o->stream))
         return;
-    xf->obs.assoc = 0;
-    id = exmta_x4_model_add(assign_model, &xf->obs);
+    id = exmta_x4_model_add(assign_model, o);
     a = exmta_x4_model_get(assign_model, id);
+    xf->ev = o->ev;
+    xf->messages = o->messages;
+    xf->probes = o->probes;
+    xf->reports = o->reports;
+    if (exmta_x4_obs_says(o))
+        xf->said = (exmta_x4_obs_t *)wmem_memdup(wmem_file_scope(), o, sizeof(*o));
     xf->assoc = id;
     xf->assoc_start = a->first_frame;
-    xf->start_seen = a->start_seen || a->first_frame != xf->obs.frame;
-    if (a->refused_in == xf->obs.frame && a->refused_by) {
+    xf->start_seen = a->start_seen || a->first_frame != o->frame;
+    if (a->refused_in == o->frame && a->refused_by) {
         xf->refused_by = (guint8)a->refused_by;
         xf->refuse_reason = a->refuse_reason;
     } else {
         xf->refuse_reason = -1;
     }
     xf->end_reason = -1;
-    if (a->end_frame == xf->obs.frame && a->end != EXMTA_X4_END_NONE) {
+    if (a->end_frame == o->frame && a->end != EXMTA_X4_END_NONE) {
         xf->end = (guint8)a->end;
         xf->abort_by = (guint8)a->abort_by;
         xf->end_reason = a->end_reason;
@@ -1097,11 +1117,14 @@ add_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x4_t
     }
 }
 
+/* what a frame says when it says nothing but events and counts */
+static exmta_x4_obs_t says_nothing;
+
 void
 exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et,
                       const exmta_x400_frame_t *xf)
 {
-    const exmta_x4_obs_t *o = &xf->obs;
+    const exmta_x4_obs_t *o = xf->said ? xf->said : &says_nothing;
     proto_tree *xt = NULL;
     proto_item *ti;
     char *msg;
@@ -1116,7 +1139,7 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
         ti = gen(proto_tree_add_uint(exmta_frame_tree_post(tvb, pinfo, tree, et), hf_assoc, tvb, 0, 0, xf->assoc));
         /* most frames show nothing but their association: one item (-T
          * fields on 4.0 builds the whole tree of every frame) */
-        if (exmta_x4_obs_empty(o) && !xf->n_transfers && xf->start_seen && !xf->refused_by && !xf->end)
+        if (exmta_x400_frame_empty(xf) && !xf->n_transfers && xf->start_seen && !xf->refused_by && !xf->end)
             return;
         xt = proto_item_add_subtree(ti, ett_x400);
         gen(proto_tree_add_uint(xt, hf_assoc_start, tvb, 0, 0, xf->assoc_start));
@@ -1141,7 +1164,7 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
         gen(proto_tree_add_string(xt, hf_called_psap, tvb, 0, 0, o->called_psap));
     if (o->app_context)
         gen(proto_tree_add_string(xt, hf_app_context, tvb, 0, 0, o->app_context));
-    if (o->pres_mode == 0 || (o->pres_mode == 1 && (o->ev & EXMTA_X4_RTORQ)))
+    if (o->pres_mode == 0 || (o->pres_mode == 1 && (xf->ev & EXMTA_X4_RTORQ)))
         gen(proto_tree_add_uint(xt, hf_rtse_mode, tvb, 0, 0,
                                 o->pres_mode == 0 ? EXMTA_X4_RTSE_X410 : EXMTA_X4_RTSE_NORMAL));
     if (o->dialogue_mode >= 0)
@@ -1151,7 +1174,7 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
             add_transfer(tvb, pinfo, xt, &xf->transfers[i]);
     } else {
         /* by kind: EXMTA_X4_MESSAGE, _REPORT, _PROBE */
-        const guint counts[3] = { o->messages, o->reports, o->probes };
+        const guint counts[3] = { xf->messages, xf->reports, xf->probes };
 
         for (guint32 k = 0; k < 3; k++)
             for (guint i = 0; i < counts[k]; i++)
@@ -1197,7 +1220,11 @@ exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const add
     if (!xf || !xf->assoc || !have_tap_listener(x400_tap))
         return;
     t = wmem_new(pinfo->pool, exmta_x400_tap_t);
-    t->obs = xf->obs;
+    t->obs = xf->said ? *xf->said : says_nothing;
+    t->obs.ev = xf->ev;
+    t->obs.messages = xf->messages;
+    t->obs.probes = xf->probes;
+    t->obs.reports = xf->reports;
     t->obs.assoc = xf->assoc;
     t->obs.frame = pinfo->num;
     t->obs.sec = (gint64)pinfo->abs_ts.secs;
@@ -1227,6 +1254,7 @@ exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const add
 void
 exmta_x400_register(int proto)
 {
+    exmta_x4_obs_init(&says_nothing);
     static hf_register_info hf[] = {
         { &hf_assoc,
           { "X.400 association", "exmta.x400.assoc", FT_UINT32, BASE_DEC, NULL, 0x0,

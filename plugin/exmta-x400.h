@@ -18,9 +18,13 @@
 #define EXMTA_X400_TAP_NAME "exmta.x400"
 
 /* What one RFC1006 frame showed of X.400, kept in file scope: the
- * observation (its strings in file scope too), and the association. */
+ * observation's events and counts, the rest of it only when it says more
+ * (a name, a mode, a reason: a few frames of each association), and the
+ * association. About a third of a busy link's frames keep one. */
 typedef struct exmta_x400_frame {
-    exmta_x4_obs_t obs;
+    guint32 ev;                 /* EXMTA_X4_* */
+    guint16 messages, probes, reports;
+    exmta_x4_obs_t *said;       /* file scope, its strings too; NULL when exmta_x4_obs_says() is not */
     guint32 assoc;
     guint32 assoc_start;        /* first frame of the association */
     gboolean start_seen;        /* the association's CR or CONNECT is in the capture */
@@ -70,14 +74,19 @@ void exmta_x400_note_layers(packet_info *pinfo, exmta_x4_obs_t *o);
 /* A later pass's read of a frame's COTP CR or session CONNECT (o), into
  * the frame's own record: what the request names. */
 void exmta_x400_merge_names(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o);
+/* The frame shows nothing of its association but that it belongs to it. */
+gboolean exmta_x400_frame_empty(const exmta_x400_frame_t *xf);
 /* Someone listens: the exmta.x400 tap (-z exmta,associations|messages, the
  * tables) or the expert tap. */
 gboolean exmta_x400_wanted(void);
 
 /* First pass: the association of a frame of stream (0: none yet for a RST)
- * after feeding o (o->frame, o->stream, o->ev set); fills the frame's
- * association fields. rst_only: o is a TCP RST, which never starts one. */
-void exmta_x400_assign(exmta_x400_frame_t *xf, gboolean rst_only);
+ * after feeding o (o->frame, o->stream, o->ev set, o->assoc 0: the model
+ * decides); fills xf from o and
+ * the association (xf->said is a file-scope copy of o when it says more
+ * than events and counts). rst_only: o is a TCP RST, which never starts
+ * one: xf->assoc stays 0 when the stream has none. */
+void exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean rst_only);
 
 /* The items, expert infos and tap record of a frame. */
 void exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et,

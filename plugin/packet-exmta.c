@@ -131,6 +131,7 @@ typedef struct {
     conversation_t *conv;       /* the TCP conversation this record belongs to */
     struct tcp_analysis *tcpd;  /* TCP's data of that conversation */
     const struct exmta_rfc1006_frame *last_rec; /* the record its last RFC1006 frame kept */
+    const struct exmta_rfc1006_frame *plain_rec; /* the last kept that names nothing of its own (plain_record) */
     const struct exmta_tcp_frame *last_tcp_rec; /* likewise for its last stock-TPKT or RST frame */
     guint x400_pending;         /* an SPDU exmta-x400 reads continues in the next DT: its reads */
     gboolean saw_tpdu;          /* exmta has walked a TPDU of the session */
@@ -138,6 +139,7 @@ typedef struct {
     guint8 tsdu_open;           /* per direction, a TSDU continues in the next DT (exmta_cotp_tsdu_spdu) */
     gboolean rst_noted;         /* TCP's reset of the session already fed to the associations */
     const exmta_x400_frame_t *x400_plain; /* the association record of frames that show nothing */
+    const exmta_x400_frame_t *x400_last;  /* the last record of a frame that shows something */
 } exmta_conv_t;
 
 /* Per frame, decided on the first pass, read on every later one; frames
@@ -167,7 +169,10 @@ typedef struct exmta_rfc1006_frame {
      * another frame. */
     guint8 unread;
     exmta_conv_t *conv;         /* the session's record (file scope, like this) */
-    const exmta_x400_frame_t *x400; /* the X.400 association's view of the frame (file scope) */
+    /* The X.400 association's view of the frames that show nothing of it
+     * (file scope); a frame that shows something has a record of its own
+     * in cap.x400_frames instead (x400_of). */
+    const exmta_x400_frame_t *x400;
 } exmta_rfc1006_frame_t;
 
 /* Per frame too, for TCP frames exmta annotates without dissecting them;
@@ -204,6 +209,10 @@ static struct {
     exmta_flowcache_t *sessions;
     exmta_frameidx_t *rfc1006_frames;   /* exmta_rfc1006_frame_t of every RFC1006 frame */
     exmta_frameidx_t *tcp_frames;       /* exmta_tcp_frame_t of the frames that have one */
+    /* The X.400 view of the RFC1006 frames that have one of their own:
+     * about one in three on a busy MTA link. Kept apart from the RFC1006
+     * record, so that the frames around such a frame still share theirs. */
+    exmta_frameidx_t *x400_frames;
     struct {
         guint32 num;                    /* 0 = none */
         gboolean kept;
@@ -291,8 +300,9 @@ session_of(packet_info *pinfo, gboolean create)
 /* What the first pass learns from the COTP headers of this chunk. */
 typedef struct {
     exmta_rfc1006_frame_t *fd;
-    const guint8 *buf;          /* the chunk */
-    gint frame_off;             /* where the chunk starts in the frame's bytes, -1: not there */
+    tvbuff_t *tvb;              /* the chunk */
+    packet_info *pinfo;
+    const guint8 *buf;          /* its bytes */
     guint dir;                  /* which way it goes (0 or 1, the same for every frame one way) */
     gboolean connect_phase;     /* a DT carries (part of) a session CONNECT, ACCEPT or REFUSE */
     gboolean answer;            /* ... of which an ACCEPT or REFUSE, or one begun in an earlier frame */
@@ -304,10 +314,16 @@ typedef struct {
 /* the TPKT reserved byte, seen from the COTP header that follows it */
 #define TPKT_RESERVED_BEFORE_COTP 3
 
+static gint offset_in_frame(tvbuff_t *tvb, packet_info *pinfo);
+
+/* Where p is in the frame's own bytes, as offset + 1; 0 when the chunk is
+ * elsewhere (a reassembled PDU). Asked for rare octets only. */
 static guint32
 frame_pos(const walk_ctx_t *ctx, const guint8 *p)
 {
-    return ctx->frame_off < 0 ? 0 : (guint32)(ctx->frame_off + (p - ctx->buf)) + 1;
+    gint off = offset_in_frame(ctx->tvb, ctx->pinfo);
+
+    return off < 0 ? 0 : (guint32)(off + (p - ctx->buf)) + 1;
 }
 
 static void
@@ -504,40 +520,77 @@ same_or_copy(gconstpointer last, gconstpointer rec, gsize size)
 }
 
 /* The frame's X.400 view: what stock's tree showed, and the association.
- * Frames that showed nothing share their association's record. */
-static void
+ * Frames that showed nothing share their association's record (rec->x400);
+ * any other gets one of its own, returned. */
+static const exmta_x400_frame_t *
 keep_x400(exmta_rfc1006_frame_t *rec)
 {
     exmta_conv_t *cd = rec->conv;
     exmta_x400_frame_t tmp;
-    const exmta_x4_obs_t *o = &cap.first_pass.x400;
+    exmta_x4_obs_t *o = &cap.first_pass.x400;
+    const exmta_x400_frame_t *own;
     gboolean plain;
 
     /* Most frames show nothing: they stay in the session's association,
      * which the model need not hear of (it counts nothing the shell uses). */
     if (cd->x400_plain && !cap.first_pass.n_transfers && exmta_x4_obs_empty(o) && !(o->ev & EXMTA_X4_PENDING)) {
         rec->x400 = cd->x400_plain;
-        return;
+        return NULL;
     }
     memset(&tmp, 0, sizeof(tmp));
-    tmp.obs = *o;
-    tmp.obs.frame = cap.first_pass.num;
-    tmp.obs.stream = exmta_tcp_stream_num(cd->tcpd);
+    o->frame = cap.first_pass.num;
+    o->stream = exmta_tcp_stream_num(cd->tcpd);
     tmp.transfers = cap.first_pass.transfers;
     tmp.n_transfers = cap.first_pass.n_transfers;
-    exmta_x400_assign(&tmp, FALSE);
+    exmta_x400_assign(&tmp, o, FALSE);
     if (cd->x400_plain && cd->x400_plain->assoc != tmp.assoc)
         cd->x400_plain = NULL;          /* a new association on the connection */
-    /* a transfer left unread keeps a record of its own: a later pass fills it */
+    /* a transfer left unread is not plain: a later pass fills it in */
     plain = exmta_x4_obs_empty(o) && !(o->ev & EXMTA_X4_PENDING) && !tmp.n_transfers && tmp.start_seen &&
             !tmp.end && !tmp.refused_by;
     if (plain && cd->x400_plain && cd->x400_plain->assoc == tmp.assoc) {
         rec->x400 = cd->x400_plain;
-        return;
+        return NULL;
     }
-    rec->x400 = (const exmta_x400_frame_t *)wmem_memdup(wmem_file_scope(), &tmp, sizeof(tmp));
-    if (plain)
-        cd->x400_plain = rec->x400;
+    if (plain) {
+        cd->x400_plain = rec->x400 = (const exmta_x400_frame_t *)wmem_memdup(wmem_file_scope(), &tmp, sizeof(tmp));
+        return NULL;
+    }
+    /* Frames that show alike share a record too: the transfers of an
+     * association left for a later pass to read, most often. That pass
+     * fills in a copy of its own (x400_to_fill). */
+    own = (const exmta_x400_frame_t *)same_or_copy(cd->x400_last, &tmp, sizeof(tmp));
+    cd->x400_last = own;
+    rec->x400 = cd->x400_plain;
+    return own;
+}
+
+/* A later pass fills in what the first left unread of a frame: into a
+ * copy of its X.400 record, which becomes the frame's own. */
+static exmta_x400_frame_t *
+x400_to_fill(const exmta_x400_frame_t *xf, guint32 num)
+{
+    exmta_x400_frame_t *own = (exmta_x400_frame_t *)wmem_memdup(wmem_file_scope(), xf, sizeof(*xf));
+
+    exmta_frameidx_set(cap.x400_frames, num, own);
+    return own;
+}
+
+/* The frame's X.400 view (NULL: none). */
+static const exmta_x400_frame_t *
+x400_of(const exmta_rfc1006_frame_t *fd, guint32 num)
+{
+    const exmta_x400_frame_t *own = (const exmta_x400_frame_t *)exmta_frameidx_get(cap.x400_frames, num);
+
+    return own ? own : fd->x400;
+}
+
+/* A record that names nothing of its own frame: one the session's other
+ * such frames can share, whatever came between them. */
+static gboolean
+plain_record(const exmta_rfc1006_frame_t *rec)
+{
+    return !rec->unread && !rec->bind && !rec->initiator && !rec->responder && !rec->has_dr && !rec->tpkt_reserved;
 }
 
 static exmta_rfc1006_frame_t *
@@ -546,13 +599,22 @@ keep_first_pass_frame(void)
     exmta_rfc1006_frame_t *rec = &cap.first_pass.rec;
     exmta_conv_t *cd = rec->conv;
     exmta_rfc1006_frame_t *kept;
+    const exmta_x400_frame_t *own;
 
     if (!cap.first_pass.num || cap.first_pass.kept)
         return cap.first_pass.fd;
-    keep_x400(rec);
-    kept = rec->unread ? (exmta_rfc1006_frame_t *)wmem_memdup(wmem_file_scope(), rec, sizeof(*rec))
-                       : (exmta_rfc1006_frame_t *)same_or_copy(cd->last_rec, rec, sizeof(*rec));
+    own = keep_x400(rec);
+    if (own)
+        exmta_frameidx_set(cap.x400_frames, cap.first_pass.num, (gpointer)own);
+    if (rec->unread)
+        kept = (exmta_rfc1006_frame_t *)wmem_memdup(wmem_file_scope(), rec, sizeof(*rec));
+    else if (cd->plain_rec && cd->plain_rec != cd->last_rec && memcmp(cd->plain_rec, rec, sizeof(*rec)) == 0)
+        kept = (exmta_rfc1006_frame_t *)cd->plain_rec;
+    else
+        kept = (exmta_rfc1006_frame_t *)same_or_copy(cd->last_rec, rec, sizeof(*rec));
     cd->last_rec = kept;
+    if (plain_record(kept))
+        cd->plain_rec = kept;
     exmta_frameidx_set(cap.rfc1006_frames, cap.first_pass.num, kept);
     cap.first_pass.kept = TRUE;
     cap.first_pass.fd = kept;
@@ -727,37 +789,46 @@ static gboolean
 read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     const exmta_rfc1006_frame_t *fd = rfc1006_frame_of(pinfo);
-    exmta_x400_frame_t *xf;
+    const exmta_x400_frame_t *xf;
+    exmta_x400_frame_t *own;
     exmta_x4_obs_t o;
     const exmta_x4_transfer_t *tr = NULL;
     guint n = 0;
 
-    if (!fd || !fd->x400 || !(fd->x400->obs.ev & EXMTA_X4_PENDING) || !x400_shown(tree))
+    if (!fd)
+        return FALSE;
+    xf = x400_of(fd, pinfo->num);
+    if (!xf || !(xf->ev & EXMTA_X4_PENDING) || !x400_shown(tree))
         return FALSE;
     exmta_x4_obs_init(&o);
     dissect_stock(tvb, pinfo, tree, NULL, &o, EXMTA_X400_READ_TRANSFER, &tr, &n);
     if (!n && !o.messages && !o.reports && !o.probes)
         return TRUE;            /* not in this part of the frame: a later call may have it */
-    xf = (exmta_x400_frame_t *)fd->x400;        /* this frame's own record (PENDING is never shared) */
-    xf->obs.messages += o.messages;
-    xf->obs.reports += o.reports;
-    xf->obs.probes += o.probes;
-    xf->obs.ev = (xf->obs.ev & ~(guint32)EXMTA_X4_PENDING) | (o.ev & EXMTA_X4_X400);
-    xf->transfers = tr;
-    xf->n_transfers = n;
+    own = x400_to_fill(xf, pinfo->num);
+    own->messages = (guint16)(own->messages + o.messages);
+    own->reports = (guint16)(own->reports + o.reports);
+    own->probes = (guint16)(own->probes + o.probes);
+    own->ev = (own->ev & ~(guint32)EXMTA_X4_PENDING) | (o.ev & EXMTA_X4_X400);
+    own->transfers = tr;
+    own->n_transfers = n;
     return TRUE;
 }
 
 /* A later pass over a frame whose CR or session CONNECT the first pass
  * left unread: read it now, if this pass can show it, into the frame's own
- * records (unread: never shared). TRUE when it dissected. */
+ * records (an unread RFC1006 record is never shared). TRUE when it
+ * dissected. */
 static gboolean
 read_pending_names(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     exmta_rfc1006_frame_t *fd = (exmta_rfc1006_frame_t *)rfc1006_frame_of(pinfo);
+    const exmta_x400_frame_t *xf;
     exmta_x4_obs_t o;
 
-    if (!fd || !fd->unread || !fd->x400 || !names_shown(tree))
+    if (!fd || !fd->unread || !names_shown(tree))
+        return FALSE;
+    xf = x400_of(fd, pinfo->num);
+    if (!xf)
         return FALSE;
     exmta_x4_obs_init(&o);
     dissect_stock(tvb, pinfo, tree, (fd->unread & EXMTA_X400_READ_CONNECT) ? fd : NULL, &o, fd->unread, NULL, NULL);
@@ -765,7 +836,7 @@ read_pending_names(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
      * this frame (TCP hands over each PDU) */
     if ((fd->unread & EXMTA_X400_READ_CONNECT) && !(o.ev & EXMTA_X4_SES_CN))
         return TRUE;
-    exmta_x400_merge_names((exmta_x400_frame_t *)fd->x400, &o);
+    exmta_x400_merge_names(x400_to_fill(xf, pinfo->num), &o);
     fd->unread = 0;
     return TRUE;
 }
@@ -809,8 +880,9 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
             fd->nonstandard_port = detected_by == DETECTED_HEURISTIC && !port_in_exmta_range(port);
         }
         ctx.fd = fd;
+        ctx.tvb = tvb;
+        ctx.pinfo = pinfo;
         ctx.buf = tvb_get_ptr(tvb, 0, len);
-        ctx.frame_off = offset_in_frame(tvb, pinfo);
         ctx.dir = cmp_address(&pinfo->src, &pinfo->dst) < 0 ||
                   (addresses_equal(&pinfo->src, &pinfo->dst) && pinfo->srcport < pinfo->destport);
         exmta_rfc1006_walk(ctx.buf, len, note_tpdu, &ctx);
@@ -1118,14 +1190,15 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                 /* a reset that ends the session's X.400 association */
                 if (!cd->rst_noted && exmta_tcp_rst_seen(cd->tcpd)) {
                     exmta_x400_frame_t x4;
+                    exmta_x4_obs_t o;
 
                     cd->rst_noted = TRUE;
                     memset(&x4, 0, sizeof(x4));
-                    exmta_x4_obs_init(&x4.obs);
-                    x4.obs.ev = EXMTA_X4_RST;
-                    x4.obs.frame = pinfo->num;
-                    x4.obs.stream = exmta_tcp_stream_num(cd->tcpd);
-                    exmta_x400_assign(&x4, TRUE);
+                    exmta_x4_obs_init(&o);
+                    o.ev = EXMTA_X4_RST;
+                    o.frame = pinfo->num;
+                    o.stream = exmta_tcp_stream_num(cd->tcpd);
+                    exmta_x400_assign(&x4, &o, TRUE);
                     if (x4.assoc) {
                         tmp.x400 = (const exmta_x400_frame_t *)wmem_memdup(wmem_file_scope(), &x4, sizeof(x4));
                         if (!tmp.port)
@@ -1149,7 +1222,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         add_rfc1006_tree(tvb, pinfo, xtree, &et, fd);
         add_bind_tree(tvb, pinfo, xtree, &et, fd);
         queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port);
-        add_x400(tvb, pinfo, xtree, &et, fd->x400, fd->port, fd->detected_by);
+        add_x400(tvb, pinfo, xtree, &et, x400_of(fd, pinfo->num), fd->port, fd->detected_by);
     }
     if (tf && tf->x400)
         add_x400(tvb, pinfo, xtree, &et, tf->x400, tf->port, DETECTED_PORT_PREF);
@@ -1244,6 +1317,7 @@ forget_sessions(void)
     memset(&cap.first_pass, 0, sizeof(cap.first_pass));
     exmta_frameidx_clear(cap.rfc1006_frames);
     exmta_frameidx_clear(cap.tcp_frames);
+    exmta_frameidx_clear(cap.x400_frames);
     exmta_x400_forget();
 }
 
@@ -1256,6 +1330,8 @@ free_sessions(void)
     cap.rfc1006_frames = NULL;
     exmta_frameidx_free(cap.tcp_frames);
     cap.tcp_frames = NULL;
+    exmta_frameidx_free(cap.x400_frames);
+    cap.x400_frames = NULL;
 }
 
 /* (Re)register exmta on exactly the ports of exmta.tcp.port: called at
@@ -1373,6 +1449,7 @@ proto_register_exmta(void)
     cap.sessions = exmta_frame_flow_new(EXMTA_SESSION_CACHE_SLOTS);
     cap.rfc1006_frames = exmta_frameidx_new();
     cap.tcp_frames = exmta_frameidx_new();
+    cap.x400_frames = exmta_frameidx_new();
     register_init_routine(forget_sessions);
     register_cleanup_routine(forget_sessions);
     register_shutdown_routine(free_sessions);

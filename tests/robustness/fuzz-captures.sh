@@ -73,7 +73,9 @@ known_stock_assertion() {
 if [ "${1:-}" = "--one" ]; then
     cap=$2 seed=$3 idx=$4 work=$5 deadline=$6
     res=$work/res/$seed-$idx
-    if [ "$(date +%s)" -ge "$deadline" ]; then exit 0; fi
+    # past the budget: exit 3 tells GNU parallel (--halt soon,fail=1) to
+    # start no more of the jobs it has queued
+    if [ "$(date +%s)" -ge "$deadline" ]; then exit 3; fi
     base=$(basename "$cap"); base=${base%.gz}
     mut=$work/mut/$seed-$idx-$base
     case "$mut" in *.pcapng|*.pcap|*.cap) ;; *) mut=$mut.pcap ;; esac
@@ -182,8 +184,12 @@ jobs_gen() {
 
 if command -v parallel >/dev/null && [ "$FUZZ_JOBS" -gt 1 ]; then
     echo "fuzz-captures: GNU parallel, $FUZZ_JOBS jobs"
-    jobs_gen | parallel --will-cite -j "$FUZZ_JOBS" --colsep '\t' \
-        "$0" --one {1} {2} {3} "$work" "$deadline"
+    # jobs_gen queues seeds far ahead of the runs: without --halt every
+    # queued job would still start a shell after the deadline, only to exit
+    jobs_gen | parallel --will-cite --halt soon,fail=1 -j "$FUZZ_JOBS" --colsep '\t' \
+        "$0" --one {1} {2} {3} "$work" "$deadline" 2> "$work/parallel.err"
+    # its own words on that halt are not news; anything else is
+    grep -vE '^parallel: (This job failed:|Starting no more jobs)|--one .* [0-9]+$' "$work/parallel.err" >&2
 else
     echo "fuzz-captures: sequential (GNU parallel not installed or FUZZ_JOBS=1)"
     jobs_gen | while IFS=$'\t' read -r c s i; do

@@ -1254,7 +1254,6 @@ exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const add
 void
 exmta_x400_register(int proto)
 {
-    exmta_x4_obs_init(&says_nothing);
     static hf_register_info hf[] = {
         { &hf_assoc,
           { "X.400 association", "exmta.x400.assoc", FT_UINT32, BASE_DEC, NULL, 0x0,
@@ -1365,6 +1364,7 @@ exmta_x400_register(int proto)
     };
     expert_module_t *expert;
 
+    exmta_x4_obs_init(&says_nothing);
     proto_exmta_x400 = proto;
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

@@ -305,7 +305,7 @@ typedef struct {
     const guint8 *buf;          /* its bytes */
     guint dir;                  /* which way it goes (0 or 1, the same for every frame one way) */
     gboolean connect_phase;     /* a DT carries (part of) a session CONNECT, ACCEPT or REFUSE */
-    gboolean answer;            /* ... of which an ACCEPT or REFUSE, or one begun in an earlier frame */
+    gboolean answer;            /* ... of which a REFUSE, or an answer begun in an earlier frame */
     guint reads;                /* what stock's tree may say of the X.400 association (EXMTA_X400_READ_*) */
 } walk_ctx_t;
 
@@ -363,10 +363,15 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     if (cd->connect_pending ||
         si == EXMTA_SPDU_CONNECT || si == EXMTA_SPDU_ACCEPT || si == EXMTA_SPDU_REFUSE) {
         ctx->connect_phase = TRUE;
-        /* a CONNECT whole in this DT: the association's request, whether
-         * or not stock's tree is read (the model needs only that) */
+        /* A CONNECT whole in this DT: the association's request, whether
+         * or not stock's tree is read (the model needs only that). An
+         * ACCEPT whole in it: the association is accepted at every layer
+         * (a layer above that refuses makes the session REFUSE), so it too
+         * only names (responder, selectors) and needs no read to decide. */
         if (si == EXMTA_SPDU_CONNECT && eot && !cd->connect_pending)
             cap.first_pass.x400.ev |= EXMTA_X4_SES_CN;
+        else if (si == EXMTA_SPDU_ACCEPT && eot && !cd->connect_pending)
+            cap.first_pass.x400.ev |= EXMTA_X4_SES_AC;
         else
             ctx->answer = TRUE;
         cd->connect_pending = !eot;
@@ -832,9 +837,9 @@ read_pending_names(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         return FALSE;
     exmta_x4_obs_init(&o);
     dissect_stock(tvb, pinfo, tree, (fd->unread & EXMTA_X400_READ_CONNECT) ? fd : NULL, &o, fd->unread, NULL, NULL);
-    /* a CR is a frame of its own; a CONNECT may be in another call for
-     * this frame (TCP hands over each PDU) */
-    if ((fd->unread & EXMTA_X400_READ_CONNECT) && !(o.ev & EXMTA_X4_SES_CN))
+    /* a CR is a frame of its own; a CONNECT or ACCEPT may be in another
+     * call for this frame (TCP hands over each PDU) */
+    if ((fd->unread & EXMTA_X400_READ_CONNECT) && !(o.ev & (EXMTA_X4_SES_CN | EXMTA_X4_SES_AC)))
         return TRUE;
     exmta_x400_merge_names(x400_to_fill(xf, pinfo->num), &o);
     fd->unread = 0;
@@ -898,11 +903,12 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
             reads &= ~(guint)EXMTA_X400_READ_TRANSFER;
             cap.first_pass.x400.ev |= EXMTA_X4_PENDING;
         }
-        /* A request only names (TSAPs, selectors, context, MTA names,
-         * modes): the association needs no more of it than that it came
-         * (CR, SES_CN: the walk sees them), and what it names is read by the
-         * pass that shows the frame. An answer (accepted, refused and why)
-         * decides the association: always read. */
+        /* A request or an acceptance only names (TSAPs, selectors,
+         * context, MTA names, modes): the association needs no more of it
+         * than that it came (CR, SES_CN, SES_AC: the walk sees them), and
+         * what it names is read by the pass that shows the frame. Any other
+         * answer (a refusal and why, one in several DTs) decides the
+         * association: always read. */
         if ((reads == EXMTA_X400_READ_CR ||
              (reads == EXMTA_X400_READ_CONNECT && ctx.connect_phase && !ctx.answer)) &&
             !fd->unread && !names_shown(tree)) {

@@ -241,10 +241,10 @@ class X400Messages(unittest.TestCase):
 
 
 class X400ConnectRead(unittest.TestCase):
-    """What a COTP CR or session CONNECT names (TSAPs, selectors, dialogue
-    mode, initiator) is read on the first pass that can show its frame: a
-    plain first pass (tshark -2's, no tree, no listener) leaves it for the
-    next. Every way of looking at the frame gives what stock decodes in it:
+    """What a COTP CR, session CONNECT or session ACCEPT names (TSAPs,
+    selectors, dialogue mode, initiator, responder) is read on the first pass
+    that can show its frame: a plain first pass (tshark -2's, no tree, no
+    listener) leaves it for the next. Every way of looking at the frame gives what stock decodes in it:
     one pass and -2, -T fields (a visible tree on 4.0, walked) and a plain
     -Y (a tree that is not visible, primed; tshark -2's first pass then has
     a tree too)."""
@@ -259,12 +259,13 @@ class X400ConnectRead(unittest.TestCase):
              ("exmta.x400.calling_psap", "pres.calling_presentation_selector"),
              ("exmta.x400.called_psap", "pres.called_presentation_selector"),
              ("exmta.x400.dialogue_mode", "rtse.dialogueMode"),
-             ("exmta.x400.initiator", "p1.authenticated.initiator-name"))
+             ("exmta.x400.initiator", "p1.authenticated.initiator-name"),
+             ("exmta.x400.responder", "p1.authenticated.responder-name"))
 
     def test_every_mode_shows_what_stock_decodes(self):
         for name in self.CAPTURES:
             pcap = it.sample(name)
-            truth = it.fields(pcap, ["frame.number"] + [s for _, s in self.PAIRS], filt="cotp.type == 0x0e || ses.type == 13",
+            truth = it.fields(pcap, ["frame.number"] + [s for _, s in self.PAIRS], filt="cotp.type == 0x0e || ses.type == 13 || ses.type == 14",
                               stock=True)
             self.assertTrue(truth, name)
             connects = {r[0] for r in truth}
@@ -279,6 +280,9 @@ class X400ConnectRead(unittest.TestCase):
             # would have one too: once is enough):
             # frames whose CONNECT names an initiator MTA
             out = it.tshark(["-r", pcap, "-Y", "exmta.x400.initiator && exmta.x400.bind == 1"])
+            self.assertEqual([l.split()[0] for l in out.splitlines()], [r[0] for r in truth if r[-2]], name)
+            # frames whose ACCEPT names a responder MTA
+            out = it.tshark(["-r", pcap, "-Y", "exmta.x400.responder && exmta.x400.bind == 2"])
             self.assertEqual([l.split()[0] for l in out.splitlines()], [r[0] for r in truth if r[-1]], name)
 
 

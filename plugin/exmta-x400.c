@@ -1056,8 +1056,8 @@ gen(proto_item *ti)
     return ti;
 }
 
-static gboolean
-has_non_delivery(const exmta_x400_frame_t *xf)
+gboolean
+exmta_x400_has_non_delivery(const exmta_x400_frame_t *xf)
 {
     for (guint i = 0; i < xf->n_transfers; i++)
         for (guint k = 0; k < xf->transfers[i].n_rr; k++)
@@ -1117,6 +1117,12 @@ add_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x4_t
     }
 }
 
+gboolean
+exmta_x400_tapped(void)
+{
+    return have_tap_listener(x400_tap);
+}
+
 /* what a frame says when it says nothing but events and counts */
 static exmta_x4_obs_t says_nothing;
 
@@ -1132,8 +1138,7 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
     if (!xf->assoc)
         return;
     /* without a tree only the expert infos matter */
-    if (!tree && !xf->refused_by && xf->end != EXMTA_X4_END_ABORT && xf->end != EXMTA_X4_END_RST &&
-        xf->start_seen && !has_non_delivery(xf))
+    if (!tree && !exmta_x400_frame_warns(xf))
         return;
     if (tree) {
         ti = gen(proto_tree_add_uint(exmta_frame_tree_post(tvb, pinfo, tree, et), hf_assoc, tvb, 0, 0, xf->assoc));
@@ -1217,7 +1222,7 @@ exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const add
     exmta_x400_tap_t *t;
     gboolean found;
 
-    if (!xf || !xf->assoc || !have_tap_listener(x400_tap))
+    if (!xf || !xf->assoc || !exmta_x400_tapped())
         return;
     t = wmem_new(pinfo->pool, exmta_x400_tap_t);
     t->obs = xf->said ? *xf->said : says_nothing;

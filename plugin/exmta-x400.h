@@ -88,6 +88,20 @@ gboolean exmta_x400_wanted(void);
  * none. */
 void exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean rst_only);
 
+/* One of the frame's reports says a recipient was not delivered to. */
+gboolean exmta_x400_has_non_delivery(const exmta_x400_frame_t *xf);
+/* The frame has an expert info to add even without a tree (a refusal, an
+ * abort, a reset, a set-up not in the capture, a non-delivery). Inline: it
+ * is asked for every frame of an association. */
+static inline gboolean
+exmta_x400_frame_warns(const exmta_x400_frame_t *xf)
+{
+    return xf->assoc && (xf->refused_by || xf->end == EXMTA_X4_END_ABORT || xf->end == EXMTA_X4_END_RST ||
+                         !xf->start_seen || (xf->n_transfers && exmta_x400_has_non_delivery(xf)));
+}
+/* The exmta.x400 tap has a listener. */
+gboolean exmta_x400_tapped(void);
+
 /* The items, expert infos and tap record of a frame. */
 void exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et,
                            const exmta_x400_frame_t *xf);

@@ -168,6 +168,8 @@ typedef struct exmta_rfc1006_frame {
      * them (read_pending_names). Such a record is never shared with
      * another frame. */
     guint8 unread;
+    /* The frame has an X.400 record of its own (x400_of). */
+    guint8 x400_own;
     exmta_conv_t *conv;         /* the session's record (file scope, like this) */
     /* The X.400 association's view of the frames that show nothing of it
      * (file scope); a frame that shows something has a record of its own
@@ -456,6 +458,14 @@ add_uint_at(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 pos, guint32 value)
     return ti;
 }
 
+/* The frame's RFC1006 record has an expert info to add even without a
+ * tree. */
+static gboolean
+rfc1006_warns(const exmta_rfc1006_frame_t *fd)
+{
+    return fd->nonstandard_port || fd->tpkt_reserved || fd->has_dr || fd->bind == EXMTA_SUM_BIND_REFUSED;
+}
+
 static void
 add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **etp,
                  const exmta_rfc1006_frame_t *fd)
@@ -466,7 +476,7 @@ add_rfc1006_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree
     /* Expert info is added even without a tree: tshark -z expert and the
      * Expert Information dialog rely on it. Without a tree nothing else is
      * needed, and most RFC1006 frames have no expert info at all. */
-    if (!tree && !fd->nonstandard_port && !fd->tpkt_reserved && !fd->has_dr)
+    if (!tree && !rfc1006_warns(fd))
         return;
     et = exmta_frame_tree_post(tvb, pinfo, tree, etp);
     if (proto_field_is_referenced(tree, hf_rfc1006))
@@ -585,9 +595,7 @@ x400_to_fill(const exmta_x400_frame_t *xf, guint32 num)
 static const exmta_x400_frame_t *
 x400_of(const exmta_rfc1006_frame_t *fd, guint32 num)
 {
-    const exmta_x400_frame_t *own = (const exmta_x400_frame_t *)exmta_frameidx_get(cap.x400_frames, num);
-
-    return own ? own : fd->x400;
+    return fd->x400_own ? (const exmta_x400_frame_t *)exmta_frameidx_get(cap.x400_frames, num) : fd->x400;
 }
 
 /* A record that names nothing of its own frame: one the session's other
@@ -595,7 +603,8 @@ x400_of(const exmta_rfc1006_frame_t *fd, guint32 num)
 static gboolean
 plain_record(const exmta_rfc1006_frame_t *rec)
 {
-    return !rec->unread && !rec->bind && !rec->initiator && !rec->responder && !rec->has_dr && !rec->tpkt_reserved;
+    return !rec->unread && !rec->x400_own && !rec->bind && !rec->initiator && !rec->responder && !rec->has_dr &&
+           !rec->tpkt_reserved;
 }
 
 static exmta_rfc1006_frame_t *
@@ -609,8 +618,10 @@ keep_first_pass_frame(void)
     if (!cap.first_pass.num || cap.first_pass.kept)
         return cap.first_pass.fd;
     own = keep_x400(rec);
-    if (own)
+    if (own) {
         exmta_frameidx_set(cap.x400_frames, cap.first_pass.num, (gpointer)own);
+        rec->x400_own = TRUE;
+    }
     if (rec->unread)
         kept = (exmta_rfc1006_frame_t *)wmem_memdup(wmem_file_scope(), rec, sizeof(*rec));
     else if (cd->plain_rec && cd->plain_rec != cd->last_rec && memcmp(cd->plain_rec, rec, sizeof(*rec)) == 0)
@@ -1225,10 +1236,17 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
     xtree = (fd || tf) && tree_shows_exmta(tree) ? tree : NULL;
     if (fd) {
-        add_rfc1006_tree(tvb, pinfo, xtree, &et, fd);
-        add_bind_tree(tvb, pinfo, xtree, &et, fd);
-        queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port);
-        add_x400(tvb, pinfo, xtree, &et, x400_of(fd, pinfo->num), fd->port, fd->detected_by);
+        const exmta_x400_frame_t *xf = x400_of(fd, pinfo->num);
+
+        /* Most frames of a plain read: nothing to show, to tap or to warn
+         * of. Calling each part to find that costs more than asking. */
+        if (xtree || rfc1006_warns(fd) || (xf && exmta_x400_frame_warns(xf)) || exmta_tap_wanted() ||
+            exmta_x400_tapped()) {
+            add_rfc1006_tree(tvb, pinfo, xtree, &et, fd);
+            add_bind_tree(tvb, pinfo, xtree, &et, fd);
+            queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port);
+            add_x400(tvb, pinfo, xtree, &et, xf, fd->port, fd->detected_by);
+        }
     }
     if (tf && tf->x400)
         add_x400(tvb, pinfo, xtree, &et, tf->x400, tf->port, DETECTED_PORT_PREF);

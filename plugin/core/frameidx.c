@@ -3,32 +3,45 @@
  */
 #include "frameidx.h"
 
-struct exmta_frameidx {
-    GArray *frames;             /* guint32, strictly increasing */
-    GPtrArray *values;          /* values->pdata[i] belongs to frames[i] */
-};
+#include <string.h>
 
-static void
-new_arrays(exmta_frameidx_t *fi)
-{
-    fi->frames = g_array_new(FALSE, FALSE, sizeof(guint32));
-    fi->values = g_ptr_array_new();
-}
+/* Two arrays of its own rather than a GArray and a GPtrArray: an append,
+ * once a frame, is a few instructions here instead of two calls into GLib
+ * (and their code, which Wireshark's own work between two frames evicts
+ * from the instruction cache). */
+struct exmta_frameidx {
+    guint32 *frames;            /* strictly increasing */
+    gpointer *values;           /* values[i] belongs to frames[i] */
+    guint len, cap;
+};
 
 static void
 free_arrays(exmta_frameidx_t *fi)
 {
-    g_array_free(fi->frames, TRUE);
-    g_ptr_array_free(fi->values, TRUE);
+    g_free(fi->frames);
+    g_free(fi->values);
+    fi->frames = NULL;
+    fi->values = NULL;
+    fi->len = fi->cap = 0;
+}
+
+/* room for one more */
+static void
+grow(exmta_frameidx_t *fi)
+{
+    guint cap = fi->cap ? fi->cap * 2 : 1024;
+
+    if (cap <= fi->cap)
+        g_error("exmta_frameidx: more than %u frames", fi->cap);
+    fi->frames = g_renew(guint32, fi->frames, cap);
+    fi->values = g_renew(gpointer, fi->values, cap);
+    fi->cap = cap;
 }
 
 exmta_frameidx_t *
 exmta_frameidx_new(void)
 {
-    exmta_frameidx_t *fi = g_new0(exmta_frameidx_t, 1);
-
-    new_arrays(fi);
-    return fi;
+    return g_new0(exmta_frameidx_t, 1);
 }
 
 void
@@ -45,21 +58,18 @@ exmta_frameidx_clear(exmta_frameidx_t *fi)
 {
     if (!fi)
         return;
-    /* new arrays rather than a length of 0: a large file's index is freed */
+    /* freed rather than a length of 0: a large file's index goes */
     free_arrays(fi);
-    new_arrays(fi);
 }
 
-/* The position of the first frame >= frame. */
 static guint
 lower_bound(const exmta_frameidx_t *fi, guint32 frame)
 {
-    const guint32 *f = (const guint32 *)(void *)fi->frames->data;
-    guint lo = 0, hi = fi->frames->len;
+    guint lo = 0, hi = fi->len;
 
     while (lo < hi) {
         guint mid = lo + (hi - lo) / 2;
-        if (f[mid] < frame)
+        if (fi->frames[mid] < frame)
             lo = mid + 1;
         else
             hi = mid;
@@ -74,19 +84,27 @@ exmta_frameidx_set(exmta_frameidx_t *fi, guint32 frame, gpointer value)
 
     if (!fi || !value)
         return;
-    n = fi->frames->len;
-    if (n == 0 || g_array_index(fi->frames, guint32, n - 1) < frame) {
-        g_array_append_val(fi->frames, frame);
-        g_ptr_array_add(fi->values, value);
+    n = fi->len;
+    if (n == 0 || fi->frames[n - 1] < frame) {
+        if (n == fi->cap)
+            grow(fi);
+        fi->frames[n] = frame;
+        fi->values[n] = value;
+        fi->len = n + 1;
         return;
     }
     i = lower_bound(fi, frame);
-    if (g_array_index(fi->frames, guint32, i) == frame) {
-        fi->values->pdata[i] = value;
+    if (fi->frames[i] == frame) {
+        fi->values[i] = value;
         return;
     }
-    g_array_insert_val(fi->frames, i, frame);
-    g_ptr_array_insert(fi->values, (gint)i, value);
+    if (n == fi->cap)
+        grow(fi);
+    memmove(fi->frames + i + 1, fi->frames + i, (n - i) * sizeof(*fi->frames));
+    memmove(fi->values + i + 1, fi->values + i, (n - i) * sizeof(*fi->values));
+    fi->frames[i] = frame;
+    fi->values[i] = value;
+    fi->len = n + 1;
 }
 
 gpointer
@@ -94,20 +112,20 @@ exmta_frameidx_get(const exmta_frameidx_t *fi, guint32 frame)
 {
     guint i;
 
-    if (!fi || fi->frames->len == 0)
+    if (!fi || fi->len == 0)
         return NULL;
     /* the first pass asks for the frame it has just added, or a later one */
-    i = fi->frames->len - 1;
-    if (g_array_index(fi->frames, guint32, i) <= frame)
-        return g_array_index(fi->frames, guint32, i) == frame ? fi->values->pdata[i] : NULL;
+    i = fi->len - 1;
+    if (fi->frames[i] <= frame)
+        return fi->frames[i] == frame ? fi->values[i] : NULL;
     i = lower_bound(fi, frame);
-    if (i < fi->frames->len && g_array_index(fi->frames, guint32, i) == frame)
-        return fi->values->pdata[i];
+    if (i < fi->len && fi->frames[i] == frame)
+        return fi->values[i];
     return NULL;
 }
 
 guint
 exmta_frameidx_count(const exmta_frameidx_t *fi)
 {
-    return fi ? fi->frames->len : 0;
+    return fi ? fi->len : 0;
 }

@@ -56,11 +56,43 @@ test_out_of_order_and_replace(void)
     exmta_frameidx_free(fi);
 }
 
+/* Past several reallocations of the arrays, in order and inserted. */
+static void
+test_grows(void)
+{
+    exmta_frameidx_t *fi = exmta_frameidx_new();
+    GRand *r = g_rand_new_with_seed(1006);
+    static gpointer want[20001];
+
+    for (guint f = 2; f <= 20000; f += 2) {
+        exmta_frameidx_set(fi, f, &vals[f % 1000]);
+        want[f] = &vals[f % 1000];
+    }
+    g_assert_cmpuint(exmta_frameidx_count(fi), ==, 10000);
+    for (guint i = 0; i < 5000; i++) {
+        guint f = (guint)g_rand_int_range(r, 1, 20001) | 1u;
+        if (f > 20000)
+            continue;
+        exmta_frameidx_set(fi, f, &vals[i % 1000]);
+        want[f] = &vals[i % 1000];
+    }
+    guint n = 0;
+    for (guint f = 0; f <= 20000; f++) {
+        g_assert_true(exmta_frameidx_get(fi, f) == want[f]);
+        n += want[f] != NULL;
+    }
+    g_assert_cmpuint(exmta_frameidx_count(fi), ==, n);
+    g_assert_cmpuint(n, >, 13000);
+    g_rand_free(r);
+    exmta_frameidx_free(fi);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/frameidx/in_order", test_in_order);
     g_test_add_func("/frameidx/out_of_order_and_replace", test_out_of_order_and_replace);
+    g_test_add_func("/frameidx/grows", test_grows);
     return g_test_run();
 }

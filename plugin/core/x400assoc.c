@@ -9,23 +9,6 @@
 #include "render.h"
 #include "rfc1006.h"
 
-void
-exmta_x4_obs_init(exmta_x4_obs_t *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->pres_mode = o->dialogue_mode = -1;
-    o->bind_error = o->ses_reason = o->pres_reason = o->acse_result = o->acse_abort_source = -1;
-    o->rtse_refuse = o->rtse_abort = o->dr_reason = -1;
-}
-
-gboolean
-exmta_x4_obs_empty(const exmta_x4_obs_t *o)
-{
-    return !(o->ev & ~(guint32)EXMTA_X4_PENDING) && !o->messages && !o->probes && !o->reports && !o->calling_tsap && !o->called_tsap &&
-           !o->calling_ssap && !o->called_ssap && !o->calling_psap && !o->called_psap && !o->app_context &&
-           !o->initiator && !o->responder && o->pres_mode < 0 && o->dialogue_mode < 0;
-}
-
 gboolean
 exmta_x4_obs_says(const exmta_x4_obs_t *o)
 {

@@ -13,6 +13,8 @@
 #ifndef EXMTA_X400ASSOC_H
 #define EXMTA_X400ASSOC_H
 
+#include <string.h>
+
 #include <glib.h>
 
 /* What a frame showed (exmta_x4_obs_t.ev), one bit per fact. */
@@ -107,11 +109,26 @@ typedef struct {
     guint16 messages, probes, reports;          /* P1 transfers in this frame */
 } exmta_x4_obs_t;
 
-/* An observation with every integer "not carried". */
-void exmta_x4_obs_init(exmta_x4_obs_t *o);
+/* An observation with every integer "not carried". Inline, as
+ * exmta_x4_obs_empty: the shell asks both on every frame of a session. */
+static inline void
+exmta_x4_obs_init(exmta_x4_obs_t *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->pres_mode = o->dialogue_mode = -1;
+    o->bind_error = o->ses_reason = o->pres_reason = o->acse_result = o->acse_abort_source = -1;
+    o->rtse_refuse = o->rtse_abort = o->dr_reason = -1;
+}
+
 /* The frame showed nothing of the association but its bytes (a transfer
  * not read yet, EXMTA_X4_PENDING, shows nothing either). */
-gboolean exmta_x4_obs_empty(const exmta_x4_obs_t *o);
+static inline gboolean
+exmta_x4_obs_empty(const exmta_x4_obs_t *o)
+{
+    return !(o->ev & ~(guint32)EXMTA_X4_PENDING) && !o->messages && !o->probes && !o->reports && !o->calling_tsap &&
+           !o->called_tsap && !o->calling_ssap && !o->called_ssap && !o->calling_psap && !o->called_psap &&
+           !o->app_context && !o->initiator && !o->responder && o->pres_mode < 0 && o->dialogue_mode < 0;
+}
 /* It carries more than its events and counts: a name, a mode or a reason
  * (what exmta_x4_obs_init leaves unset, but for the frame's identity:
  * frame, time, stream, association, direction, bytes, ends, found_by). */

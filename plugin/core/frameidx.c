@@ -25,14 +25,13 @@ free_arrays(exmta_frameidx_t *fi)
     fi->len = fi->cap = 0;
 }
 
-/* room for one more */
+/* Room for one more. Doubling stops short of overflow; GLib aborts on a
+ * failed allocation long before (as a GArray does). */
 static void
 grow(exmta_frameidx_t *fi)
 {
-    guint cap = fi->cap ? fi->cap * 2 : 1024;
+    guint cap = !fi->cap ? 1024 : fi->cap > G_MAXUINT / 2 ? G_MAXUINT : fi->cap * 2;
 
-    if (cap <= fi->cap)
-        g_error("exmta_frameidx: more than %u frames", fi->cap);
     fi->frames = g_renew(guint32, fi->frames, cap);
     fi->values = g_renew(gpointer, fi->values, cap);
     fi->cap = cap;

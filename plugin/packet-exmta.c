@@ -19,6 +19,7 @@
 #include "exmta-x400.h"
 
 #include <epan/prefs.h>
+#include <epan/prefs-int.h>
 #include <epan/conversation.h>
 #include <epan/epan_dissect.h>
 #include <epan/exceptions.h>
@@ -205,6 +206,14 @@ static struct {
      * starts (a preference change redissects, which starts it again): a
      * lookup by name costs more than the rest of the per-frame work. */
     guint8 tpkt_port_bits[EXMTA_PORT_BITS];
+    /* TCP asks a conversation's dissector before anything else, then,
+     * with "try heuristic sub-dissectors first", its heuristics, then its
+     * port table. A session found by port is pinned to exmta as its
+     * conversation's dissector, which spares TCP the port lookups on every
+     * later frame, unless heuristics go first: then it must be asked for
+     * by port, as stock TPKT on 102 is, for the heuristics to get the same
+     * first go as with stock. Read with the TPKT ports. */
+    gboolean pin_port_sessions;
     /* Session records by directed flow (exmta_frame_flow_get): on the first
      * pass most frames of a session find their record without a
      * conversation lookup. */
@@ -247,7 +256,11 @@ port_in_tpkt_range(guint16 port)
 static void
 read_tpkt_ports(void)
 {
+    module_t *tcp = prefs_find_module("tcp");
+    pref_t *heur_first = tcp ? prefs_find_preference(tcp, "try_heuristic_first") : NULL;
+
     exmta_fill_port_bits(cap.tpkt_port_bits, prefs_get_range_value("tpkt", "tcp.port"));
+    cap.pin_port_sessions = heur_first && !prefs_get_bool_value(heur_first, pref_current);
 }
 
 /* Whether this frame went through a protocol: proto_is_frame_protocol()
@@ -877,16 +890,16 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
          * PDU it completes): the conversation is looked up only once. */
         fd = rfc1006_frame_of(pinfo);
         if (!fd) {
-            /* No conversation dissector for a session found by port: TCP
-             * then asks its port table for every frame, as for stock TPKT
-             * on 102, and "try heuristic sub-dissectors first" gives the
-             * heuristics the same first go as stock does. */
+            /* A session found by port: pinned to exmta unless heuristics
+             * go first (cap.pin_port_sessions). */
             if (!cd)
                 cd = session_of(pinfo, TRUE);
             if (!cd->first_frame) {
                 cd->first_frame = pinfo->num;
                 cd->detected_by = detected_by;
                 cd->port = port;
+                if (detected_by == DETECTED_PORT_PREF && cap.pin_port_sessions)
+                    conversation_set_dissector(cd->conv, exmta_port_handle);
             }
             fd = new_first_pass_frame(pinfo);
             fd->conv = cd;

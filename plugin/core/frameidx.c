@@ -85,22 +85,20 @@ exmta_frameidx_set(exmta_frameidx_t *fi, guint32 frame, gpointer value)
         return;
     n = fi->len;
     if (n == 0 || fi->frames[n - 1] < frame) {
-        if (n == fi->cap)
-            grow(fi);
-        fi->frames[n] = frame;
-        fi->values[n] = value;
-        fi->len = n + 1;
-        return;
-    }
-    i = lower_bound(fi, frame);
-    if (fi->frames[i] == frame) {
-        fi->values[i] = value;
-        return;
+        i = n;                  /* an append: the first pass, every frame */
+    } else {
+        i = lower_bound(fi, frame);
+        if (fi->frames[i] == frame) {
+            fi->values[i] = value;
+            return;
+        }
     }
     if (n == fi->cap)
         grow(fi);
-    memmove(fi->frames + i + 1, fi->frames + i, (n - i) * sizeof(*fi->frames));
-    memmove(fi->values + i + 1, fi->values + i, (n - i) * sizeof(*fi->values));
+    if (i < n) {
+        memmove(fi->frames + i + 1, fi->frames + i, (n - i) * sizeof(*fi->frames));
+        memmove(fi->values + i + 1, fi->values + i, (n - i) * sizeof(*fi->values));
+    }
     fi->frames[i] = frame;
     fi->values[i] = value;
     fi->len = n + 1;

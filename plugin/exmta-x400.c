@@ -801,7 +801,7 @@ exmta_x400_wanted(void)
      * which may come after exmta's handoff (find_tap_id: 0, not found) */
     if (expert_tap <= 0)
         expert_tap = find_tap_id("expert");
-    return have_tap_listener(x400_tap) || (expert_tap > 0 && have_tap_listener(expert_tap));
+    return exmta_x400_tapped() || (expert_tap > 0 && have_tap_listener(expert_tap));
 }
 
 void

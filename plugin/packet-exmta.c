@@ -212,7 +212,7 @@ static struct {
      * conversation's dissector, which spares TCP the port lookups on every
      * later frame, unless heuristics go first: then it must be asked for
      * by port, as stock TPKT on 102 is, for the heuristics to get the same
-     * first go as with stock. Read with the TPKT ports. */
+     * first go as with stock. Read with the TPKT ports (read_stock_prefs). */
     gboolean pin_port_sessions;
     /* Session records by directed flow (exmta_frame_flow_get): on the first
      * pass most frames of a session find their record without a
@@ -254,7 +254,7 @@ port_in_tpkt_range(guint16 port)
 }
 
 static void
-read_tpkt_ports(void)
+read_stock_prefs(void)
 {
     module_t *tcp = prefs_find_module("tcp");
     pref_t *heur_first = tcp ? prefs_find_preference(tcp, "try_heuristic_first") : NULL;
@@ -1350,7 +1350,7 @@ foreach_port(const range_t *r, void (*fn)(guint32 port, gpointer user_data), gpo
 static void
 forget_sessions(void)
 {
-    read_tpkt_ports();
+    read_stock_prefs();
     memset(&cap.first_pass, 0, sizeof(cap.first_pass));
     exmta_frameidx_clear(cap.rfc1006_frames);
     exmta_frameidx_clear(cap.tcp_frames);

@@ -244,10 +244,10 @@ class X400ConnectRead(unittest.TestCase):
     """What a COTP CR, session CONNECT or session ACCEPT names (TSAPs,
     selectors, dialogue mode, initiator, responder) is read on the first pass
     that can show its frame: a plain first pass (tshark -2's, no tree, no
-    listener) leaves it for the next. Every way of looking at the frame gives what stock decodes in it:
-    one pass and -2, -T fields (a visible tree on 4.0, walked) and a plain
-    -Y (a tree that is not visible, primed; tshark -2's first pass then has
-    a tree too)."""
+    listener) leaves it for the next. Every way of looking at the frame gives
+    what stock decodes in it: one pass and -2, -T fields (a visible tree on
+    4.0, walked) and a plain -Y (a tree that is not visible, primed; tshark
+    -2's first pass then has a tree too)."""
 
     CAPTURES = ("x400-abort-provider.pcap", "x400-refused-rtse-dialogue.pcap", "x400-two-associations.pcap",
                 "x400-x410-mode.pcap")
@@ -265,8 +265,8 @@ class X400ConnectRead(unittest.TestCase):
     def test_every_mode_shows_what_stock_decodes(self):
         for name in self.CAPTURES:
             pcap = it.sample(name)
-            truth = it.fields(pcap, ["frame.number"] + [s for _, s in self.PAIRS], filt="cotp.type == 0x0e || ses.type == 13 || ses.type == 14",
-                              stock=True)
+            truth = it.fields(pcap, ["frame.number"] + [s for _, s in self.PAIRS],
+                              filt="cotp.type == 0x0e || ses.type == 13 || ses.type == 14", stock=True)
             self.assertTrue(truth, name)
             connects = {r[0] for r in truth}
             for extra in ([], ["-2"]):
@@ -279,11 +279,13 @@ class X400ConnectRead(unittest.TestCase):
             # a plain -Y, a tree that is not visible (with -2 the first pass
             # would have one too: once is enough):
             # frames whose CONNECT names an initiator MTA
+            names = ["frame.number"] + [e for e, _ in self.PAIRS]
+            initiator, responder = names.index("exmta.x400.initiator"), names.index("exmta.x400.responder")
             out = it.tshark(["-r", pcap, "-Y", "exmta.x400.initiator && exmta.x400.bind == 1"])
-            self.assertEqual([l.split()[0] for l in out.splitlines()], [r[0] for r in truth if r[-2]], name)
+            self.assertEqual([l.split()[0] for l in out.splitlines()], [r[0] for r in truth if r[initiator]], name)
             # frames whose ACCEPT names a responder MTA
             out = it.tshark(["-r", pcap, "-Y", "exmta.x400.responder && exmta.x400.bind == 2"])
-            self.assertEqual([l.split()[0] for l in out.splitlines()], [r[0] for r in truth if r[-1]], name)
+            self.assertEqual([l.split()[0] for l in out.splitlines()], [r[0] for r in truth if r[responder]], name)
 
 
 class ContinuedTsdus(unittest.TestCase):

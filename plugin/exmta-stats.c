@@ -398,16 +398,8 @@ static EXMTA_TAP_PACKET_CB(table_packet)
 }
 
 void
-exmta_stats_register(void)
+exmta_stats_register_tables(void)
 {
-    static stat_tap_ui endpoints_ui = {
-        REGISTER_STAT_GROUP_GENERIC,
-        TABLE_TITLE,
-        ENDPOINTS_CLI,
-        endpoints_init,
-        0,
-        NULL,
-    };
     static stat_tap_table_ui table_ui = {
         REGISTER_PACKET_STAT_GROUP_UNSORTED,
         TABLE_TITLE,
@@ -424,6 +416,23 @@ exmta_stats_register(void)
         0,
     };
 
+    register_stat_tap_table_ui(&table_ui);
+    table_ui_registered = &table_ui;
+    register_cleanup_routine(table_model_cleanup);
+    register_shutdown_routine(table_shutdown);
+}
+
+void
+exmta_stats_register(void)
+{
+    static stat_tap_ui endpoints_ui = {
+        REGISTER_STAT_GROUP_GENERIC,
+        TABLE_TITLE,
+        ENDPOINTS_CLI,
+        endpoints_init,
+        0,
+        NULL,
+    };
     static stat_tap_ui sessions_ui = {
         REGISTER_STAT_GROUP_GENERIC,
         "Exchange MTA Sessions",
@@ -435,8 +444,4 @@ exmta_stats_register(void)
 
     register_stat_tap_ui(&endpoints_ui, NULL);
     register_stat_tap_ui(&sessions_ui, NULL);
-    register_stat_tap_table_ui(&table_ui);
-    table_ui_registered = &table_ui;
-    register_cleanup_routine(table_model_cleanup);
-    register_shutdown_routine(table_shutdown);
 }

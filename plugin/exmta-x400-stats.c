@@ -399,16 +399,8 @@ static EXMTA_TAP_PACKET_CB(msgs_table_packet)
 }
 
 void
-exmta_x400_stats_register(void)
+exmta_x400_stats_register_tables(void)
 {
-    static stat_tap_ui assoc_ui = {
-        REGISTER_STAT_GROUP_GENERIC,
-        ASSOC_TITLE,
-        ASSOC_CLI,
-        assoc_init,
-        0,
-        NULL,
-    };
     static stat_tap_table_ui table_ui = {
         REGISTER_PACKET_STAT_GROUP_UNSORTED,
         ASSOC_TITLE,
@@ -423,23 +415,6 @@ exmta_x400_stats_register(void)
         G_N_ELEMENTS(table_params), table_params,
         NULL,
         0,
-    };
-
-    for (int c = 0; c < EXMTA_X4_NCOLS; c++) {
-        gboolean num = exmta_x4_col_numeric(c) && c != 9;
-
-        table_fields[c].type = c == 9 ? TABLE_ITEM_FLOAT : num ? TABLE_ITEM_UINT : TABLE_ITEM_STRING;
-        table_fields[c].align = num || c == 9 ? TAP_ALIGN_RIGHT : TAP_ALIGN_LEFT;
-        table_fields[c].column_name = exmta_x4_columns[c];
-        table_fields[c].field_format = c == 9 ? "%.6f" : num ? "%u" : "%s";
-    }
-    static stat_tap_ui msgs_ui = {
-        REGISTER_STAT_GROUP_GENERIC,
-        MSGS_TITLE,
-        MSGS_CLI,
-        msgs_init,
-        0,
-        NULL,
     };
     static stat_tap_table_ui msgs_table_ui = {
         REGISTER_PACKET_STAT_GROUP_UNSORTED,
@@ -457,6 +432,14 @@ exmta_x400_stats_register(void)
         0,
     };
 
+    for (int c = 0; c < EXMTA_X4_NCOLS; c++) {
+        gboolean num = exmta_x4_col_numeric(c) && c != 9;
+
+        table_fields[c].type = c == 9 ? TABLE_ITEM_FLOAT : num ? TABLE_ITEM_UINT : TABLE_ITEM_STRING;
+        table_fields[c].align = num || c == 9 ? TAP_ALIGN_RIGHT : TAP_ALIGN_LEFT;
+        table_fields[c].column_name = exmta_x4_columns[c];
+        table_fields[c].field_format = c == 9 ? "%.6f" : num ? "%u" : "%s";
+    }
     for (int c = 0; c < EXMTA_X4_MSG_NCOLS; c++) {
         gboolean num = exmta_x4_msg_col_numeric(c);
 
@@ -465,14 +448,36 @@ exmta_x400_stats_register(void)
         msgs_fields[c].column_name = exmta_x4_msg_columns[c];
         msgs_fields[c].field_format = num ? "%u" : "%s";
     }
-    register_stat_tap_ui(&msgs_ui, NULL);
     register_stat_tap_table_ui(&msgs_table_ui);
     msgs_ui_registered = &msgs_table_ui;
     register_cleanup_routine(msgs_model_cleanup);
     register_shutdown_routine(msgs_shutdown);
-    register_stat_tap_ui(&assoc_ui, NULL);
     register_stat_tap_table_ui(&table_ui);
     table_ui_registered = &table_ui;
     register_cleanup_routine(table_model_cleanup);
     register_shutdown_routine(table_shutdown);
+}
+
+void
+exmta_x400_stats_register(void)
+{
+    static stat_tap_ui assoc_ui = {
+        REGISTER_STAT_GROUP_GENERIC,
+        ASSOC_TITLE,
+        ASSOC_CLI,
+        assoc_init,
+        0,
+        NULL,
+    };
+    static stat_tap_ui msgs_ui = {
+        REGISTER_STAT_GROUP_GENERIC,
+        MSGS_TITLE,
+        MSGS_CLI,
+        msgs_init,
+        0,
+        NULL,
+    };
+
+    register_stat_tap_ui(&msgs_ui, NULL);
+    register_stat_tap_ui(&assoc_ui, NULL);
 }

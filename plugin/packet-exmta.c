@@ -11,6 +11,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "packet-exmta.h"
+#include "exmta-stats.h"
+#include "exmta-x400-stats.h"
 #include "exmta-frame.h"
 #include "exmta-epm.h"
 #include "exmta-epm-nobind.h"
@@ -1481,6 +1483,10 @@ proto_register_exmta(void)
     exmta_uat_register(module);
     exmta_frame_register(proto_exmta, ett_exmta, module);
     exmta_x400_register(proto_exmta);
+    /* the Statistics tables belong to the protocol, as stock's do, so
+     * sharkd, which registers no tap plugins, has them too */
+    exmta_stats_register_tables();
+    exmta_x400_stats_register_tables();
     rfc1006_labels = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
     replaced_handles = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
     cap.sessions = exmta_frame_flow_new(EXMTA_SESSION_CACHE_SLOTS);

@@ -180,6 +180,12 @@ static tap_param table_params[] = {
 
 static exmta_x4_model_t *table_model;
 static stat_tap_table_ui *table_ui_registered;
+/* The rows can fall in number: an association that turns out to carry
+ * another RFC1006 user (MMS, S7comm) leaves the table. The GUI keeps a
+ * pointer to every row it has drawn (a long retap draws before it ends),
+ * so a row that falls off is emptied and kept here, last off first, until
+ * the table is reset; the next row at its place reuses it. */
+static GPtrArray *spare_rows;
 
 static void
 table_model_cleanup(void)
@@ -197,6 +203,9 @@ table_shutdown(void)
         g_array_free(table_ui_registered->tables, TRUE);
         table_ui_registered->tables = NULL;
     }
+    if (spare_rows)
+        g_ptr_array_free(spare_rows, TRUE);
+    spare_rows = NULL;
 }
 
 static void
@@ -221,6 +230,8 @@ table_reset(stat_tap_table *table)
     g_free(table->elements);
     table->elements = NULL;
     table->num_elements = 0;
+    if (spare_rows)
+        g_ptr_array_set_size(spare_rows, 0);
     exmta_x4_model_reset(table_model);
 }
 
@@ -260,10 +271,36 @@ table_set_row(stat_tap_table *table, guint idx, const exmta_x4_assoc_t *a)
             items[c].value.string_value = g_strdup(v ? v : "");
         g_free(v);
     }
-    if (idx < table->num_elements)
+    if (idx < table->num_elements) {
         for (guint c = 0; c < EXMTA_X4_NCOLS; c++)
             table_free_item(table, idx, c, stat_tap_get_field_data(table, idx, c));
+    } else if (idx == table->num_elements && spare_rows && spare_rows->len) {
+        table->elements = (stat_tap_table_item_type **)g_realloc(table->elements,
+                                                                 sizeof(*table->elements) * (idx + 1));
+        table->elements[idx] = (stat_tap_table_item_type *)g_ptr_array_steal_index(spare_rows, spare_rows->len - 1);
+        table->num_elements = idx + 1;
+    }
     stat_tap_init_table_row(table, idx, EXMTA_X4_NCOLS, items);
+}
+
+/* The table shows n rows: the ones past n are emptied and kept (spare_rows). */
+static void
+table_keep_rows(stat_tap_table *table, guint n)
+{
+    if (!spare_rows)
+        spare_rows = g_ptr_array_new_with_free_func(g_free);
+    while (table->num_elements > n) {
+        guint i = table->num_elements - 1;
+
+        for (guint c = 0; c < table->num_fields; c++) {
+            stat_tap_table_item_type *f = stat_tap_get_field_data(table, i, c);
+
+            table_free_item(table, i, c, f);
+            memset(&f->value, 0, sizeof(f->value));
+        }
+        g_ptr_array_add(spare_rows, table->elements[i]);
+        table->num_elements = i;
+    }
 }
 
 static EXMTA_TAP_PACKET_CB(table_packet)
@@ -285,6 +322,7 @@ static EXMTA_TAP_PACKET_CB(table_packet)
     rows = exmta_x4_model_rows(table_model);
     for (guint i = 0; i < rows->len; i++)
         table_set_row(table, i, (const exmta_x4_assoc_t *)g_ptr_array_index(rows, i));
+    table_keep_rows(table, rows->len);
     g_ptr_array_free(rows, TRUE);
     return TAP_PACKET_REDRAW;
 }

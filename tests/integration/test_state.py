@@ -18,84 +18,17 @@ of every frame ("frame" method, proto=true), not chosen fields:
 
 Run with tshark/sharkd as uid 65534 when root, like tools/exmta-tshark.
 """
-import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import exmta_it as it  # noqa: E402
 
 
-class Sharkd:
-    """One sharkd process with the built plugin (or none: stock), private profile."""
-
-    def __init__(self, stock=False, prefs=None):
-        self.home = tempfile.mkdtemp(prefix="exmta-sharkd-")
-        cfg = os.path.join(self.home, ".config", "wireshark")
-        os.makedirs(cfg)
-        if prefs:
-            with open(os.path.join(cfg, "preferences"), "w") as f:
-                for k, v in prefs.items():
-                    f.write("%s: %s\n" % (k, v))
-        plugdir = os.path.join(self.home, "no-plugins") if stock else it.PLUGIN_ROOT
-        os.makedirs(os.path.join(self.home, "no-plugins"))
-        env = {"HOME": self.home, "XDG_CONFIG_HOME": os.path.join(self.home, ".config"), "TZ": "UTC",
-               "WIRESHARK_PLUGIN_DIR": plugdir, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        cmd = [shutil.which("sharkd"), "-"]
-        if os.getuid() == 0:
-            for root, dirs, files in os.walk(self.home):
-                os.chmod(root, 0o777)
-                for n in files:
-                    os.chmod(os.path.join(root, n), 0o666)
-            cmd = it.unprivileged(cmd)
-        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, env=env)
-        self.n = 0
-
-    def call(self, method, **params):
-        self.n += 1
-        req = {"jsonrpc": "2.0", "id": self.n, "method": method}
-        if params:
-            req["params"] = params
-        self.p.stdin.write((json.dumps(req) + "\n").encode())
-        self.p.stdin.flush()
-        while True:
-            line = self.p.stdout.readline()
-            if not line:
-                raise AssertionError("sharkd ended: %s" % self.p.stderr.read().decode("utf-8", "replace")[-2000:])
-            if line.startswith(b"{"):
-                resp = json.loads(line)
-                if resp.get("id") == self.n:
-                    return resp
-
-    def load(self, path):
-        r = self.call("load", file=path)
-        assert r.get("result", {}).get("status") == "OK", r
-        return self.call("status")["result"]["frames"]
-
-    def trees(self, order=None):
-        """The whole protocol tree of every frame, by frame number."""
-        n = self.call("status")["result"]["frames"]
-        out = {}
-        for i in (order or range(1, n + 1)):
-            out[i] = self.call("frame", frame=i, proto=True)["result"]["tree"]
-        return out
-
-    def close(self):
-        try:
-            self.p.stdin.close()
-            self.p.wait(timeout=60)
-        except Exception:
-            self.p.kill()
-        err = self.p.stderr.read().decode("utf-8", "replace")
-        self.p.stdout.close()
-        self.p.stderr.close()
-        shutil.rmtree(self.home, ignore_errors=True)
-        return err
+Sharkd = it.Sharkd
 
 
 def filters_in(tree):

@@ -957,14 +957,14 @@ exmta_x400_frame_empty(const exmta_x400_frame_t *xf)
 }
 
 void
-exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean rst_only)
+exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only)
 {
     const exmta_x4_assoc_t *a;
     guint32 id;
 
     if (!assign_model)
         assign_model = exmta_x4_model_new();
-    if (rst_only && !exmta_x4_model_current(assign_model, o->stream))
+    if (join_only && !exmta_x4_model_current(assign_model, o->stream))
         return;
     id = exmta_x4_model_add(assign_model, o);
     a = exmta_x4_model_get(assign_model, id);

@@ -80,13 +80,13 @@ gboolean exmta_x400_frame_empty(const exmta_x400_frame_t *xf);
  * tables) or the expert tap. */
 gboolean exmta_x400_wanted(void);
 
-/* First pass: the association of a frame of stream (0: none yet for a RST)
- * after feeding o (o->frame, o->stream, o->ev set, o->assoc 0: the model
- * decides); fills xf from o and the association (xf->said is a file-scope
- * copy of o when it says more than events and counts). rst_only: o is a
- * TCP RST, which never starts one: xf->assoc stays 0 when the stream has
- * none. */
-void exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean rst_only);
+/* First pass: the association of a frame of stream after feeding o
+ * (o->frame, o->stream, o->ev set, o->assoc 0: the model decides); fills xf
+ * from o and the association (xf->said is a file-scope copy of o when it
+ * says more than events and counts). join_only: the frame never starts an
+ * association (a TCP RST; a frame with no whole TPKT): xf->assoc stays 0
+ * when the stream has none. */
+void exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only);
 
 /* One of the frame's reports says a recipient was not delivered to. */
 gboolean exmta_x400_has_non_delivery(const exmta_x400_frame_t *xf);

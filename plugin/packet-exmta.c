@@ -234,6 +234,7 @@ static struct {
         exmta_x4_obs_t x400;            /* what stock's tree showed of X.400 */
         const exmta_x4_transfer_t *transfers;   /* and its P1 transfers */
         guint n_transfers;
+        guint tpdus;                    /* whole TPKTs the walk found in it */
     } first_pass;
 } cap;
 
@@ -572,7 +573,15 @@ keep_x400(exmta_rfc1006_frame_t *rec)
     o->stream = exmta_tcp_stream_num(cd->tcpd);
     tmp.transfers = cap.first_pass.transfers;
     tmp.n_transfers = cap.first_pass.n_transfers;
-    exmta_x400_assign(&tmp, o, FALSE);
+    /* A frame with no whole TPKT (a segment of a PDU that a later one
+     * completes, a TPKT header sent alone) belongs to the connection's
+     * current association, if any, but starts none: the PDU it begins
+     * does, in the frame that completes it. */
+    exmta_x400_assign(&tmp, o, !cap.first_pass.tpdus && exmta_x4_obs_empty(o) && !tmp.n_transfers);
+    if (!tmp.assoc) {
+        rec->x400 = NULL;
+        return NULL;
+    }
     if (cd->x400_plain && cd->x400_plain->assoc != tmp.assoc)
         cd->x400_plain = NULL;          /* a new association on the connection */
     /* a transfer left unread is not plain: a later pass fills it in */
@@ -661,6 +670,7 @@ new_first_pass_frame(packet_info *pinfo)
     exmta_x4_obs_init(&cap.first_pass.x400);
     cap.first_pass.transfers = NULL;
     cap.first_pass.n_transfers = 0;
+    cap.first_pass.tpdus = 0;
     cap.first_pass.num = pinfo->num;
     cap.first_pass.kept = FALSE;
     cap.first_pass.fd = &cap.first_pass.rec;
@@ -916,7 +926,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
         ctx.buf = tvb_get_ptr(tvb, 0, len);
         ctx.dir = cmp_address(&pinfo->src, &pinfo->dst) < 0 ||
                   (addresses_equal(&pinfo->src, &pinfo->dst) && pinfo->srcport < pinfo->destport);
-        exmta_rfc1006_walk(ctx.buf, len, note_tpdu, &ctx);
+        cap.first_pass.tpdus += exmta_rfc1006_walk(ctx.buf, len, note_tpdu, &ctx);
     }
 
     if (!PINFO_FD_VISITED(pinfo)) {

@@ -11,6 +11,12 @@
 #   BENCH_CG_WORKLOADS=epm-heavy     workloads to count (cut to their first frames)
 #   BENCH_CG_MODES="plain fields"    plain: -r F; fields: -T fields -e frame.number -e tcp.stream
 #   BENCH_CG_FRAMES=50000            frames of each cut
+#   BENCH_CG_COUNT=1                 0 = no callgrind (with BENCH_VERSIONS_TIME: timing only)
+#   BENCH_VERSIONS_TIME=0            N > 0: also time N rounds of each workload and mode
+#                                    natively (no valgrind), stock and plugin at the same
+#                                    time on one CPU (bench/run.sh's shared pairing, without
+#                                    its control lane): the median over rounds of plugin /
+#                                    stock CPU seconds (user + system), in time.md
 #
 # Per version, workload and mode: valgrind --tool=callgrind around tshark,
 # stock and with the plugin, on the first N frames; minus a 1-frame start-up
@@ -36,6 +42,8 @@ DIR=${BENCH_DIR:-/var/tmp/exmta-bench}
 WORKLOADS=${BENCH_CG_WORKLOADS:-epm-heavy}
 MODES=${BENCH_CG_MODES:-plain fields}
 N=${BENCH_CG_FRAMES:-50000}
+COUNT=${BENCH_CG_COUNT:-1}
+ROUNDS=${BENCH_VERSIONS_TIME:-0}
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -65,6 +73,7 @@ done
 editcap -r "$DIR/$(set -- $WORKLOADS; echo "$1").pcap" "$OUT/cuts/one.pcap" 1
 chmod a+r "$OUT"/cuts/*.pcap
 printf 'version\tworkload\tmode\tframes\tstock_ir\tplugin_ir\tstock_base_ir\tplugin_base_ir\n' > "$OUT/ir.tsv"
+printf 'version\tworkload\tmode\tframes\tround\tstock_cpu_s\tplugin_cpu_s\n' > "$OUT/time.tsv"
 
 # as_nobody ROOT INNER PLUGIN_DIR CMD...: CMD as uid 65534 in ROOT ("/" = the
 # host), whose work folder is INNER there, with tshark's plugins from
@@ -131,6 +140,11 @@ count_version() {
         fi
     done
 
+    time_version "$v" "$r" "$inner" "$pdir"
+    if [ "$COUNT" = 0 ]; then
+        release_version "$v" "$r" "$base"
+        return
+    fi
     log "$v: start-up baseline"
     run_cg "$r" "$inner" "" base-stock.out one.pcap
     run_cg "$r" "$inner" "$pdir" base-plugin.out one.pcap
@@ -151,12 +165,51 @@ count_version() {
     done
     mkdir -p "$OUT/callgrind-$v"
     cp "$base"/out/*.out "$OUT/callgrind-$v/"
-    umount "$base/valgrind" "$base/cuts"
-    if [ "$v" != 4.0 ]; then
-        umount "$base" "$r/exmta/src/main" "$r/proc"
+    release_version "$v" "$r" "$base"
+}
+
+# release_version VERSION ROOT BASE: undo count_version's mounts
+release_version() {
+    umount "$3/valgrind" "$3/cuts"
+    if [ "$1" != 4.0 ]; then
+        umount "$3" "$2/exmta/src/main" "$2/proc"
     else
-        rm -rf "$base"
+        rm -rf "$3"
     fi
+}
+
+# timed_run OUTFILE ROOT INNER PLUGIN_DIR CUT [tshark args]: one tshark run
+# on CPU 1, its CPU seconds (user + system) in OUTFILE
+timed_run() {
+    local t=$1 r=$2 inner=$3 pdir=$4 cut=$5; shift 5
+    (
+        taskset -cp 1 "$BASHPID" > /dev/null
+        TIMEFORMAT='%U %S'
+        { time as_nobody "$r" "$inner" "$pdir" tshark -r "$inner/cuts/$cut" "$@" > /dev/null 2>> "$OUT/stderr.log"; } 2> "$t"
+    )
+}
+
+# time_version VERSION ROOT INNER PLUGIN_DIR: ROUNDS timed pairs of every
+# workload and mode, stock and plugin started together on CPU 1
+time_version() {
+    local v=$1 r=$2 inner=$3 pdir=$4 w mode k
+    [ "$ROUNDS" -gt 0 ] || return 0
+    for w in $WORKLOADS; do
+        for mode in $MODES; do
+            bench_stock_args "$w"
+            bench_mode_args "$mode"
+            log "$v: $w $mode, $N frames, $ROUNDS timed rounds"
+            for k in $(seq 1 "$ROUNDS"); do
+                timed_run "$OUT/t-stock" "$r" "$inner" "" "$w.pcap" "${STOCK_ARGS[@]}" "${MODE_ARGS[@]}" &
+                timed_run "$OUT/t-plugin" "$r" "$inner" "$pdir" "$w.pcap" "${MODE_ARGS[@]}" ||
+                    die "$v: plugin run failed, see $OUT/stderr.log"
+                wait $! || die "$v: stock run failed, see $OUT/stderr.log"
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$w" "$mode" "$N" "$k" \
+                    "$(awk '{print $1 + $2}' "$OUT/t-stock")" "$(awk '{print $1 + $2}' "$OUT/t-plugin")" \
+                    >> "$OUT/time.tsv"
+            done
+        done
+    done
 }
 
 for v in "${versions[@]}"; do
@@ -173,5 +226,22 @@ for r in csv.DictReader(open(sys.argv[1]), delimiter="\t"):
     p = (int(r["plugin_ir"]) - int(r["plugin_base_ir"])) / n
     print("| %s | %s | %s | %.0f | %.0f | %.4f |" % (r["version"], r["workload"], r["mode"], s, p, p / s))
 EOF
-cat "$OUT/table.md"
+python3 - "$OUT/time.tsv" > "$OUT/time.md" <<'EOF'
+import csv, statistics, sys
+rows = {}
+for r in csv.DictReader(open(sys.argv[1]), delimiter="\t"):
+    rows.setdefault((r["version"], r["workload"], r["mode"], r["frames"]), []).append(
+        (float(r["stock_cpu_s"]), float(r["plugin_cpu_s"])))
+if rows:
+    print("| Wireshark | workload | mode | frames | rounds | stock CPU s (median) | plugin CPU s (median) "
+          "| paired CPU ratio (median) | lowest / highest |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---|")
+for (v, w, m, n), pairs in rows.items():
+    ratios = sorted(p / s for s, p in pairs)
+    print("| %s | %s | %s | %s | %d | %.2f | %.2f | %.3f | %.3f / %.3f |" % (
+        v, w, m, n, len(pairs), statistics.median(s for s, _ in pairs), statistics.median(p for _, p in pairs),
+        statistics.median(ratios), ratios[0], ratios[-1]))
+EOF
+[ "$COUNT" = 0 ] || cat "$OUT/table.md"
+cat "$OUT/time.md"
 log "results: $OUT"

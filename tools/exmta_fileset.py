@@ -618,13 +618,15 @@ def main(argv=None, command=None):
     ap.add_argument("--sshlogin", "-S", action="append", help="GNU parallel --sshlogin (repeatable), "
                     "e.g. ':' for this machine, 'user@host', '2/host'")
     ap.add_argument("--sshloginfile", help="GNU parallel --sshloginfile")
-    ap.add_argument("--ssh", help="ssh command for GNU parallel (--ssh)")
+    ap.add_argument("--ssh", help="ssh command for GNU parallel (--ssh; a command line: quote a path "
+                    "with spaces)")
     ap.add_argument("--csv", help="write the merged summary as CSV to this file")
     ap.add_argument("--json", help="write the merged summary (and per-file references) as JSON to this file")
     ap.add_argument("--progress", choices=["bar", "lines", "none"], default=None,
                     help="progress bar (default on a terminal), a line per file, or nothing")
-    ap.add_argument("--tshark", default=None, help="tshark command (default: the build's tools/exmta-tshark "
-                    "when run from a source tree, else tshark with the installed plugin)")
+    ap.add_argument("--tshark", default=None, help="tshark command, a command line: quote a path with "
+                    "spaces (default: the build's tools/exmta-tshark when run from a source tree, else "
+                    "tshark with the installed plugin)")
     ap.add_argument("--rfc1006-port", type=int, action="append", default=[],
                     help="RFC1006 port to decode in every file (besides 102 and what pass 1 finds)")
     ap.add_argument("-o", action="append", default=[], help="tshark preference for pass 2 (repeatable)")

@@ -57,8 +57,9 @@ fi
 chmod 0700 "$work/run"
 
 rc=0
-# shellcheck disable=SC2086
-timeout -k 10 300 $drop env -u WIRESHARK_CONFIG_DIR -u DISPLAY \
+# the clone's path is one argument even with spaces in it
+if [ -n "$drop" ]; then set -- "$drop"; else set --; fi
+timeout -k 10 300 "$@" env -u WIRESHARK_CONFIG_DIR -u DISPLAY \
     HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_RUNTIME_DIR="$work/run" TZ=UTC \
     WIRESHARK_PLUGIN_DIR="$plugin_root" QT_QPA_PLATFORM=xcb \
     xvfb-run -a -s "-screen 0 1280x800x24" "$work/session.sh" "$here" "$work/out" || rc=$?

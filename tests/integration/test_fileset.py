@@ -8,6 +8,7 @@ sshd on 127.0.0.1."""
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import struct
@@ -237,7 +238,7 @@ class FileSet(unittest.TestCase):
         pcap = it.sample("rpc-epm-lookup-nobind.pcap")
         d = self.split(pcap, "ssh", 12)
         log = self.tmp.file("ssh.log")
-        _out, data, _csv = self.run_set(d, extra=["--ssh", FAKE_SSH, "--sshlogin", "1/hostA",
+        _out, data, _csv = self.run_set(d, extra=["--ssh", shlex.quote(FAKE_SSH), "--sshlogin", "1/hostA",
                                                    "--sshlogin", "1/hostB"], env={"EXMTA_FAKE_SSH_LOG": log})
         self.assertEqual(comparable(data["endpoints"]), comparable(whole_summary(pcap)))
         with open(log) as f:
@@ -490,7 +491,7 @@ class Refusals(unittest.TestCase):
         so in one line and stop."""
         need_tools()
         for args, env in (([], {"EXMTA_PLUGIN_ROOT": "/nonexistent"}),
-                          (["--tshark", "%s --stock" % it.WRAPPER], {})):
+                          (["--tshark", "%s --stock" % shlex.quote(it.WRAPPER)], {})):
             with self.subTest(args=args, env=env):
                 p = self.run_fs(args + [it.sample("rpc-epm-lookup-nobind.pcap")], env)
                 self.assertEqual(p.returncode, 2)

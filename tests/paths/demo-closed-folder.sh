@@ -2,7 +2,8 @@
 # demo-closed-folder.sh - README's first command, tools/demo.sh, from a clone in
 # a folder that only its owner may enter (Debian 12 makes /root and every new
 # home folder 0700), with the plugin already built (demo.sh --no-build: no
-# package installs, no build).
+# package installs, no build). The clone's own folder has a space in its name
+# ("ex mta"), as a home folder's "My Projects" would.
 #
 # As root, three runs side by side, each on its own copy of the repository
 # (the tracked and untracked-but-not-ignored files, plus the built plugin in
@@ -52,22 +53,22 @@ while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null; do uid=
 runs=()
 if [ "$(id -u)" = 0 ]; then
     mkdir -m 700 "$work/root"
-    copy_repo "$work/root/exmta"
+    copy_repo "$work/root/ex mta"
     mkdir -m 700 "$work/home"
-    copy_repo "$work/home/exmta"
+    copy_repo "$work/home/ex mta"
     chown -R "$uid:$uid" "$work/home"
-    (cd "$work/root/exmta" && tools/demo.sh --no-build) > "$work/out.root" 2>&1 &
-    runs+=("root:$!:$work/root/exmta")
-    (cd "$work/home/exmta" && tools/demo.sh --no-build) > "$work/out.sudo" 2>&1 &
-    runs+=("sudo:$!:$work/home/exmta")
-    (cd "$work/home/exmta" && setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+    (cd "$work/root/ex mta" && tools/demo.sh --no-build) > "$work/out.root" 2>&1 &
+    runs+=("root:$!:$work/root/ex mta")
+    (cd "$work/home/ex mta" && tools/demo.sh --no-build) > "$work/out.sudo" 2>&1 &
+    runs+=("sudo:$!:$work/home/ex mta")
+    (cd "$work/home/ex mta" && setpriv --reuid="$uid" --regid="$uid" --clear-groups \
         env HOME="$work/home" tools/demo.sh --no-build) > "$work/out.user" 2>&1 &
-    runs+=("user:$!:$work/home/exmta")
+    runs+=("user:$!:$work/home/ex mta")
 else
     mkdir -m 700 "$work/home"
-    copy_repo "$work/home/exmta"
-    (cd "$work/home/exmta" && tools/demo.sh --no-build) > "$work/out.user" 2>&1 &
-    runs+=("user:$!:$work/home/exmta")
+    copy_repo "$work/home/ex mta"
+    (cd "$work/home/ex mta" && tools/demo.sh --no-build) > "$work/out.user" 2>&1 &
+    runs+=("user:$!:$work/home/ex mta")
 fi
 
 fail=0

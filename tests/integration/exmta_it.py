@@ -370,6 +370,34 @@ def write_pcap(path, pkts, linktype=1):
     return readable(pcapfile.write(path, pkts, linktype))
 
 
+def encapsulate(src, dst, kind):
+    """A copy of an Ethernet/IPv4 pcap in another encapsulation: "vlan"
+    (802.1Q tag 10), "qinq" (802.1ad tag 100 around 802.1Q tag 10), "sll"
+    (Linux cooked v1), "sll2" (v2) or "ipv6" (each IPv4 address a.b.c.d as
+    fd00::a.b.c.d; the DCE/RPC payloads, towers included, are unchanged)."""
+    _lt, pkts = read_pcap(src)
+    out, linktype = [], 1
+    for sec, usec, raw, orig in pkts:
+        mac, et, body = raw[:12], raw[12:14], raw[14:]
+        if kind == "vlan":
+            r = mac + b"\x81\x00\x00\x0a" + et + body
+        elif kind == "qinq":
+            r = mac + b"\x88\xa8\x00\x64\x81\x00\x00\x0a" + et + body
+        elif kind == "sll":
+            r, linktype = struct.pack(">HHH", 0, 1, 6) + raw[6:12] + b"\0\0" + et + body, 113
+        elif kind == "sll2":
+            r, linktype = et + b"\0\0" + struct.pack(">IHBB", 1, 1, 0, 6) + raw[6:12] + b"\0\0" + body, 276
+        elif kind == "ipv6":
+            ihl = (body[0] & 15) * 4
+            v6 = b"\xfd\x00" + b"\0" * 10
+            r = mac + b"\x86\xdd" + struct.pack(">IHBB", 0x60000000, len(body) - ihl, body[9], 64) \
+                + v6 + body[12:16] + v6 + body[16:20] + body[ihl:]
+        else:
+            raise ValueError(kind)
+        out.append((sec, usec, r, orig + len(r) - len(raw)))
+    return write_pcap(dst, out, linktype)
+
+
 def rewrite_ports(src, dst, portmap):
     """Copy an Ethernet/IPv4 pcap with TCP ports mapped (old -> new)."""
     linktype, pkts = read_pcap(src)

@@ -9,6 +9,7 @@ reading every field at once."""
 import collections
 import csv
 import glob
+import ipaddress
 import json
 import os
 import re
@@ -491,6 +492,25 @@ class AssociationsOutput(unittest.TestCase):
                          "orderly release,0,0,0,0,0,0,424,444")
 
 
+def report_rows(pcap, args=(), drop=frozenset(), convert=None):
+    """{header: rows} of -z exmta,associations,csv and -z exmta,messages,csv
+    in one tshark run: each row a list of cells, without the columns in drop;
+    convert(column, value) may rewrite a cell."""
+    out = it.tshark(["-r", pcap, "-q", "-z", "exmta,associations,csv", "-z", "exmta,messages,csv"] + list(args))
+    tables, cur = {}, None
+    for line in out.splitlines():
+        if line in (HEADER, HEADER_MSGS):
+            cur = tables.setdefault(line, [])
+        elif cur is not None and line:
+            cur.append(line)
+    keep = {}
+    for header, rows in tables.items():
+        cols = header.split(",")
+        keep[header] = [[convert(c, v) if convert else v for c, v in zip(cols, next(csv.reader([r])))
+                         if c not in drop] for r in rows]
+    return keep
+
+
 class TpktAcrossSegments(unittest.TestCase):
     """Every X.400 capture of the generator again, each TCP payload sent in
     4-octet segments: every TPKT header alone in a segment, every TPDU
@@ -544,20 +564,7 @@ class TpktAcrossSegments(unittest.TestCase):
     def tables(self, pcap, extra=()):
         # the heuristic needs a TPKT and a COTP header in one payload: the
         # 10102 capture is found by port here, in both forms
-        out = it.tshark(["-r", pcap, "-q", "-o", "exmta.tcp.port:102,10102", "-z", "exmta,associations,csv",
-                         "-z", "exmta,messages,csv"] + list(extra))
-        tables, cur = {}, None
-        for line in out.splitlines():
-            if line in (HEADER, HEADER_MSGS):
-                cur = tables.setdefault(line, [])
-            elif cur is not None and line:
-                cur.append(line)
-        keep = {}
-        for header, rows in tables.items():
-            cols = header.split(",")
-            keep[header] = [[v for c, v in zip(cols, next(csv.reader([r]))) if c not in self.FRAME_COLS]
-                            for r in rows]
-        return keep
+        return report_rows(pcap, ["-o", "exmta.tcp.port:102,10102"] + list(extra), drop=self.FRAME_COLS)
 
     def test_split_equals_whole(self):
         seen = 0
@@ -576,6 +583,47 @@ class TpktAcrossSegments(unittest.TestCase):
             rows = it.fields(parts, ["frame.number", "tcp.len"], filt="tcp.len == 4")
             self.assertGreater(len(rows), 10, name)
             self.assertEqual(it.fields(parts, ["frame.number"], filt="exmta.x400.start_missing"), [])
+
+
+class X400Encapsulations(unittest.TestCase):
+    """Every X.400 capture as customers send them: 802.1Q, QinQ, Linux
+    cooked SLL and SLL2, and IPv6 (a.b.c.d as fd00::a.b.c.d). The frames are
+    the same, so the associations and transfers must be too, frame numbers
+    included: every column but the bytes (the link and IP headers differ)
+    and, for IPv6, the client and server, which must be the mapped
+    addresses."""
+
+    KINDS = ("vlan", "qinq", "sll", "sll2", "ipv6")
+    BYTE_COLS = {"bytes_out", "bytes_in"}
+    ADDR_COLS = {"client", "server"}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = it.TempDir()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def tables(self, pcap, v6=False):
+        def as_v6(col, v):
+            if v6 and col in self.ADDR_COLS:
+                return str(ipaddress.IPv6Address(b"\xfd\x00" + b"\0" * 10 + ipaddress.IPv4Address(v).packed))
+            return v
+        return report_rows(pcap, drop=self.BYTE_COLS, convert=as_v6)
+
+    def test_every_capture_every_encapsulation(self):
+        rows = 0
+        for pcap in captures():
+            want = self.tables(pcap, v6=False)
+            want_v6 = self.tables(pcap, v6=True)
+            rows += len(want.get(HEADER, []))
+            for kind in self.KINDS:
+                with self.subTest(capture=os.path.basename(pcap), encapsulation=kind):
+                    enc = it.encapsulate(pcap, self.tmp.file("%s-%s" % (kind, os.path.basename(pcap))), kind)
+                    got = self.tables(enc)
+                    self.assertEqual(got, want_v6 if kind == "ipv6" else want)
+        self.assertGreater(rows, 20)
 
 
 if __name__ == "__main__":

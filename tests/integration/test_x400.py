@@ -613,17 +613,15 @@ class X400Encapsulations(unittest.TestCase):
         return report_rows(pcap, drop=self.BYTE_COLS, convert=as_v6)
 
     def test_every_capture_every_encapsulation(self):
-        rows = 0
         for pcap in captures():
             want = self.tables(pcap, v6=False)
             want_v6 = self.tables(pcap, v6=True)
-            rows += len(want.get(HEADER, []))
+            self.assertTrue(want.get(HEADER), "no associations in %s" % pcap)
             for kind in self.KINDS:
                 with self.subTest(capture=os.path.basename(pcap), encapsulation=kind):
                     enc = it.encapsulate(pcap, self.tmp.file("%s-%s" % (kind, os.path.basename(pcap))), kind)
                     got = self.tables(enc)
                     self.assertEqual(got, want_v6 if kind == "ipv6" else want)
-        self.assertGreater(rows, 20)
 
 
 if __name__ == "__main__":

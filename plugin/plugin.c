@@ -24,10 +24,11 @@ plugin_register(void)
     plug.register_protoinfo = proto_register_exmta;
     plug.register_handoff = proto_reg_handoff_exmta;
     proto_register_plugin(&plug);
-    /* the endpoint summary (-z exmta,endpoints, Statistics menu) */
+    /* the endpoint summary and sessions (-z exmta,endpoints, -z exmta,sessions);
+     * the Statistics tables are registered with the protocol */
     tap.register_tap_listener = exmta_stats_register;
     tap_register_plugin(&tap);
-    /* the X.400 associations (-z exmta,associations, Statistics menu) */
+    /* the X.400 reports (-z exmta,associations, -z exmta,messages) */
     x400_tap.register_tap_listener = exmta_x400_stats_register;
     tap_register_plugin(&x400_tap);
 }

@@ -419,6 +419,16 @@ exmta_tap_queue(packet_info *pinfo, exmta_tap_info_t *ti)
     tap_queue_packet(exmta_tap, pinfo, ti);
 }
 
+void
+exmta_stat_tables_free(stat_tap_table_ui *ui)
+{
+    if (!ui || !ui->tables)
+        return;
+    free_stat_tables(ui);
+    g_array_free(ui->tables, TRUE);
+    ui->tables = NULL;
+}
+
 /* ---- registration ------------------------------------------------------------ */
 
 void

@@ -13,6 +13,7 @@
 #include <epan/prefs.h>
 #include <epan/expert.h>
 #include <epan/conversation.h>
+#include <epan/stat_tap_ui.h>
 
 #include "ws_compat.h"
 #include "flowcache.h"
@@ -161,5 +162,9 @@ gboolean exmta_tap_wanted(void);
  * capture name, bind_error -1. */
 exmta_tap_info_t *exmta_tap_new(packet_info *pinfo, exmta_sum_type_t type);
 void exmta_tap_queue(packet_info *pinfo, exmta_tap_info_t *ti);
+
+/* At shutdown: the tables the framework made for a registered Statistics
+ * table (tshark never frees them; the GUI frees them when a dialog closes). */
+void exmta_stat_tables_free(stat_tap_table_ui *ui);
 
 #endif /* EXMTA_FRAME_H */

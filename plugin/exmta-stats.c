@@ -296,11 +296,7 @@ table_shutdown(void)
 {
     exmta_summary_free(table_model);
     table_model = NULL;
-    if (table_ui_registered && table_ui_registered->tables) {
-        free_stat_tables(table_ui_registered);
-        g_array_free(table_ui_registered->tables, TRUE);
-        table_ui_registered->tables = NULL;
-    }
+    exmta_stat_tables_free(table_ui_registered);
 }
 
 static void

@@ -198,11 +198,7 @@ table_shutdown(void)
 {
     exmta_x4_model_free(table_model);
     table_model = NULL;
-    if (table_ui_registered && table_ui_registered->tables) {
-        free_stat_tables(table_ui_registered);
-        g_array_free(table_ui_registered->tables, TRUE);
-        table_ui_registered->tables = NULL;
-    }
+    exmta_stat_tables_free(table_ui_registered);
     if (spare_rows)
         g_ptr_array_free(spare_rows, TRUE);
     spare_rows = NULL;
@@ -344,11 +340,7 @@ msgs_shutdown(void)
 {
     exmta_x4_msgs_free(msgs_model);
     msgs_model = NULL;
-    if (msgs_ui_registered && msgs_ui_registered->tables) {
-        free_stat_tables(msgs_ui_registered);
-        g_array_free(msgs_ui_registered->tables, TRUE);
-        msgs_ui_registered->tables = NULL;
-    }
+    exmta_stat_tables_free(msgs_ui_registered);
 }
 
 static void

@@ -482,5 +482,42 @@ class TwoPass(unittest.TestCase):
                 self.assertGreater(len(one), 0)
 
 
+class ExpertInfoProtocol(unittest.TestCase):
+    """Every expert info exmta adds is exmta's in Analyze > Expert Information
+    and -z expert (its Protocol column), whichever part of exmta adds it: the
+    postdissector has no protocol of its own (it would push and pop a layer on
+    every frame) and names exmta as the current protocol itself."""
+
+    EXPERT = re.compile(r'<field name="_ws\.expert" [^>]*>\s*<field name="(exmta\.[^"]*)"[^>]*>\s*'
+                        r'<field name="_ws\.expert\.message"[^>]*show="([^"]*)"')
+    ROW = re.compile(r"^\s*(\d+)\s+(\S+)\s+(\S+)\s+(.*)$")
+
+    def test_every_sample(self):
+        kinds, total = set(), 0
+        for name in sorted(os.listdir(it.SAMPLES)):
+            if not name.endswith(".pcap"):
+                continue
+            pcap = it.sample(name)
+            with self.subTest(capture=name):
+                mine = {}
+                for m in self.EXPERT.finditer(it.tshark(["-r", pcap, "-T", "pdml"])):
+                    kinds.add(m.group(1))
+                    msg = html.unescape(m.group(2))
+                    mine[msg] = mine.get(msg, 0) + 1
+                rows = [self.ROW.match(l) for l in it.tshark(["-r", pcap, "-q", "-z", "expert"]).splitlines()]
+                listed = {}
+                for m in filter(None, rows):
+                    if m.group(4) in mine:
+                        self.assertEqual(m.group(3), "EXMTA", m.group(0))
+                        listed[m.group(4)] = listed.get(m.group(4), 0) + int(m.group(1))
+                self.assertEqual(listed, mine)
+                total += sum(mine.values())
+        # the samples hold RFC1006, X.400 and endpoint-mapper expert infos
+        self.assertGreaterEqual(total, 50)
+        for kind in ("exmta.expert.rfc1006_refused", "exmta.expert.x400_refused", "exmta.expert.rpc_first_session",
+                     "exmta.expert.epm_without_bind", "exmta.expert.epm_lookup_failed"):
+            self.assertIn(kind, kinds)
+
+
 if __name__ == "__main__":
     it.main()

@@ -770,8 +770,8 @@ def bind_request_tsdu():
     return ses_cn(pres_cp(acse_aarq(association_info(PCI_RTSE, rtorq))))
 
 
-def bind_accept_tsdu():
-    rtoac = rtse_rtoac(ros_bind_result(p1_bind_result()))
+def bind_accept_tsdu(responder=RESPONDER_MTA, password=RESPONDER_PASSWORD):
+    rtoac = rtse_rtoac(ros_bind_result(p1_bind_result(responder, password)))
     return ses_ac(pres_cpa(acse_aare(association_info(PCI_RTSE, rtoac), accepted=True)))
 
 
@@ -837,8 +837,8 @@ CALLING_PSEL, CALLED_PSEL = b"P-A", b"P-B"
 
 
 def bind_request_osi(dialogue=RTSE_MONOLOGUE, called_ssel=CALLED_SSEL, called_psel=CALLED_PSEL,
-                     context=OID_AC_MTS_TRANSFER):
-    rtorq = rtse_rtorq(ros_bind_invoke(p1_bind_argument()), dialogue)
+                     context=OID_AC_MTS_TRANSFER, initiator=INITIATOR_MTA, password=INITIATOR_PASSWORD):
+    rtorq = rtse_rtorq(ros_bind_invoke(p1_bind_argument(initiator, password)), dialogue)
     return ses_cn(pres_cp(acse_aarq(association_info(PCI_RTSE, rtorq), context),
                           CALLING_PSEL, called_psel),
                   calling_ssel=CALLING_SSEL, called_ssel=called_ssel)
@@ -1163,6 +1163,45 @@ def two_associations():
     return cap
 
 
+def reports_back():
+    """Reports over a connection of their own, as MTAs send them: A sends
+    two messages and a probe to B over one association and releases it;
+    B then connects to A (a new TCP connection and association, B the
+    initiator) and reports on the first message (Bob and Carol delivered,
+    Dave non-delivered) and on the probe. The second message has no
+    report."""
+    cap = Capture()
+    a, b = endpoints()
+    rs = zero_reserved()
+    ab = Flow(cap, a, b, 49748, 102, 0x25000001, 0x9d800001)
+    ab.handshake()
+    connect(ab, rs, bind_request_osi(), bind_accept_tsdu())
+    transfer(ab, rs, True, p1_message_to("EXMTA-MSG-0901", ORIGINATOR, RECIPIENTS_B,
+                                         small_ipm("exmta report back 1"), content_id="back-1"), b"0901", b"1")
+    transfer(ab, rs, True, p1_probe("EXMTA-PRB-0902", ORIGINATOR, RECIPIENTS_B[:2], 2048), b"0902", b"2",
+             gap=600)
+    transfer(ab, rs, True, p1_message_to("EXMTA-MSG-0903", ORIGINATOR, RECIPIENTS_B[:1],
+                                         small_ipm("exmta report back 3"), content_id="back-3"), b"0903", b"3",
+             gap=600)
+    release(ab, rs)
+    ab.close(client_first=True, delay=250)
+    ba = Flow(cap, b, a, 49749, 102, 0x9e000001, 0x26000001)
+    ba.handshake(delay=40000)
+    connect(ba, rs, bind_request_osi(initiator=RESPONDER_MTA, password=RESPONDER_PASSWORD),
+            bind_accept_tsdu(responder=INITIATOR_MTA, password=INITIATOR_PASSWORD))
+    r1 = p1_report("EXMTA-REP-0911", ORIGINATOR, "EXMTA-MSG-0901", PRMD_A,
+                   [report_delivered(1, RECIPIENTS_B[0]), report_delivered(2, RECIPIENTS_B[1]),
+                    report_non_delivered(3, RECIPIENTS_B[2], NDR_UNABLE_TO_TRANSFER,
+                                         NDR_DIAG_UNRECOGNISED_OR_NAME)])
+    transfer(ba, rs, True, r1, b"0911", b"1")
+    r2 = p1_report("EXMTA-REP-0912", ORIGINATOR, "EXMTA-PRB-0902", PRMD_A,
+                   [report_delivered(1, RECIPIENTS_B[0]), report_delivered(2, RECIPIENTS_B[1])])
+    transfer(ba, rs, True, r2, b"0912", b"2", gap=600)
+    release(ba, rs)
+    ba.close(client_first=True, delay=250)
+    return cap
+
+
 def abort_user():
     """The receiver aborts mid-message: session AB + pres ARU + ACSE ABRT
     (service-user) carrying RTSE RTAB permanentProblem."""
@@ -1285,6 +1324,7 @@ CAPTURES = [
     ("x400-tcp-reset.pcap", tcp_reset),
     ("x400-left-open.pcap", left_open),
     ("x400-midstream.pcap", midstream),
+    ("x400-reports-back.pcap", reports_back),
 ]
 
 

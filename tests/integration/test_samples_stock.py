@@ -52,6 +52,7 @@ EXPECTED_FILES = [
     "x400-tcp-reset.pcap",
     "x400-left-open.pcap",
     "x400-midstream.pcap",
+    "x400-reports-back.pcap",
 ]
 
 # Presentation contexts of the generated associations, for captures that
@@ -755,6 +756,40 @@ class StockDecode(unittest.TestCase):
                          {10: ("EXMTA-MSG-0701", "1,2"), 14: ("EXMTA-MSG-0702", "1")})
         self.assertEqual(no_end, [])
         self.assertEqual(len(every), 15)
+
+    def test_reports_back(self):
+        r = Reads(sample("x400-reports-back.pcap"))
+        transfers = self.transfers(r)
+        streams = r.field_by_frame("tcp.stream", "p1.MTS_APDU")
+        syns = r.fields(["tcp.srcport", "tcp.dstport"], "tcp.flags.syn == 1 && tcp.flags.ack == 0")
+        names = r.fields(["p1.authenticated.initiator-name", "p1.authenticated.responder-name"],
+                         "p1.MTABindArgument || p1.MTABindResult")
+        rlrq = r.frames("acse.rlrq_element")
+        every = r.frames("frame")
+        got = transfers()
+        self.assertEqual({k: (v["p1.MTS_APDU"], v["p1.local_identifier"],
+                              v["p1.originally_specified_recipient_number"], v.get("p1.report_type"),
+                              v.get("p1.non_delivery_reason_code"), v.get("p1.non_delivery_diagnostic_code"))
+                          for k, v in got.items()},
+                         {10: ("0", "EXMTA-MSG-0901", "1,2,3", None, None, None),
+                          14: ("2", "EXMTA-PRB-0902", "1,2", None, None, None),
+                          18: ("0", "EXMTA-MSG-0903", "1", None, None, None),
+                          34: ("1", "EXMTA-REP-0911,EXMTA-MSG-0901", "1,2,3", "0,0,1", "1", "0"),
+                          38: ("1", "EXMTA-REP-0912,EXMTA-PRB-0902", "1,2", "0,0", None, None)})
+        self.assertEqual(streams, {10: "0", 14: "0", 18: "0", 34: "1", 38: "1"})
+        # B opens the second connection, to A's port 102
+        self.assertEqual(syns, {1: {"tcp.srcport": "49748", "tcp.dstport": "102"},
+                                25: {"tcp.srcport": "49749", "tcp.dstport": "102"}})
+        self.assertEqual(names, {6: {"p1.authenticated.initiator-name": "EXCH-MTA-A",
+                                     "p1.authenticated.responder-name": ""},
+                                 7: {"p1.authenticated.initiator-name": "",
+                                     "p1.authenticated.responder-name": "EXCH-MTA-B"},
+                                 30: {"p1.authenticated.initiator-name": "EXCH-MTA-B",
+                                      "p1.authenticated.responder-name": ""},
+                                 31: {"p1.authenticated.initiator-name": "",
+                                      "p1.authenticated.responder-name": "EXCH-MTA-A"}})
+        self.assertEqual(rlrq, [20, 40])
+        self.assertEqual(len(every), 44)
 
     def test_midstream(self):
         path = sample("x400-midstream.pcap")

@@ -74,6 +74,7 @@ assoc_draw(void *tapdata)
     if (t->messages) {
         const GPtrArray *mr = exmta_x4_msgs_rows(t->msgs);
 
+        exmta_x4_msgs_link_reports(t->msgs, exmta_x400_report_in, NULL);
         switch (t->fmt) {
         case FMT_CSV:   exmta_x4_msgs_format_csv(s, mr); break;
         case FMT_JSON:  exmta_x4_msgs_format_json(s, mr); break;
@@ -422,6 +423,7 @@ static EXMTA_TAP_PACKET_CB(msgs_table_packet)
     table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
     rows = exmta_x4_msgs_rows(msgs_model);
     msgs_add_tap(msgs_model, r);
+    exmta_x4_msgs_link_reports(msgs_model, exmta_x400_report_in, NULL);
     /* a report links the row of its subject too: set every row again */
     for (guint i = 0; i < rows->len; i++)
         msgs_set_row(table, i, (const exmta_x4_msg_row_t *)g_ptr_array_index(rows, i));

@@ -176,6 +176,10 @@ static exmta_x4_model_t *assign_model;
 /* MTS identifier -> frame of every message and probe so far (first pass):
  * a report's subject, when it came earlier. */
 static GHashTable *seen_ids;
+/* frame of a message or probe -> the frame of the first report on it, over
+ * the whole capture: -z exmta,messages links a row to its report even when
+ * the table's filter leaves the report out. */
+static GHashTable *first_report;
 /* An O/R name's text by the octets stock decoded it from (orname_key_t ->
  * a string in file scope): a capture names the same few MTAs and users in
  * message after message, and the same octets decode alike. */
@@ -780,10 +784,21 @@ read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const ex
     for (guint i = *n; i < f.out->len; i++) {
         exmta_x4_transfer_t *t = &g_array_index(f.out, exmta_x4_transfer_t, i);
 
-        if (t->kind == EXMTA_X4_REPORT)
+        if (t->kind == EXMTA_X4_REPORT) {
             t->subject_in = t->subject_id && seen_ids ?
                 GPOINTER_TO_UINT(g_hash_table_lookup(seen_ids, t->subject_id)) : 0;
-        else if (t->mts_id) {
+            if (t->subject_in) {
+                guint32 known;
+
+                if (!first_report)
+                    first_report = g_hash_table_new(g_direct_hash, g_direct_equal);
+                known = GPOINTER_TO_UINT(g_hash_table_lookup(first_report, GUINT_TO_POINTER(t->subject_in)));
+                /* a later pass may read reports out of order */
+                if (!known || pinfo->num < known)
+                    g_hash_table_insert(first_report, GUINT_TO_POINTER(t->subject_in),
+                                        GUINT_TO_POINTER(pinfo->num));
+            }
+        } else if (t->mts_id) {
             if (!seen_ids)
                 seen_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
             g_hash_table_insert(seen_ids, g_strdup(t->mts_id), GUINT_TO_POINTER(pinfo->num));
@@ -792,6 +807,13 @@ read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const ex
     *transfers = (const exmta_x4_transfer_t *)wmem_memdup(wmem_file_scope(), f.out->data,
                                                           f.out->len * sizeof(exmta_x4_transfer_t));
     *n = f.out->len;
+}
+
+guint32
+exmta_x400_report_in(guint32 frame, gpointer user_data)
+{
+    (void)user_data;
+    return first_report ? GPOINTER_TO_UINT(g_hash_table_lookup(first_report, GUINT_TO_POINTER(frame))) : 0;
 }
 
 gboolean
@@ -1009,6 +1031,8 @@ exmta_x400_forget(void)
     exmta_x4_model_reset(assign_model);
     if (seen_ids)
         g_hash_table_remove_all(seen_ids);
+    if (first_report)
+        g_hash_table_remove_all(first_report);
     if (orname_cache)
         g_hash_table_remove_all(orname_cache);
     if (content_types)
@@ -1023,6 +1047,9 @@ x400_shutdown(void)
     if (seen_ids)
         g_hash_table_destroy(seen_ids);
     seen_ids = NULL;
+    if (first_report)
+        g_hash_table_destroy(first_report);
+    first_report = NULL;
     if (orname_cache)
         g_hash_table_destroy(orname_cache);
     orname_cache = NULL;

@@ -79,6 +79,9 @@ gboolean exmta_x400_frame_empty(const exmta_x400_frame_t *xf);
 /* Someone listens: the exmta.x400 tap (-z exmta,associations|messages, the
  * tables) or the expert tap. */
 gboolean exmta_x400_wanted(void);
+/* The first report in the capture on the message or probe in frame, as
+ * far as transfers have been read; 0 none (exmta_x4_msgs_link_reports). */
+guint32 exmta_x400_report_in(guint32 frame, gpointer user_data);
 
 /* First pass: the association of a frame of stream after feeding o
  * (o->frame, o->stream, o->ev set, o->assoc 0: the model decides); fills xf

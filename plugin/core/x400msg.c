@@ -118,14 +118,18 @@ exmta_x4_msgs_add(exmta_x4_msgs_t *m, const exmta_x4_transfer_t *t, guint32 fram
         }
         r->delivered = d->len ? g_string_free(d, FALSE) : (g_string_free(d, TRUE), NULL);
         r->non_delivered = nd->len ? g_string_free(nd, FALSE) : (g_string_free(nd, TRUE), NULL);
+        /* the shell's link, made over the whole capture, holds when this
+         * table's filter left the subject out; else the table's own */
+        r->subject_in = t->subject_in;
         if (t->subject_id) {
             guint si = GPOINTER_TO_UINT(g_hash_table_lookup(m->by_id, t->subject_id));
 
             if (si) {
                 exmta_x4_msg_row_t *subj = (exmta_x4_msg_row_t *)g_ptr_array_index(m->rows, si - 1);
 
-                r->subject_in = subj->frame;
-                if (!subj->report_in)
+                if (!r->subject_in)
+                    r->subject_in = subj->frame;
+                if (subj->frame == r->subject_in && !subj->report_in)
                     subj->report_in = frame;
             }
         }
@@ -134,6 +138,19 @@ exmta_x4_msgs_add(exmta_x4_msgs_t *m, const exmta_x4_transfer_t *t, guint32 fram
     }
     g_ptr_array_add(m->rows, r);
     return idx;
+}
+
+void
+exmta_x4_msgs_link_reports(exmta_x4_msgs_t *m, guint32 (*report_of)(guint32 frame, gpointer user_data),
+                           gpointer user_data)
+{
+    for (guint i = 0; i < m->rows->len; i++) {
+        exmta_x4_msg_row_t *r = (exmta_x4_msg_row_t *)g_ptr_array_index(m->rows, i);
+        guint32 rep;
+
+        if (r->kind != EXMTA_X4_REPORT && (rep = report_of(r->frame, user_data)) != 0)
+            r->report_in = rep;
+    }
 }
 
 /* ---- O/R names and MTS identifiers --------------------------------------- */

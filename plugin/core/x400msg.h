@@ -58,11 +58,17 @@ typedef struct exmta_x4_msgs exmta_x4_msgs_t;
 exmta_x4_msgs_t *exmta_x4_msgs_new(void);
 void exmta_x4_msgs_free(exmta_x4_msgs_t *m);
 void exmta_x4_msgs_reset(exmta_x4_msgs_t *m);
-/* Adds a transfer of frame (frames in order); a report is linked to the
- * last earlier message or probe with its subject's MTS identifier.
+/* Adds a transfer of frame (frames in order); a report is linked to its
+ * t->subject_in, or else to the last earlier message or probe of this
+ * table with its subject's MTS identifier.
  * Returns the row's index. */
 guint exmta_x4_msgs_add(exmta_x4_msgs_t *m, const exmta_x4_transfer_t *t, guint32 frame, guint32 assoc,
                         guint32 stream, gboolean from_client);
+/* Sets the report_in of every message and probe row that report_of
+ * (given the row's frame) answers with a frame: the first report on it in
+ * the whole capture, which a filter on the table may have left out. */
+void exmta_x4_msgs_link_reports(exmta_x4_msgs_t *m, guint32 (*report_of)(guint32 frame, gpointer user_data),
+                                gpointer user_data);
 /* The rows in order (the model owns them). */
 const GPtrArray *exmta_x4_msgs_rows(const exmta_x4_msgs_t *m);
 

@@ -113,11 +113,72 @@ test_message_report_link(void)
     exmta_x4_msgs_free(m);
 }
 
+/* What the shell knows over the whole capture: message 10 has its first
+ * report in frame 20, probe 14 in frame 24. */
+static guint32
+capture_report_of(guint32 frame, gpointer user_data)
+{
+    (*(guint *)user_data)++;
+    return frame == 10 ? 20 : frame == 14 ? 24 : 0;
+}
+
+/* A table whose filter kept some transfers only still links them to what
+ * it left out, by the shell's links. */
+static void
+test_filtered_links(void)
+{
+    exmta_x4_msgs_t *m = exmta_x4_msgs_new();
+    exmta_x4_transfer_t msg, probe, rep;
+    const GPtrArray *rows;
+    const exmta_x4_msg_row_t *r;
+    guint asked = 0;
+
+    /* the report alone: its subject (frame 10) is not a row */
+    memset(&rep, 0, sizeof(rep));
+    rep.kind = EXMTA_X4_REPORT;
+    rep.subject_id = "/C=XZ/ $ M1";
+    rep.subject_in = 10;
+    rep.size = rep.priority = -1;
+    exmta_x4_msgs_add(m, &rep, 20, 1, 0, FALSE);
+    r = (const exmta_x4_msg_row_t *)g_ptr_array_index(exmta_x4_msgs_rows(m), 0);
+    g_assert_cmpuint(r->subject_in, ==, 10);
+    exmta_x4_msgs_reset(m);
+
+    /* the message and probe alone: their reports are not rows */
+    memset(&msg, 0, sizeof(msg));
+    msg.kind = EXMTA_X4_MESSAGE;
+    msg.mts_id = "/C=XZ/ $ M1";
+    msg.size = msg.priority = -1;
+    exmta_x4_msgs_add(m, &msg, 10, 1, 0, TRUE);
+    probe = msg;
+    probe.kind = EXMTA_X4_PROBE;
+    probe.mts_id = "/C=XZ/ $ P2";
+    exmta_x4_msgs_add(m, &probe, 14, 1, 0, TRUE);
+    /* a message with the same identifier again, later: a report whose
+     * shell link names the first one does not link this row */
+    exmta_x4_msgs_add(m, &msg, 16, 1, 0, TRUE);
+    rep.subject_in = 10;
+    exmta_x4_msgs_add(m, &rep, 30, 1, 0, FALSE);
+    rows = exmta_x4_msgs_rows(m);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 2))->report_in, ==, 0);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 3))->subject_in, ==, 10);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 0))->report_in, ==, 0);
+
+    exmta_x4_msgs_link_reports(m, capture_report_of, &asked);
+    g_assert_cmpuint(asked, ==, 3);     /* the three non-report rows */
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 0))->report_in, ==, 20);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 1))->report_in, ==, 24);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 2))->report_in, ==, 0);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 3))->report_in, ==, 0);
+    exmta_x4_msgs_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/x400msg/names", test_names);
     g_test_add_func("/x400msg/message_report_link", test_message_report_link);
+    g_test_add_func("/x400msg/filtered_links", test_filtered_links);
     return g_test_run();
 }

@@ -144,6 +144,7 @@ typedef struct {
     const char *responder;
     gint bind_error;            /* MTABindError value, -1 if none */
     const char *bind_error_str; /* its name, NULL if none */
+    const char *assoc_refused;  /* X.400 association refused below the bind (packet scope), NULL if none */
     guint32 epm_status;         /* EPM_FAILED: error_status_t */
     const char *interface_name; /* RPC/EPM */
     exmta_uuid_t iface;         /* RPC/EPM: interface UUID and version */

@@ -89,6 +89,7 @@ rec_from_tap(exmta_summary_rec_t *rec, packet_info *pinfo, const exmta_tap_info_
     rec->responder = ti->responder;
     rec->bind_error = ti->bind_error;
     rec->bind_error_str = ti->bind_error_str;
+    rec->assoc_refused = ti->assoc_refused;
     rec->epm_status = ti->epm_status;
     rec->interface_name = ti->interface_name;
     if (ti->type != EXMTA_SUM_RFC1006 && !uuid_is_nil(&ti->iface)) {

@@ -1118,8 +1118,8 @@ server_of(packet_info *pinfo, guint16 port, address *host)
 }
 
 static void
-queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 detected_by, gboolean refused,
-                  guint16 port)
+queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, const exmta_x400_frame_t *xf,
+                  guint8 detected_by, gboolean refused, guint16 port)
 {
     exmta_tap_info_t *ti;
 
@@ -1144,6 +1144,15 @@ queue_rfc1006_tap(packet_info *pinfo, const exmta_rfc1006_frame_t *fd, guint8 de
     }
     ti->initiator = fd ? fd->initiator : NULL;
     ti->responder = fd ? fd->responder : NULL;
+    /* an association the session, presentation, ACSE or RTSE refused:
+     * the bind was answered, though not by the MTA (a COTP DR and the MTA
+     * bind's own refusal say so above) */
+    if (xf && xf->assoc && xf->refused_by >= EXMTA_X4_LAYER_SESSION && xf->refused_by <= EXMTA_X4_LAYER_RTSE) {
+        char *s = exmta_x4_refused_by_text((exmta_x4_layer_t)xf->refused_by, xf->refuse_reason);
+
+        ti->assoc_refused = wmem_strdup(pinfo->pool, s);
+        g_free(s);
+    }
     exmta_tap_queue(pinfo, ti);
 }
 
@@ -1269,7 +1278,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             exmta_x400_tapped()) {
             add_rfc1006_tree(tvb, pinfo, xtree, &et, fd);
             add_bind_tree(tvb, pinfo, xtree, &et, fd);
-            queue_rfc1006_tap(pinfo, fd, fd->detected_by, FALSE, fd->port);
+            queue_rfc1006_tap(pinfo, fd, xf, fd->detected_by, FALSE, fd->port);
             add_x400(tvb, pinfo, xtree, &et, xf, fd->port, fd->detected_by);
         }
     }
@@ -1283,7 +1292,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         pfd.port = tf->port;
         pfd.session_start = tf->session_start;
         add_rfc1006_tree(tvb, pinfo, xtree, &et, &pfd);
-        queue_rfc1006_tap(pinfo, &pfd, DETECTED_TPKT_PORT, FALSE, tf->port);
+        queue_rfc1006_tap(pinfo, &pfd, NULL, DETECTED_TPKT_PORT, FALSE, tf->port);
     }
     if (tf && tf->refused) {
         proto_item *ti = proto_tree_add_uint(exmta_frame_tree_post(tvb, pinfo, xtree, &et), hf_refused, tvb, 0, 0, tf->port);
@@ -1292,7 +1301,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             "[RFC1006 Port Number] TCP connection to RFC1006 port %u refused (SYN answered by RST): "
             "nothing listens there; check the peer MTA's 'RFC1006 Port Number' and that its MTA service runs",
             tf->port);
-        queue_rfc1006_tap(pinfo, NULL, DETECTED_PORT_PREF, TRUE, tf->port);
+        queue_rfc1006_tap(pinfo, NULL, NULL, DETECTED_PORT_PREF, TRUE, tf->port);
     }
 
     if (pinfo->srcport == EXMTA_EPM_PORT || pinfo->destport == EXMTA_EPM_PORT)

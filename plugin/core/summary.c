@@ -22,6 +22,7 @@ typedef struct {
     gboolean bind_request, bind_accepted, bind_refused;
     gint bind_error;
     char *bind_error_str;
+    char *assoc_refused;        /* the first association refused below the bind */
     char *initiator, *responder;
     GArray *dr_reasons;         /* guint8, distinct, in order */
     GArray *epm_status;         /* guint32, distinct, in order (EPM failures) */
@@ -70,6 +71,7 @@ sess_free(gpointer p)
     if (!se)
         return;
     g_free(se->bind_error_str);
+    g_free(se->assoc_refused);
     g_free(se->client);
     g_free(se->initiator);
     g_free(se->responder);
@@ -374,6 +376,8 @@ exmta_summary_add(exmta_summary_t *s, const exmta_summary_rec_t *rec)
         default:
             break;
         }
+        if (rec->assoc_refused && !se->assoc_refused)
+            se->assoc_refused = g_strdup(rec->assoc_refused);
         set_string(&se->initiator, rec->initiator);
         set_string(&se->responder, rec->responder);
         return row_idx;
@@ -498,6 +502,12 @@ session_outcomes(const acc_t *a, const sess_t *se, GPtrArray *out)
             str = g_strdup_printf("X.400 bind refused: %s", se->bind_error_str);
         else
             str = g_strdup_printf("X.400 bind refused: error %d", se->bind_error);
+        add_distinct_str(out, str);
+        g_free(str);
+        said = TRUE;
+    } else if (se->assoc_refused) {
+        /* the session, presentation, ACSE or RTSE answered for the bind */
+        str = g_strdup_printf("X.400 association %s", se->assoc_refused);
         add_distinct_str(out, str);
         g_free(str);
         said = TRUE;

@@ -74,6 +74,8 @@ typedef struct {
     const char *responder;
     gint bind_error;            /* -1 if none */
     const char *bind_error_str; /* name of bind_error (NULL: the number is shown) */
+    const char *assoc_refused;  /* an X.400 association refused below the MTA bind, as
+                                 * "refused by session: REASON (CODE)"; NULL if none */
     guint32 epm_status;
     const char *interface_name; /* NULL if none */
     const char *interface_uuid; /* "9e8ee830-..." or NULL */

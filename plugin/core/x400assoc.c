@@ -514,20 +514,25 @@ exmta_x4_col_numeric(int c)
 }
 
 char *
+exmta_x4_refused_by_text(exmta_x4_layer_t layer, gint reason)
+{
+    char *rs = reason_str(layer, reason, FALSE);
+    char *s = g_strdup_printf("refused by %s%s%s", exmta_x4_layer_name(layer), *rs ? ": " : "", rs);
+
+    g_free(rs);
+    return s;
+}
+
+char *
 exmta_x4_result_text(const exmta_x4_assoc_t *a)
 {
-    char *rs, *s;
-
     switch (a->bind) {
     case EXMTA_X4_BIND_ACCEPTED:
         return g_strdup("accepted");
     case EXMTA_X4_BIND_PENDING:
         return g_strdup("requested, no answer");
     case EXMTA_X4_BIND_REFUSED:
-        rs = reason_str(a->refused_by, a->refuse_reason, FALSE);
-        s = g_strdup_printf("refused by %s%s%s", exmta_x4_layer_name(a->refused_by), *rs ? ": " : "", rs);
-        g_free(rs);
-        return s;
+        return exmta_x4_refused_by_text(a->refused_by, a->refuse_reason);
     default:
         return g_strdup("set-up not in the capture");
     }

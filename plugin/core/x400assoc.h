@@ -199,6 +199,8 @@ char *exmta_x4_cell(const exmta_x4_assoc_t *a, int c);
 gboolean exmta_x4_col_numeric(int c);
 /* "accepted", "refused by session: ...", "requested, no answer", "not in the capture" */
 char *exmta_x4_result_text(const exmta_x4_assoc_t *a);
+/* "refused by LAYER: REASON (CODE)", as the result column says it (g_free) */
+char *exmta_x4_refused_by_text(exmta_x4_layer_t layer, gint reason);
 /* "orderly release", "abort by RTSE: ...", "COTP DR: ...", "TCP RST", "open" */
 char *exmta_x4_end_text(const exmta_x4_assoc_t *a);
 

@@ -67,6 +67,23 @@ SAMPLES = [
     ("x400-bind-refused.pcap", [], [
         ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 4, 599, 4, 7,
          "X.400 bind refused: authentication-error")]),
+    # refused below the MTA bind: the layer that answered, as the
+    # association table's result says it
+    ("x400-refused-session-ssel.pcap", [], [
+        ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 4, 520, 4, 7,
+         "X.400 association refused by session: called SSAP not recognised (0x81)")]),
+    ("x400-refused-presentation.pcap", [], [
+        ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 4, 529, 4, 7,
+         "X.400 association refused by presentation: called-presentation-address-unknown (3)")]),
+    ("x400-refused-acse-context.pcap", [], [
+        ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 4, 590, 4, 7,
+         "X.400 association refused by ACSE: rejected-permanent (1)")]),
+    ("x400-refused-rtse-busy.pcap", [], [
+        ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 4, 608, 4, 7,
+         "X.400 association refused by RTSE: busy (0)")]),
+    ("x400-refused-rtse-dialogue.pcap", [], [
+        ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 4, 608, 4, 7,
+         "X.400 association refused by RTSE: unacceptable-dialogue-mode (3)")]),
     ("x400-transfer-segmented.pcap", [], [
         ("192.0.2.20", 102, "X.400 over RFC1006", "port preference", 1, 25, 25179, 4, 43, OK_AB)]),
 ]
@@ -205,6 +222,39 @@ class SummaryRows(unittest.TestCase):
         for name, expected in SHARED:
             with self.subTest(capture=name):
                 self.check(it.shared("wiki", name), [], expected)
+
+    def test_refusals_as_the_association_table_says(self):
+        """Every X.400 capture: each association refused by the session,
+        presentation, ACSE or RTSE shows in its endpoint's outcome as
+        "X.400 association" and the association table's result, and no
+        other outcome says so."""
+        import glob
+        caps = sorted(glob.glob(os.path.join(it.SAMPLES, "x400-*.pcap")))
+        caps += [p for p in (os.path.join(it.SHARED, "wiki", n) for n in ("x400-ping-success.pcap",
+                                                                          "x400-ping-refuse.pcap"))
+                 if os.path.exists(p)]
+        seen = 0
+        for pcap in caps:
+            out = it.tshark(["-r", pcap, "-q", "-z", "exmta,associations,csv", "-z", "exmta,endpoints,csv"])
+            lines = out.splitlines()
+            ai = lines.index(next(l for l in lines if l.startswith("assoc,stream,")))
+            ei = lines.index(",".join(COLUMNS))
+            assocs = list(csv.DictReader(lines[ai:ei if ei > ai else None]))
+            ends = list(csv.DictReader([l for l in lines[ei:(ai if ai > ei else None)] if l]))
+            want = {}
+            for a in assocs:
+                if a.get("result", "").startswith(("refused by session", "refused by presentation",
+                                                   "refused by ACSE", "refused by RTSE")):
+                    want.setdefault((a["server"], a["port"]), set()).add("X.400 association " + a["result"])
+            got = {}
+            for e in ends:
+                said = {o for o in e["outcome"].split("; ") if o.startswith("X.400 association ")}
+                if said:
+                    got[(e["host"], e["port"])] = said
+            with self.subTest(capture=os.path.basename(pcap)):
+                self.assertEqual(got, want)
+            seen += len(want)
+        self.assertGreaterEqual(seen, 5)
 
     def test_bind_names_without_q_and_without_tree_options(self):
         # the listener asks for the tree and primes the P1 fields itself:

@@ -114,6 +114,23 @@ test_x400_bind_and_kind(void)
                     "X.400 bind accepted (EXCH-MTA-A -> EXCH-MTA-B); X.400 bind refused: authentication-error");
     exmta_summary_row_free(row);
 
+    /* a third session: its bind asked for, refused below the MTA bind;
+     * a fourth: asked for, never answered */
+    r = r1006("192.0.2.20", 102, 6, 30, 300);
+    r.bind = EXMTA_SUM_BIND_REQUEST;
+    exmta_summary_add(s, &r);
+    r = r1006("192.0.2.20", 102, 6, 31, 200);
+    r.assoc_refused = "refused by RTSE: busy (0)";
+    exmta_summary_add(s, &r);
+    r = r1006("192.0.2.20", 102, 7, 40, 300);
+    r.bind = EXMTA_SUM_BIND_REQUEST;
+    exmta_summary_add(s, &r);
+    row = exmta_summary_row(s, 0);
+    g_assert_cmpstr(row->outcome, ==,
+                    "X.400 bind accepted (EXCH-MTA-A -> EXCH-MTA-B); X.400 bind refused: authentication-error; "
+                    "X.400 association refused by RTSE: busy (0); X.400 bind not answered");
+    exmta_summary_row_free(row);
+
     /* reset forgets everything */
     exmta_summary_reset(s);
     g_assert_cmpuint(exmta_summary_num_rows(s), ==, 0);

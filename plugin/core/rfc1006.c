@@ -142,7 +142,8 @@ check_cotp(const guint8 *cotp, gsize cotp_len, exmta_r1006_info_t *info)
 }
 
 /* A DT that opens a session we have not seen connect must carry the start of
- * an OSI session SPDU (ISO 8327): GIVE TOKENS + DATA TRANSFER, or a
+ * an OSI session SPDU (ISO 8327): GIVE TOKENS + DATA TRANSFER or one of the
+ * activity SPDUs an MTA sends (ACTIVITY START, ACTIVITY END, its ACK), or a
  * connect/accept/finish/disconnect/abort/refuse/not-finished SPDU whose length
  * fits. S7comm (0x32...) and RDP's MCS (0x7F, 0x64, 0x68...) do not. */
 static gboolean
@@ -153,8 +154,9 @@ starts_session_spdu(const guint8 *ud, gsize ud_len)
     if (ud_len < 2)
         return FALSE;
     switch (ud[0]) {
-    case 1:     /* GT (LI 0) then DT (LI), as ISO 8327 concatenates them */
-        return ud_len >= 4 && ud[1] == 0 && ud[2] == 1 && (gsize)ud[3] + 4 <= ud_len;
+    case 1:     /* GT (LI 0) then DT, AS, AE or AEA (LI), as ISO 8327 concatenates them */
+        return ud_len >= 4 && ud[1] == 0 &&
+               (ud[2] == 1 || ud[2] == 45 || ud[2] == 41 || ud[2] == 42) && (gsize)ud[3] + 4 <= ud_len;
     case 8: case 9: case 10: case 12: case 13: case 14: case 25: case 26:
         if (ud[1] == 0xFF) {
             if (ud_len < 4)

@@ -84,6 +84,30 @@ test_reserved_byte(void)
     g_assert_cmpint(info.status, ==, EXMTA_R1006_BAD_TPDU);
 }
 
+/* A capture that starts inside an X.400 association: the first DT the
+ * heuristic sees may be an activity's start or end after GIVE TOKENS. */
+static void
+test_activity_spdus(void)
+{
+    static const guint8 gt_as[] = { 0x03, 0x00, 0x00, 0x11, 0x02, 0xF0, 0x80,
+                                    0x01, 0x00, 0x2D, 0x06, 0x29, 0x04, 0x30, 0x38, 0x30, 0x31 };
+    static const guint8 gt_ae[] = { 0x03, 0x00, 0x00, 0x0E, 0x02, 0xF0, 0x80, 0x01, 0x00, 0x29, 0x03, 0x2A, 0x01, 0x31 };
+    static const guint8 gt_aea[] = { 0x03, 0x00, 0x00, 0x0B, 0x02, 0xF0, 0x80, 0x01, 0x00, 0x2A, 0x00 };
+    /* ... not any SPDU after GIVE TOKENS, and not one longer than the DT */
+    static const guint8 gt_other[] = { 0x03, 0x00, 0x00, 0x0B, 0x02, 0xF0, 0x80, 0x01, 0x00, 0x30, 0x00 };
+    static const guint8 gt_as_long[] = { 0x03, 0x00, 0x00, 0x0D, 0x02, 0xF0, 0x80,
+                                         0x01, 0x00, 0x2D, 0x06, 0x29, 0x04 };
+    exmta_r1006_info_t info;
+
+    g_assert_true(exmta_rfc1006_check(gt_as, sizeof(gt_as), &info));
+    g_assert_true(exmta_rfc1006_check(gt_ae, sizeof(gt_ae), &info));
+    g_assert_true(exmta_rfc1006_check(gt_aea, sizeof(gt_aea), &info));
+    g_assert_false(exmta_rfc1006_check(gt_other, sizeof(gt_other), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_NOT_SESSION);
+    g_assert_false(exmta_rfc1006_check(gt_as_long, sizeof(gt_as_long), &info));
+    g_assert_cmpint(info.status, ==, EXMTA_R1006_NOT_SESSION);
+}
+
 static void
 test_rejects_lookalikes(void)
 {
@@ -321,6 +345,7 @@ main(int argc, char **argv)
     g_test_add_func("/rfc1006/accepts_cr", test_accepts_cr);
     g_test_add_func("/rfc1006/accepts_cc_dr_dt", test_accepts_cc_dr_dt);
     g_test_add_func("/rfc1006/reserved_byte", test_reserved_byte);
+    g_test_add_func("/rfc1006/activity_spdus", test_activity_spdus);
     g_test_add_func("/rfc1006/rejects_lookalikes", test_rejects_lookalikes);
     g_test_add_func("/rfc1006/tpkt_lengths", test_tpkt_lengths);
     g_test_add_func("/rfc1006/li_past_tpdu", test_li_past_tpdu);

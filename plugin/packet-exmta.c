@@ -216,6 +216,10 @@ static struct {
      * by port, as stock TPKT on 102 is, for the heuristics to get the same
      * first go as with stock. Read with the TPKT ports (read_stock_prefs). */
     gboolean pin_port_sessions;
+    /* Server ports of this file where exmta found RFC1006 outside its
+     * port range (heuristic, Decode As): their sessions' frames without
+     * RFC1006 payload (a TCP reset) matter as on exmta's own ports. */
+    guint8 found_port_bits[EXMTA_PORT_BITS];
     /* Session records by directed flow (exmta_frame_flow_get): on the first
      * pass most frames of a session find their record without a
      * conversation lookup. */
@@ -311,6 +315,27 @@ session_of(packet_info *pinfo, gboolean create)
     if (!conv)
         return NULL;
     cd = get_conv_data(conv);
+    exmta_frame_flow_put(cap.sessions, pinfo, cd);
+    return cd;
+}
+
+/* The record of a session exmta found on this frame's conversation, or
+ * NULL: unlike session_of(), none is made for a conversation it never
+ * found RFC1006 in. */
+static exmta_conv_t *
+found_session_of(packet_info *pinfo)
+{
+    exmta_conv_t *cd = (exmta_conv_t *)exmta_frame_flow_get(cap.sessions, pinfo);
+    conversation_t *conv;
+
+    if (cd)
+        return cd;
+    conv = find_conversation_pinfo(pinfo, 0);
+    cd = conv ? (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta) : NULL;
+    if (!cd || !cd->first_frame)
+        return NULL;
+    if (!cd->tcpd)
+        cd->tcpd = exmta_tcp_data_of(conv);
     exmta_frame_flow_put(cap.sessions, pinfo, cd);
     return cd;
 }
@@ -912,6 +937,8 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
                 cd->port = port;
                 if (detected_by == DETECTED_PORT_PREF && cap.pin_port_sessions)
                     conversation_set_dissector(cd->conv, exmta_port_handle);
+                if (!port_in_exmta_range(port))
+                    exmta_set_port_bit(cap.found_port_bits, port);
             }
             fd = new_first_pass_frame(pinfo);
             fd->conv = cd;
@@ -1212,15 +1239,19 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         guint16 sp = (guint16)pinfo->srcport, dp = (guint16)pinfo->destport;
         gboolean r1006 = port_in_exmta_range(sp) || port_in_exmta_range(dp);
         gboolean tpkt = port_in_tpkt_range(sp) || port_in_tpkt_range(dp);
+        gboolean found = !r1006 && !tpkt &&
+                         (exmta_port_bit(cap.found_port_bits, sp) || exmta_port_bit(cap.found_port_bits, dp));
         exmta_conv_t *cd = NULL;
         exmta_tcp_frame_t tmp;
 
         memset(&tmp, 0, sizeof(tmp));
         /* Only RFC1006 ports can have a refusal or stock-TPKT frames to
          * annotate: every other TCP frame costs nothing more here, and
-         * neither can a frame whose RFC1006 payload exmta itself dissected. */
-        if (r1006 || tpkt) {
-            cd = session_of(pinfo, FALSE);
+         * neither can a frame whose RFC1006 payload exmta itself dissected.
+         * On a port where exmta found RFC1006 by itself, only the sessions
+         * it found: a reset that ends one ends its association. */
+        if (r1006 || tpkt || found) {
+            cd = found ? found_session_of(pinfo) : session_of(pinfo, FALSE);
 
             if (cd && cd->tcpd) {
                 if (exmta_tcp_refused_now(cd->conv, &cd->tcpd, &cd->refused_reported, FALSE)) {
@@ -1385,6 +1416,7 @@ static void
 forget_sessions(void)
 {
     read_stock_prefs();
+    memset(cap.found_port_bits, 0, sizeof(cap.found_port_bits));
     memset(&cap.first_pass, 0, sizeof(cap.first_pass));
     exmta_frameidx_clear(cap.rfc1006_frames);
     exmta_frameidx_clear(cap.tcp_frames);

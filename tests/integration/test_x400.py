@@ -680,5 +680,31 @@ class X400Encapsulations(unittest.TestCase):
                     self.assertEqual(got, want_v6 if kind == "ipv6" else want)
 
 
+class X400MovedPort(unittest.TestCase):
+    """Every X.400 capture with the MTA's RFC1006 port moved from 102 to
+    10102 (Exchange's "RFC1006 Port Number"), which exmta finds by its
+    heuristic: the same associations and transfers, ended the same way (a
+    TCP reset included), with only the port and how it was found told
+    apart."""
+
+    def test_every_capture_on_a_moved_port(self):
+        def moved(col, v):
+            return {"port": "10102" if v == "102" else v,
+                    "found_by": "heuristic" if v == "port preference" else v}.get(col, v)
+
+        tmp = it.TempDir()
+        self.addCleanup(tmp.cleanup)
+        checked = 0
+        for pcap in captures():
+            if it.fields(pcap, ["frame.number"], filt="tcp.port == 10102"):
+                continue                # already there
+            dst = tmp.file("moved-" + os.path.basename(pcap))
+            it.rewrite_ports(pcap, dst, {102: 10102})
+            with self.subTest(capture=os.path.basename(pcap)):
+                self.assertEqual(report_rows(dst), report_rows(pcap, convert=moved))
+            checked += 1
+        self.assertGreaterEqual(checked, 15)
+
+
 if __name__ == "__main__":
     unittest.main()

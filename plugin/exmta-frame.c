@@ -23,6 +23,11 @@
 #define TCP_SYNACK  0x02
 #define TCP_DATA    0x08
 #define TCP_RST     0x20
+/* ... and, likewise, the bit of a flow's static_flags that says its first
+ * segment in this file was a SYN without ACK (packet-tcp.c's
+ * TCP_S_SAW_SYN less TCP_S_BASE_SEQ_SET): unlike TCP_SYNSENT, also set for
+ * a session whose conversation a template made (a learned RPC endpoint) */
+#define TCP_FLOW_SAW_SYN 0x02
 
 static int proto_exmta_frame = -1;
 static gint frame_subtree_id = -1;
@@ -245,9 +250,10 @@ exmta_tcp_rst_seen(const struct tcp_analysis *tcpd)
     return tcpd && (tcpd->conversation_completeness & TCP_RST) != 0;
 }
 
-/* tcp.stream of this frame; *found: TCP has the session; *syn_in_file: its
- * SYN or SYN/ACK is in the file (TCP notes the server port from either; a
- * session cut by a file boundary has neither in its continuation). */
+/* tcp.stream of this frame; *found: TCP has the session; *syn_in_file: it
+ * starts in this file, with its SYN (a file boundary between the SYN and
+ * the SYN/ACK leaves the next file a continuation that begins with the
+ * SYN/ACK, which exmta-fileset must join to the session, not count again). */
 guint32
 exmta_tcp_stream_of(packet_info *pinfo, gboolean *found, gboolean *syn_in_file)
 {
@@ -257,7 +263,7 @@ exmta_tcp_stream_of(packet_info *pinfo, gboolean *found, gboolean *syn_in_file)
     if (found)
         *found = tcpd != NULL;
     if (syn_in_file)
-        *syn_in_file = tcpd && tcpd->server_port != 0;
+        *syn_in_file = tcpd && ((tcpd->flow1.static_flags | tcpd->flow2.static_flags) & TCP_FLOW_SAW_SYN) != 0;
     return tcpd ? tcpd->stream : 0;
 }
 

@@ -489,10 +489,11 @@ def merge(order, p2, known):
         name = os.path.basename(f)
         for s in p2[f]["sessions"]:
             key = (tuple(s["server"]), tuple(s["client"]))
-            # a piece without a SYN (or SYN/ACK) whose addresses and ports an
-            # earlier file already had is that session going on, even after
-            # files in which it was idle: counted once. A new session on the
-            # same addresses and ports starts with a SYN in its own file.
+            # a piece without a SYN (it may begin with the SYN/ACK) whose
+            # addresses and ports an earlier file already had is that session
+            # going on, even after files in which it was idle: counted once.
+            # A new session on the same addresses and ports starts with a SYN
+            # in its own file.
             if s["syn"] or key not in seen_sessions:
                 sessions[key[0]] = sessions.get(key[0], 0) + 1
             seen_sessions.add(key)

@@ -153,6 +153,23 @@ class FileSet(unittest.TestCase):
         rpc = [r for r in data["endpoints"] if str(r["port"]) == "1032"]
         self.assertEqual(int(rpc[0]["sessions"]), 1)
 
+    def test_cuts_inside_every_handshake(self):
+        """A boundary between a session's SYN and SYN/ACK, or between its
+        SYN/ACK and ACK: the session is counted once, as in the whole
+        capture, for every handshake of an RPC and an X.400 capture."""
+        cuts = 0
+        for name in ("rpc-epm-lookup-bind.pcap", "x400-reports-back.pcap"):
+            pcap = it.sample(name)
+            want = comparable(whole_summary(pcap))
+            syns = it.fields(pcap, ["frame.number"], filt="tcp.flags.syn == 1")
+            for (k,) in syns:
+                with self.subTest(capture=name, cut_after=k):
+                    d = self.split(pcap, "hs-%s-%s" % (name, k), int(k))
+                    _out, data, _csv = self.run_set(d)
+                    self.assertEqual(comparable(data["endpoints"]), want)
+                cuts += 1
+        self.assertGreaterEqual(cuts, 8)
+
     def test_x400_set_equals_whole(self):
         pcap = it.sample("x400-transfer-segmented.pcap")
         d = self.split(pcap, "x400", 20)

@@ -113,6 +113,9 @@ set(CPACK_SOURCE_GENERATOR "")
 set(CPACK_DEBIAN_PACKAGE_NAME "exmta")
 set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE "${_arch}")
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "${EXMTA_DEB_DEPENDS}")
+# what /usr/bin/exmta-fileset runs (it names whichever is missing); the
+# plugin itself needs none of them
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "tshark, python3, python3-pcapy, parallel")
 set(CPACK_DEBIAN_PACKAGE_ENHANCES "wireshark, tshark")
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")

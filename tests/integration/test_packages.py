@@ -117,6 +117,9 @@ class Packages(unittest.TestCase):
         major, minor = self.ws.split(".")
         want = "%s (>= %s.%s.0), %s (<< %s.%d~)" % (pkg, major, minor, pkg, major, int(minor) + 1)
         self.assertEqual(run(["dpkg-deb", "-f", self.deb(), "Depends"]).strip(), want)
+        # exmta-fileset's own needs
+        self.assertEqual(run(["dpkg-deb", "-f", self.deb(), "Recommends"]).strip(),
+                         "tshark, python3, python3-pcapy, parallel")
         self.assertEqual(run(["dpkg-deb", "-f", self.deb(), "Package"]).strip(), "exmta")
         self.assertEqual(run(["dpkg-deb", "-f", self.deb(), "Version"]).strip(), "0.1.0")
 

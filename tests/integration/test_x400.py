@@ -702,6 +702,11 @@ class X400MovedPort(unittest.TestCase):
             it.rewrite_ports(pcap, dst, {102: 10102})
             with self.subTest(capture=os.path.basename(pcap)):
                 self.assertEqual(report_rows(dst), report_rows(pcap, convert=moved))
+                # and the endpoint summary: the same sessions, frames and outcome
+                ends = [list(csv.DictReader(it.tshark(["-r", p, "-q", "-z", "exmta,endpoints,csv"]).splitlines()))
+                        for p in (dst, pcap)]
+                self.assertEqual(ends[0], [{c: moved(c if c != "host" else "", v) for c, v in r.items()}
+                                           for r in ends[1]])
             checked += 1
         self.assertGreaterEqual(checked, 15)
 

@@ -299,43 +299,33 @@ get_conv_data(conversation_t *conv)
     return cd;
 }
 
+/* Which record session_of() gives. */
+typedef enum {
+    SESSION_MAKE,       /* find_or_create_conversation(), as a payload dissector does */
+    SESSION_ANY,        /* of the frame's conversation, if it has one */
+    SESSION_FOUND       /* only of a session exmta found RFC1006 in */
+} session_want_t;
+
 /* The record of this TCP frame's conversation (first pass only), from the
- * flow cache while the flow still leads to the same conversation. create:
- * find_or_create_conversation() as a payload dissector does; otherwise NULL
- * when the frame has no conversation. */
+ * flow cache while the flow still leads to the same conversation; NULL
+ * when there is none that want asks for. */
 static exmta_conv_t *
-session_of(packet_info *pinfo, gboolean create)
+session_of(packet_info *pinfo, session_want_t want)
 {
     exmta_conv_t *cd = (exmta_conv_t *)exmta_frame_flow_get(cap.sessions, pinfo);
     conversation_t *conv;
 
     if (cd)
         return cd;
-    conv = create ? find_or_create_conversation(pinfo) : find_conversation_pinfo(pinfo, 0);
+    conv = want == SESSION_MAKE ? find_or_create_conversation(pinfo) : find_conversation_pinfo(pinfo, 0);
     if (!conv)
         return NULL;
+    if (want == SESSION_FOUND) {
+        cd = (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta);
+        if (!cd || !cd->first_frame)
+            return NULL;
+    }
     cd = get_conv_data(conv);
-    exmta_frame_flow_put(cap.sessions, pinfo, cd);
-    return cd;
-}
-
-/* The record of a session exmta found on this frame's conversation, or
- * NULL: unlike session_of(), none is made for a conversation it never
- * found RFC1006 in. */
-static exmta_conv_t *
-found_session_of(packet_info *pinfo)
-{
-    exmta_conv_t *cd = (exmta_conv_t *)exmta_frame_flow_get(cap.sessions, pinfo);
-    conversation_t *conv;
-
-    if (cd)
-        return cd;
-    conv = find_conversation_pinfo(pinfo, 0);
-    cd = conv ? (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta) : NULL;
-    if (!cd || !cd->first_frame)
-        return NULL;
-    if (!cd->tcpd)
-        cd->tcpd = exmta_tcp_data_of(conv);
     exmta_frame_flow_put(cap.sessions, pinfo, cd);
     return cd;
 }
@@ -930,7 +920,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
             /* A session found by port: pinned to exmta unless heuristics
              * go first (cap.pin_port_sessions). */
             if (!cd)
-                cd = session_of(pinfo, TRUE);
+                cd = session_of(pinfo, SESSION_MAKE);
             if (!cd->first_frame) {
                 cd->first_frame = pinfo->num;
                 cd->detected_by = detected_by;
@@ -1251,7 +1241,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
          * On a port where exmta found RFC1006 by itself, only the sessions
          * it found: a reset that ends one ends its association. */
         if (r1006 || tpkt || found) {
-            cd = found ? found_session_of(pinfo) : session_of(pinfo, FALSE);
+            cd = session_of(pinfo, found ? SESSION_FOUND : SESSION_ANY);
 
             if (cd && cd->tcpd) {
                 if (exmta_tcp_refused_now(cd->conv, &cd->tcpd, &cd->refused_reported, FALSE)) {

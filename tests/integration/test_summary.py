@@ -236,11 +236,14 @@ class SummaryRows(unittest.TestCase):
         seen = 0
         for pcap in caps:
             out = it.tshark(["-r", pcap, "-q", "-z", "exmta,associations,csv", "-z", "exmta,endpoints,csv"])
-            lines = out.splitlines()
-            ai = lines.index(next(l for l in lines if l.startswith("assoc,stream,")))
-            ei = lines.index(",".join(COLUMNS))
-            assocs = list(csv.DictReader(lines[ai:ei if ei > ai else None]))
-            ends = list(csv.DictReader([l for l in lines[ei:(ai if ai > ei else None)] if l]))
+            # the two tables, in the order tshark draws them: each from its header on
+            tables, cur = {}, None
+            for line in out.splitlines():
+                if line.startswith("assoc,stream,") or line == ",".join(COLUMNS):
+                    cur = tables.setdefault(line.split(",")[0], [])
+                if cur is not None and line:
+                    cur.append(line)
+            assocs, ends = list(csv.DictReader(tables["assoc"])), list(csv.DictReader(tables["host"]))
             want = {}
             for a in assocs:
                 if a.get("result", "").startswith(("refused by session", "refused by presentation",

@@ -180,6 +180,8 @@ static tap_param table_params[] = {
 };
 
 static exmta_x4_model_t *table_model;
+/* the association of each row the table shows (exmta_x4_rows_follow) */
+static GArray *table_ids;
 static stat_tap_table_ui *table_ui_registered;
 /* The rows can fall in number: an association that turns out to carry
  * another RFC1006 user (MMS, S7comm) leaves the table. The GUI keeps a
@@ -189,9 +191,11 @@ static stat_tap_table_ui *table_ui_registered;
 static GPtrArray *spare_rows;
 
 static void
-table_model_cleanup(void)
+table_model_reset(void)
 {
     exmta_x4_model_reset(table_model);
+    if (table_ids)
+        g_array_set_size(table_ids, 0);
 }
 
 static void
@@ -199,6 +203,9 @@ table_shutdown(void)
 {
     exmta_x4_model_free(table_model);
     table_model = NULL;
+    if (table_ids)
+        g_array_free(table_ids, TRUE);
+    table_ids = NULL;
     exmta_stat_tables_free(table_ui_registered);
     if (spare_rows)
         g_ptr_array_free(spare_rows, TRUE);
@@ -229,7 +236,7 @@ table_reset(stat_tap_table *table)
     table->num_elements = 0;
     if (spare_rows)
         g_ptr_array_set_size(spare_rows, 0);
-    exmta_x4_model_reset(table_model);
+    table_model_reset();
 }
 
 static void
@@ -239,12 +246,14 @@ table_init(stat_tap_table_ui *new_stat)
 
     if (!table_model)
         table_model = exmta_x4_model_new();
+    if (!table_ids)
+        table_ids = g_array_new(FALSE, FALSE, sizeof(guint32));
     table = stat_tap_find_table(new_stat, ASSOC_TITLE);
     if (table) {
         table_reset(table);
         return;
     }
-    exmta_x4_model_reset(table_model);
+    table_model_reset();
     table = stat_tap_init_table(ASSOC_TITLE, EXMTA_X4_NCOLS, 0, NULL);
     stat_tap_add_table(new_stat, table);
 }
@@ -305,22 +314,32 @@ static EXMTA_TAP_PACKET_CB(table_packet)
     stat_data_t *stat_data = (stat_data_t *)tapdata;
     const exmta_x400_tap_t *r = (const exmta_x400_tap_t *)data;
     stat_tap_table *table;
-    GPtrArray *rows;
+    guint32 id;
+    guint pos;
 
     (void)pinfo;
     (void)edt;
     (void)flags;
-    if (!table_model || stat_data->stat_tap_data->tables->len == 0)
+    if (!table_model || !table_ids || stat_data->stat_tap_data->tables->len == 0)
         return TAP_PACKET_DONT_REDRAW;
     table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
-    exmta_x4_model_add(table_model, &r->obs);
-    /* the rows shown change as associations turn out to be X.400 or not:
-     * set them all again (a capture has few associations) */
-    rows = exmta_x4_model_rows(table_model);
-    for (guint i = 0; i < rows->len; i++)
-        table_set_row(table, i, (const exmta_x4_assoc_t *)g_ptr_array_index(rows, i));
-    table_keep_rows(table, rows->len);
-    g_ptr_array_free(rows, TRUE);
+    id = exmta_x4_model_add(table_model, &r->obs);
+    /* only the frame's association changed; a row that comes or goes (an
+     * association turns out to carry another RFC1006 user) moves the rows
+     * after it */
+    switch (exmta_x4_rows_follow(table_ids, table_model, id, &pos)) {
+    case EXMTA_X4_ROW_CHANGED:
+        table_set_row(table, pos, exmta_x4_model_get(table_model, id));
+        break;
+    case EXMTA_X4_ROW_INSERTED:
+    case EXMTA_X4_ROW_REMOVED:
+        for (guint i = pos; i < table_ids->len; i++)
+            table_set_row(table, i, exmta_x4_model_get(table_model, g_array_index(table_ids, guint32, i)));
+        table_keep_rows(table, table_ids->len);
+        break;
+    default:
+        return TAP_PACKET_DONT_REDRAW;
+    }
     return TAP_PACKET_REDRAW;
 }
 
@@ -328,12 +347,15 @@ static EXMTA_TAP_PACKET_CB(table_packet)
 
 static stat_tap_table_item msgs_fields[EXMTA_X4_MSG_NCOLS];
 static exmta_x4_msgs_t *msgs_model;
+/* the links to reports (exmta_x400_report_links) the table has applied */
+static guint msgs_links_applied;
 static stat_tap_table_ui *msgs_ui_registered;
 
 static void
-msgs_model_cleanup(void)
+msgs_model_reset(void)
 {
     exmta_x4_msgs_reset(msgs_model);
+    msgs_links_applied = 0;
 }
 
 static void
@@ -366,7 +388,7 @@ msgs_table_reset(stat_tap_table *table)
     g_free(table->elements);
     table->elements = NULL;
     table->num_elements = 0;
-    exmta_x4_msgs_reset(msgs_model);
+    msgs_model_reset();
 }
 
 static void
@@ -381,7 +403,7 @@ msgs_table_init(stat_tap_table_ui *new_stat)
         msgs_table_reset(table);
         return;
     }
-    exmta_x4_msgs_reset(msgs_model);
+    msgs_model_reset();
     table = stat_tap_init_table(MSGS_TITLE, EXMTA_X4_MSG_NCOLS, 0, NULL);
     stat_tap_add_table(new_stat, table);
 }
@@ -408,12 +430,23 @@ msgs_set_row(stat_tap_table *table, guint idx, const exmta_x4_msg_row_t *r)
     stat_tap_init_table_row(table, idx, EXMTA_X4_MSG_NCOLS, items);
 }
 
+static void
+msgs_set_rows(stat_tap_table *table, guint first, guint n)
+{
+    const GPtrArray *rows = exmta_x4_msgs_rows(msgs_model);
+
+    for (guint i = first; i < first + n; i++)
+        msgs_set_row(table, i, (const exmta_x4_msg_row_t *)g_ptr_array_index(rows, i));
+}
+
 static EXMTA_TAP_PACKET_CB(msgs_table_packet)
 {
     stat_data_t *stat_data = (stat_data_t *)tapdata;
     const exmta_x400_tap_t *r = (const exmta_x400_tap_t *)data;
     stat_tap_table *table;
     const GPtrArray *rows;
+    const guint32 *links;
+    guint from, first, n_links;
 
     (void)pinfo;
     (void)edt;
@@ -422,10 +455,34 @@ static EXMTA_TAP_PACKET_CB(msgs_table_packet)
         return TAP_PACKET_DONT_REDRAW;
     table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
     rows = exmta_x4_msgs_rows(msgs_model);
+    from = rows->len;
     msgs_add_tap(msgs_model, r);
-    exmta_x4_msgs_link_reports(msgs_model, exmta_x400_report_in, NULL);
-    /* a report links the row of its subject too: set every row again */
-    for (guint i = 0; i < rows->len; i++)
+    /* Set the new rows, and the earlier ones a link changed: a new report
+     * links its subject's row, and so does every link learned since the
+     * last call (a report this table's filter leaves out) */
+    for (guint i = from; i < rows->len; i++) {
+        const exmta_x4_msg_row_t *row = (const exmta_x4_msg_row_t *)g_ptr_array_index(rows, i);
+        guint32 rep;
+        guint n;
+
+        if (row->kind != EXMTA_X4_REPORT) {
+            if ((rep = exmta_x400_report_in(row->frame, NULL)) != 0)
+                exmta_x4_msgs_link_report(msgs_model, row->frame, rep, &first);
+        } else if (row->subject_in && row->subject_in < row->frame) {
+            n = exmta_x4_msgs_link_report(msgs_model, row->subject_in, row->frame, &first);
+            msgs_set_rows(table, first, first < from ? MIN(n, from - first) : 0);
+        }
+    }
+    links = exmta_x400_report_links(&n_links);
+    if (msgs_links_applied > n_links)
+        msgs_links_applied = 0;
+    for (; msgs_links_applied < n_links; msgs_links_applied++) {
+        const guint32 *l = links + 2 * msgs_links_applied;
+        guint n = exmta_x4_msgs_link_report(msgs_model, l[0], l[1], &first);
+
+        msgs_set_rows(table, first, first < from ? MIN(n, from - first) : 0);
+    }
+    for (guint i = from; i < rows->len; i++)
         msgs_set_row(table, i, (const exmta_x4_msg_row_t *)g_ptr_array_index(rows, i));
     return TAP_PACKET_REDRAW;
 }
@@ -482,11 +539,11 @@ exmta_x400_stats_register_tables(void)
     }
     register_stat_tap_table_ui(&msgs_table_ui);
     msgs_ui_registered = &msgs_table_ui;
-    register_cleanup_routine(msgs_model_cleanup);
+    register_cleanup_routine(msgs_model_reset);
     register_shutdown_routine(msgs_shutdown);
     register_stat_tap_table_ui(&table_ui);
     table_ui_registered = &table_ui;
-    register_cleanup_routine(table_model_cleanup);
+    register_cleanup_routine(table_model_reset);
     register_shutdown_routine(table_shutdown);
 }
 

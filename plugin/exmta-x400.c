@@ -180,6 +180,10 @@ static GHashTable *seen_ids;
  * the whole capture: -z exmta,messages links a row to its report even when
  * the table's filter leaves the report out. */
 static GHashTable *first_report;
+/* The same links in the order first_report learned them, pairs of
+ * (subject frame, report frame): a table drawn as frames go by applies the
+ * ones it has not applied yet (exmta_x400_report_links). */
+static GArray *report_links;
 /* An O/R name's text by the octets stock decoded it from (orname_key_t ->
  * a string in file scope): a capture names the same few MTAs and users in
  * message after message, and the same octets decode alike. */
@@ -794,9 +798,15 @@ read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const ex
                     first_report = g_hash_table_new(g_direct_hash, g_direct_equal);
                 known = GPOINTER_TO_UINT(g_hash_table_lookup(first_report, GUINT_TO_POINTER(t->subject_in)));
                 /* a later pass may read reports out of order */
-                if (!known || pinfo->num < known)
+                if (!known || pinfo->num < known) {
+                    guint32 link[2] = { t->subject_in, pinfo->num };
+
                     g_hash_table_insert(first_report, GUINT_TO_POINTER(t->subject_in),
                                         GUINT_TO_POINTER(pinfo->num));
+                    if (!report_links)
+                        report_links = g_array_new(FALSE, FALSE, sizeof(link));
+                    g_array_append_val(report_links, link);
+                }
             }
         } else if (t->mts_id) {
             if (!seen_ids)
@@ -814,6 +824,13 @@ exmta_x400_report_in(guint32 frame, gpointer user_data)
 {
     (void)user_data;
     return first_report ? GPOINTER_TO_UINT(g_hash_table_lookup(first_report, GUINT_TO_POINTER(frame))) : 0;
+}
+
+const guint32 *
+exmta_x400_report_links(guint *n)
+{
+    *n = report_links ? report_links->len : 0;
+    return report_links ? (const guint32 *)(void *)report_links->data : NULL;
 }
 
 gboolean
@@ -1033,6 +1050,8 @@ exmta_x400_forget(void)
         g_hash_table_remove_all(seen_ids);
     if (first_report)
         g_hash_table_remove_all(first_report);
+    if (report_links)
+        g_array_set_size(report_links, 0);
     if (orname_cache)
         g_hash_table_remove_all(orname_cache);
     if (content_types)
@@ -1050,6 +1069,9 @@ x400_shutdown(void)
     if (first_report)
         g_hash_table_destroy(first_report);
     first_report = NULL;
+    if (report_links)
+        g_array_free(report_links, TRUE);
+    report_links = NULL;
     if (orname_cache)
         g_hash_table_destroy(orname_cache);
     orname_cache = NULL;

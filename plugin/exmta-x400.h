@@ -82,6 +82,10 @@ gboolean exmta_x400_wanted(void);
 /* The first report in the capture on the message or probe in frame, as
  * far as transfers have been read; 0 none (exmta_x4_msgs_link_reports). */
 guint32 exmta_x400_report_in(guint32 frame, gpointer user_data);
+/* The same links in the order they were learned: *n pairs of (subject
+ * frame, report frame). A table drawn as frames go by applies the pairs
+ * past the ones it has applied; *n falls to 0 when the file is closed. */
+const guint32 *exmta_x400_report_links(guint *n);
 
 /* First pass: the association of a frame of stream after feeding o
  * (o->frame, o->stream, o->ev set, o->assoc 0: the model decides); fills xf

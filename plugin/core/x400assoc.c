@@ -485,10 +485,49 @@ exmta_x4_model_rows(const exmta_x4_model_t *m)
 
     g_hash_table_iter_init(&it, m->by_id);
     while (g_hash_table_iter_next(&it, NULL, &v))
-        if (!((exmta_x4_assoc_t *)v)->other || ((exmta_x4_assoc_t *)v)->x400)
+        if (exmta_x4_assoc_listed((const exmta_x4_assoc_t *)v))
             g_ptr_array_add(rows, v);
     g_ptr_array_sort(rows, by_id);
     return rows;
+}
+
+gboolean
+exmta_x4_assoc_listed(const exmta_x4_assoc_t *a)
+{
+    return !a->other || a->x400;
+}
+
+exmta_x4_row_change_t
+exmta_x4_rows_follow(GArray *ids, const exmta_x4_model_t *m, guint32 id, guint *pos)
+{
+    const exmta_x4_assoc_t *a = exmta_x4_model_get(m, id);
+    guint lo = 0, hi = ids->len;
+    gboolean shown, listed = a && exmta_x4_assoc_listed(a);
+
+    /* the first row whose id is not below id; new associations come last */
+    if (hi && g_array_index(ids, guint32, hi - 1) < id)
+        lo = hi;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+
+        if (g_array_index(ids, guint32, mid) < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *pos = lo;
+    shown = lo < ids->len && g_array_index(ids, guint32, lo) == id;
+    if (listed && shown)
+        return EXMTA_X4_ROW_CHANGED;
+    if (listed) {
+        g_array_insert_val(ids, lo, id);
+        return EXMTA_X4_ROW_INSERTED;
+    }
+    if (shown) {
+        g_array_remove_index(ids, lo);
+        return EXMTA_X4_ROW_REMOVED;
+    }
+    return EXMTA_X4_ROW_UNLISTED;
 }
 
 /* ---- cells ----------------------------------------------------------------- */

@@ -189,6 +189,24 @@ guint32 exmta_x4_model_current(const exmta_x4_model_t *m, guint32 stream);
 /* Every association, by id (the model owns them), but those of another
  * RFC1006 user that never carried X.400 (S7comm, MMS). */
 GPtrArray *exmta_x4_model_rows(const exmta_x4_model_t *m);
+/* Whether exmta_x4_model_rows lists the association. */
+gboolean exmta_x4_assoc_listed(const exmta_x4_assoc_t *a);
+
+/* What became of an association's row after a frame (exmta_x4_rows_follow). */
+typedef enum {
+    EXMTA_X4_ROW_UNLISTED = 0,  /* not listed, before or after: no row */
+    EXMTA_X4_ROW_CHANGED,       /* its row, at pos, changed */
+    EXMTA_X4_ROW_INSERTED,      /* a row at pos: the rows from pos on moved down by one */
+    EXMTA_X4_ROW_REMOVED,       /* its row at pos left: the rows after it moved up by one */
+} exmta_x4_row_change_t;
+/* A table that is drawn as frames go by (the GUI's) follows the listed
+ * rows one frame at a time and sets only the rows the frame changed; every
+ * row on every frame made a large capture's table quadratic. ids holds the
+ * ids of the rows shown so far in order (guint32, as exmta_x4_model_rows
+ * lists them); after exmta_x4_model_add returned id, this brings ids up to
+ * date and says what became of id's row, at *pos. A frame changes only
+ * the association it was added to. */
+exmta_x4_row_change_t exmta_x4_rows_follow(GArray *ids, const exmta_x4_model_t *m, guint32 id, guint *pos);
 
 /* The row's columns. */
 #define EXMTA_X4_NCOLS 31

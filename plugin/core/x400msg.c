@@ -153,6 +153,31 @@ exmta_x4_msgs_link_reports(exmta_x4_msgs_t *m, guint32 (*report_of)(guint32 fram
     }
 }
 
+guint
+exmta_x4_msgs_link_report(exmta_x4_msgs_t *m, guint32 subject_frame, guint32 report_frame, guint *first)
+{
+    guint lo = 0, hi = m->rows->len, n = 0;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+
+        if (((const exmta_x4_msg_row_t *)g_ptr_array_index(m->rows, mid))->frame < subject_frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    for (guint i = lo; i < m->rows->len; i++, n++) {
+        exmta_x4_msg_row_t *r = (exmta_x4_msg_row_t *)g_ptr_array_index(m->rows, i);
+
+        if (r->frame != subject_frame)
+            break;
+        if (r->kind != EXMTA_X4_REPORT && (!r->report_in || report_frame < r->report_in))
+            r->report_in = report_frame;
+    }
+    return n;
+}
+
 /* ---- O/R names and MTS identifiers --------------------------------------- */
 
 static void

@@ -69,6 +69,11 @@ guint exmta_x4_msgs_add(exmta_x4_msgs_t *m, const exmta_x4_transfer_t *t, guint3
  * the whole capture, which a filter on the table may have left out. */
 void exmta_x4_msgs_link_reports(exmta_x4_msgs_t *m, guint32 (*report_of)(guint32 frame, gpointer user_data),
                                 gpointer user_data);
+/* One link, as a table drawn while frames go by learns it: every message
+ * and probe row of subject_frame gets report_in = report_frame unless it
+ * has an earlier one. Returns how many rows subject_frame has, the first at
+ * *first (rows come in frame order), so that only they are drawn again. */
+guint exmta_x4_msgs_link_report(exmta_x4_msgs_t *m, guint32 subject_frame, guint32 report_frame, guint *first);
 /* The rows in order (the model owns them). */
 const GPtrArray *exmta_x4_msgs_rows(const exmta_x4_msgs_t *m);
 

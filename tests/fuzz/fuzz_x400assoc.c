@@ -5,7 +5,9 @@
  * transfer counts, all from the same few bytes so that they collide often.
  * Checked: every frame gets an association; a stream's associations only
  * grow; a frame that opens none (not CR, not CONNECT) stays in its
- * stream's current one; rows come in id order and every rendering runs.
+ * stream's current one; rows come in id order and every rendering runs;
+ * a table that follows the rows frame by frame (exmta_x4_rows_follow)
+ * ends with the very rows of exmta_x4_model_rows.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -23,6 +25,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     exmta_x4_model_t *m = exmta_x4_model_new();
     guint32 last[4] = { 0, 0, 0, 0 };
     GPtrArray *rows;
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+    guint pos;
     GString *out = g_string_new(NULL);
     static const char *strs[] = { NULL, "", "X400", "a,\"b\"\n", "\xff\xfe" };
 
@@ -64,8 +68,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!exmta_x4_model_get(m, id) || exmta_x4_model_current(m, stream) != id)
             abort();
         last[stream] = id;
+        exmta_x4_rows_follow(ids, m, id, &pos);
+        if (pos > ids->len)
+            abort();
     }
     rows = exmta_x4_model_rows(m);
+    if (rows->len != ids->len)
+        abort();
+    for (guint i = 0; i < rows->len; i++)
+        if (((exmta_x4_assoc_t *)g_ptr_array_index(rows, i))->id != g_array_index(ids, guint32, i))
+            abort();
+    g_array_free(ids, TRUE);
     for (guint i = 1; i < rows->len; i++)
         if (((exmta_x4_assoc_t *)g_ptr_array_index(rows, i - 1))->id >=
             ((exmta_x4_assoc_t *)g_ptr_array_index(rows, i))->id)

@@ -357,6 +357,72 @@ test_renderings(void)
     exmta_x4_model_free(m);
 }
 
+/* The ids of exmta_x4_model_rows, to compare a followed table with. */
+static void
+assert_rows_are(const exmta_x4_model_t *m, const GArray *ids)
+{
+    GPtrArray *rows = exmta_x4_model_rows(m);
+
+    g_assert_cmpuint(rows->len, ==, ids->len);
+    for (guint i = 0; i < rows->len; i++)
+        g_assert_cmpuint(((exmta_x4_assoc_t *)g_ptr_array_index(rows, i))->id, ==, g_array_index(ids, guint32, i));
+    g_ptr_array_free(rows, TRUE);
+}
+
+static exmta_x4_row_change_t
+follow(exmta_x4_model_t *m, GArray *ids, guint32 frame, guint32 stream, guint32 ev, guint *pos)
+{
+    exmta_x4_obs_t o = obs(frame, stream, TRUE, ev);
+    exmta_x4_row_change_t c = exmta_x4_rows_follow(ids, m, exmta_x4_model_add(m, &o), pos);
+
+    assert_rows_are(m, ids);
+    return c;
+}
+
+/* A table drawn as frames go by follows the listed rows one frame at a
+ * time: rows come (a new association, or an unlisted one that carries
+ * X.400 after all) and go (one that turns out to carry another RFC1006
+ * user), moving the rows after them. */
+static void
+test_rows_follow(void)
+{
+    exmta_x4_model_t *m = exmta_x4_model_new();
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+    guint pos = 99;
+
+    g_assert_cmpint(follow(m, ids, 1, 0, EXMTA_X4_CR, &pos), ==, EXMTA_X4_ROW_INSERTED);
+    g_assert_cmpuint(pos, ==, 0);
+    g_assert_cmpint(follow(m, ids, 2, 1, EXMTA_X4_CR, &pos), ==, EXMTA_X4_ROW_INSERTED);
+    g_assert_cmpuint(pos, ==, 1);
+    g_assert_cmpint(follow(m, ids, 3, 2, EXMTA_X4_CR, &pos), ==, EXMTA_X4_ROW_INSERTED);
+    g_assert_cmpuint(pos, ==, 2);
+    g_assert_cmpint(follow(m, ids, 4, 1, EXMTA_X4_CC, &pos), ==, EXMTA_X4_ROW_CHANGED);
+    g_assert_cmpuint(pos, ==, 1);
+    /* the first turns out to be MMS: its row leaves, the others move up */
+    g_assert_cmpint(follow(m, ids, 5, 0, EXMTA_X4_OTHER, &pos), ==, EXMTA_X4_ROW_REMOVED);
+    g_assert_cmpuint(pos, ==, 0);
+    g_assert_cmpuint(ids->len, ==, 2);
+    /* its later frames draw nothing */
+    g_assert_cmpint(follow(m, ids, 6, 0, 0, &pos), ==, EXMTA_X4_ROW_UNLISTED);
+    g_assert_cmpint(follow(m, ids, 7, 2, EXMTA_X4_CC, &pos), ==, EXMTA_X4_ROW_CHANGED);
+    g_assert_cmpuint(pos, ==, 1);
+    /* an unlisted association that carries X.400 comes back before the others */
+    g_assert_cmpint(follow(m, ids, 8, 0, EXMTA_X4_X400, &pos), ==, EXMTA_X4_ROW_INSERTED);
+    g_assert_cmpuint(pos, ==, 0);
+    g_assert_cmpuint(ids->len, ==, 3);
+    /* one that is another user's from its first frame never shows */
+    g_assert_cmpint(follow(m, ids, 9, 3, EXMTA_X4_CR | EXMTA_X4_OTHER, &pos), ==, EXMTA_X4_ROW_UNLISTED);
+    /* a table with a filter sees an earlier association's first frame late */
+    g_array_remove_index(ids, 1);
+    g_assert_cmpint(exmta_x4_rows_follow(ids, m, 2, &pos), ==, EXMTA_X4_ROW_INSERTED);
+    g_assert_cmpuint(pos, ==, 1);
+    assert_rows_are(m, ids);
+    /* an id the model does not have is not listed */
+    g_assert_cmpint(exmta_x4_rows_follow(ids, m, 77, &pos), ==, EXMTA_X4_ROW_UNLISTED);
+    g_array_free(ids, TRUE);
+    exmta_x4_model_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -367,5 +433,6 @@ main(int argc, char **argv)
     g_test_add_func("/x400assoc/two_associations_and_midstream", test_two_associations_one_stream_and_midstream);
     g_test_add_func("/x400assoc/abort", test_abort);
     g_test_add_func("/x400assoc/renderings", test_renderings);
+    g_test_add_func("/x400assoc/rows_follow", test_rows_follow);
     return g_test_run();
 }

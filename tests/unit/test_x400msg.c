@@ -173,6 +173,54 @@ test_filtered_links(void)
     exmta_x4_msgs_free(m);
 }
 
+/* A table drawn as frames go by links one subject frame at a time: every
+ * message and probe row of that frame, to its earliest report. */
+static void
+test_link_report(void)
+{
+    exmta_x4_msgs_t *m = exmta_x4_msgs_new();
+    exmta_x4_transfer_t msg, probe, rep;
+    const GPtrArray *rows = exmta_x4_msgs_rows(m);
+    guint first = 99;
+
+    memset(&msg, 0, sizeof(msg));
+    msg.kind = EXMTA_X4_MESSAGE;
+    msg.mts_id = "/C=XZ/ $ M1";
+    msg.size = msg.priority = -1;
+    probe = msg;
+    probe.kind = EXMTA_X4_PROBE;
+    probe.mts_id = "/C=XZ/ $ P2";
+    memset(&rep, 0, sizeof(rep));
+    rep.kind = EXMTA_X4_REPORT;
+    rep.size = rep.priority = -1;
+    /* frame 10 carries a message and a probe, 14 a message, 30 a report */
+    exmta_x4_msgs_add(m, &msg, 10, 1, 0, TRUE);
+    exmta_x4_msgs_add(m, &probe, 10, 1, 0, TRUE);
+    msg.mts_id = "/C=XZ/ $ M3";
+    exmta_x4_msgs_add(m, &msg, 14, 1, 0, TRUE);
+    exmta_x4_msgs_add(m, &rep, 30, 1, 0, FALSE);
+
+    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 10, 40, &first), ==, 2);
+    g_assert_cmpuint(first, ==, 0);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 0))->report_in, ==, 40);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 1))->report_in, ==, 40);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 2))->report_in, ==, 0);
+    /* an earlier report (a later pass reads out of order) wins; a later one does not */
+    exmta_x4_msgs_link_report(m, 10, 35, &first);
+    exmta_x4_msgs_link_report(m, 10, 50, &first);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 1))->report_in, ==, 35);
+    /* a frame with no row: none, at the place it would have */
+    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 12, 40, &first), ==, 0);
+    g_assert_cmpuint(first, ==, 2);
+    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 99, 100, &first), ==, 0);
+    g_assert_cmpuint(first, ==, 4);
+    /* a report row is not linked to a report */
+    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 30, 60, &first), ==, 1);
+    g_assert_cmpuint(first, ==, 3);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 3))->report_in, ==, 0);
+    exmta_x4_msgs_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -180,5 +228,6 @@ main(int argc, char **argv)
     g_test_add_func("/x400msg/names", test_names);
     g_test_add_func("/x400msg/message_report_link", test_message_report_link);
     g_test_add_func("/x400msg/filtered_links", test_filtered_links);
+    g_test_add_func("/x400msg/link_report", test_link_report);
     return g_test_run();
 }

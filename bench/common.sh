@@ -11,20 +11,25 @@ unset GLIBC_TUNABLES
 #   tables  -q; the plugin adds -z exmta,associations -z exmta,messages, so
 #           plugin / stock is what the plugin costs with its X.400 tables
 #           against stock's quiet read (bench_tables_ok says if it has them)
+#   dialogs the same with the GUI's forms of those tables (Statistics >
+#           Exchange MTA X.400 Associations and Messages), filled as frames
+#           go by: -z exmta,associations_table -z exmta,messages_table
 bench_mode_args() {
     MODE_ARGS=()
     PLUGIN_MODE_ARGS=()
     case $1 in
         fields) MODE_ARGS=(-T fields -e frame.number -e tcp.stream) ;;
         tables) MODE_ARGS=(-q); PLUGIN_MODE_ARGS=(-z exmta,associations -z exmta,messages) ;;
+        dialogs) MODE_ARGS=(-q); PLUGIN_MODE_ARGS=(-z exmta,associations_table -z exmta,messages_table) ;;
     esac
     return 0
 }
 
-# bench_tables_ok REPO: does tools/exmta-tshark (EXMTA_PLUGIN_ROOT's plugin)
-# accept the tables mode's -z arguments? (tshark refuses an unknown -z name)
+# bench_tables_ok REPO [MODE]: does tools/exmta-tshark (EXMTA_PLUGIN_ROOT's
+# plugin) accept the -z arguments of MODE (tables, dialogs; default tables)?
+# (tshark refuses an unknown -z name)
 bench_tables_ok() {
-    bench_mode_args tables
+    bench_mode_args "${2:-tables}"
     "$1/tools/exmta-tshark" -r "$1/sample-pcaps/x400-twa-transfers.pcap" "${MODE_ARGS[@]}" \
         "${PLUGIN_MODE_ARGS[@]}" > /dev/null 2>&1
 }

@@ -11,8 +11,8 @@
 #                         one noisy round decides its upper end
 #   BENCH_DIR=/var/tmp/exmta-bench   workloads and results (never the repo)
 #   BENCH_WORKLOADS="mixed rfc1006-heavy epm-heavy x400-heavy"
-#   BENCH_MODES="plain fields tables"
-#   BENCH_TABLES_WORKLOADS=x400-heavy  the workloads that run the tables mode (see Modes);
+#   BENCH_MODES="plain fields tables dialogs"
+#   BENCH_TABLES_WORKLOADS=x400-heavy  the workloads that run the tables and dialogs modes (see Modes);
 #                         the mode is skipped, with a line saying so, when the plugin
 #                         refuses -z exmta,associations / -z exmta,messages
 #   BENCH_HEUR=1          also run "heuristic alone" (plugin with -o 'exmta.tcp.port: ')
@@ -85,6 +85,8 @@
 #   tables  -r F -q > /dev/null; the plugin (and heur) add -z exmta,associations
 #           -z exmta,messages: what the X.400 tables cost on top of a quiet read
 #           (no target; compare with plain)
+#   dialogs the same with -z exmta,associations_table -z exmta,messages_table,
+#           the GUI's Statistics tables, filled as frames go by (no target)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -93,7 +95,7 @@ RUNS=${BENCH_RUNS:-8}
 FIELDS_RUNS=${BENCH_FIELDS_RUNS:-8}
 DIR=${BENCH_DIR:-/var/tmp/exmta-bench}
 WORKLOADS=${BENCH_WORKLOADS:-mixed rfc1006-heavy epm-heavy x400-heavy}
-MODES=${BENCH_MODES:-plain fields tables}
+MODES=${BENCH_MODES:-plain fields tables dialogs}
 TABLES_WORKLOADS=${BENCH_TABLES_WORKLOADS:-x400-heavy}
 HEUR=${BENCH_HEUR:-1}
 HEUR_MODES=${BENCH_HEUR_MODES:-plain}
@@ -187,23 +189,27 @@ cp -r "$(dirname "$(dirname "$(dirname "$plugin_so")")")" "$RES/plugins"
 chmod -R a+rX "$RES"
 export EXMTA_PLUGIN_ROOT=$RES/plugins
 
-# the tables mode needs a plugin with the X.400 tables
+# the tables and dialogs modes need a plugin with the X.400 tables
 tables_note="not asked for"
-case " $MODES $CALLGRIND_MODES " in
-    *" tables "*)
-        if bench_tables_ok "$repo"; then
-            tables_note="on $TABLES_WORKLOADS"
-        else
-            tables_note="skipped: this plugin refuses -z exmta,associations -z exmta,messages"
-            log "tables mode $tables_note"
-            MODES=$(for m in $MODES; do [ "$m" = tables ] || printf '%s ' "$m"; done)
-            CALLGRIND_MODES=$(for m in $CALLGRIND_MODES; do [ "$m" = tables ] || printf '%s ' "$m"; done)
-        fi
-        ;;
-esac
-# mode_applies WORKLOAD MODE: the tables mode runs on TABLES_WORKLOADS only
+for tm in tables dialogs; do
+    case " $MODES $CALLGRIND_MODES " in
+        *" $tm "*)
+            bench_mode_args "$tm"
+            if bench_tables_ok "$repo" "$tm"; then
+                note="on $TABLES_WORKLOADS"
+            else
+                note="skipped: this plugin refuses ${PLUGIN_MODE_ARGS[*]}"
+                log "$tm mode $note"
+                MODES=$(for m in $MODES; do [ "$m" = "$tm" ] || printf '%s ' "$m"; done)
+                CALLGRIND_MODES=$(for m in $CALLGRIND_MODES; do [ "$m" = "$tm" ] || printf '%s ' "$m"; done)
+            fi
+            [ "$tables_note" = "not asked for" ] && tables_note="$tm $note" || tables_note="$tables_note; $tm $note"
+            ;;
+    esac
+done
+# mode_applies WORKLOAD MODE: the tables and dialogs modes run on TABLES_WORKLOADS only
 mode_applies() {
-    [ "$2" != tables ] && return 0
+    [ "$2" != tables ] && [ "$2" != dialogs ] && return 0
     case " $TABLES_WORKLOADS " in *" $1 "*) return 0 ;; esac
     return 1
 }
@@ -216,7 +222,7 @@ mode_applies() {
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "runs: plain $RUNS, fields $FIELDS_RUNS; heuristic-alone in: $( [ "$HEUR" = 1 ] && echo "$HEUR_MODES" || echo none); control (stock again): $( [ "$CONTROL" = 1 ] && echo yes || echo no)"
     echo "pairing: $PAIRING"
-    echo "tables mode: $tables_note"
+    echo "tables modes: $tables_note"
 } > "$RES/info.txt"
 
 # sanity: does the heuristic-alone setting leave TCP 102 decoded (stock TPKT)?
@@ -472,7 +478,7 @@ import csv, os, random, statistics, sys
 raw, mem, heur_flag, runs = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().strip(), sys.argv[4]
 cgfile = sys.argv[5]
 TARGET = {"mixed": 1.03, "rfc1006-heavy": 1.05, "epm-heavy": 1.10, "x400-heavy": 1.05}
-NO_TARGET_MODES = {"tables"}     # the tables' own cost is reported, not judged
+NO_TARGET_MODES = {"tables", "dialogs"}     # the tables' own cost is reported, not judged
 rows = list(csv.DictReader(open(raw), delimiter="\t"))
 data, frames, order = {}, {}, []
 for r in rows:

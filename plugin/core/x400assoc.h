@@ -200,8 +200,9 @@ typedef enum {
     EXMTA_X4_ROW_REMOVED,       /* its row at pos left: the rows after it moved up by one */
 } exmta_x4_row_change_t;
 /* A table that is drawn as frames go by (the GUI's) follows the listed
- * rows one frame at a time and sets only the rows the frame changed; every
- * row on every frame made a large capture's table quadratic. ids holds the
+ * rows one frame at a time and sets only the rows the frame changed
+ * (setting every row on every frame is quadratic in a large capture's
+ * associations). ids holds the
  * ids of the rows shown so far in order (guint32, as exmta_x4_model_rows
  * lists them); after exmta_x4_model_add returned id, this brings ids up to
  * date and says what became of id's row, at *pos. A frame changes only

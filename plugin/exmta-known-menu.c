@@ -18,6 +18,7 @@
 typedef struct {
     guint added;
     const char *file;       /* what "learned in file" says */
+    GHashTable *keys;       /* the table's rows (exmta_known_keys) */
 } add_ctx_t;
 
 static void
@@ -25,7 +26,7 @@ add_one_learned(const exmta_endpoint_t *ep, const nstime_t *when, gpointer user_
 {
     add_ctx_t *ctx = (add_ctx_t *)user_data;
 
-    if (exmta_known_add(ep, when, ctx->file))
+    if (exmta_known_add(ctx->keys, ep, when, ctx->file))
         ctx->added++;
 }
 
@@ -40,7 +41,9 @@ known_add_learned(const char *file, char **err)
     *err = NULL;
     ctx.added = 0;
     ctx.file = file && *file ? file : exmta_capture_name();
+    ctx.keys = exmta_known_keys();
     exmta_epm_foreach_learned(add_one_learned, &ctx);
+    g_hash_table_destroy(ctx.keys);
     if (ctx.added)
         exmta_known_save(err);
     return ctx.added;

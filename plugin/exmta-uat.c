@@ -193,20 +193,36 @@ exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame
     return TRUE;
 }
 
-static gboolean
-same_row(const known_rec_t *a, const known_rec_t *b)
+/* A row's identity: host, port, interface (any case) and version; a field
+ * that is not set is told apart from an empty one. */
+static char *
+row_key(const known_rec_t *r)
 {
-    return g_strcmp0(a->host, b->host) == 0 && g_strcmp0(a->port, b->port) == 0 &&
-           g_ascii_strcasecmp(a->iface ? a->iface : "", b->iface ? b->iface : "") == 0 &&
-           g_strcmp0(a->version, b->version) == 0;
+    char *iface = r->iface ? g_ascii_strdown(r->iface, -1) : NULL;
+    char *k = g_strdup_printf("%s\t%s\t%s\t%s", r->host ? r->host : "\1", r->port ? r->port : "\1",
+                              iface ? iface : "\1", r->version ? r->version : "\1");
+
+    g_free(iface);
+    return k;
+}
+
+GHashTable *
+exmta_known_keys(void)
+{
+    GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    for (guint i = 0; i < n_known_recs; i++)
+        g_hash_table_add(keys, row_key(&known_recs[i]));
+    return keys;
 }
 
 gboolean
-exmta_known_add(const exmta_endpoint_t *ep, const nstime_t *when, const char *file)
+exmta_known_add(GHashTable *keys, const exmta_endpoint_t *ep, const nstime_t *when, const char *file)
 {
     known_rec_t rec;
     char buf[64];
-    gboolean dup = FALSE;
+    char *key;
+    gboolean added;
 
     memset(&rec, 0, sizeof(rec));
     rec.host = g_strdup_printf("%u.%u.%u.%u", ep->ip[0], ep->ip[1], ep->ip[2], ep->ip[3]);
@@ -227,12 +243,16 @@ exmta_known_add(const exmta_endpoint_t *ep, const nstime_t *when, const char *fi
     } else {
         rec.learned_at = g_strdup("");
     }
-    for (guint i = 0; i < n_known_recs && !dup; i++)
-        dup = same_row(&known_recs[i], &rec);
-    if (!dup)
+    key = row_key(&rec);
+    added = !g_hash_table_contains(keys, key);
+    if (added) {
         uat_add_record(known_uat, &rec, TRUE);
+        g_hash_table_add(keys, key);
+    } else {
+        g_free(key);
+    }
     known_free_cb(&rec);
-    return !dup;
+    return added;
 }
 
 gboolean

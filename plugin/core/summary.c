@@ -56,6 +56,7 @@ typedef struct {
     guint32 learned_in;
     gint64 learned_sec;
     gint32 learned_nsec;
+    guint row;                  /* its index in rows */
 } acc_t;
 
 struct exmta_summary {
@@ -261,11 +262,7 @@ find_acc(exmta_summary_t *s, const exmta_summary_rec_t *rec, guint *row_idx)
     a = (acc_t *)g_hash_table_lookup(s->by_key, key);
     if (a) {
         g_free(key);
-        for (guint i = 0; i < s->rows->len; i++)
-            if (g_ptr_array_index(s->rows, i) == a) {
-                *row_idx = i;
-                break;
-            }
+        *row_idx = a->row;
         return a;
     }
     a = g_new0(acc_t, 1);
@@ -279,8 +276,9 @@ find_acc(exmta_summary_t *s, const exmta_summary_rec_t *rec, guint *row_idx)
     a->sess_by_stream = g_hash_table_new(g_direct_hash, g_direct_equal);
     a->sessions = g_ptr_array_new_with_free_func(sess_free);
     g_hash_table_insert(s->by_key, key, a);
+    a->row = s->rows->len;
     g_ptr_array_add(s->rows, a);
-    *row_idx = s->rows->len - 1;
+    *row_idx = a->row;
     return a;
 }
 

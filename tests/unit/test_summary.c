@@ -439,6 +439,36 @@ test_iso_time(void)
     g_free(t);
 }
 
+/* exmta_summary_add gives each record its row, numbered in the order rows
+ * were first mentioned, however the records of rows interleave (the GUI's
+ * Endpoints table sets that row alone). */
+static void
+test_row_index(void)
+{
+    exmta_summary_t *s = exmta_summary_new();
+    static const char *const hosts[] = { "192.0.2.20", "192.0.2.21", "192.0.2.22" };
+    exmta_summary_rec_t r;
+
+    for (guint i = 0; i < 3; i++) {
+        r = r1006(hosts[i], 102, i, 10 + i, 60);
+        g_assert_cmpuint(exmta_summary_add(s, &r), ==, i);
+    }
+    for (guint k = 0; k < 9; k++) {
+        guint i = (k * 2) % 3;
+
+        r = r1006(hosts[i], 102, i, 20 + k, 60);
+        g_assert_cmpuint(exmta_summary_add(s, &r), ==, i);
+    }
+    /* another port of a known host is a row of its own */
+    r = r1006(hosts[1], 10102, 9, 40, 60);
+    g_assert_cmpuint(exmta_summary_add(s, &r), ==, 3);
+    g_assert_cmpuint(exmta_summary_num_rows(s), ==, 4);
+    exmta_summary_reset(s);
+    r = r1006(hosts[2], 102, 2, 50, 60);
+    g_assert_cmpuint(exmta_summary_add(s, &r), ==, 0);
+    exmta_summary_free(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -450,5 +480,6 @@ main(int argc, char **argv)
     g_test_add_func("/summary/found_by_many_lookups", test_found_by_many_lookups);
     g_test_add_func("/summary/iso_time", test_iso_time);
     g_test_add_func("/summary/sessions", test_sessions);
+    g_test_add_func("/summary/row_index", test_row_index);
     return g_test_run();
 }

@@ -193,14 +193,14 @@ exmta_known_get(guint i, exmta_endpoint_t *ep, const char **file, guint32 *frame
     return TRUE;
 }
 
-/* A row's identity: host, port, interface (any case) and version; a field
- * that is not set is told apart from an empty one. */
+/* A row's identity: host, port, interface (any case; unset is empty) and
+ * version; an unset host, port or version is told apart from an empty one. */
 static char *
 row_key(const known_rec_t *r)
 {
-    char *iface = r->iface ? g_ascii_strdown(r->iface, -1) : NULL;
+    char *iface = g_ascii_strdown(r->iface ? r->iface : "", -1);
     char *k = g_strdup_printf("%s\t%s\t%s\t%s", r->host ? r->host : "\1", r->port ? r->port : "\1",
-                              iface ? iface : "\1", r->version ? r->version : "\1");
+                              iface, r->version ? r->version : "\1");
 
     g_free(iface);
     return k;

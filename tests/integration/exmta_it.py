@@ -6,6 +6,7 @@ Run by ctest with EXMTA_SOURCE_DIR and EXMTA_PLUGIN_ROOT set; every test file
 can also be run by hand: /usr/bin/python3 tests/integration/test_x.py -v
 """
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -53,6 +54,18 @@ def shared(*parts):
     if not os.path.exists(path):
         raise unittest.SkipTest("../shared/captures is not here (a user's clone): %s skipped" % "/".join(parts))
     return path
+
+
+def x400_captures():
+    """Every X.400 sample (those another change adds are used as they land),
+    the COTP refusal, and the public X.400 captures when ../shared is here."""
+    caps = sorted(glob.glob(os.path.join(SAMPLES, "x400-*.pcap")))
+    caps.append(sample("cotp-disconnect.pcap"))
+    for name in ("x400-ping-success.pcap", "x400-ping-refuse.pcap"):
+        p = os.path.join(SHARED, "wiki", name)
+        if os.path.exists(p):
+            caps.append(p)
+    return caps
 
 
 def shared_all():

@@ -228,13 +228,8 @@ class SummaryRows(unittest.TestCase):
         presentation, ACSE or RTSE shows in its endpoint's outcome as
         "X.400 association" and the association table's result, and no
         other outcome says so."""
-        import glob
-        caps = sorted(glob.glob(os.path.join(it.SAMPLES, "x400-*.pcap")))
-        caps += [p for p in (os.path.join(it.SHARED, "wiki", n) for n in ("x400-ping-success.pcap",
-                                                                          "x400-ping-refuse.pcap"))
-                 if os.path.exists(p)]
         seen = 0
-        for pcap in caps:
+        for pcap in it.x400_captures():
             out = it.tshark(["-r", pcap, "-q", "-z", "exmta,associations,csv", "-z", "exmta,endpoints,csv"])
             # the two tables, in the order tshark draws them: each from its header on
             tables, cur = {}, None

@@ -61,18 +61,6 @@ if os.environ.get("EXMTA_WS_MINOR") == "4.6":
     STOCK_EXTRA.append("pres.cPR_PPDU__provider_reason")
 
 
-def captures():
-    """Every X.400 sample (those another change adds are used as they land),
-    the COTP refusal, and the public captures when ../shared is here."""
-    caps = sorted(glob.glob(os.path.join(it.SAMPLES, "x400-*.pcap")))
-    caps.append(it.sample("cotp-disconnect.pcap"))
-    for name in ("x400-ping-success.pcap", "x400-ping-refuse.pcap"):
-        p = os.path.join(it.SHARED, "wiki", name)
-        if os.path.exists(p):
-            caps.append(p)
-    return caps
-
-
 def by_frame(rows):
     return {r[0]: r[1:] for r in rows}
 
@@ -89,7 +77,7 @@ class X400Fields(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        caps = captures()
+        caps = it.x400_captures()
         cls.tmp = it.TempDir()
         merged = cls.tmp.file("x400-all.pcapng")
         it.subprocess.run(["mergecap", "-a", "-w", merged] + caps, check=True)
@@ -274,7 +262,7 @@ class FilteredMessages(unittest.TestCase):
     def test_filtered_rows_are_the_whole_tables(self):
         links_left_out = 0
         checked = 0
-        for pcap in captures():
+        for pcap in it.x400_captures():
             whole = self.tables(it.tshark(["-r", pcap, "-q", "-z", "exmta,messages,csv"]))[0]
             if not whole:
                 continue
@@ -670,7 +658,7 @@ class X400Encapsulations(unittest.TestCase):
         return report_rows(pcap, drop=self.BYTE_COLS, convert=as_v6)
 
     def test_every_capture_every_encapsulation(self):
-        for pcap in captures():
+        for pcap in it.x400_captures():
             want = self.tables(pcap, v6=False)
             want_v6 = self.tables(pcap, v6=True)
             self.assertTrue(want.get(HEADER), "no associations in %s" % pcap)
@@ -696,7 +684,7 @@ class X400MovedPort(unittest.TestCase):
         tmp = it.TempDir()
         self.addCleanup(tmp.cleanup)
         checked = 0
-        for pcap in captures():
+        for pcap in it.x400_captures():
             if it.fields(pcap, ["frame.number"], filt="tcp.port == 10102"):
                 continue                # already there
             dst = tmp.file("moved-" + os.path.basename(pcap))
@@ -847,7 +835,7 @@ class TablesAsFramesGo(unittest.TestCase):
     def test_tables_equal_the_reports(self):
         rows = 0
         self.links_left_out = 0
-        for pcap in captures() + [self.merged]:
+        for pcap in it.x400_captures() + [self.merged]:
             frames = len(it.fields(pcap, ["frame.number"]))
             for filt in self.FILTERS:
                 for two_pass in (False, True):

@@ -324,8 +324,11 @@ session_of(packet_info *pinfo, session_want_t want)
         cd = (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta);
         if (!cd || !cd->first_frame)
             return NULL;
+        if (!cd->tcpd)
+            cd->tcpd = exmta_tcp_data_of(conv);
+    } else {
+        cd = get_conv_data(conv);
     }
-    cd = get_conv_data(conv);
     exmta_frame_flow_put(cap.sessions, pinfo, cd);
     return cd;
 }

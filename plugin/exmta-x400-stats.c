@@ -445,7 +445,7 @@ static EXMTA_TAP_PACKET_CB(msgs_table_packet)
     const exmta_x400_tap_t *r = (const exmta_x400_tap_t *)data;
     stat_tap_table *table;
     const GPtrArray *rows;
-    const guint32 *links;
+    const exmta_x400_link_t *links;
     guint from, first, n_links;
 
     (void)pinfo;
@@ -466,10 +466,10 @@ static EXMTA_TAP_PACKET_CB(msgs_table_packet)
         guint n;
 
         if (row->kind != EXMTA_X4_REPORT) {
-            if ((rep = exmta_x400_report_in(row->frame, NULL)) != 0)
-                exmta_x4_msgs_link_report(msgs_model, row->frame, rep, &first);
+            if ((rep = exmta_x400_report_in(row->frame, row->mts_id, NULL)) != 0)
+                exmta_x4_msgs_link_report(msgs_model, row->frame, row->mts_id, rep, &first);
         } else if (row->subject_in && row->subject_in < row->frame) {
-            n = exmta_x4_msgs_link_report(msgs_model, row->subject_in, row->frame, &first);
+            n = exmta_x4_msgs_link_report(msgs_model, row->subject_in, row->subject_id, row->frame, &first);
             msgs_set_rows(table, first, first < from ? MIN(n, from - first) : 0);
         }
     }
@@ -477,8 +477,8 @@ static EXMTA_TAP_PACKET_CB(msgs_table_packet)
     if (msgs_links_applied > n_links)
         msgs_links_applied = 0;
     for (; msgs_links_applied < n_links; msgs_links_applied++) {
-        const guint32 *l = links + 2 * msgs_links_applied;
-        guint n = exmta_x4_msgs_link_report(msgs_model, l[0], l[1], &first);
+        const exmta_x400_link_t *l = links + msgs_links_applied;
+        guint n = exmta_x4_msgs_link_report(msgs_model, l->subject, l->subject_id, l->report, &first);
 
         msgs_set_rows(table, first, first < from ? MIN(n, from - first) : 0);
     }

@@ -176,13 +176,14 @@ static exmta_x4_model_t *assign_model;
 /* MTS identifier -> frame of every message and probe so far (first pass):
  * a report's subject, when it came earlier. */
 static GHashTable *seen_ids;
-/* frame of a message or probe -> the frame of the first report on it, over
- * the whole capture: -z exmta,messages links a row to its report even when
- * the table's filter leaves the report out. */
+/* The first report on each message or probe, over the whole capture, a
+ * set of exmta_x400_link_t keyed by the subject's frame and MTS identifier
+ * (a frame may carry several transfers): -z exmta,messages links a row to
+ * its report even when the table's filter leaves the report out. */
 static GHashTable *first_report;
-/* The same links in the order first_report learned them, pairs of
- * (subject frame, report frame): a table drawn as frames go by applies the
- * ones it has not applied yet (exmta_x400_report_links). */
+/* The same links in the order first_report learned them (subject_id points
+ * into first_report): a table drawn as frames go by applies the ones it
+ * has not applied yet (exmta_x400_report_links). */
 static GArray *report_links;
 /* An O/R name's text by the octets stock decoded it from (orname_key_t ->
  * a string in file scope): a capture names the same few MTAs and users in
@@ -759,6 +760,55 @@ note_apdu(guint32 v, exmta_x4_obs_t *o)
     }
 }
 
+static guint
+link_hash(gconstpointer k)
+{
+    const exmta_x400_link_t *l = (const exmta_x400_link_t *)k;
+
+    return g_str_hash(l->subject_id) ^ (l->subject * 2654435761u);
+}
+
+static gboolean
+link_equal(gconstpointer a, gconstpointer b)
+{
+    const exmta_x400_link_t *x = (const exmta_x400_link_t *)a, *y = (const exmta_x400_link_t *)b;
+
+    return x->subject == y->subject && strcmp(x->subject_id, y->subject_id) == 0;
+}
+
+static void
+link_free(gpointer p)
+{
+    g_free((char *)((exmta_x400_link_t *)p)->subject_id);
+    g_free(p);
+}
+
+/* The report in frame report reports on subject_id, a message or probe of
+ * frame subject: first_report keeps the earliest such report (a later pass
+ * may read reports out of order), report_links each change. */
+static void
+learn_report(guint32 subject, const char *subject_id, guint32 report)
+{
+    exmta_x400_link_t key = { subject, report, subject_id }, *l;
+
+    if (!first_report) {
+        first_report = g_hash_table_new_full(link_hash, link_equal, link_free, NULL);
+        report_links = g_array_new(FALSE, FALSE, sizeof(exmta_x400_link_t));
+    }
+    l = (exmta_x400_link_t *)g_hash_table_lookup(first_report, &key);
+    if (!l) {
+        l = g_new(exmta_x400_link_t, 1);
+        *l = key;
+        l->subject_id = g_strdup(subject_id);
+        g_hash_table_add(first_report, l);
+    } else if (report < l->report) {
+        l->report = report;
+    } else {
+        return;
+    }
+    g_array_append_val(report_links, *l);
+}
+
 /* The P1 transfers stock completed in tree (a visible one: a transfer's
  * parts are read by following its hierarchy), appended to *transfers. */
 static void
@@ -791,23 +841,8 @@ read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const ex
         if (t->kind == EXMTA_X4_REPORT) {
             t->subject_in = t->subject_id && seen_ids ?
                 GPOINTER_TO_UINT(g_hash_table_lookup(seen_ids, t->subject_id)) : 0;
-            if (t->subject_in) {
-                guint32 known;
-
-                if (!first_report)
-                    first_report = g_hash_table_new(g_direct_hash, g_direct_equal);
-                known = GPOINTER_TO_UINT(g_hash_table_lookup(first_report, GUINT_TO_POINTER(t->subject_in)));
-                /* a later pass may read reports out of order */
-                if (!known || pinfo->num < known) {
-                    guint32 link[2] = { t->subject_in, pinfo->num };
-
-                    g_hash_table_insert(first_report, GUINT_TO_POINTER(t->subject_in),
-                                        GUINT_TO_POINTER(pinfo->num));
-                    if (!report_links)
-                        report_links = g_array_new(FALSE, FALSE, sizeof(link));
-                    g_array_append_val(report_links, link);
-                }
-            }
+            if (t->subject_in)
+                learn_report(t->subject_in, t->subject_id, pinfo->num);
         } else if (t->mts_id) {
             if (!seen_ids)
                 seen_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -820,17 +855,21 @@ read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const ex
 }
 
 guint32
-exmta_x400_report_in(guint32 frame, gpointer user_data)
+exmta_x400_report_in(guint32 frame, const char *mts_id, gpointer user_data)
 {
+    exmta_x400_link_t key = { frame, 0, mts_id };
+    const exmta_x400_link_t *l = first_report && mts_id ?
+        (const exmta_x400_link_t *)g_hash_table_lookup(first_report, &key) : NULL;
+
     (void)user_data;
-    return first_report ? GPOINTER_TO_UINT(g_hash_table_lookup(first_report, GUINT_TO_POINTER(frame))) : 0;
+    return l ? l->report : 0;
 }
 
-const guint32 *
+const exmta_x400_link_t *
 exmta_x400_report_links(guint *n)
 {
     *n = report_links ? report_links->len : 0;
-    return report_links ? (const guint32 *)(void *)report_links->data : NULL;
+    return report_links ? (const exmta_x400_link_t *)(void *)report_links->data : NULL;
 }
 
 gboolean

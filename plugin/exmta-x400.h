@@ -79,13 +79,21 @@ gboolean exmta_x400_frame_empty(const exmta_x400_frame_t *xf);
 /* Someone listens: the exmta.x400 tap (-z exmta,associations|messages, the
  * tables) or the expert tap. */
 gboolean exmta_x400_wanted(void);
-/* The first report in the capture on the message or probe in frame, as
- * far as transfers have been read; 0 none (exmta_x4_msgs_link_reports). */
-guint32 exmta_x400_report_in(guint32 frame, gpointer user_data);
-/* The same links in the order they were learned: *n pairs of (subject
- * frame, report frame). A table drawn as frames go by applies the pairs
- * past the ones it has applied; *n falls to 0 when the file is closed. */
-const guint32 *exmta_x400_report_links(guint *n);
+/* The first report in the capture on the message or probe with MTS
+ * identifier mts_id in frame, as far as transfers have been read; 0 none
+ * (exmta_x4_msgs_link_reports). */
+guint32 exmta_x400_report_in(guint32 frame, const char *mts_id, gpointer user_data);
+/* A report's link: the report in frame report is on the message or probe
+ * subject_id of frame subject. */
+typedef struct {
+    guint32 subject, report;
+    const char *subject_id;
+} exmta_x400_link_t;
+/* The links in the order they were learned (*n of them; a link that an
+ * earlier report replaces comes again). A table drawn as frames go by
+ * applies those past the ones it has applied; *n falls to 0 when the file
+ * is closed. */
+const exmta_x400_link_t *exmta_x400_report_links(guint *n);
 
 /* First pass: the association of a frame of stream after feeding o
  * (o->frame, o->stream, o->ev set, o->assoc 0: the model decides); fills xf

@@ -141,20 +141,22 @@ exmta_x4_msgs_add(exmta_x4_msgs_t *m, const exmta_x4_transfer_t *t, guint32 fram
 }
 
 void
-exmta_x4_msgs_link_reports(exmta_x4_msgs_t *m, guint32 (*report_of)(guint32 frame, gpointer user_data),
+exmta_x4_msgs_link_reports(exmta_x4_msgs_t *m, guint32 (*report_of)(guint32 frame, const char *mts_id,
+                                                                    gpointer user_data),
                            gpointer user_data)
 {
     for (guint i = 0; i < m->rows->len; i++) {
         exmta_x4_msg_row_t *r = (exmta_x4_msg_row_t *)g_ptr_array_index(m->rows, i);
         guint32 rep;
 
-        if (r->kind != EXMTA_X4_REPORT && (rep = report_of(r->frame, user_data)) != 0)
+        if (r->kind != EXMTA_X4_REPORT && r->mts_id && (rep = report_of(r->frame, r->mts_id, user_data)) != 0)
             r->report_in = rep;
     }
 }
 
 guint
-exmta_x4_msgs_link_report(exmta_x4_msgs_t *m, guint32 subject_frame, guint32 report_frame, guint *first)
+exmta_x4_msgs_link_report(exmta_x4_msgs_t *m, guint32 subject_frame, const char *subject_id, guint32 report_frame,
+                          guint *first)
 {
     guint lo = 0, hi = m->rows->len, n = 0;
 
@@ -172,7 +174,8 @@ exmta_x4_msgs_link_report(exmta_x4_msgs_t *m, guint32 subject_frame, guint32 rep
 
         if (r->frame != subject_frame)
             break;
-        if (r->kind != EXMTA_X4_REPORT && (!r->report_in || report_frame < r->report_in))
+        if (r->kind != EXMTA_X4_REPORT && r->mts_id && subject_id && strcmp(r->mts_id, subject_id) == 0 &&
+            (!r->report_in || report_frame < r->report_in))
             r->report_in = report_frame;
     }
     return n;

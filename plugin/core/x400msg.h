@@ -65,15 +65,20 @@ void exmta_x4_msgs_reset(exmta_x4_msgs_t *m);
 guint exmta_x4_msgs_add(exmta_x4_msgs_t *m, const exmta_x4_transfer_t *t, guint32 frame, guint32 assoc,
                         guint32 stream, gboolean from_client);
 /* Sets the report_in of every message and probe row that report_of
- * (given the row's frame) answers with a frame: the first report on it in
- * the whole capture, which a filter on the table may have left out. */
-void exmta_x4_msgs_link_reports(exmta_x4_msgs_t *m, guint32 (*report_of)(guint32 frame, gpointer user_data),
+ * (given the row's frame and MTS identifier) answers with a frame: the
+ * first report on it in the whole capture, which a filter on the table may
+ * have left out. Rows without an MTS identifier are no report's subject. */
+void exmta_x4_msgs_link_reports(exmta_x4_msgs_t *m,
+                                guint32 (*report_of)(guint32 frame, const char *mts_id, gpointer user_data),
                                 gpointer user_data);
-/* One link, as a table drawn while frames go by learns it: every message
- * and probe row of subject_frame gets report_in = report_frame unless it
- * has an earlier one. Returns how many rows subject_frame has, the first at
- * *first (rows come in frame order), so that only they are drawn again. */
-guint exmta_x4_msgs_link_report(exmta_x4_msgs_t *m, guint32 subject_frame, guint32 report_frame, guint *first);
+/* One link, as a table drawn while frames go by learns it: the message and
+ * probe rows of subject_frame with MTS identifier subject_id get
+ * report_in = report_frame unless they have an earlier one (a frame may
+ * carry several transfers; the report names one). Returns how many rows
+ * subject_frame has, the first at *first (rows come in frame order), so
+ * that only they are drawn again. */
+guint exmta_x4_msgs_link_report(exmta_x4_msgs_t *m, guint32 subject_frame, const char *subject_id,
+                                guint32 report_frame, guint *first);
 /* The rows in order (the model owns them). */
 const GPtrArray *exmta_x4_msgs_rows(const exmta_x4_msgs_t *m);
 

@@ -116,10 +116,12 @@ test_message_report_link(void)
 /* What the shell knows over the whole capture: message 10 has its first
  * report in frame 20, probe 14 in frame 24. */
 static guint32
-capture_report_of(guint32 frame, gpointer user_data)
+capture_report_of(guint32 frame, const char *mts_id, gpointer user_data)
 {
     (*(guint *)user_data)++;
-    return frame == 10 ? 20 : frame == 14 ? 24 : 0;
+    if (frame == 10 && strcmp(mts_id, "/C=XZ/ $ M1") == 0)
+        return 20;
+    return frame == 14 && strcmp(mts_id, "/C=XZ/ $ P2") == 0 ? 24 : 0;
 }
 
 /* A table whose filter kept some transfers only still links them to what
@@ -173,8 +175,10 @@ test_filtered_links(void)
     exmta_x4_msgs_free(m);
 }
 
-/* A table drawn as frames go by links one subject frame at a time: every
- * message and probe row of that frame, to its earliest report. */
+/* A table drawn as frames go by links one subject at a time: the message
+ * or probe row of that frame with the report's subject identifier, to its
+ * earliest report. A frame may carry several transfers: the others keep
+ * theirs. */
 static void
 test_link_report(void)
 {
@@ -200,22 +204,32 @@ test_link_report(void)
     exmta_x4_msgs_add(m, &msg, 14, 1, 0, TRUE);
     exmta_x4_msgs_add(m, &rep, 30, 1, 0, FALSE);
 
-    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 10, 40, &first), ==, 2);
+    /* the report on the message: the probe beside it has none */
+    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 10, "/C=XZ/ $ M1", 40, &first), ==, 2);
     g_assert_cmpuint(first, ==, 0);
     g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 0))->report_in, ==, 40);
-    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 1))->report_in, ==, 40);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 1))->report_in, ==, 0);
     g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 2))->report_in, ==, 0);
+    exmta_x4_msgs_link_report(m, 10, "/C=XZ/ $ P2", 44, &first);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 1))->report_in, ==, 44);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 0))->report_in, ==, 40);
     /* an earlier report (a later pass reads out of order) wins; a later one does not */
-    exmta_x4_msgs_link_report(m, 10, 35, &first);
-    exmta_x4_msgs_link_report(m, 10, 50, &first);
-    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 1))->report_in, ==, 35);
+    exmta_x4_msgs_link_report(m, 10, "/C=XZ/ $ M1", 35, &first);
+    exmta_x4_msgs_link_report(m, 10, "/C=XZ/ $ M1", 50, &first);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 0))->report_in, ==, 35);
+    /* the identifier of another frame's message, or none, links nothing */
+    exmta_x4_msgs_link_report(m, 10, "/C=XZ/ $ M3", 36, &first);
+    exmta_x4_msgs_link_report(m, 14, NULL, 36, &first);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 0))->report_in, ==, 35);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 1))->report_in, ==, 44);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 2))->report_in, ==, 0);
     /* a frame with no row: none, at the place it would have */
-    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 12, 40, &first), ==, 0);
+    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 12, "/C=XZ/ $ M1", 40, &first), ==, 0);
     g_assert_cmpuint(first, ==, 2);
-    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 99, 100, &first), ==, 0);
+    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 99, "/C=XZ/ $ M1", 100, &first), ==, 0);
     g_assert_cmpuint(first, ==, 4);
     /* a report row is not linked to a report */
-    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 30, 60, &first), ==, 1);
+    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 30, NULL, 60, &first), ==, 1);
     g_assert_cmpuint(first, ==, 3);
     g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 3))->report_in, ==, 0);
     exmta_x4_msgs_free(m);

@@ -239,6 +239,7 @@ static struct {
         const exmta_x4_transfer_t *transfers;   /* and its P1 transfers */
         guint n_transfers;
         guint tpdus;                    /* whole TPKTs the walk found in it */
+        guint transfer_ends;            /* P1 transfers stock's RTSE completes in it */
     } first_pass;
 } cap;
 
@@ -438,6 +439,8 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
                 (si == EXMTA_SPDU_GIVE_TOKENS &&
                  exmta_cotp_dt_second_spdu(cotp, cotp_len) == EXMTA_SPDU_MAJOR_SYNC))) {
         ctx->reads |= EXMTA_X400_READ_TRANSFER;
+        if (!exmta_x400_read_every_tsdu())
+            cap.first_pass.transfer_ends++;
         return;
     } else {
         return;
@@ -689,6 +692,7 @@ new_first_pass_frame(packet_info *pinfo)
     cap.first_pass.transfers = NULL;
     cap.first_pass.n_transfers = 0;
     cap.first_pass.tpdus = 0;
+    cap.first_pass.transfer_ends = 0;
     cap.first_pass.num = pinfo->num;
     cap.first_pass.kept = FALSE;
     cap.first_pass.fd = &cap.first_pass.rec;
@@ -842,8 +846,9 @@ names_shown(proto_tree *tree)
 
 /* A later pass over a frame whose P1 transfer the first pass left unread
  * (nobody could show it then): read it now, if this pass can show it, into
- * the frame's record. Stock decodes the frame's transfer alike on every
- * pass (its RTSE reassembly is kept per frame). TRUE when it dissected. */
+ * the frame's record. Stock decodes the frame's one transfer alike on
+ * every pass (its RTSE reassembly is kept per frame; a frame that
+ * completes more is read on the first pass). TRUE when it dissected. */
 static gboolean
 read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
@@ -951,11 +956,15 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
 
     if (!PINFO_FD_VISITED(pinfo)) {
         /* A transfer is read on the first pass that can show it
-         * (x400_shown). Any other pass leaves it to a later one that can. */
+         * (x400_shown). Any other pass leaves it to a later one that can,
+         * unless the frame completes two or more: stock's RTSE keeps one
+         * reassembly per frame and connection, so on a later pass it
+         * decodes none of them (a sender that puts two transfers in one
+         * TCP segment). Those are read now. */
         guint reads = ctx.reads;
         gboolean shown = reads && x400_shown(tree);     /* only reads ask */
 
-        if ((reads & EXMTA_X400_READ_TRANSFER) && !shown) {
+        if ((reads & EXMTA_X400_READ_TRANSFER) && !shown && cap.first_pass.transfer_ends < 2) {
             reads &= ~(guint)EXMTA_X400_READ_TRANSFER;
             cap.first_pass.x400.ev |= EXMTA_X4_PENDING;
         }

@@ -1269,6 +1269,46 @@ def midstream():
     return cap
 
 
+def coalesced_transfers():
+    """Two transfers in one TCP segment each way, as a sending host that
+    coalesces small writes (or offloads segmentation) puts them, in a
+    two-way alternate dialogue. A sends a message to Dave (who does not
+    exist at B) and one to Bob in one segment; B, given the turn, sends its
+    report on the first (Dave non-delivered) and a message of its own in one
+    segment; A reports delivery of B's message. Only the first message
+    bounced: a link must name one transfer of a frame, not the frame."""
+    cap, flow, rs = new_flow(49755, 14)
+    connect(flow, rs, bind_request_osi(dialogue=RTSE_TWA), bind_accept_tsdu())
+
+    def together(from_client, transfers, gap=1200):
+        stream = b"".join(tsdu_stream(t, rs) for apdu, activity, serial in transfers
+                          for t in message_tsdus(apdu, activity, serial))
+        flow.send(from_client, stream, delay=gap, seg=len(stream))
+        flow.send(not from_client, b"".join(tsdu_stream(ses_aea(serial), rs) for _a, _b, serial in transfers),
+                  delay=2600)
+
+    m1 = p1_message_to("EXMTA-MSG-1001", ORIGINATOR, RECIPIENTS_B[2:], small_ipm("exmta coalesced 1", 200),
+                       content_id="coalesced-1")
+    m2 = p1_message_to("EXMTA-MSG-1002", ORIGINATOR, RECIPIENTS_B[:1], small_ipm("exmta coalesced 2", 200),
+                       content_id="coalesced-2")
+    together(True, [(m1, b"1001", b"1"), (m2, b"1002", b"2")])
+    flow.send(False, tsdu_stream(ses_pt_data(pres_user_data(PCI_RTSE, rtse_rttp(0))), rs), delay=500)
+    flow.send(True, tsdu_stream(ses_gt(), rs), delay=300)
+    r1 = p1_report("EXMTA-REP-1101", ORIGINATOR, "EXMTA-MSG-1001", PRMD_A,
+                   [report_non_delivered(1, RECIPIENTS_B[2], NDR_UNABLE_TO_TRANSFER,
+                                         NDR_DIAG_UNRECOGNISED_OR_NAME)])
+    m3 = p1_message_to("EXMTA-MSG-1102", ORIGINATOR_B, RECIPIENTS_A[:1], small_ipm("exmta coalesced 3", 200),
+                       prmd=PRMD_B, content_id="coalesced-3")
+    together(False, [(r1, b"1101", b"3"), (m3, b"1102", b"4")], gap=700)
+    flow.send(False, tsdu_stream(ses_gt(), rs), delay=300)        # turn back to A
+    r2 = p1_report("EXMTA-REP-1003", ORIGINATOR_B, "EXMTA-MSG-1102", PRMD_B,
+                   [report_delivered(1, RECIPIENTS_A[0])], prmd=PRMD_A)
+    transfer(flow, rs, True, r2, b"1003", b"5", gap=700)
+    release(flow, rs)
+    flow.close(client_first=True, delay=250)
+    return cap
+
+
 def continued_tsdus():
     """Two transfers whose text bodies put a CR (13, a session CONNECT's SI)
     at the start of a middle DT, and an LF (10, DISCONNECT's) at the start
@@ -1325,6 +1365,7 @@ CAPTURES = [
     ("x400-left-open.pcap", left_open),
     ("x400-midstream.pcap", midstream),
     ("x400-reports-back.pcap", reports_back),
+    ("x400-coalesced-transfers.pcap", coalesced_transfers),
 ]
 
 

@@ -53,6 +53,7 @@ EXPECTED_FILES = [
     "x400-left-open.pcap",
     "x400-midstream.pcap",
     "x400-reports-back.pcap",
+    "x400-coalesced-transfers.pcap",
 ]
 
 # Presentation contexts of the generated associations, for captures that
@@ -790,6 +791,27 @@ class StockDecode(unittest.TestCase):
                                       "p1.authenticated.responder-name": "EXCH-MTA-A"}})
         self.assertEqual(rlrq, [20, 40])
         self.assertEqual(len(every), 44)
+
+    def test_coalesced_transfers(self):
+        r = Reads(sample("x400-coalesced-transfers.pcap"))
+        offer = self.check_offer(r, **{"rtse.dialogueMode": "1"})
+        transfers = self.transfers(r)
+        srcport = r.field_by_frame("tcp.srcport", "p1.MTS_APDU")
+        sizes = r.field_by_frame("frame.len", "p1.MTS_APDU")
+        every = r.frames("frame")
+        offer()
+        got = transfers()
+        # two MTS-APDUs in one TCP segment each way, in the order sent
+        self.assertEqual({k: (v["p1.MTS_APDU"], v["p1.local_identifier"], v.get("p1.report_type"),
+                              v.get("p1.non_delivery_reason_code"), v.get("p1.non_delivery_diagnostic_code"))
+                          for k, v in got.items()},
+                         {8: ("0,0", "EXMTA-MSG-1001,EXMTA-MSG-1002", None, None, None),
+                          12: ("1,0", "EXMTA-REP-1101,EXMTA-MSG-1001,EXMTA-MSG-1102", "1", "1", "0"),
+                          17: ("1", "EXMTA-REP-1003,EXMTA-MSG-1102", "0", None, None)})
+        self.assertEqual(got[8]["p22.subject"], "exmta coalesced 1,exmta coalesced 2")
+        self.assertEqual(srcport, {8: "49755", 12: "102", 17: "49755"})
+        self.assertEqual(sizes, {8: "1491", 12: "1150", 17: "68"})
+        self.assertEqual(len(every), 23)
 
     def test_midstream(self):
         path = sample("x400-midstream.pcap")

@@ -1276,7 +1276,9 @@ def coalesced_transfers():
     exist at B) and one to Bob in one segment; B, given the turn, sends its
     report on the first (Dave non-delivered) and a message of its own in one
     segment; A reports delivery of B's message. Only the first message
-    bounced: a link must name one transfer of a frame, not the frame."""
+    bounced: a link must name one transfer of a frame, not the frame. Last,
+    A sends a large message whose end travels in the segment that carries
+    a whole small one."""
     cap, flow, rs = new_flow(49755, 14)
     connect(flow, rs, bind_request_osi(dialogue=RTSE_TWA), bind_accept_tsdu())
 
@@ -1304,6 +1306,17 @@ def coalesced_transfers():
     r2 = p1_report("EXMTA-REP-1003", ORIGINATOR_B, "EXMTA-MSG-1102", PRMD_B,
                    [report_delivered(1, RECIPIENTS_A[0])], prmd=PRMD_A)
     transfer(flow, rs, True, r2, b"1003", b"5", gap=700)
+    # a large message whose end shares its segment with a whole small one:
+    # the first PDU of that segment is reassembled from the one before
+    m4 = p1_message_to("EXMTA-MSG-1004", ORIGINATOR, RECIPIENTS_B[1:2], small_ipm("exmta coalesced 4", 2500),
+                       content_id="coalesced-4")
+    m5 = p1_message_to("EXMTA-MSG-1005", ORIGINATOR, RECIPIENTS_B[:1], small_ipm("exmta coalesced 5", 100),
+                       content_id="coalesced-5")
+    stream = b"".join(tsdu_stream(t, rs) for apdu, activity, serial in ((m4, b"1004", b"6"), (m5, b"1005", b"7"))
+                      for t in message_tsdus(apdu, activity, serial))
+    flow.pkt(True, ACK, stream[:MSS], delay=1200)
+    flow.pkt(True, ACK | PSH, stream[MSS:], delay=30)
+    flow.send(False, b"".join(tsdu_stream(ses_aea(serial), rs) for serial in (b"6", b"7")), delay=2600)
     release(flow, rs)
     flow.close(client_first=True, delay=250)
     return cap

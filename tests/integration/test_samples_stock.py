@@ -798,6 +798,7 @@ class StockDecode(unittest.TestCase):
         transfers = self.transfers(r)
         srcport = r.field_by_frame("tcp.srcport", "p1.MTS_APDU")
         sizes = r.field_by_frame("frame.len", "p1.MTS_APDU")
+        segments = r.field_by_frame("tcp.segment", "tcp.segment")
         every = r.frames("frame")
         offer()
         got = transfers()
@@ -807,11 +808,14 @@ class StockDecode(unittest.TestCase):
                           for k, v in got.items()},
                          {8: ("0,0", "EXMTA-MSG-1001,EXMTA-MSG-1002", None, None, None),
                           12: ("1,0", "EXMTA-REP-1101,EXMTA-MSG-1001,EXMTA-MSG-1102", "1", "1", "0"),
-                          17: ("1", "EXMTA-REP-1003,EXMTA-MSG-1102", "0", None, None)})
+                          17: ("1", "EXMTA-REP-1003,EXMTA-MSG-1102", "0", None, None),
+                          20: ("0,0", "EXMTA-MSG-1004,EXMTA-MSG-1005", None, None, None)})
         self.assertEqual(got[8]["p22.subject"], "exmta coalesced 1,exmta coalesced 2")
-        self.assertEqual(srcport, {8: "49755", 12: "102", 17: "49755"})
-        self.assertEqual(sizes, {8: "1491", 12: "1150", 17: "68"})
-        self.assertEqual(len(every), 23)
+        self.assertEqual(srcport, {8: "49755", 12: "102", 17: "49755", 20: "49755"})
+        self.assertEqual(sizes, {8: "1491", 12: "1150", 17: "68", 20: "2241"})
+        # 20's first PDU began in 19
+        self.assertEqual(segments, {20: "19,20"})
+        self.assertEqual(len(every), 26)
 
     def test_midstream(self):
         path = sample("x400-midstream.pcap")

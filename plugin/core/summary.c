@@ -555,7 +555,8 @@ exmta_summary_row(const exmta_summary_t *s, guint i)
     }
     row->n_epm_frames = a->epm_frames->len;
     row->epm_frames = g_new(guint32, a->epm_frames->len ? a->epm_frames->len : 1);
-    memcpy(row->epm_frames, a->epm_frames->data, a->epm_frames->len * sizeof(guint32));
+    if (a->epm_frames->len)     /* an empty GArray's data may be NULL: no memcpy from it */
+        memcpy(row->epm_frames, a->epm_frames->data, a->epm_frames->len * sizeof(guint32));
     row->sessions = a->sessions->len;
     row->frames = a->frames;
     row->bytes = a->bytes;
@@ -627,7 +628,7 @@ exmta_summary_session_cells(const exmta_summary_t *s)
             continue;
         for (guint j = 0; j < a->sessions->len; j++) {
             const sess_t *se = (const sess_t *)g_ptr_array_index(a->sessions, j);
-            char **c = g_new0(char *, EXMTA_SUMMARY_SESSION_NCOLS);
+            char **c = g_new0(char *, EXMTA_SUMMARY_SESSION_NCOLS + 1);     /* NULL-ended: g_strfreev */
 
             c[0] = g_strdup(a->host);
             c[1] = g_strdup_printf("%u", a->port);

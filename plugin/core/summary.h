@@ -135,8 +135,8 @@ GPtrArray *exmta_summary_rows(const exmta_summary_t *s);
  * "known_table"); NULL for a value outside exmta_sum_found_by_t. */
 const char *exmta_summary_found_token(guint8 found_by);
 
-/* The sessions of the RFC1006 and RPC rows, one char *[EXMTA_SUMMARY_SESSION_NCOLS]
- * per session (host, port, group, stream, client, client_port,
+/* The sessions of the RFC1006 and RPC rows, one NULL-ended
+ * char *[EXMTA_SUMMARY_SESSION_NCOLS + 1] per session (host, port, group, stream, client, client_port,
  * syn_in_file, first_frame, last_frame, frames as text), rows in order and
  * sessions in order of first frame within their row. Free with
  * exmta_summary_session_cells_free. */

@@ -4,7 +4,9 @@
 #
 # Part 1, ASan + UBSan: builds the plugin with -DEXMTA_SANITIZE=ON (gcc by
 # default, SAN_CC=clang for clang) into build-robust-asan/, and runs tshark
-# (Debian's, not instrumented) with it, one pass (-V) and two passes (-2 -V), over:
+# (Debian's, not instrumented) with it, one pass (-V) and two passes (-2 -V), each
+# also printing every exmta report (-z exmta,endpoints|sessions|associations|
+# messages, in each of text, csv and json), over:
 #   sample-pcaps/*, ../shared/captures/wiki/* (if present),
 #   tests/robustness/crashes/* (cases kept by fuzz-captures.sh, if any),
 #   the hostile captures of tests/robustness/hostile.py (--write-pcaps), and
@@ -25,7 +27,7 @@
 # without a report fails unless stock tshark (no plugin) dies on the same file too.
 #
 # Part 2, valgrind: memcheck of tshark with the normal build (EXMTA_PLUGIN_ROOT, default build/plugins) over
-# 3 small captures (-2 -V); G_DEBUG=resident-modules keeps exmta.so mapped at exit
+# 4 small captures (-2 -V and the reports); G_DEBUG=resident-modules keeps exmta.so mapped at exit
 # so leak stacks through it are symbolised. FAILS on Invalid read/write, use of
 # uninitialised values, invalid free, or a definite leak whose stack mentions exmta;
 # everything else is counted and listed.
@@ -49,6 +51,10 @@ muts=${SAN_MUTATIONS:-2}
 budget=${SAN_SECONDS:-900}
 tmo=${SAN_TIMEOUT:-180}
 PLUGIN_RE='exmta|/plugin/'
+# every report in every format: their code runs only when asked for
+ZREPORTS="-z exmta,endpoints -z exmta,sessions,csv -z exmta,associations,json -z exmta,messages"
+ZREPORTS="$ZREPORTS -z exmta,endpoints,json -z exmta,sessions -z exmta,associations,csv -z exmta,messages,json"
+ZREPORTS="$ZREPORTS -z exmta,endpoints,csv -z exmta,sessions,json -z exmta,associations -z exmta,messages,csv"
 
 command -v tshark >/dev/null || { echo "sanitizers: tshark is not installed: skipped"; exit 77; }
 command -v "$cc" >/dev/null || { echo "sanitizers: $cc is not installed: skipped"; exit 77; }
@@ -85,7 +91,7 @@ if ! EXMTA_PLUGIN_ROOT=$bdir/plugins LD_PRELOAD=$asanrt ASAN_OPTIONS=detect_leak
 fi
 
 logs=$work/logs; mkdir -p "$logs" "$work/in"; chmod 777 "$logs"
-export SAN_LOGS=$logs SAN_ASANRT=$asanrt SAN_TMO=$tmo SAN_WRAPPER=$wrapper SAN_ROOT=$bdir/plugins
+export SAN_LOGS=$logs SAN_ASANRT=$asanrt SAN_TMO=$tmo SAN_WRAPPER=$wrapper SAN_ROOT=$bdir/plugins SAN_Z=$ZREPORTS
 
 # inputs
 inputs=()
@@ -128,6 +134,7 @@ run_asan() {   # $1 = index, $2 = capture
     : > "$SAN_LOGS/r$i"
     for mode in 1 2; do
         local args=(-nr "$f" -V); [ $mode = 2 ] && args+=(-2)
+        local -a z; read -r -a z <<< "$SAN_Z"; args+=("${z[@]}")
         EXMTA_PLUGIN_ROOT=$SAN_ROOT LD_PRELOAD=$SAN_ASANRT G_DEBUG=resident-modules \
         ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:halt_on_error=1:abort_on_error=0:log_path=$SAN_LOGS/asan-$i-$mode \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$SAN_LOGS/ubsan-$i-$mode \
@@ -211,12 +218,12 @@ exec valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite
 EOF
     chmod 755 "$shim" "$shim/tshark"
     vfail=0
-    for name in x400-bind-accepted.pcap rpc-epm-lookup-bind.pcap cotp-disconnect.pcap; do
+    for name in x400-bind-accepted.pcap rpc-epm-lookup-bind.pcap cotp-disconnect.pcap x400-twa-transfers.pcap; do
         f=$root/sample-pcaps/$name
         [ -f "$f" ] || continue
         PATH=$shim:$PATH VG_NAME=$name EXMTA_PLUGIN_ROOT=${EXMTA_PLUGIN_ROOT:-$root/build/plugins} G_DEBUG=resident-modules \
             G_SLICE=always-malloc WIRESHARK_DEBUG_WMEM_OVERRIDE=simple \
-            timeout -k 5 900 "$wrapper" -nr "$f" -2 -V >/dev/null 2>"$work/vg/err"
+            timeout -k 5 900 "$wrapper" -nr "$f" -2 -V $ZREPORTS >/dev/null 2>"$work/vg/err"
         rc=$?
         l=$(ls "$work"/vg/vg.$name.* 2>/dev/null | head -1)
         if [ -z "$l" ]; then echo "FAIL: valgrind left no log for $name (exit $rc)"; vfail=1; continue; fi

@@ -176,7 +176,8 @@ exmta_known_parse_time(const char *s, gint64 *secs, int *nsecs)
         return FALSE;
     us = g_date_time_to_unix(dt) * G_USEC_PER_SEC + (gint64)g_date_time_get_microsecond(dt);
     g_date_time_unref(dt);
-    *secs = us / G_USEC_PER_SEC;
-    *nsecs = (int)(us % G_USEC_PER_SEC) * 1000;
+    /* rounded down, so that a time before 1970 has 0 <= nsecs < 10^9 too */
+    *secs = us / G_USEC_PER_SEC - (us % G_USEC_PER_SEC < 0);
+    *nsecs = (int)(us - *secs * G_USEC_PER_SEC) * 1000;
     return TRUE;
 }

@@ -112,6 +112,10 @@ test_time(void)
     g_assert_cmpint(secs, ==, 1700000000);
     g_assert_true(exmta_known_parse_time("2023-11-14T22:13:20", &secs, &nsecs));   /* no zone: UTC */
     g_assert_cmpint(secs, ==, 1700000000);
+    /* before 1970: rounded down, the fraction stays positive */
+    g_assert_true(exmta_known_parse_time("1969-12-31T23:59:59.5Z", &secs, &nsecs));
+    g_assert_cmpint(secs, ==, -1);
+    g_assert_cmpint(nsecs, ==, 500000000);
     g_assert_false(exmta_known_parse_time("", &secs, &nsecs));
     g_assert_false(exmta_known_parse_time(NULL, &secs, &nsecs));
     g_assert_false(exmta_known_parse_time("yesterday", &secs, &nsecs));

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "known.h"
+#include "render.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -113,19 +114,6 @@ exmta_known_parse_frame(const char *s, gsize len, guint32 *out, char **err)
     return ok;
 }
 
-static void
-append_quoted(GString *out, const char *s)
-{
-    g_string_append_c(out, '"');
-    for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\' || (guchar)*s < 0x20)
-            g_string_append_printf(out, "\\x%02x", (guchar)*s);
-        else
-            g_string_append_c(out, *s);
-    }
-    g_string_append_c(out, '"');
-}
-
 char *
 exmta_known_format_line(const guint8 ip[4], guint16 port, const exmta_uuid_t *iface,
                         guint16 ver_major, guint16 ver_minor, const char *kind,
@@ -135,28 +123,28 @@ exmta_known_format_line(const guint8 ip[4], guint16 port, const exmta_uuid_t *if
     char buf[64];
 
     snprintf(buf, sizeof(buf), "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
-    append_quoted(out, buf);
+    exmta_render_uat_field(out, buf);
     g_string_append_c(out, ',');
     snprintf(buf, sizeof(buf), "%u", port);
-    append_quoted(out, buf);
+    exmta_render_uat_field(out, buf);
     g_string_append_c(out, ',');
     exmta_uuid_to_string(iface, buf);
-    append_quoted(out, buf);
+    exmta_render_uat_field(out, buf);
     g_string_append_c(out, ',');
     snprintf(buf, sizeof(buf), "%u.%u", ver_major, ver_minor);
-    append_quoted(out, buf);
+    exmta_render_uat_field(out, buf);
     g_string_append_c(out, ',');
-    append_quoted(out, kind);
+    exmta_render_uat_field(out, kind);
     g_string_append_c(out, ',');
-    append_quoted(out, file);
+    exmta_render_uat_field(out, file);
     g_string_append_c(out, ',');
     if (frame)
         snprintf(buf, sizeof(buf), "%u", frame);
     else
         buf[0] = '\0';
-    append_quoted(out, buf);
+    exmta_render_uat_field(out, buf);
     g_string_append_c(out, ',');
-    append_quoted(out, learned_at);
+    exmta_render_uat_field(out, learned_at);
     return g_string_free(out, FALSE);
 }
 

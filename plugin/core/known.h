@@ -29,7 +29,7 @@ gboolean exmta_known_parse_frame(const char *s, gsize len, guint32 *out, char **
 gboolean exmta_known_parse_time(const char *s, gint64 *secs, int *nsecs);
 
 /* One UAT line for an endpoint, in the table's own file format (each field
- * double-quoted, '"' and '\' escaped as \x22 and \x5c like Wireshark's UAT). */
+ * as exmta_render_uat_field writes it, like Wireshark's UAT). */
 char *exmta_known_format_line(const guint8 ip[4], guint16 port, const exmta_uuid_t *iface,
                               guint16 ver_major, guint16 ver_minor, const char *kind,
                               const char *file, guint32 frame, const char *learned_at);

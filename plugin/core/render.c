@@ -25,6 +25,19 @@ exmta_render_csv_field(GString *out, const char *v)
 }
 
 void
+exmta_render_uat_field(GString *out, const char *v)
+{
+    g_string_append_c(out, '"');
+    for (const unsigned char *p = (const unsigned char *)(v ? v : ""); *p; p++) {
+        if (*p == '"' || *p == '\\' || *p < 0x20 || *p == 0x7f)
+            g_string_append_printf(out, "\\x%02x", *p);
+        else
+            g_string_append_c(out, (char)*p);
+    }
+    g_string_append_c(out, '"');
+}
+
+void
 exmta_render_json_string(GString *out, const char *v)
 {
     char *valid = g_utf8_make_valid(v, -1);

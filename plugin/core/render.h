@@ -16,6 +16,11 @@ void exmta_render_csv_field(GString *out, const char *v);
  * control characters escaped. */
 void exmta_render_json_string(GString *out, const char *v);
 
+/* v as one field of a Wireshark UAT file line (the exmta_endpoints table):
+ * in double quotes, with '"', '\\', control octets and DEL as \xNN, as
+ * Wireshark writes its own; NULL as "". */
+void exmta_render_uat_field(GString *out, const char *v);
+
 /* A table: its columns, and how to get one cell of a row (newly allocated
  * text, or NULL for none). */
 typedef struct {

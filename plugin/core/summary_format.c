@@ -135,16 +135,7 @@ exmta_summary_iso_time(gint64 sec, gint32 nsec)
 static void
 uat_field(GString *out, const char *v, gboolean last)
 {
-    g_string_append_c(out, '"');
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-        /* the UAT file format: a quoted string escapes '"', '\\' and
-         * non-printable octets as \xNN */
-        if (*p == '"' || *p == '\\' || *p < 0x20 || *p == 0x7f)
-            g_string_append_printf(out, "\\x%02x", *p);
-        else
-            g_string_append_c(out, (char)*p);
-    }
-    g_string_append_c(out, '"');
+    exmta_render_uat_field(out, v);
     g_string_append(out, last ? "\n" : ",");
 }
 

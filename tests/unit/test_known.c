@@ -94,6 +94,12 @@ test_format_line(void)
     g_assert_cmpstr(line, ==, "\"127.10.0.2\",\"1\",\"9e8ee830-4459-11ce-979b-00aa005ffebe\",\"1.0\",\"x\","
                               "\"a\\x22b\\x5cc\",\"\",\"\"");
     g_free(line);
+    /* control octets and DEL as the endpoints report's UAT lines write them;
+     * UTF-8 as it is */
+    line = exmta_known_format_line(ip, 1, &u, 1, 0, "x", "a\tb\x7f\xc3\xa9", 0, "");
+    g_assert_cmpstr(line, ==, "\"127.10.0.2\",\"1\",\"9e8ee830-4459-11ce-979b-00aa005ffebe\",\"1.0\",\"x\","
+                              "\"a\\x09b\\x7f\xc3\xa9\",\"\",\"\"");
+    g_free(line);
 }
 
 static void

@@ -36,6 +36,7 @@ import csv
 import ipaddress
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -270,7 +271,7 @@ def parse_z_output(out):
     while i < len(lines):
         line = lines[i]
         if line.startswith('"'):
-            uat.append(next(csv.reader([line], skipinitialspace=True)))
+            uat.append([uat_unescape(v) for v in next(csv.reader([line], skipinitialspace=True))])
         elif line == "[":
             j = lines.index("]", i)
             for obj in json.loads("\n".join(lines[i:j + 1])):
@@ -361,8 +362,17 @@ def learn_set(ns, order, work, metas):
     return known
 
 
+def uat_unescape(v):
+    """A UAT field's text: its \\xNN escapes read back."""
+    return re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), v)
+
+
 def uat_line(row):
-    return ",".join('"%s"' % v.replace("\\", "\\x5c").replace('"', "\\x22") for v in row)
+    """A line of the exmta_endpoints table, each field as the plugin writes
+    it (exmta_render_uat_field): in quotes, '"', '\\', control octets and
+    DEL as \\xNN."""
+    return ",".join('"%s"' % "".join("\\x%02x" % ord(c) if c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7f else c
+                                     for c in v) for v in row)
 
 
 def pref_ports(opts, names):
@@ -414,7 +424,7 @@ def worker_pass2(ns):
         os.chmod(tmp, 0o755)
         conf = os.path.join(tmp, "config")
         os.mkdir(conf)
-        with open(os.path.join(conf, "exmta_endpoints"), "w") as f:
+        with open(os.path.join(conf, "exmta_endpoints"), "w", encoding="utf-8") as f:
             f.write("# exmta_endpoints: learned in this and earlier files of the set\n")
             for i, row in known["endpoints"]:
                 if i <= ns.index:
@@ -588,6 +598,18 @@ def parallel_cmd(ns, label):
     return cmd
 
 
+def job_arg(path):
+    """A path as a job's argument: hex of its bytes, so that no name (a tab
+    splits GNU parallel's columns, a newline its records, and the remote
+    shell quotes) changes what the worker opens."""
+    return "hex:" + os.fsencode(path).hex()
+
+
+def path_arg(arg):
+    """The path a job's argument names (job_arg), or the argument itself."""
+    return os.fsdecode(bytes.fromhex(arg[4:])) if arg.startswith("hex:") else arg
+
+
 def run_parallel(ns, label, jobs_file, template):
     cmd = parallel_cmd(ns, label) + ["-a", jobs_file, template]
     p = subprocess.run(cmd, stdout=sys.stderr if ns.progress == "lines" else subprocess.DEVNULL)
@@ -663,7 +685,7 @@ def main(argv=None, command=None):
         jobs = os.path.join(work, "pass1.jobs")
         with open(jobs, "w") as f:
             for i, path in enumerate(files):
-                f.write("%s\t%s\n" % (path, os.path.join(work, "in1-%05d.pcap" % i)))
+                f.write("%s\t%s\n" % (job_arg(path), job_arg(os.path.join(work, "in1-%05d.pcap" % i))))
         run_parallel(ns, "pass 1", jobs, "%s --worker pass1 --tshark %s {1} {2}" % (shlex.quote(me), tsh))
         plugin_check(ns.tshark, check)
         metas = {path: read_result(ns, "pass 1", path, os.path.join(work, "in1-%05d.pcap.json" % i))
@@ -693,7 +715,7 @@ def main(argv=None, command=None):
         jobs = os.path.join(work, "pass2.jobs")
         with open(jobs, "w") as f:
             for i, path in enumerate(order):
-                f.write("%s\t%d\t%s\n" % (path, i, os.path.join(work, "p2-%05d.json" % i)))
+                f.write("%s\t%d\t%s\n" % (job_arg(path), i, job_arg(os.path.join(work, "p2-%05d.json" % i))))
         extra = " ".join("-o %s" % shlex.quote(o) for o in ns.o)
         extra += " ".join(" --rfc1006-port %d" % p for p in ns.rfc1006_port)
         if ns.no_cut:
@@ -738,6 +760,7 @@ def worker_main(argv):
     ap.add_argument("file")
     ap.add_argument("out")
     ns = ap.parse_args(argv)
+    ns.file, ns.out = path_arg(ns.file), path_arg(ns.out)
     (worker_pass1 if ns.worker == "pass1" else worker_pass2)(ns)
 
 

@@ -119,6 +119,28 @@ class FileSet(unittest.TestCase):
         self.assertTrue(csv_text.startswith("host,port,kind,found_by,sessions,frames,bytes,first_frame,"
                                             "last_frame,outcome"))
 
+    def test_file_names_that_need_escapes(self):
+        """The Known endpoints table carried to the next file names the file
+        the endpoint was learned in: a name with a quote, a backslash, a
+        tab, a newline, DEL and UTF-8 is written as the plugin writes it
+        (\\xNN escapes) and read back whole, and the session in the next
+        file is flagged from it."""
+        pcap = it.sample("rpc-epm-lookup-nobind.pcap")
+        name = 'z "q"\\b\tc\nd\x7f \u00e9-lookup.pcap'
+        d = self.split(pcap, "escapes", 12, rename=(name, "a-session.pcap"))
+        _out, data, _csv = self.run_set(d)
+        self.assertEqual([f["file"] for f in data["files"]], [name, "a-session.pcap"])
+        rpc = [r for r in data["endpoints"] if str(r["port"]) == "1032"]
+        self.assertEqual(len(rpc), 1)
+        self.assertEqual(rpc[0]["found_by"], "EPM %s:9" % name)
+        self.assertEqual(rpc[0]["first_frame"], "a-session.pcap:1")
+        # the line as the plugin writes it (test_known.c), read and written back alike
+        line = ('"127.10.0.2","1","9e8ee830-4459-11ce-979b-00aa005ffebe","1.0","x",'
+                '"a\\x22b\\x5cc\\x09\\x0a\\x7f\u00e9","",""')
+        uat, _rows, _sessions = exmta_fileset.parse_z_output(line)
+        self.assertEqual(uat[0][5], 'a"b\\c\t\n\x7f\u00e9')
+        self.assertEqual(exmta_fileset.uat_line(uat[0]), line)
+
     def test_epm_over_udp_in_an_earlier_file(self):
         """pass 1 keeps UDP 135 too: an endpoint learned from an ept_map over
         connectionless DCE/RPC flags the session in the next file. The stubs

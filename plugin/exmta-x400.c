@@ -15,6 +15,7 @@
 #include <epan/to_str.h>
 #include <epan/prefs.h>
 #include <epan/prefs-int.h>
+#include <epan/proto_data.h>
 
 static int proto_exmta_x400 = -1;
 static int x400_tap = -1;
@@ -809,13 +810,24 @@ learn_report(guint32 subject, const char *subject_id, guint32 report)
     g_array_append_val(report_links, *l);
 }
 
+/* pinfo->pool data of proto_exmta_x400: the last top-level node of the
+ * frame's own tree that a read of this dissection passed. TCP may hand
+ * exmta two PDUs of one frame (one reassembled from the segment before,
+ * then the rest); both dissect into that tree, and the second read must
+ * not read the first one's transfers again. */
+#define EXMTA_KEY_X400_READ_UPTO 5
+
 /* The P1 transfers stock completed in tree (a visible one: a transfer's
- * parts are read by following its hierarchy), appended to *transfers. */
+ * parts are read by following its hierarchy), appended to *transfers.
+ * own_tree: tree is the frame's (not a throwaway one for this PDU only). */
 static void
-read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const exmta_x4_transfer_t **transfers,
-               guint *n)
+read_transfers(proto_tree *tree, packet_info *pinfo, gboolean own_tree, exmta_x4_obs_t *o,
+               const exmta_x4_transfer_t **transfers, guint *n)
 {
     guint before = (guint)o->messages + o->reports + o->probes;
+    proto_node *upto = own_tree ?
+        (proto_node *)p_get_proto_data(pinfo->pool, pinfo, proto_exmta_x400, EXMTA_KEY_X400_READ_UPTO) : NULL;
+    proto_node *top;
     find_ctx_t f;
 
     if (!scratch_out)
@@ -827,12 +839,15 @@ read_transfers(proto_tree *tree, packet_info *pinfo, exmta_x4_obs_t *o, const ex
         g_array_append_vals(f.out, *transfers, *n);
     /* X.411 hangs its tree at the top, as RTSE hands it the frame's tree:
      * the lower layers' and the content's (P22) subtrees are not walked */
-    for (proto_node *top = ((proto_node *)tree)->first_child; top; top = top->next) {
+    for (top = upto ? upto->next : ((proto_node *)tree)->first_child; top; top = top->next) {
         field_info *fi = PNODE_FINFO(top);
 
         if (fi && (fi->hfinfo->id == proto_p1 || fi->hfinfo->id == proto_rtse))
             find_transfers(top, &f);
+        upto = top;
     }
+    if (own_tree && upto)
+        p_set_proto_data(pinfo->pool, pinfo, proto_exmta_x400, EXMTA_KEY_X400_READ_UPTO, upto);
     if ((guint)o->messages + o->reports + o->probes == before)
         return;
     for (guint i = *n; i < f.out->len; i++) {
@@ -883,7 +898,7 @@ exmta_x400_wanted(void)
 }
 
 void
-exmta_x400_read(proto_tree *tree, packet_info *pinfo, guint reads, exmta_x4_obs_t *o,
+exmta_x400_read(proto_tree *tree, packet_info *pinfo, gboolean own_tree, guint reads, exmta_x4_obs_t *o,
                 const exmta_x4_transfer_t **transfers, guint *n)
 {
     if (!tree)
@@ -977,7 +992,7 @@ exmta_x400_read(proto_tree *tree, packet_info *pinfo, guint reads, exmta_x4_obs_
         }
     }
     if (reads & EXMTA_X400_READ_TRANSFER)
-        read_transfers(tree, pinfo, o, transfers, n);
+        read_transfers(tree, pinfo, own_tree, o, transfers, n);
     exmta_x400_note_layers(pinfo, o);
 }
 

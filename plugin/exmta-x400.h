@@ -65,8 +65,10 @@ enum {
 void exmta_x400_prime(proto_tree *tree, guint reads);
 /* Read those fields of tree into o, and, for EXMTA_X400_READ_TRANSFER from
  * a visible tree, the P1 transfers into *transfers (file scope; appended,
- * *n counts them). */
-void exmta_x400_read(proto_tree *tree, packet_info *pinfo, guint reads, exmta_x4_obs_t *o,
+ * *n counts them). own_tree: tree is the frame's own, which an earlier PDU
+ * of the frame may have dissected into too (its transfers are not read
+ * again); else a throwaway tree of this PDU only. */
+void exmta_x400_read(proto_tree *tree, packet_info *pinfo, gboolean own_tree, guint reads, exmta_x4_obs_t *o,
                      const exmta_x4_transfer_t **transfers, guint *n);
 /* The RFC1006 users stock decoded in the frame (EXMTA_X4_X400, _OTHER),
  * into o: what exmta_x400_read notes of a frame it does not read. */

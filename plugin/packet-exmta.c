@@ -803,7 +803,7 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
         if (bind_fd && frame_has_proto(pinfo, proto_p1))
             read_bind(dtree, bind_fd);
         if (x400)
-            exmta_x400_read(dtree, pinfo, reads, x400, transfers, n_transfers);
+            exmta_x400_read(dtree, pinfo, edt == NULL, reads, x400, transfers, n_transfers);
     }
     FINALLY {
         exmta_fields_done();
@@ -960,11 +960,14 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
          * unless the frame completes two or more: stock's RTSE keeps one
          * reassembly per frame and connection, so on a later pass it
          * decodes none of them (a sender that puts two transfers in one
-         * TCP segment). Those are read now. */
+         * TCP segment). Those are read now, and so is one that ends in a
+         * PDU reassembled from earlier segments: TCP may hand over the rest
+         * of the frame next, with another. */
         guint reads = ctx.reads;
         gboolean shown = reads && x400_shown(tree);     /* only reads ask */
 
-        if ((reads & EXMTA_X400_READ_TRANSFER) && !shown && cap.first_pass.transfer_ends < 2) {
+        if ((reads & EXMTA_X400_READ_TRANSFER) && !shown && cap.first_pass.transfer_ends < 2 &&
+            offset_in_frame(tvb, pinfo) >= 0) {
             reads &= ~(guint)EXMTA_X400_READ_TRANSFER;
             cap.first_pass.x400.ev |= EXMTA_X4_PENDING;
         }

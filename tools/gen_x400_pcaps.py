@@ -1276,9 +1276,10 @@ def coalesced_transfers():
     exist at B) and one to Bob in one segment; B, given the turn, sends its
     report on the first (Dave non-delivered) and a message of its own in one
     segment; A reports delivery of B's message. Only the first message
-    bounced: a link must name one transfer of a frame, not the frame. Last,
+    bounced: a link must name one transfer of a frame, not the frame. Then
     A sends a large message whose end travels in the segment that carries
-    a whole small one."""
+    a whole small one, and two small ones whose segments part inside the
+    first one's activity end."""
     cap, flow, rs = new_flow(49755, 14)
     connect(flow, rs, bind_request_osi(dialogue=RTSE_TWA), bind_accept_tsdu())
 
@@ -1317,6 +1318,19 @@ def coalesced_transfers():
     flow.pkt(True, ACK, stream[:MSS], delay=1200)
     flow.pkt(True, ACK | PSH, stream[MSS:], delay=30)
     flow.send(False, b"".join(tsdu_stream(ses_aea(serial), rs) for serial in (b"6", b"7")), delay=2600)
+    # two small messages whose segments part inside the first one's
+    # activity end: that end is reassembled, and the segment goes on with
+    # the whole second message (TCP hands the frame over in two parts)
+    m6 = p1_message_to("EXMTA-MSG-1006", ORIGINATOR, RECIPIENTS_B[:1], small_ipm("exmta coalesced 6", 200),
+                       content_id="coalesced-6")
+    m7 = p1_message_to("EXMTA-MSG-1007", ORIGINATOR, RECIPIENTS_B[1:2], small_ipm("exmta coalesced 7", 100),
+                       content_id="coalesced-7")
+    first = b"".join(tsdu_stream(t, rs) for t in message_tsdus(m6, b"1006", b"8"))
+    stream = first + b"".join(tsdu_stream(t, rs) for t in message_tsdus(m7, b"1007", b"9"))
+    cut = len(first) - len(tsdu_stream(message_tsdus(m6, b"1006", b"8")[2], rs)) + 5
+    flow.pkt(True, ACK, stream[:cut], delay=1200)
+    flow.pkt(True, ACK | PSH, stream[cut:], delay=30)
+    flow.send(False, b"".join(tsdu_stream(ses_aea(serial), rs) for serial in (b"8", b"9")), delay=2600)
     release(flow, rs)
     flow.close(client_first=True, delay=250)
     return cap

@@ -809,13 +809,14 @@ class StockDecode(unittest.TestCase):
                          {8: ("0,0", "EXMTA-MSG-1001,EXMTA-MSG-1002", None, None, None),
                           12: ("1,0", "EXMTA-REP-1101,EXMTA-MSG-1001,EXMTA-MSG-1102", "1", "1", "0"),
                           17: ("1", "EXMTA-REP-1003,EXMTA-MSG-1102", "0", None, None),
-                          20: ("0,0", "EXMTA-MSG-1004,EXMTA-MSG-1005", None, None, None)})
+                          20: ("0,0", "EXMTA-MSG-1004,EXMTA-MSG-1005", None, None, None),
+                          23: ("0,0", "EXMTA-MSG-1006,EXMTA-MSG-1007", None, None, None)})
         self.assertEqual(got[8]["p22.subject"], "exmta coalesced 1,exmta coalesced 2")
-        self.assertEqual(srcport, {8: "49755", 12: "102", 17: "49755", 20: "49755"})
-        self.assertEqual(sizes, {8: "1491", 12: "1150", 17: "68", 20: "2241"})
-        # 20's first PDU began in 19
-        self.assertEqual(segments, {20: "19,20"})
-        self.assertEqual(len(every), 26)
+        self.assertEqual(srcport, {8: "49755", 12: "102", 17: "49755", 20: "49755", 23: "49755"})
+        self.assertEqual(sizes, {8: "1491", 12: "1150", 17: "68", 20: "2241", 23: "681"})
+        # 20's first PDU began in 19 (a DT), 23's in 22 (the first message's activity end)
+        self.assertEqual(segments, {20: "19,20", 23: "22,23"})
+        self.assertEqual(len(every), 29)
 
     def test_midstream(self):
         path = sample("x400-midstream.pcap")

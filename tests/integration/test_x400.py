@@ -233,15 +233,19 @@ class X400Messages(unittest.TestCase):
     def test_links_name_one_transfer_of_a_frame(self):
         """x400-coalesced-transfers.pcap: frame 8 carries two messages, 12 a
         report on the first of them and a message, 17 a report on that
-        message, 20 two messages (the first reassembled from 19). Only
-        EXMTA-MSG-1001 bounced; EXMTA-MSG-1002, in the same frame, has no
-        report. Stock decodes 8, 12 and 20 on the first pass only. Stock's local identifiers in each frame name
+        message, 20 two messages (the first reassembled from 19), 23 two
+        more (TCP hands it over in two parts: the first message's activity
+        end reassembled from 22, then the rest). Only EXMTA-MSG-1001
+        bounced; EXMTA-MSG-1002, in the same frame, has no report. Stock
+        decodes 8, 12, 20 and 23 on the first pass only. exmta shows each
+        transfer once, and the same with -2 and -V (the tree's items). Stock's local identifiers in each frame name
         the same transfers (test_samples_stock)."""
         pcap = it.sample("x400-coalesced-transfers.pcap")
         want = [("8", "message", "EXMTA-MSG-1001", "12", ""), ("8", "message", "EXMTA-MSG-1002", "", ""),
                 ("12", "report", "EXMTA-REP-1101", "", "8"), ("12", "message", "EXMTA-MSG-1102", "17", ""),
                 ("17", "report", "EXMTA-REP-1003", "", "12"), ("20", "message", "EXMTA-MSG-1004", "", ""),
-                ("20", "message", "EXMTA-MSG-1005", "", "")]
+                ("20", "message", "EXMTA-MSG-1005", "", ""), ("23", "message", "EXMTA-MSG-1006", "", ""),
+                ("23", "message", "EXMTA-MSG-1007", "", "")]
         for extra in ([], ["-2"]):
             rows = self.csv_rows(it.tshark(["-r", pcap, "-q"] + extra + ["-z", "exmta,messages,csv"]))
             self.assertEqual([(r["frame"], r["kind"], r["mts_id"].split(" $ ")[1], r["report_in"], r["subject_in"])
@@ -252,7 +256,12 @@ class X400Messages(unittest.TestCase):
             self.assertEqual([(r["mts_id"].split(" $ ")[1], r["report_in"], r["subject_in"]) for r in rows],
                              [("EXMTA-MSG-1001", "12", ""), ("EXMTA-MSG-1002", "", ""),
                               ("EXMTA-REP-1003", "", "12"), ("EXMTA-MSG-1004", "", ""),
-                              ("EXMTA-MSG-1005", "", "")], extra)
+                              ("EXMTA-MSG-1005", "", ""), ("EXMTA-MSG-1006", "", ""),
+                              ("EXMTA-MSG-1007", "", "")], extra)
+        for extra in ([], ["-2"]):
+            tree = it.tshark(["-r", pcap, "-V", "-Y", "frame.number == 23"] + extra)
+            self.assertEqual(re.findall(r"\[MTS identifier: ([^]]*)\]", tree),
+                             ["/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-1006", "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-1007"], extra)
         got = it.fields(pcap, ["frame.number", "exmta.x400.subject_id", "exmta.x400.subject_in",
                                "exmta.x400.non_delivered"], filt="exmta.x400.subject_in")
         self.assertEqual(got, [["12", "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-1001", "8",

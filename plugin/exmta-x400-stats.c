@@ -457,21 +457,17 @@ static EXMTA_TAP_PACKET_CB(msgs_table_packet)
     rows = exmta_x4_msgs_rows(msgs_model);
     from = rows->len;
     msgs_add_tap(msgs_model, r);
-    /* Set the new rows, and the earlier ones a link changed: a new report
-     * links its subject's row, and so does every link learned since the
-     * last call (a report this table's filter leaves out) */
+    /* Set the new rows, and the earlier ones a link changed. A new message
+     * or probe takes the first report on it known so far; every link the
+     * shell learned since the last call (each new report's among them, and
+     * those of reports this table's filter leaves out) links its subject's
+     * row. */
     for (guint i = from; i < rows->len; i++) {
         const exmta_x4_msg_row_t *row = (const exmta_x4_msg_row_t *)g_ptr_array_index(rows, i);
         guint32 rep;
-        guint n;
 
-        if (row->kind != EXMTA_X4_REPORT) {
-            if ((rep = exmta_x400_report_in(row->frame, row->mts_id, NULL)) != 0)
-                exmta_x4_msgs_link_report(msgs_model, row->frame, row->mts_id, rep, &first);
-        } else if (row->subject_in && row->subject_in < row->frame) {
-            n = exmta_x4_msgs_link_report(msgs_model, row->subject_in, row->subject_id, row->frame, &first);
-            msgs_set_rows(table, first, first < from ? MIN(n, from - first) : 0);
-        }
+        if (row->kind != EXMTA_X4_REPORT && (rep = exmta_x400_report_in(row->frame, row->mts_id, NULL)) != 0)
+            exmta_x4_msgs_link_report(msgs_model, row->frame, row->mts_id, rep, &first);
     }
     links = exmta_x400_report_links(&n_links);
     if (msgs_links_applied > n_links)

@@ -286,11 +286,15 @@ frame_has_proto(packet_info *pinfo, int proto_id)
     return FALSE;
 }
 
+/* The conversation's exmta record, made if make and it has none (else
+ * NULL); with TCP's data of the conversation once TCP has it. */
 static exmta_conv_t *
-get_conv_data(conversation_t *conv)
+conv_data(conversation_t *conv, gboolean make)
 {
     exmta_conv_t *cd = (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta);
     if (!cd) {
+        if (!make)
+            return NULL;
         cd = wmem_new0(wmem_file_scope(), exmta_conv_t);
         cd->conv = conv;
         conversation_add_proto_data(conv, proto_exmta, cd);
@@ -321,15 +325,9 @@ session_of(packet_info *pinfo, session_want_t want)
     conv = want == SESSION_MAKE ? find_or_create_conversation(pinfo) : find_conversation_pinfo(pinfo, 0);
     if (!conv)
         return NULL;
-    if (want == SESSION_FOUND) {
-        cd = (exmta_conv_t *)conversation_get_proto_data(conv, proto_exmta);
-        if (!cd || !cd->first_frame)
-            return NULL;
-        if (!cd->tcpd)
-            cd->tcpd = exmta_tcp_data_of(conv);
-    } else {
-        cd = get_conv_data(conv);
-    }
+    cd = conv_data(conv, want != SESSION_FOUND);
+    if (!cd || (want == SESSION_FOUND && !cd->first_frame))
+        return NULL;
     exmta_frame_flow_put(cap.sessions, pinfo, cd);
     return cd;
 }
@@ -1075,7 +1073,7 @@ EXMTA_HEUR_CB(dissect_exmta_heur)
         port = (guint16)MIN(pinfo->srcport, pinfo->destport);
         break;
     }
-    cd = get_conv_data(conv);
+    cd = conv_data(conv, TRUE);
     /* the SYN's destination, if TCP saw it */
     if (exmta_tcp_server_port(cd->tcpd))
         port = exmta_tcp_server_port(cd->tcpd);

@@ -305,10 +305,44 @@ exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot)
     return li + 1 < cotp_len ? cotp[li + 1] : -1;
 }
 
+/* The DT's user data is exactly one or two whole SPDUs (ISO 8327
+ * concatenation) and nothing after, the first of a type that starts a TSDU
+ * exmta reads: GIVE TOKENS (or DATA TRANSFER, the same SI) with what
+ * follows it, a set-up, a release or an abort. */
+static gboolean
+dt_is_whole_spdus(const guint8 *cotp, gsize cotp_len)
+{
+    gsize off = (gsize)cotp[0] + 1, len;
+
+    switch (off < cotp_len ? cotp[off] : 0) {
+    case EXMTA_SPDU_GIVE_TOKENS: case EXMTA_SPDU_CONNECT: case EXMTA_SPDU_ACCEPT: case EXMTA_SPDU_REFUSE:
+    case EXMTA_SPDU_FINISH: case EXMTA_SPDU_DISCONNECT: case EXMTA_SPDU_ABORT: case EXMTA_SPDU_ABORT_ACCEPT:
+        break;
+    default:
+        return FALSE;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (off + 2 > cotp_len)
+            return FALSE;
+        len = cotp[off + 1];
+        off += 2;
+        if (len == 0xFF) {
+            if (off + 2 > cotp_len)
+                return FALSE;
+            len = (gsize)cotp[off] << 8 | cotp[off + 1];
+            off += 2;
+        }
+        off += len;
+        if (off == cotp_len)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 gint
 exmta_cotp_tsdu_spdu(guint8 *in_tsdu, guint dir, const guint8 *cotp, gsize cotp_len, gboolean *eot)
 {
-    guint8 bit = dir ? 2 : 1;
+    guint8 bit = dir ? 2 : 1, lost = dir ? 8 : 4;
     gboolean end = FALSE, continued;
     gint si;
 
@@ -317,9 +351,14 @@ exmta_cotp_tsdu_spdu(guint8 *in_tsdu, guint dir, const guint8 *cotp, gsize cotp_
     if (cotp_len < 2 || (cotp[1] >> 4) != EXMTA_COTP_DT)
         return -1;
     si = exmta_cotp_dt_spdu(cotp, cotp_len, &end);
-    continued = (*in_tsdu & bit) != 0;
+    continued = (*in_tsdu & (bit | lost)) != 0;
+    /* after a loss: a DT that ends a TSDU ends whichever one was under
+     * way; it is taken for a TSDU of its own only when it holds whole
+     * SPDUs exactly */
+    if ((*in_tsdu & lost) && end && si >= 0 && dt_is_whole_spdus(cotp, cotp_len))
+        continued = FALSE;
     if (end)
-        *in_tsdu &= (guint8)~bit;
+        *in_tsdu &= (guint8)~(bit | lost);
     else
         *in_tsdu |= bit;
     if (eot)
@@ -327,6 +366,12 @@ exmta_cotp_tsdu_spdu(guint8 *in_tsdu, guint dir, const guint8 *cotp, gsize cotp_
     if (si < 0)
         return -1;
     return continued ? EXMTA_SPDU_CONTINUED : si;
+}
+
+void
+exmta_cotp_tsdu_lost(guint8 *in_tsdu, guint dir)
+{
+    *in_tsdu |= dir ? 8 : 4;
 }
 
 gint

@@ -90,6 +90,14 @@ gint exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot);
  * starts); every TPDU of the connection goes through here. */
 gint exmta_cotp_tsdu_spdu(guint8 *in_tsdu, guint dir, const guint8 *cotp, gsize cotp_len, gboolean *eot);
 
+/* Direction dir lost its place (bytes of it never reached exmta, or came
+ * out of order: a chunk that does not start with a TPKT): until a DT that
+ * ends a TSDU, every DT counts as continuing one, and that DT too, unless
+ * its user data is exactly one or two whole SPDUs, the first a GIVE TOKENS
+ * (an activity end: GIVE TOKENS and MAJOR SYNC POINT), a set-up, a release
+ * or an abort: that starts and ends a TSDU of its own. */
+void exmta_cotp_tsdu_lost(guint8 *in_tsdu, guint dir);
+
 /* For a DT whose user data starts a TSDU with a whole SPDU (ISO 8327
  * concatenation: SI, LI of one octet or 0xFF and two, then LI octets), the
  * SI of the SPDU after the first, else -1. */

@@ -16,7 +16,7 @@ sink(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpointer 
 {
     walked_t *w = (walked_t *)ud;
     volatile guint8 x = tpdu ^ reserved;
-    gboolean eot;
+    gboolean eot, lost;
     gint si;
 
     /* touch the whole COTP span the walker promised */
@@ -26,9 +26,14 @@ sink(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpointer 
     x ^= (guint8)exmta_cotp_dt_spdu(cotp, cotp_len, NULL);
     x ^= (guint8)exmta_cotp_dt_second_spdu(cotp, cotp_len);
     /* a DT that continues a TSDU yields no SPDU type; one that ends it
-     * leaves its direction at a TSDU's start */
+     * leaves its direction at a TSDU's start; after a loss, only a DT
+     * that ends a TSDU may start one */
+    lost = (w->in_tsdu & 4) != 0;
     si = exmta_cotp_tsdu_spdu(&w->in_tsdu, 0, cotp, cotp_len, &eot);
-    if (si < EXMTA_SPDU_CONTINUED || si > 255 || (eot && w->in_tsdu != 0) || (!eot && si != -1 && w->in_tsdu != 1))
+    if (si < EXMTA_SPDU_CONTINUED || si > 255 || (eot && w->in_tsdu != 0) ||
+        (!eot && si != -1 && (w->in_tsdu & 1) != 1))
+        abort();
+    if (lost && si >= 0 && !eot)
         abort();
     (void)x;
     w->n++;
@@ -43,6 +48,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     guint8 *copy = malloc(size ? size : 1);
 
     memcpy(copy, data, size);
+    /* the TPKT reserved octet's bit 6 starts the walk with its place lost */
+    if (size > 1 && (data[1] & 0x40))
+        exmta_cotp_tsdu_lost(&w.in_tsdu, 0);
     if (exmta_rfc1006_check(copy, size, &info) && info.tpkts_checked == 0)
         abort();
     exmta_rfc1006_walk(copy, size, sink, &w);

@@ -315,6 +315,49 @@ test_tsdu_spdu(void)
     g_assert_cmpint(in_tsdu, ==, 0);
 }
 
+/* A direction that lost its place: its DTs continue a TSDU until one ends
+ * it, but for one that holds whole SPDUs exactly (an activity end, a
+ * DISCONNECT), which stands alone; the other direction keeps its place. */
+static void
+test_tsdu_lost(void)
+{
+    /* GIVE TOKENS + MAJOR SYNC POINT (serial "1") with EOT: an activity end */
+    static const guint8 ae[] = { 0x02, 0xF0, 0x80, 0x01, 0x00, 0x29, 0x03, 0x2A, 0x01, 0x31 };
+    /* the same with an octet after it, and cut short */
+    static const guint8 ae_more[] = { 0x02, 0xF0, 0x80, 0x01, 0x00, 0x29, 0x03, 0x2A, 0x01, 0x31, 0x00 };
+    static const guint8 ae_short[] = { 0x02, 0xF0, 0x80, 0x01, 0x00, 0x29, 0x03, 0x2A, 0x01 };
+    static const guint8 gt_more[] = { 0x02, 0xF0, 0x00, 0x01, 0x00, 0x01 };
+    static const guint8 dn[] = { 0x02, 0xF0, 0x80, 0x0A, 0x00 };
+    static const guint8 lf_end[] = { 0x02, 0xF0, 0x80, 0x0A, 0x4C, 0x69 };
+    guint8 in_tsdu = 0;
+    gboolean eot = FALSE;
+
+    exmta_cotp_tsdu_lost(&in_tsdu, 0);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 0, gt_more, sizeof(gt_more), &eot), ==, EXMTA_SPDU_CONTINUED);
+    g_assert_false(eot);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 1, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 0, ae, sizeof(ae), &eot), ==, EXMTA_SPDU_GIVE_TOKENS);
+    g_assert_true(eot);
+    g_assert_cmpint(in_tsdu, ==, 0);
+    /* not exact: the DT only ends whatever TSDU was under way */
+    exmta_cotp_tsdu_lost(&in_tsdu, 1);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 1, ae_more, sizeof(ae_more), &eot), ==, EXMTA_SPDU_CONTINUED);
+    g_assert_cmpint(in_tsdu, ==, 0);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 1, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
+    exmta_cotp_tsdu_lost(&in_tsdu, 1);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 1, ae_short, sizeof(ae_short), &eot), ==, EXMTA_SPDU_CONTINUED);
+    g_assert_cmpint(in_tsdu, ==, 0);
+    /* a whole DISCONNECT after a loss is one too; text that starts with
+     * its SI (an LF) but does not end with it is not */
+    exmta_cotp_tsdu_lost(&in_tsdu, 0);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 0, dn, sizeof(dn), &eot), ==, EXMTA_SPDU_DISCONNECT);
+    g_assert_cmpint(in_tsdu, ==, 0);
+    exmta_cotp_tsdu_lost(&in_tsdu, 0);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 0, lf_end, sizeof(lf_end), &eot), ==, EXMTA_SPDU_CONTINUED);
+    g_assert_cmpint(exmta_cotp_tsdu_spdu(&in_tsdu, 0, ae, sizeof(ae), &eot), ==, EXMTA_SPDU_GIVE_TOKENS);
+    g_assert_cmpint(exmta_cotp_dt_second_spdu(ae, sizeof(ae)), ==, EXMTA_SPDU_MAJOR_SYNC);
+}
+
 /* GIVE TOKENS then MAJOR SYNC POINT (the end of an X.400 transfer), DATA
  * after GIVE TOKENS, a first SPDU with a two-octet length, and cut ones. */
 static void
@@ -354,6 +397,7 @@ main(int argc, char **argv)
     g_test_add_func("/rfc1006/walk", test_walk);
     g_test_add_func("/rfc1006/dt_spdu", test_dt_spdu);
     g_test_add_func("/rfc1006/tsdu_spdu", test_tsdu_spdu);
+    g_test_add_func("/rfc1006/tsdu_lost", test_tsdu_lost);
     g_test_add_func("/rfc1006/dt_second_spdu", test_dt_second_spdu);
     return g_test_run();
 }

@@ -43,11 +43,17 @@ assoc_reset(void *tapdata)
     exmta_x4_msgs_reset(((assoc_tap_t *)tapdata)->msgs);
 }
 
+/* The frame's transfers, then those stock decoded no P1 for: a row that
+ * says only where each was. */
 static void
 msgs_add_tap(exmta_x4_msgs_t *msgs, const exmta_x400_tap_t *r)
 {
+    static const exmta_x4_transfer_t undecoded = { .kind = EXMTA_X4_UNDECODED, .size = -1, .priority = -1 };
+
     for (guint i = 0; i < r->n_transfers; i++)
         exmta_x4_msgs_add(msgs, &r->transfers[i], r->obs.frame, r->obs.assoc, r->obs.stream, r->obs.from_client);
+    for (guint i = 0; i < r->obs.undecoded; i++)
+        exmta_x4_msgs_add(msgs, &undecoded, r->obs.frame, r->obs.assoc, r->obs.stream, r->obs.from_client);
 }
 
 static EXMTA_TAP_PACKET_CB(assoc_packet)
@@ -451,7 +457,7 @@ static EXMTA_TAP_PACKET_CB(msgs_table_packet)
     (void)pinfo;
     (void)edt;
     (void)flags;
-    if (!msgs_model || !r->n_transfers || stat_data->stat_tap_data->tables->len == 0)
+    if (!msgs_model || !(r->n_transfers || r->obs.undecoded) || stat_data->stat_tap_data->tables->len == 0)
         return TAP_PACKET_DONT_REDRAW;
     table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
     rows = exmta_x4_msgs_rows(msgs_model);

@@ -39,6 +39,7 @@ static int hf_end = -1;
 static int hf_abort_by = -1;
 static int hf_end_reason = -1;
 static int hf_apdu = -1;
+static int hf_undecoded = -1;
 static int hf_mts_id = -1;
 static int hf_originator = -1;
 static int hf_recipient = -1;
@@ -59,6 +60,7 @@ static gint ett_rr = EXMTA_ETT_INIT;
 static expert_field ei_refused = EI_INIT;
 static expert_field ei_aborted = EI_INIT;
 static expert_field ei_start_missing = EI_INIT;
+static expert_field ei_undecoded = EI_INIT;
 static expert_field ei_non_delivery = EI_INIT;
 
 /* A stock field read back, looked up by abbreviation at handoff: every
@@ -232,11 +234,19 @@ static const value_string priority_vals[] = {
     { 0, NULL }
 };
 
-/* stock X.411's MTS-APDU choice */
+/* stock X.411's MTS-APDU choice, and a transfer stock did not decode */
 static const value_string apdu_vals[] = {
-    { 0, "message" },
-    { 1, "report" },
-    { 2, "probe" },
+    { EXMTA_X4_MESSAGE,   "message" },
+    { EXMTA_X4_REPORT,    "report" },
+    { EXMTA_X4_PROBE,     "probe" },
+    { EXMTA_X4_UNDECODED, "not decoded" },
+    { 0, NULL }
+};
+
+static const value_string undecoded_vals[] = {
+    { EXMTA_X400_UNDECODED_MIDSTREAM, "association set-up not in the capture" },
+    { EXMTA_X400_UNDECODED_X410,      "X.410-1984 mode" },
+    { EXMTA_X400_UNDECODED_DATA,      "transfer data incomplete" },
     { 0, NULL }
 };
 
@@ -1046,11 +1056,12 @@ exmta_x400_merge_names(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o)
 gboolean
 exmta_x400_frame_empty(const exmta_x400_frame_t *xf)
 {
-    return !(xf->ev & ~(guint32)EXMTA_X4_PENDING) && !xf->messages && !xf->probes && !xf->reports && !xf->said;
+    return !(xf->ev & ~(guint32)EXMTA_X4_PENDING) && !xf->messages && !xf->probes && !xf->reports &&
+           !xf->undecoded && !xf->said;
 }
 
 void
-exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only)
+exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only, gboolean x410)
 {
     const exmta_x4_assoc_t *a;
     guint32 id;
@@ -1065,6 +1076,12 @@ exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join
     xf->messages = o->messages;
     xf->probes = o->probes;
     xf->reports = o->reports;
+    xf->undecoded = (guint8)MIN(o->undecoded, G_MAXUINT8);
+    /* why a transfer here, read now or by a later pass, may be undecoded */
+    if (xf->undecoded || (o->ev & EXMTA_X4_PENDING))
+        xf->undecoded_cause = !a->start_seen ? EXMTA_X400_UNDECODED_MIDSTREAM
+                              : x410         ? EXMTA_X400_UNDECODED_X410
+                                             : EXMTA_X400_UNDECODED_DATA;
     if (exmta_x4_obs_says(o))
         xf->said = (exmta_x4_obs_t *)wmem_memdup(wmem_file_scope(), o, sizeof(*o));
     xf->assoc = id;
@@ -1220,6 +1237,36 @@ add_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x4_t
     }
 }
 
+/* A transfer that ended in the frame (exmta's walk saw its activity end)
+ * with no P1 decoded by stock: where it was, and why as far as exmta can
+ * tell, so that a message missing from the tables is not missed. */
+static void
+add_undecoded(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x400_frame_t *xf)
+{
+    proto_item *ti = gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, EXMTA_X4_UNDECODED));
+    proto_tree *tt = proto_item_add_subtree(ti, ett_transfer);
+
+    ti = gen(proto_tree_add_uint(tt, hf_undecoded, tvb, 0, 0, xf->undecoded_cause));
+    /* each well under ITEM_LABEL_LENGTH, which cuts an expert message */
+    switch (xf->undecoded_cause) {
+    case EXMTA_X400_UNDECODED_MIDSTREAM:
+        expert_add_info_format(pinfo, ti, &ei_undecoded,
+            "[Capture] X.400 transfer not decoded: association %u began before the capture, so Wireshark lacks "
+            "its presentation contexts; add them to PRES's Users Context List (pres_context_list)", xf->assoc);
+        break;
+    case EXMTA_X400_UNDECODED_X410:
+        expert_add_info_format(pinfo, ti, &ei_undecoded,
+            "[Capture] X.400 transfer not decoded: association %u is in X.410-1984 mode (the connector's "
+            "X.410 mode), whose transfers Wireshark does not decode", xf->assoc);
+        break;
+    default:
+        expert_add_info_format(pinfo, ti, &ei_undecoded,
+            "[Capture] X.400 transfer not decoded: its TCP data is incomplete (segments lost, or out of order: "
+            "see TCP's expert info); if they are all in the capture, set tcp.reassemble_out_of_order:TRUE");
+        break;
+    }
+}
+
 gboolean
 exmta_x400_tapped(void)
 {
@@ -1288,6 +1335,8 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
             for (guint i = 0; i < counts[k]; i++)
                 gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, k));
     }
+    for (guint i = 0; i < xf->undecoded; i++)
+        add_undecoded(tvb, pinfo, xt, xf);
     if (xf->refused_by) {
         ti = gen(proto_tree_add_uint(xt, hf_refused_by, tvb, 0, 0, xf->refused_by));
         if (xf->refuse_reason >= 0)
@@ -1333,6 +1382,7 @@ exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const add
     t->obs.messages = xf->messages;
     t->obs.probes = xf->probes;
     t->obs.reports = xf->reports;
+    t->obs.undecoded = xf->undecoded;
     t->obs.assoc = xf->assoc;
     t->obs.frame = pinfo->num;
     t->obs.sec = (gint64)pinfo->abs_ts.secs;
@@ -1417,7 +1467,11 @@ exmta_x400_register(int proto)
             "RTSE abortReason, ACSE abort-source or presentation (ARP) abort-reason", HFILL } },
         { &hf_apdu,
           { "P1 transfer", "exmta.x400.apdu", FT_UINT8, BASE_DEC, VALS(apdu_vals), 0x0,
-            "A message, report or probe transferred in this frame (stock X.411 MTS-APDU)", HFILL } },
+            "A message, report or probe transferred in this frame (stock X.411 MTS-APDU), or 3: a transfer "
+            "that ended here (its activity end) with no P1 decoded by stock", HFILL } },
+        { &hf_undecoded,
+          { "Not decoded", "exmta.x400.undecoded", FT_UINT8, BASE_DEC, VALS(undecoded_vals), 0x0,
+            "Why stock decoded no P1 for a transfer that ended here, as far as exmta can tell", HFILL } },
         { &hf_mts_id,
           { "MTS identifier", "exmta.x400.mts_id", FT_STRING, BASE_NONE, NULL, 0x0,
             "The transfer's message, probe or report identifier: /C=/A=/P=/ $ local identifier", HFILL } },
@@ -1466,6 +1520,9 @@ exmta_x400_register(int proto)
         { &ei_non_delivery,
           { "exmta.expert.x400_non_delivery", PI_RESPONSE_CODE, PI_WARN,
             "[Non-delivery] A report says a message was not delivered", EXPFILL } },
+        { &ei_undecoded,
+          { "exmta.expert.x400_undecoded", PI_UNDECODED, PI_WARN,
+            "[Capture] X.400 transfer not decoded", EXPFILL } },
         { &ei_start_missing,
           { "exmta.expert.x400_start_missing", PI_SEQUENCE, PI_NOTE,
             "[Connector] X.400 association already running when the capture started", EXPFILL } },

@@ -24,6 +24,8 @@
 typedef struct exmta_x400_frame {
     guint32 ev;                 /* EXMTA_X4_* */
     guint16 messages, probes, reports;
+    guint8 undecoded;           /* transfers that ended here with no P1 decoded by stock */
+    guint8 undecoded_cause;     /* EXMTA_X400_UNDECODED_*: why, as far as exmta can tell */
     exmta_x4_obs_t *said;       /* file scope, its strings too; NULL when exmta_x4_obs_says() is not */
     guint32 assoc;
     guint32 assoc_start;        /* first frame of the association */
@@ -37,6 +39,14 @@ typedef struct exmta_x400_frame {
     const exmta_x4_transfer_t *transfers;
     guint n_transfers;
 } exmta_x400_frame_t;
+
+/* Why stock decoded no P1 for a transfer that ended in a frame
+ * (exmta.x400.undecoded; public: append, never renumber). */
+enum {
+    EXMTA_X400_UNDECODED_MIDSTREAM = 1, /* the association's set-up is not in the capture */
+    EXMTA_X400_UNDECODED_X410 = 2,      /* the association is in X.410-1984 mode */
+    EXMTA_X400_UNDECODED_DATA = 3,      /* neither: its data is incomplete to stock */
+};
 
 /* The tap record: everything a listener needs (pinfo->pool). */
 typedef struct {
@@ -102,19 +112,22 @@ const exmta_x400_link_t *exmta_x400_report_links(guint *n);
  * from o and the association (xf->said is a file-scope copy of o when it
  * says more than events and counts). join_only: the frame never starts an
  * association (a TCP RST; a frame with no whole TPKT): xf->assoc stays 0
- * when the stream has none. */
-void exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only);
+ * when the stream has none. x410: stock decoded the connection's last
+ * set-up in X.410-1984 mode (why a transfer it left undecoded was). */
+void exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only, gboolean x410);
 
 /* One of the frame's reports says a recipient was not delivered to. */
 gboolean exmta_x400_has_non_delivery(const exmta_x400_frame_t *xf);
 /* The frame has an expert info to add even without a tree (a refusal, an
- * abort, a reset, a set-up not in the capture, a non-delivery). Inline: it
+ * abort, a reset, a set-up not in the capture, a transfer not decoded, a
+ * non-delivery). Inline: it
  * is asked for every frame of an association. */
 static inline gboolean
 exmta_x400_frame_warns(const exmta_x400_frame_t *xf)
 {
     return xf->assoc && (xf->refused_by || xf->end == EXMTA_X4_END_ABORT || xf->end == EXMTA_X4_END_RST ||
-                         !xf->start_seen || (xf->n_transfers && exmta_x400_has_non_delivery(xf)));
+                         !xf->start_seen || xf->undecoded ||
+                         (xf->n_transfers && exmta_x400_has_non_delivery(xf)));
 }
 /* The exmta.x400 tap has a listener. */
 gboolean exmta_x400_tapped(void);

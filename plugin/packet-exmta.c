@@ -77,6 +77,7 @@ static dissector_handle_t tpkt_handle;        /* stock TPKT: every RFC1006 PDU g
 static dissector_table_t tcp_port_table;
 static int proto_tpkt = -1;
 static int proto_p1 = -1;
+static int proto_acse = -1;
 static int proto_ws_expert = -1;
 
 #define EXMTA_SESSION_CACHE_SLOTS 4096
@@ -139,8 +140,10 @@ typedef struct {
     guint x400_pending;         /* an SPDU exmta-x400 reads continues in the next DT: its reads */
     gboolean saw_tpdu;          /* exmta has walked a TPDU of the session */
     gboolean mid_start;         /* its first was a DT: the capture starts inside a connection */
-    guint8 tsdu_open;           /* per direction, a TSDU continues in the next DT (exmta_cotp_tsdu_spdu) */
+    guint8 tsdu_open;           /* per direction, a TSDU continues in the next DT, or its place is lost
+                                 * (exmta_cotp_tsdu_spdu, exmta_cotp_tsdu_lost) */
     gboolean rst_noted;         /* TCP's reset of the session already fed to the associations */
+    gboolean x410;              /* stock decoded its last set-up in X.410-1984 mode (P1 with no ACSE) */
     const exmta_x400_frame_t *x400_plain; /* the association record of frames that show nothing */
     const exmta_x400_frame_t *x400_last;  /* the last record of a frame that shows something */
 } exmta_conv_t;
@@ -286,6 +289,13 @@ frame_has_proto(packet_info *pinfo, int proto_id)
     return FALSE;
 }
 
+/* The P1 transfers an observation counts. */
+static guint
+transfers_in(const exmta_x4_obs_t *o)
+{
+    return (guint)o->messages + o->reports + o->probes;
+}
+
 /* The conversation's exmta record, made if make and it has none (else
  * NULL); with TCP's data of the conversation once TCP has it. */
 static exmta_conv_t *
@@ -342,6 +352,7 @@ typedef struct {
     gboolean connect_phase;     /* a DT carries (part of) a session CONNECT, ACCEPT or REFUSE */
     gboolean answer;            /* ... of which a REFUSE, or an answer begun in an earlier frame */
     guint reads;                /* what stock's tree may say of the X.400 association (EXMTA_X400_READ_*) */
+    guint transfer_ends;        /* P1 transfers stock's RTSE may complete in the chunk */
 } walk_ctx_t;
 
 /* COTP octets exmta reads: a DR's reason (after LI, code, dst-ref, src-ref) */
@@ -437,8 +448,10 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
                 (si == EXMTA_SPDU_GIVE_TOKENS &&
                  exmta_cotp_dt_second_spdu(cotp, cotp_len) == EXMTA_SPDU_MAJOR_SYNC))) {
         ctx->reads |= EXMTA_X400_READ_TRANSFER;
-        if (!exmta_x400_read_every_tsdu())
+        if (!exmta_x400_read_every_tsdu()) {
             cap.first_pass.transfer_ends++;
+            ctx->transfer_ends++;
+        }
         return;
     } else {
         return;
@@ -596,7 +609,7 @@ keep_x400(exmta_rfc1006_frame_t *rec)
      * completes, a TPKT header sent alone) belongs to the connection's
      * current association, if any, but starts none: the PDU it begins
      * does, in the frame that completes it. */
-    exmta_x400_assign(&tmp, o, !cap.first_pass.tpdus && exmta_x4_obs_empty(o) && !tmp.n_transfers);
+    exmta_x400_assign(&tmp, o, !cap.first_pass.tpdus && exmta_x4_obs_empty(o) && !tmp.n_transfers, cd->x410);
     if (!tmp.assoc) {
         rec->x400 = NULL;
         return NULL;
@@ -864,12 +877,19 @@ read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         return FALSE;
     exmta_x4_obs_init(&o);
     dissect_stock(tvb, pinfo, tree, NULL, &o, EXMTA_X400_READ_TRANSFER, &tr, &n);
-    if (!n && !o.messages && !o.reports && !o.probes)
-        return TRUE;            /* not in this part of the frame: a later call may have it */
+    /* The call the first pass left the read to is the one with the
+     * frame's own bytes; one with a PDU reassembled from earlier segments
+     * does not have it. In the first, no P1: stock decoded none. */
+    if (!n && !transfers_in(&o)) {
+        if (offset_in_frame(tvb, pinfo) < 0)
+            return TRUE;
+        o.undecoded = 1;
+    }
     own = x400_to_fill(xf, pinfo->num);
     own->messages = (guint16)(own->messages + o.messages);
     own->reports = (guint16)(own->reports + o.reports);
     own->probes = (guint16)(own->probes + o.probes);
+    own->undecoded = (guint8)MIN(own->undecoded + o.undecoded, G_MAXUINT8);
     own->ev = (own->ev & ~(guint32)EXMTA_X4_PENDING) | (o.ev & EXMTA_X4_X400);
     own->transfers = tr;
     own->n_transfers = n;
@@ -903,6 +923,21 @@ read_pending_names(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     return TRUE;
 }
 
+/* What stock made of a chunk on the first pass: a set-up it decoded as
+ * X.410-1984 mode (P1 with no ACSE; stock's layers say so whatever the
+ * tree), and, when the chunk's transfers were read (reads), transfers that
+ * ended in it (exmta's walk saw their activity end) with no P1 read. A
+ * chunk that ends two transfers and shows one counts none: exmta cannot
+ * tell which. */
+static void
+note_stock_decode(packet_info *pinfo, exmta_conv_t *cd, const walk_ctx_t *ctx, guint reads, guint read_before)
+{
+    if (ctx->connect_phase && frame_has_proto(pinfo, proto_p1))
+        cd->x410 = !frame_has_proto(pinfo, proto_acse);
+    if (ctx->transfer_ends && (reads & EXMTA_X400_READ_TRANSFER) && transfers_in(&cap.first_pass.x400) == read_before)
+        cap.first_pass.x400.undecoded = (guint16)(cap.first_pass.x400.undecoded + ctx->transfer_ends);
+}
+
 /* Common path of every RFC1006 frame exmta owns: decide on the first pass
  * and store it for the frame, then let stock TPKT/COTP dissect. The exmta
  * item itself is added by the postdissector from what was stored, so that
@@ -914,6 +949,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
 {
     exmta_rfc1006_frame_t *fd = NULL;
     guint32 len = tvb_captured_length(tvb);
+    guint whole;
     walk_ctx_t ctx;
 
     memset(&ctx, 0, sizeof(ctx));
@@ -949,7 +985,12 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
         ctx.buf = tvb_get_ptr(tvb, 0, len);
         ctx.dir = cmp_address(&pinfo->src, &pinfo->dst) < 0 ||
                   (addresses_equal(&pinfo->src, &pinfo->dst) && pinfo->srcport < pinfo->destport);
-        cap.first_pass.tpdus += exmta_rfc1006_walk(ctx.buf, len, note_tpdu, &ctx);
+        whole = exmta_rfc1006_walk(ctx.buf, len, note_tpdu, &ctx);
+        cap.first_pass.tpdus += whole;
+        /* a chunk that starts inside a TPKT: bytes of this direction never
+         * reached exmta or came out of order (stock TPKT: "Continuation") */
+        if (!whole && len && ctx.buf[0] != EXMTA_TPKT_VERSION)
+            exmta_cotp_tsdu_lost(&fd->conv->tsdu_open, ctx.dir);
     }
 
     if (!PINFO_FD_VISITED(pinfo)) {
@@ -963,6 +1004,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
          * of the frame next, with another. */
         guint reads = ctx.reads;
         gboolean shown = reads && x400_shown(tree);     /* only reads ask */
+        guint read_before = transfers_in(&cap.first_pass.x400);
 
         if ((reads & EXMTA_X400_READ_TRANSFER) && !shown && cap.first_pass.transfer_ends < 2 &&
             offset_in_frame(tvb, pinfo) >= 0) {
@@ -985,6 +1027,8 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
             dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL, reads ? &cap.first_pass.x400 : NULL,
                           reads, &cap.first_pass.transfers, &cap.first_pass.n_transfers);
         }
+        if (ctx.transfer_ends || ctx.connect_phase)
+            note_stock_decode(pinfo, fd->conv, &ctx, reads, read_before);
     } else if (!read_pending_transfer(tvb, pinfo, tree) && !read_pending_names(tvb, pinfo, tree)) {
         dissect_stock(tvb, pinfo, tree, NULL, NULL, 0, NULL, NULL);
     }
@@ -1283,7 +1327,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                     o.ev = EXMTA_X4_RST;
                     o.frame = pinfo->num;
                     o.stream = exmta_tcp_stream_num(cd->tcpd);
-                    exmta_x400_assign(&x4, &o, TRUE);
+                    exmta_x400_assign(&x4, &o, TRUE, FALSE);
                     if (x4.assoc) {
                         tmp.x400 = (const exmta_x400_frame_t *)wmem_memdup(wmem_file_scope(), &x4, sizeof(x4));
                         if (!tmp.port)
@@ -1571,6 +1615,7 @@ proto_reg_handoff_exmta(void)
     tpkt_handle = find_dissector_add_dependency("tpkt", proto_exmta);
     proto_tpkt = proto_get_id_by_filter_name("tpkt");
     proto_p1 = proto_get_id_by_filter_name("p1");
+    proto_acse = proto_get_id_by_filter_name("acse");
     proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     exmta_frame_handoff();
     exmta_x400_handoff();

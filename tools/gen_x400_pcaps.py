@@ -963,6 +963,38 @@ def x400_transfer_segmented():
     return cap
 
 
+def transfer_out_of_order():
+    """The segmented transfer again (client port 49756), with the two
+    segments of its data before the last captured in swapped order, as a capture point
+    between a load balancer's paths sees them. With Wireshark's default
+    tcp.reassemble_out_of_order FALSE stock decodes no P1 for it; with TRUE,
+    the message."""
+    cap = Capture()
+    c, s = endpoints()
+    flow = Flow(cap, c, s, 49756, 102, 0x5c0de101, 0x8e0de101)
+    flow.handshake()
+    reserved = zero_reserved()
+    bind_exchange(flow, reserved, accept=True)
+
+    content = p22_ipm(body_text(30000), "exmta out-of-order transfer sample")
+    external = EXTERNAL(INT(PCI_MTSE), ctx(0, p1_message(content)))
+    serial = b"1"
+    flow.send(True, tsdu_stream(ses_as(b"0001"), reserved), delay=1200)
+    first = len(cap.frames)
+    flow.send(True, tsdu_stream(ses_dt(pres_user_data(PCI_RTSE, rtse_rttr(external))), reserved),
+              delay=200)
+    # the client's data segments (Ethernet, IPv4, TCP with no options)
+    data = [i for i in range(first, len(cap.frames))
+            if len(cap.frames[i][1]) > 54 and struct.unpack(">H", cap.frames[i][1][34:36])[0] == 49756]
+    a, b = data[-3], data[-2]
+    (ta, fa), (tb, fb) = cap.frames[a], cap.frames[b]
+    cap.frames[a], cap.frames[b] = (ta, fb), (tb, fa)
+    flow.send(True, tsdu_stream(ses_ae(serial), reserved), delay=80)
+    flow.send(False, tsdu_stream(ses_aea(serial), reserved), delay=4200)
+    release_exchange(flow, reserved)
+    return cap
+
+
 def tpkt_lookalike():
     """Negatives for a TPKT/COTP heuristic: TCP sessions (not on 102/10102)
     whose payloads start with 03 00 LL LL but are not RFC 1006."""
@@ -1393,6 +1425,7 @@ CAPTURES = [
     ("x400-midstream.pcap", midstream),
     ("x400-reports-back.pcap", reports_back),
     ("x400-coalesced-transfers.pcap", coalesced_transfers),
+    ("x400-out-of-order.pcap", transfer_out_of_order),
 ]
 
 

@@ -386,6 +386,7 @@ exmta_x4_model_add(exmta_x4_model_t *m, const exmta_x4_obs_t *o)
     a->messages[dir] += o->messages;
     a->probes[dir] += o->probes;
     a->reports[dir] += o->reports;
+    a->undecoded[dir] += o->undecoded;
     if (o->ev & (EXMTA_X4_CR | EXMTA_X4_SES_CN))
         a->start_seen = TRUE;
     if (o->ev & EXMTA_X4_SES_CN)
@@ -537,6 +538,7 @@ const char *const exmta_x4_columns[EXMTA_X4_NCOLS] = {
     "duration", "calling TSAP", "called TSAP", "calling SSAP", "called SSAP", "calling PSAP", "called PSAP",
     "application context", "RTSE mode", "dialogue mode", "initiator", "responder", "result", "end",
     "msgs out", "msgs in", "probes out", "probes in", "reports out", "reports in", "bytes out", "bytes in",
+    "not decoded out", "not decoded in",
 };
 
 const char *const exmta_x4_keys[EXMTA_X4_NCOLS] = {
@@ -544,6 +546,7 @@ const char *const exmta_x4_keys[EXMTA_X4_NCOLS] = {
     "duration", "calling_tsap", "called_tsap", "calling_ssap", "called_ssap", "calling_psap", "called_psap",
     "application_context", "rtse_mode", "dialogue_mode", "initiator", "responder", "result", "end",
     "messages_out", "messages_in", "probes_out", "probes_in", "reports_out", "reports_in", "bytes_out", "bytes_in",
+    "undecoded_out", "undecoded_in",
 };
 
 gboolean
@@ -657,6 +660,8 @@ exmta_x4_cell(const exmta_x4_assoc_t *a, int c)
     case 28: return g_strdup_printf("%u", a->reports[1]);
     case 29: return g_strdup_printf("%" G_GUINT64_FORMAT, a->bytes[0]);
     case 30: return g_strdup_printf("%" G_GUINT64_FORMAT, a->bytes[1]);
+    case 31: return g_strdup_printf("%u", a->undecoded[0]);
+    case 32: return g_strdup_printf("%u", a->undecoded[1]);
     default: return NULL;
     }
 }

@@ -107,6 +107,7 @@ typedef struct {
     gint bind_error, ses_reason, pres_reason, acse_result, acse_abort_source;
     gint rtse_refuse, rtse_abort, dr_reason;
     guint16 messages, probes, reports;          /* P1 transfers in this frame */
+    guint16 undecoded;          /* transfers that ended in this frame with no P1 decoded by stock */
 } exmta_x4_obs_t;
 
 /* An observation with every integer "not carried". Inline, as
@@ -125,7 +126,8 @@ exmta_x4_obs_init(exmta_x4_obs_t *o)
 static inline gboolean
 exmta_x4_obs_empty(const exmta_x4_obs_t *o)
 {
-    return !(o->ev & ~(guint32)EXMTA_X4_PENDING) && !o->messages && !o->probes && !o->reports && !o->calling_tsap &&
+    return !(o->ev & ~(guint32)EXMTA_X4_PENDING) && !o->messages && !o->probes && !o->reports && !o->undecoded &&
+           !o->calling_tsap &&
            !o->called_tsap && !o->calling_ssap && !o->called_ssap && !o->calling_psap && !o->called_psap &&
            !o->app_context && !o->initiator && !o->responder && o->pres_mode < 0 && o->dialogue_mode < 0;
 }
@@ -170,6 +172,7 @@ typedef struct {
     gboolean had_cn;
     gboolean x400, other;       /* EXMTA_X4_X400 or EXMTA_X4_OTHER seen */
     guint32 messages[2], probes[2], reports[2];     /* [0] client to server, [1] back */
+    guint32 undecoded[2];       /* transfers stock decoded no P1 for */
     guint64 bytes[2];
     guint32 frames;
 } exmta_x4_assoc_t;
@@ -210,7 +213,7 @@ typedef enum {
 exmta_x4_row_change_t exmta_x4_rows_follow(GArray *ids, const exmta_x4_model_t *m, guint32 id, guint *pos);
 
 /* The row's columns. */
-#define EXMTA_X4_NCOLS 31
+#define EXMTA_X4_NCOLS 33
 extern const char *const exmta_x4_columns[EXMTA_X4_NCOLS];      /* text headers */
 extern const char *const exmta_x4_keys[EXMTA_X4_NCOLS];         /* CSV/JSON keys */
 /* Cell c of a row (g_free), NULL for "no value". */

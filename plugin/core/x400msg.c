@@ -249,8 +249,13 @@ exmta_x4_msg_col_numeric(int c)
 static const char *
 kind_str(guint8 k)
 {
-    return k == EXMTA_X4_MESSAGE ? "message" : k == EXMTA_X4_REPORT ? "report" : k == EXMTA_X4_PROBE ? "probe"
-                                                                                                      : "?";
+    switch (k) {
+    case EXMTA_X4_MESSAGE:   return "message";
+    case EXMTA_X4_REPORT:    return "report";
+    case EXMTA_X4_PROBE:     return "probe";
+    case EXMTA_X4_UNDECODED: return "not decoded";
+    default:                 return "?";
+    }
 }
 
 static const char *
@@ -277,7 +282,8 @@ exmta_x4_msg_cell(const exmta_x4_msg_row_t *r, int c)
     case 7:  return g_strdup(r->recipients);
     case 8:  return g_strdup(r->content_type);
     case 9:  return r->size >= 0 ? g_strdup_printf("%" G_GINT64_FORMAT, r->size) : NULL;
-    case 10: return r->kind == EXMTA_X4_REPORT ? NULL : g_strdup(priority_str(r->priority));
+    case 10: return r->kind == EXMTA_X4_MESSAGE || r->kind == EXMTA_X4_PROBE ? g_strdup(priority_str(r->priority))
+                                                                             : NULL;
     case 11: return g_strdup(r->subject_id);
     case 12: return g_strdup(r->delivered);
     case 13: return g_strdup(r->non_delivered);

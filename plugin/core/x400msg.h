@@ -11,8 +11,10 @@
 
 #include <glib.h>
 
-/* stock X.411's MTS-APDU choice values */
-enum { EXMTA_X4_MESSAGE = 0, EXMTA_X4_REPORT = 1, EXMTA_X4_PROBE = 2 };
+/* stock X.411's MTS-APDU choice values, and a transfer that ended (as
+ * exmta's walk of the session sees it) with no P1 decoded by stock: its
+ * row says only where it was */
+enum { EXMTA_X4_MESSAGE = 0, EXMTA_X4_REPORT = 1, EXMTA_X4_PROBE = 2, EXMTA_X4_UNDECODED = 3 };
 
 /* One recipient of a report. */
 typedef struct {
@@ -24,7 +26,7 @@ typedef struct {
 
 /* One transfer as a frame showed it. Strings are borrowed. */
 typedef struct {
-    guint8 kind;                /* EXMTA_X4_MESSAGE, _REPORT, _PROBE */
+    guint8 kind;                /* EXMTA_X4_MESSAGE, _REPORT, _PROBE, _UNDECODED */
     const char *mts_id;         /* "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-0101" (message, probe or report id) */
     const char *originator;     /* message, probe */
     const char **recipients;    /* message, probe */

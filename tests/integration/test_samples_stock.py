@@ -39,6 +39,7 @@ EXPECTED_FILES = [
     "tpkt-lookalike.pcap",
     "exchange40-reserved-byte.pcap",
     "x400-transfer-segmented.pcap",
+    "x400-out-of-order.pcap",
     "x400-refused-session-ssel.pcap",
     "x400-refused-presentation.pcap",
     "x400-refused-acse-context.pcap",
@@ -295,12 +296,16 @@ class StockDecode(unittest.TestCase):
         expected = {"conn-refused-102.pcap": [2, 4], "conn-refused-10102.pcap": [2],
                     "x400-tcp-reset.pcap": [11]}
         undecoded = {"x400-midstream.pcap": [2, 6, 9, 10]}   # no CP: presentation contexts unknown
+        sequence = {"x400-out-of-order.pcap": {36: "Previous segment(s) not captured (common at capture start)",
+                                               37: "This frame is a (suspected) out-of-order segment"}}
         for name in EXPECTED_FILES:
             with self.subTest(name=name):
                 got = self.generic[name][1]
-                self.assertEqual(sorted(got), sorted(expected.get(name, []) + undecoded.get(name, [])))
+                self.assertEqual(sorted(got), sorted(expected.get(name, []) + undecoded.get(name, []) +
+                                                     list(sequence.get(name, {}))))
                 for k, msg in got.items():
                     self.assertEqual(msg, "Dissector is not available" if k in undecoded.get(name, [])
+                                     else sequence[name][k] if k in sequence.get(name, {})
                                      else "Connection reset (RST)")
 
     # -- bind accepted (file 1, and its variants 3 and 7) -----------------
@@ -817,6 +822,31 @@ class StockDecode(unittest.TestCase):
         # 20's first PDU began in 19 (a DT), 23's in 22 (the first message's activity end)
         self.assertEqual(segments, {20: "19,20", 23: "22,23"})
         self.assertEqual(len(every), 29)
+
+    def test_out_of_order(self):
+        path = sample("x400-out-of-order.pcap")
+        r = Reads(path)
+        analysis = r.field_by_frame("_ws.expert.message", "tcp.analysis.lost_segment || tcp.analysis.out_of_order")
+        tpkt = r.frames("tpkt")
+        p1 = r.frames("p1.MTS_APDU")
+        # 40, the activity end, completes a wrong RTSE reassembly: no P1
+        rtse = r.field_by_frame("_ws.expert.message", "rtse.segment")
+        # with out-of-order reassembly on, the message decodes in 40
+        ro = Reads(path, extra=["-o", "tcp.reassemble_out_of_order:TRUE"])
+        transfers = self.transfers(ro)
+        every = r.frames("frame")
+        self.assertEqual({k: v.split(",")[0] for k, v in analysis.items()},
+                         {36: "Previous segment(s) not captured (common at capture start)",
+                          37: "This frame is a (suspected) out-of-order segment"})
+        # 37, the segment that fills the gap, never reaches TPKT
+        self.assertEqual([f for f in tpkt if 30 <= f <= 41], [30, 31, 33, 36, 39, 40, 41])
+        self.assertEqual(p1, [])
+        self.assertEqual(rtse, {40: "Unreassembled fragment (change preferences to enable reassembly)"})
+        got = transfers()
+        self.assertEqual({k: (v["p1.MTS_APDU"], v["p1.local_identifier"]) for k, v in got.items()},
+                         {40: ("0", "EXMTA-MSG-0001")})
+        self.assertEqual(got[40]["p22.subject"], "exmta out-of-order transfer sample")
+        self.assertEqual(len(every), 46)
 
     def test_midstream(self):
         path = sample("x400-midstream.pcap")

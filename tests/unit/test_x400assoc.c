@@ -109,6 +109,43 @@ test_accepted_transfer_release(void)
     exmta_x4_model_free(m);
 }
 
+/* Transfers stock decoded no P1 for count apart, in each direction, and
+ * a frame that has one is not empty. */
+static void
+test_undecoded(void)
+{
+    exmta_x4_model_t *m = exmta_x4_model_new();
+    guint32 id = set_up(m, 4, 0, TRUE);
+    exmta_x4_obs_t o;
+    const exmta_x4_assoc_t *a;
+    char *c;
+
+    o = obs(8, 0, TRUE, 0);
+    g_assert_true(exmta_x4_obs_empty(&o));
+    o.undecoded = 2;
+    g_assert_false(exmta_x4_obs_empty(&o));
+    g_assert_cmpuint(exmta_x4_model_add(m, &o), ==, id);
+    o = obs(9, 0, FALSE, EXMTA_X4_X400);
+    o.messages = 1;
+    o.undecoded = 1;
+    exmta_x4_model_add(m, &o);
+    a = exmta_x4_model_get(m, id);
+    g_assert_cmpuint(a->undecoded[0], ==, 2);
+    g_assert_cmpuint(a->undecoded[1], ==, 1);
+    g_assert_cmpuint(a->messages[0], ==, 0);
+    g_assert_cmpuint(a->messages[1], ==, 1);
+    g_assert_cmpstr(exmta_x4_columns[31], ==, "not decoded out");
+    g_assert_cmpstr(exmta_x4_keys[32], ==, "undecoded_in");
+    g_assert_true(exmta_x4_col_numeric(31) && exmta_x4_col_numeric(32));
+    c = exmta_x4_cell(a, 31);
+    g_assert_cmpstr(c, ==, "2");
+    g_free(c);
+    c = exmta_x4_cell(a, 32);
+    g_assert_cmpstr(c, ==, "1");
+    g_free(c);
+    exmta_x4_model_free(m);
+}
+
 static void
 test_refusals_by_layer(void)
 {
@@ -331,9 +368,9 @@ test_renderings(void)
         "assoc,stream,client,client_port,server,port,found_by,first_frame,last_frame,duration,calling_tsap,"
         "called_tsap,calling_ssap,called_ssap,calling_psap,called_psap,application_context,rtse_mode,"
         "dialogue_mode,initiator,responder,result,end,messages_out,messages_in,probes_out,probes_in,reports_out,"
-        "reports_in,bytes_out,bytes_in\r\n"
+        "reports_in,bytes_out,bytes_in,undecoded_out,undecoded_in\r\n"
         "1,0,192.0.2.10,49731,192.0.2.20,102,port preference,4,8,0.004000,MTA-A,X400,,532d42,,502d42,2.6.0.1.6,"
-        "normal,two-way-alternate,EXCH-MTA-A,EXCH-MTA-B,accepted,orderly release,0,0,0,0,0,0,200,300\r\n");
+        "normal,two-way-alternate,EXCH-MTA-A,EXCH-MTA-B,accepted,orderly release,0,0,0,0,0,0,200,300,0,0\r\n");
     g_string_truncate(g, 0);
     exmta_x4_format_json(g, rows);
     g_assert_true(g_str_has_prefix(g->str, "[\n  {\"assoc\": 1, \"stream\": 0, \"client\": \"192.0.2.10\""));
@@ -428,6 +465,7 @@ main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/x400assoc/accepted_transfer_release", test_accepted_transfer_release);
+    g_test_add_func("/x400assoc/undecoded", test_undecoded);
     g_test_add_func("/x400assoc/refusals_by_layer", test_refusals_by_layer);
     g_test_add_func("/x400assoc/transport_refusal_and_rst", test_transport_refusal_and_rst);
     g_test_add_func("/x400assoc/two_associations_and_midstream", test_two_associations_one_stream_and_midstream);

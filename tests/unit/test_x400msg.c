@@ -113,6 +113,35 @@ test_message_report_link(void)
     exmta_x4_msgs_free(m);
 }
 
+/* A transfer stock decoded no P1 for: a row of kind "not decoded" that says
+ * where it was and nothing else, and that no report links to. */
+static void
+test_undecoded_row(void)
+{
+    exmta_x4_msgs_t *m = exmta_x4_msgs_new();
+    exmta_x4_transfer_t t;
+    const GPtrArray *rows;
+    GString *g = g_string_new(NULL);
+    guint first = 99;
+
+    memset(&t, 0, sizeof(t));
+    t.kind = EXMTA_X4_UNDECODED;
+    t.size = -1;
+    t.priority = -1;
+    exmta_x4_msgs_add(m, &t, 40, 1, 0, TRUE);
+    rows = exmta_x4_msgs_rows(m);
+    exmta_x4_msgs_format_csv(g, rows);
+    g_assert_cmpstr(g->str, ==,
+        "frame,assoc,stream,direction,kind,mts_id,originator,recipients,content_type,size,priority,subject_id,"
+        "delivered,non_delivered,non_delivered_count,report_in,subject_in\r\n"
+        "40,1,0,client to server,not decoded,,,,,,,,,,,,\r\n");
+    g_assert_cmpuint(exmta_x4_msgs_link_report(m, 40, "/C=XZ/ $ M1", 50, &first), ==, 1);
+    g_assert_cmpuint(first, ==, 0);
+    g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 0))->report_in, ==, 0);
+    g_string_free(g, TRUE);
+    exmta_x4_msgs_free(m);
+}
+
 /* What the shell knows over the whole capture: message 10 has its first
  * report in frame 20, probe 14 in frame 24. */
 static guint32
@@ -242,6 +271,7 @@ main(int argc, char **argv)
     g_test_add_func("/x400msg/names", test_names);
     g_test_add_func("/x400msg/message_report_link", test_message_report_link);
     g_test_add_func("/x400msg/filtered_links", test_filtered_links);
+    g_test_add_func("/x400msg/undecoded_row", test_undecoded_row);
     g_test_add_func("/x400msg/link_report", test_link_report);
     return g_test_run();
 }

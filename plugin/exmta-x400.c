@@ -40,6 +40,7 @@ static int hf_abort_by = -1;
 static int hf_end_reason = -1;
 static int hf_apdu = -1;
 static int hf_undecoded = -1;
+static int hf_ended_in = -1;
 static int hf_mts_id = -1;
 static int hf_originator = -1;
 static int hf_recipient = -1;
@@ -61,6 +62,7 @@ static expert_field ei_refused = EI_INIT;
 static expert_field ei_aborted = EI_INIT;
 static expert_field ei_start_missing = EI_INIT;
 static expert_field ei_undecoded = EI_INIT;
+static expert_field ei_shown_late = EI_INIT;
 static expert_field ei_non_delivery = EI_INIT;
 
 /* A stock field read back, looked up by abbreviation at handoff: every
@@ -247,6 +249,7 @@ static const value_string undecoded_vals[] = {
     { EXMTA_X400_UNDECODED_MIDSTREAM, "association set-up not in the capture" },
     { EXMTA_X400_UNDECODED_X410,      "X.410-1984 mode" },
     { EXMTA_X400_UNDECODED_DATA,      "transfer data incomplete" },
+    { EXMTA_X400_UNDECODED_INTERLEAVED, "another transfer ended in the middle of it" },
     { 0, NULL }
 };
 
@@ -1061,7 +1064,7 @@ exmta_x400_frame_empty(const exmta_x400_frame_t *xf)
 }
 
 void
-exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only, gboolean x410)
+exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only, guint8 cause)
 {
     const exmta_x4_assoc_t *a;
     guint32 id;
@@ -1079,9 +1082,7 @@ exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join
     xf->undecoded = (guint8)MIN(o->undecoded, G_MAXUINT8);
     /* why a transfer here, read now or by a later pass, may be undecoded */
     if (xf->undecoded || (o->ev & EXMTA_X4_PENDING))
-        xf->undecoded_cause = !a->start_seen ? EXMTA_X400_UNDECODED_MIDSTREAM
-                              : x410         ? EXMTA_X400_UNDECODED_X410
-                                             : EXMTA_X400_UNDECODED_DATA;
+        xf->undecoded_cause = !a->start_seen ? EXMTA_X400_UNDECODED_MIDSTREAM : cause;
     if (exmta_x4_obs_says(o))
         xf->said = (exmta_x4_obs_t *)wmem_memdup(wmem_file_scope(), o, sizeof(*o));
     xf->assoc = id;
@@ -1186,11 +1187,21 @@ exmta_x400_has_non_delivery(const exmta_x400_frame_t *xf)
     return FALSE;
 }
 
+/* A transfer stock decoded in the frame; late_of: the frame where it
+ * really ended (stock lost that end and shows the transfer here), or 0. */
 static void
-add_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x4_transfer_t *t)
+add_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x4_transfer_t *t, guint32 late_of)
 {
     proto_item *ti = gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, t->kind));
     proto_tree *tt = proto_item_add_subtree(ti, ett_transfer);
+
+    if (late_of) {
+        proto_item *li = gen(proto_tree_add_uint(tt, hf_ended_in, tvb, 0, 0, late_of));
+
+        expert_add_info_format(pinfo, li, &ei_shown_late,
+            "[Capture] Wireshark shows here the transfer that ended in frame %u, whose end its session "
+            "dissector lost; the transfer that ends here is not shown", late_of);
+    }
 
     if (t->mts_id)
         gen(proto_tree_add_string(tt, hf_mts_id, tvb, 0, 0, t->mts_id));
@@ -1245,6 +1256,7 @@ add_undecoded(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x40
 {
     proto_item *ti = gen(proto_tree_add_uint(xt, hf_apdu, tvb, 0, 0, EXMTA_X4_UNDECODED));
     proto_tree *tt = proto_item_add_subtree(ti, ett_transfer);
+    guint32 stream;
 
     ti = gen(proto_tree_add_uint(tt, hf_undecoded, tvb, 0, 0, xf->undecoded_cause));
     /* each well under ITEM_LABEL_LENGTH, which cuts an expert message */
@@ -1258,6 +1270,12 @@ add_undecoded(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x40
         expert_add_info_format(pinfo, ti, &ei_undecoded,
             "[Capture] X.400 transfer not decoded: association %u is in X.410-1984 mode (the connector's "
             "X.410 mode), whose transfers Wireshark does not decode", xf->assoc);
+        break;
+    case EXMTA_X400_UNDECODED_INTERLEAVED:
+        stream = exmta_tcp_stream_of(pinfo, NULL, NULL);
+        expert_add_info_format(pinfo, ti, &ei_undecoded,
+            "[Capture] X.400 transfer not decoded: another transfer ended meanwhile and Wireshark's session "
+            "dissector lost it; save TCP stream %u alone (-Y tcp.stream==%u -w) and open that", stream, stream);
         break;
     default:
         expert_add_info_format(pinfo, ti, &ei_undecoded,
@@ -1326,7 +1344,7 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
         gen(proto_tree_add_uint(xt, hf_dialogue_mode, tvb, 0, 0, (guint32)o->dialogue_mode));
     if (xf->n_transfers) {
         for (guint i = 0; i < xf->n_transfers; i++)
-            add_transfer(tvb, pinfo, xt, &xf->transfers[i]);
+            add_transfer(tvb, pinfo, xt, &xf->transfers[i], i == 0 ? xf->late_of : 0);
     } else {
         /* by kind: EXMTA_X4_MESSAGE, _REPORT, _PROBE */
         const guint counts[3] = { xf->messages, xf->reports, xf->probes };
@@ -1469,6 +1487,10 @@ exmta_x400_register(int proto)
           { "P1 transfer", "exmta.x400.apdu", FT_UINT8, BASE_DEC, VALS(apdu_vals), 0x0,
             "A message, report or probe transferred in this frame (stock X.411 MTS-APDU), or 3: a transfer "
             "that ended here (its activity end) with no P1 decoded by stock", HFILL } },
+        { &hf_ended_in,
+          { "Ended in", "exmta.x400.ended_in", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "The frame where the transfer stock shows here really ended: stock's session dissector lost "
+            "that end, and its RTSE reassembly kept the transfer until this one", HFILL } },
         { &hf_undecoded,
           { "Not decoded", "exmta.x400.undecoded", FT_UINT8, BASE_DEC, VALS(undecoded_vals), 0x0,
             "Why stock decoded no P1 for a transfer that ended here, as far as exmta can tell", HFILL } },
@@ -1523,6 +1545,9 @@ exmta_x400_register(int proto)
         { &ei_undecoded,
           { "exmta.expert.x400_undecoded", PI_UNDECODED, PI_WARN,
             "[Capture] X.400 transfer not decoded", EXPFILL } },
+        { &ei_shown_late,
+          { "exmta.expert.x400_shown_late", PI_SEQUENCE, PI_WARN,
+            "[Capture] Wireshark shows here a transfer that ended earlier", EXPFILL } },
         { &ei_start_missing,
           { "exmta.expert.x400_start_missing", PI_SEQUENCE, PI_NOTE,
             "[Connector] X.400 association already running when the capture started", EXPFILL } },

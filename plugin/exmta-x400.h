@@ -26,6 +26,7 @@ typedef struct exmta_x400_frame {
     guint16 messages, probes, reports;
     guint8 undecoded;           /* transfers that ended here with no P1 decoded by stock */
     guint8 undecoded_cause;     /* EXMTA_X400_UNDECODED_*: why, as far as exmta can tell */
+    guint32 late_of;            /* stock shows here the transfer whose end in this frame it lost; 0 */
     exmta_x4_obs_t *said;       /* file scope, its strings too; NULL when exmta_x4_obs_says() is not */
     guint32 assoc;
     guint32 assoc_start;        /* first frame of the association */
@@ -45,7 +46,8 @@ typedef struct exmta_x400_frame {
 enum {
     EXMTA_X400_UNDECODED_MIDSTREAM = 1, /* the association's set-up is not in the capture */
     EXMTA_X400_UNDECODED_X410 = 2,      /* the association is in X.410-1984 mode */
-    EXMTA_X400_UNDECODED_DATA = 3,      /* neither: its data is incomplete to stock */
+    EXMTA_X400_UNDECODED_DATA = 3,      /* none of the others: its data is incomplete to stock */
+    EXMTA_X400_UNDECODED_INTERLEAVED = 4, /* another transfer ended between its data and its end */
 };
 
 /* The tap record: everything a listener needs (pinfo->pool). */
@@ -112,9 +114,10 @@ const exmta_x400_link_t *exmta_x400_report_links(guint *n);
  * from o and the association (xf->said is a file-scope copy of o when it
  * says more than events and counts). join_only: the frame never starts an
  * association (a TCP RST; a frame with no whole TPKT): xf->assoc stays 0
- * when the stream has none. x410: stock decoded the connection's last
- * set-up in X.410-1984 mode (why a transfer it left undecoded was). */
-void exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only, gboolean x410);
+ * when the stream has none. cause: why a transfer of the frame that stock
+ * decodes no P1 for was not (EXMTA_X400_UNDECODED_*), as the shell sees it;
+ * an association whose set-up is not in the capture says so instead. */
+void exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only, guint8 cause);
 
 /* One of the frame's reports says a recipient was not delivered to. */
 gboolean exmta_x400_has_non_delivery(const exmta_x400_frame_t *xf);
@@ -126,7 +129,7 @@ static inline gboolean
 exmta_x400_frame_warns(const exmta_x400_frame_t *xf)
 {
     return xf->assoc && (xf->refused_by || xf->end == EXMTA_X4_END_ABORT || xf->end == EXMTA_X4_END_RST ||
-                         !xf->start_seen || xf->undecoded ||
+                         !xf->start_seen || xf->undecoded || xf->late_of ||
                          (xf->n_transfers && exmta_x400_has_non_delivery(xf)));
 }
 /* The exmta.x400 tap has a listener. */

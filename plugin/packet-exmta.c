@@ -144,6 +144,8 @@ typedef struct {
                                  * (exmta_cotp_tsdu_spdu, exmta_cotp_tsdu_lost) */
     gboolean rst_noted;         /* TCP's reset of the session already fed to the associations */
     gboolean x410;              /* stock decoded its last set-up in X.410-1984 mode (P1 with no ACSE) */
+    guint8 data_tsdu;           /* per direction (bit 1, 2), a TSDU of data is under way */
+    guint32 stale_end[2];       /* per direction, a transfer end stock lost (cap.rtse_data_came) */
     const exmta_x400_frame_t *x400_plain; /* the association record of frames that show nothing */
     const exmta_x400_frame_t *x400_last;  /* the last record of a frame that shows something */
 } exmta_conv_t;
@@ -243,7 +245,17 @@ static struct {
         guint n_transfers;
         guint tpdus;                    /* whole TPKTs the walk found in it */
         guint transfer_ends;            /* P1 transfers stock's RTSE completes in it */
+        gboolean interleaved;           /* ... one that stock's session dissector loses */
+        guint32 late_of;                /* stock shows here the transfer it lost there */
     } first_pass;
+    /* Stock's session dissector keeps one "RTSE data came" flag for every
+     * connection: the end of a TSDU of data sets it, the next transfer end
+     * (MAJOR SYNC POINT) anywhere takes it, and a transfer end that finds it
+     * unset gets no RTSE reassembly. Its data stays in RTSE's reassembly
+     * until that direction's next transfer end, which shows it (the first
+     * P1 of what it reassembles) instead of its own. Kept here as stock
+     * keeps it, over the first pass in frame order. */
+    gboolean rtse_data_came;
 } cap;
 
 /* The ports exmta is registered on now (not the preference's value, which a
@@ -372,6 +384,22 @@ frame_pos(const walk_ctx_t *ctx, const guint8 *p)
     return off < 0 ? 0 : (guint32)(off + (p - ctx->buf)) + 1;
 }
 
+/* A transfer end of direction dir in frame num, as stock's session
+ * dissector takes it (cap.rtse_data_came). */
+static void
+note_rtse_flag(exmta_conv_t *cd, guint dir, guint32 num)
+{
+    if (!cap.rtse_data_came) {
+        cap.first_pass.interleaved = TRUE;
+        if (!cd->stale_end[dir] && !cd->x410)
+            cd->stale_end[dir] = num;
+    } else if (cd->stale_end[dir]) {
+        cap.first_pass.late_of = cd->stale_end[dir];
+        cd->stale_end[dir] = 0;
+    }
+    cap.rtse_data_came = FALSE;
+}
+
 static void
 note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpointer user_data)
 {
@@ -406,6 +434,13 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     si = exmta_cotp_tsdu_spdu(&cd->tsdu_open, ctx->dir, cotp, cotp_len, &eot);
     if (si == -1)
         return;
+    /* GIVE TOKENS then DATA TRANSFER (the same SI) starts a TSDU of data */
+    if (si == EXMTA_SPDU_GIVE_TOKENS && exmta_cotp_dt_second_spdu(cotp, cotp_len) == EXMTA_SPDU_GIVE_TOKENS)
+        cd->data_tsdu |= (guint8)(1u << ctx->dir);
+    if (eot && (cd->data_tsdu & (1u << ctx->dir))) {
+        cd->data_tsdu &= (guint8)~(1u << ctx->dir);
+        cap.rtse_data_came = TRUE;
+    }
     if (cd->connect_pending ||
         si == EXMTA_SPDU_CONNECT || si == EXMTA_SPDU_ACCEPT || si == EXMTA_SPDU_REFUSE) {
         ctx->connect_phase = TRUE;
@@ -451,6 +486,7 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
         if (!exmta_x400_read_every_tsdu()) {
             cap.first_pass.transfer_ends++;
             ctx->transfer_ends++;
+            note_rtse_flag(cd, ctx->dir, ctx->pinfo->num);
         }
         return;
     } else {
@@ -605,11 +641,15 @@ keep_x400(exmta_rfc1006_frame_t *rec)
     o->stream = exmta_tcp_stream_num(cd->tcpd);
     tmp.transfers = cap.first_pass.transfers;
     tmp.n_transfers = cap.first_pass.n_transfers;
+    tmp.late_of = cap.first_pass.late_of;
     /* A frame with no whole TPKT (a segment of a PDU that a later one
      * completes, a TPKT header sent alone) belongs to the connection's
      * current association, if any, but starts none: the PDU it begins
      * does, in the frame that completes it. */
-    exmta_x400_assign(&tmp, o, !cap.first_pass.tpdus && exmta_x4_obs_empty(o) && !tmp.n_transfers, cd->x410);
+    exmta_x400_assign(&tmp, o, !cap.first_pass.tpdus && exmta_x4_obs_empty(o) && !tmp.n_transfers,
+                      cd->x410                   ? EXMTA_X400_UNDECODED_X410
+                      : cap.first_pass.interleaved ? EXMTA_X400_UNDECODED_INTERLEAVED
+                                                   : EXMTA_X400_UNDECODED_DATA);
     if (!tmp.assoc) {
         rec->x400 = NULL;
         return NULL;
@@ -704,6 +744,8 @@ new_first_pass_frame(packet_info *pinfo)
     cap.first_pass.n_transfers = 0;
     cap.first_pass.tpdus = 0;
     cap.first_pass.transfer_ends = 0;
+    cap.first_pass.interleaved = FALSE;
+    cap.first_pass.late_of = 0;
     cap.first_pass.num = pinfo->num;
     cap.first_pass.kept = FALSE;
     cap.first_pass.fd = &cap.first_pass.rec;
@@ -1327,7 +1369,7 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                     o.ev = EXMTA_X4_RST;
                     o.frame = pinfo->num;
                     o.stream = exmta_tcp_stream_num(cd->tcpd);
-                    exmta_x400_assign(&x4, &o, TRUE, FALSE);
+                    exmta_x400_assign(&x4, &o, TRUE, EXMTA_X400_UNDECODED_DATA);
                     if (x4.assoc) {
                         tmp.x400 = (const exmta_x400_frame_t *)wmem_memdup(wmem_file_scope(), &x4, sizeof(x4));
                         if (!tmp.port)
@@ -1465,6 +1507,7 @@ forget_sessions(void)
     read_stock_prefs();
     memset(cap.found_port_bits, 0, sizeof(cap.found_port_bits));
     memset(&cap.first_pass, 0, sizeof(cap.first_pass));
+    cap.rtse_data_came = FALSE;
     exmta_frameidx_clear(cap.rfc1006_frames);
     exmta_frameidx_clear(cap.tcp_frames);
     exmta_frameidx_clear(cap.x400_frames);

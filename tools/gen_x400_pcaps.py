@@ -995,6 +995,41 @@ def transfer_out_of_order():
     return cap
 
 
+def interleaved_transfers():
+    """Two associations from one MTA whose transfers overlap, as a busy MTA
+    with two connections sends them: on A (client port 49757) the activity
+    start and data of message EXMTA-MSG-1201; then on B (49758) message
+    EXMTA-MSG-1301, whole; then A's activity end; then A's next message,
+    EXMTA-MSG-1202. Stock's session dissector keeps one "RTSE data came"
+    flag for all connections: B's activity end takes it, so stock decodes no
+    P1 at A's end of 1201, and its RTSE reassembly keeps 1201's data, which
+    it shows at the end of 1202."""
+    cap = Capture()
+    c, s = endpoints()
+    rs = zero_reserved()
+    fa = Flow(cap, c, s, 49757, 102, 0x5c0de201, 0x8e0de201)
+    fb = Flow(cap, c, s, 49758, 102, 0x5c0de301, 0x8e0de301)
+    fa.handshake()
+    connect(fa, rs, bind_request_osi(), bind_accept_tsdu())
+    fb.handshake(delay=2000)
+    connect(fb, rs, bind_request_osi(), bind_accept_tsdu())
+    start, data, end = message_tsdus(p1_message_to("EXMTA-MSG-1201", ORIGINATOR, RECIPIENTS_B[:1],
+                                                   small_ipm("exmta interleaved 1")), b"1201", b"1")
+    fa.send(True, tsdu_stream(start, rs), delay=1200)
+    fa.send(True, tsdu_stream(data, rs), delay=200)
+    transfer(fb, rs, True, p1_message_to("EXMTA-MSG-1301", ORIGINATOR, RECIPIENTS_B[1:2],
+                                         small_ipm("exmta interleaved B")), b"1301", b"1", gap=100)
+    fa.send(True, tsdu_stream(end, rs), delay=80)
+    fa.send(False, tsdu_stream(ses_aea(b"1"), rs), delay=2600)
+    transfer(fa, rs, True, p1_message_to("EXMTA-MSG-1202", ORIGINATOR, RECIPIENTS_B[:1],
+                                         small_ipm("exmta interleaved 2")), b"1202", b"2", gap=600)
+    release(fa, rs)
+    fa.close(client_first=True, delay=250)
+    release(fb, rs)
+    fb.close(client_first=True, delay=250)
+    return cap
+
+
 def tpkt_lookalike():
     """Negatives for a TPKT/COTP heuristic: TCP sessions (not on 102/10102)
     whose payloads start with 03 00 LL LL but are not RFC 1006."""
@@ -1426,6 +1461,7 @@ CAPTURES = [
     ("x400-reports-back.pcap", reports_back),
     ("x400-coalesced-transfers.pcap", coalesced_transfers),
     ("x400-out-of-order.pcap", transfer_out_of_order),
+    ("x400-interleaved.pcap", interleaved_transfers),
 ]
 
 

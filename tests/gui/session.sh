@@ -110,12 +110,14 @@ if start_ws "Exchange MTA Endpoints" -r "$merged" -z exmta,table; then
 fi
 
 # --- 4b. Statistics > Exchange MTA X.400 Associations and Messages (the
-# same dialogs as the menu entries) on refusals, an abort and transfers with
-# reports: each window opens, screenshots show the rows ---
+# same dialogs as the menu entries) on refusals, an abort, transfers with
+# reports and transfers stock could not decode: each window opens,
+# screenshots show the rows ---
 x400set=$out/exmta-x400-sample.pcap
 mergecap -a -F pcap -w "$x400set" "$src/sample-pcaps/x400-refused-session-ssel.pcap" \
     "$src/sample-pcaps/x400-refused-rtse-busy.pcap" "$src/sample-pcaps/x400-abort-user.pcap" \
-    "$src/sample-pcaps/x400-twa-transfers.pcap"
+    "$src/sample-pcaps/x400-twa-transfers.pcap" "$src/sample-pcaps/x400-x410-mode.pcap" \
+    "$src/sample-pcaps/x400-out-of-order.pcap"
 for t in "associations_table:Exchange MTA X.400 Associations:gui-x400-associations.png" \
          "messages_table:Exchange MTA X.400 Messages:gui-x400-messages.png"; do
     arg=${t%%:*}; rest=${t#*:}; title=${rest%%:*}; png=${rest#*:}

@@ -40,6 +40,7 @@ EXPECTED_FILES = [
     "exchange40-reserved-byte.pcap",
     "x400-transfer-segmented.pcap",
     "x400-out-of-order.pcap",
+    "x400-interleaved.pcap",
     "x400-refused-session-ssel.pcap",
     "x400-refused-presentation.pcap",
     "x400-refused-acse-context.pcap",
@@ -847,6 +848,29 @@ class StockDecode(unittest.TestCase):
                          {40: ("0", "EXMTA-MSG-0001")})
         self.assertEqual(got[40]["p22.subject"], "exmta out-of-order transfer sample")
         self.assertEqual(len(every), 46)
+
+    def test_interleaved(self):
+        path = sample("x400-interleaved.pcap")
+        r = Reads(path)
+        transfers = self.transfers(r)
+        ends = r.field_by_frame("ses.type", "ses.type == 41")
+        rtse = r.frames("rtse")
+        fragments = r.field_by_frame("rtse.fragment")
+        every = r.frames("frame")
+        # the first stream alone decodes both of its messages
+        alone = os.path.join(_tmp, "interleaved-stream0.pcap")
+        tshark(path, "-Y", "tcp.stream == 0", "-w", alone)
+        ra = Reads(alone)
+        alone_transfers = self.transfers(ra)
+        self.assertEqual({k: v["p1.local_identifier"] for k, v in transfers().items()},
+                         {19: "EXMTA-MSG-1301", 25: "EXMTA-MSG-1201"})
+        # the activity ends (GIVE TOKENS + MAJOR SYNC POINT): 21 has no RTSE
+        self.assertEqual(sorted(ends), [19, 21, 25])
+        self.assertNotIn(21, rtse)
+        self.assertEqual(fragments, {19: "18", 25: "16,24"})
+        self.assertEqual(len(every), 36)
+        self.assertEqual({k: v["p1.local_identifier"] for k, v in alone_transfers().items()},
+                         {10: "EXMTA-MSG-1201", 14: "EXMTA-MSG-1202"})
 
     def test_midstream(self):
         path = sample("x400-midstream.pcap")

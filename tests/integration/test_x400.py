@@ -30,7 +30,7 @@ X400_FIELDS = [
     "exmta.x400.mts_id", "exmta.x400.originator", "exmta.x400.recipient", "exmta.x400.content_type",
     "exmta.x400.size", "exmta.x400.priority", "exmta.x400.subject_id", "exmta.x400.subject_in",
     "exmta.x400.delivered", "exmta.x400.non_delivered", "exmta.x400.nd_reason", "exmta.x400.nd_diagnostic",
-    "exmta.x400.undecoded",
+    "exmta.x400.undecoded", "exmta.x400.ended_in",
 ]
 
 # The stock field each exmta.x400 field copies, on the same frame.
@@ -533,18 +533,24 @@ class Undecoded(unittest.TestCase):
              "mode), whose transfers Wireshark does not decode",
         "3": "[Capture] X.400 transfer not decoded: its TCP data is incomplete (segments lost, or out of order: "
              "see TCP's expert info); if they are all in the capture, set tcp.reassemble_out_of_order:TRUE",
+        "4": "[Capture] X.400 transfer not decoded: another transfer ended meanwhile and Wireshark's session "
+             "dissector lost it; save TCP stream 0 alone (-Y tcp.stream==0 -w) and open that",
     }
-    # capture, extra options: {frame: cause} of the transfers not decoded
+    LATE = ("[Capture] Wireshark shows here the transfer that ended in frame {}, whose end its session dissector "
+            "lost; the transfer that ends here is not shown")
+    # capture, extra options: {frame: cause} of the transfers not decoded,
+    # {frame: ended_in} of those stock shows late
     CASES = [
-        ("x400-midstream.pcap", [], {3: "1", 7: "1"}),
-        ("x400-midstream.pcap", UAT, {}),
-        ("x400-x410-mode.pcap", [], {10: "2"}),
-        ("x400-out-of-order.pcap", [], {40: "3"}),
-        ("x400-out-of-order.pcap", OOO, {}),
+        ("x400-midstream.pcap", [], {3: "1", 7: "1"}, {}),
+        ("x400-midstream.pcap", UAT, {}, {}),
+        ("x400-x410-mode.pcap", [], {10: "2"}, {}),
+        ("x400-out-of-order.pcap", [], {40: "3"}, {}),
+        ("x400-out-of-order.pcap", OOO, {}, {}),
+        ("x400-interleaved.pcap", [], {21: "4"}, {25: "21"}),
     ]
 
     def test_frames_filters_and_tables(self):
-        for name, extra, want in self.CASES:
+        for name, extra, want, late in self.CASES:
             pcap = it.sample(name)
             for passes in ([], ["-2"]):
                 with self.subTest(capture=name, extra=extra, passes=passes):
@@ -553,24 +559,32 @@ class Undecoded(unittest.TestCase):
                     stock = [int(r[0]) for r in it.fields(pcap, ["frame.number"], filt="p1.MTS_APDU", extra=opts,
                                                           stock=True)]
                     rows = it.fields(pcap, ["frame.number", "exmta.x400.apdu", "exmta.x400.undecoded",
-                                            "_ws.expert.message"], filt="exmta.x400.apdu", extra=opts)
+                                            "_ws.expert.message", "exmta.x400.ended_in", "rtse.fragment"],
+                                     filt="exmta.x400.apdu", extra=opts)
                     self.assertEqual({int(r[0]): r[2] for r in rows if r[1] == "3"}, want)
+                    self.assertEqual({int(r[0]): r[4] for r in rows if r[4]}, late)
+                    for r in rows:
+                        if r[4]:                # stock reassembled data from before the lost end
+                            self.assertLess(min(int(f) for f in r[5].split(",")), int(r[4]))
+                            self.assertIn(self.LATE.format(r[4]), r[3])
                     # every frame exmta lists as decoded is one stock decoded, and the reverse
                     self.assertEqual(sorted(int(r[0]) for r in rows if r[1] != "3"), stock)
                     for r in rows:
                         if r[1] == "3":         # the whole message (not cut at the label's length)
                             self.assertTrue(r[3].endswith(self.TEXT[r[2]]), r[3])
                     # a plain -Y on the field and on the expert info, without -V or -T fields
-                    for filt in ("exmta.x400.undecoded", "exmta.expert.x400_undecoded", "exmta.x400.apdu == 3"):
+                    for filt, frames in (("exmta.x400.undecoded", want), ("exmta.expert.x400_undecoded", want),
+                                         ("exmta.x400.apdu == 3", want), ("exmta.x400.ended_in", late),
+                                         ("exmta.expert.x400_shown_late", late)):
                         out = it.tshark(["-r", pcap, "-Y", filt] + opts)
-                        self.assertEqual([int(l.split()[0]) for l in out.splitlines()], sorted(want), filt)
+                        self.assertEqual([int(l.split()[0]) for l in out.splitlines()], sorted(frames), filt)
                     tables = report_rows(pcap, opts)
                     self.assertEqual([int(r[0]) for r in tables.get(HEADER_MSGS, []) if r[4] == "not decoded"],
                                      sorted(want))
                     assoc = tables[HEADER]
-                    self.assertEqual(len(assoc), 1)
-                    self.assertEqual(assoc[0][31:], [str(len(want)), "0"])
-                    self.assertEqual(int(assoc[0][23]), len(stock))     # messages_out
+                    self.assertEqual(sum(int(a[31]) for a in assoc), len(want))
+                    self.assertEqual(sum(int(a[32]) for a in assoc), 0)
+                    self.assertEqual(sum(int(a[23]) for a in assoc), len(stock))     # messages_out
 
     def test_expert_listener(self):
         """-z expert sees the warnings in a plain read (no tree, no -V)."""

@@ -26,7 +26,10 @@ echo "exmta $(sed -n 's/^project(exmta VERSION \([0-9.]*\).*/\1/p' CMakeLists.tx
 # the plugin must be loaded, or every capture below would show nothing
 $T --check-load || { echo "demo.sh: stopped: without the plugin there is nothing to show" >&2; exit 1; }
 
-experts="exmta.expert.nonstandard_port || exmta.expert.rfc1006_refused || exmta.expert.tpkt_reserved_nonzero || exmta.expert.cotp_disconnect || exmta.expert.epm_not_registered || exmta.expert.epm_lookup_failed || exmta.expert.rpc_first_session || exmta.expert.rpc_refused || exmta.expert.rpc_port_changed || exmta.expert.rpc_interface_changed || exmta.expert.rpc_static_port || exmta.expert.endpoint_table_full || exmta.expert.x400_bind_refused || exmta.expert.x400_refused || exmta.expert.x400_aborted || exmta.expert.x400_non_delivery || exmta.expert.x400_start_missing"
+# every exmta expert info this plugin registers (a list written here would
+# miss the ones added later)
+experts=$($T -G fields | awk -F '\t' '$1 == "F" && $3 ~ /^exmta\.expert\./ { printf "%s%s", sep, $3; sep = " || " }')
+[ -n "$experts" ] || { echo "demo.sh: tshark -G fields lists no exmta.expert field" >&2; exit 1; }
 
 # with_option CAPTURE: the preference that makes exmta find something in a
 # capture that shows nothing with the defaults (the capture is shown both ways)

@@ -50,8 +50,13 @@ msgs_add_tap(exmta_x4_msgs_t *msgs, const exmta_x400_tap_t *r)
 {
     static const exmta_x4_transfer_t undecoded = { .kind = EXMTA_X4_UNDECODED, .size = -1, .priority = -1 };
 
-    for (guint i = 0; i < r->n_transfers; i++)
-        exmta_x4_msgs_add(msgs, &r->transfers[i], r->obs.frame, r->obs.assoc, r->obs.stream, r->obs.from_client);
+    for (guint i = 0; i < r->n_transfers; i++) {
+        exmta_x4_transfer_t t = r->transfers[i];
+
+        /* stock shows the first late: where it really ended */
+        t.ended_in = i == 0 ? r->late_of : 0;
+        exmta_x4_msgs_add(msgs, &t, r->obs.frame, r->obs.assoc, r->obs.stream, r->obs.from_client);
+    }
     for (guint i = 0; i < r->obs.undecoded; i++)
         exmta_x4_msgs_add(msgs, &undecoded, r->obs.frame, r->obs.assoc, r->obs.stream, r->obs.from_client);
 }

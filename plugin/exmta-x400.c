@@ -1422,6 +1422,7 @@ exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const add
     t->obs.found_by = found_by;
     t->transfers = xf->transfers;
     t->n_transfers = xf->n_transfers;
+    t->late_of = xf->late_of;
     tap_queue_packet(x400_tap, pinfo, t);
 }
 

@@ -55,6 +55,7 @@ typedef struct {
     exmta_x4_obs_t obs;         /* obs.assoc set */
     const exmta_x4_transfer_t *transfers;       /* file scope */
     guint n_transfers;
+    guint32 late_of;            /* the first of them really ended in this frame (exmta_x400_frame_t) */
 } exmta_x400_tap_t;
 
 void exmta_x400_register(int proto);

@@ -91,6 +91,7 @@ exmta_x4_msgs_add(exmta_x4_msgs_t *m, const exmta_x4_transfer_t *t, guint32 fram
     r->subject_id = g_strdup(t->subject_id);
     r->size = t->size;
     r->priority = t->priority;
+    r->ended_in = t->ended_in;
     if (t->n_recipients) {
         g = g_string_new(NULL);
         for (guint i = 0; i < t->n_recipients; i++)
@@ -231,13 +232,13 @@ exmta_x4_mts_id(const char *c, const char *a, const char *p, const char *local)
 const char *const exmta_x4_msg_columns[EXMTA_X4_MSG_NCOLS] = {
     "frame", "assoc", "stream", "direction", "kind", "MTS identifier", "originator", "recipients",
     "content type", "size", "priority", "subject identifier", "delivered", "non-delivered", "non-delivered count",
-    "report in", "subject in",
+    "report in", "subject in", "ended in",
 };
 
 const char *const exmta_x4_msg_keys[EXMTA_X4_MSG_NCOLS] = {
     "frame", "assoc", "stream", "direction", "kind", "mts_id", "originator", "recipients",
     "content_type", "size", "priority", "subject_id", "delivered", "non_delivered", "non_delivered_count",
-    "report_in", "subject_in",
+    "report_in", "subject_in", "ended_in",
 };
 
 gboolean
@@ -290,6 +291,7 @@ exmta_x4_msg_cell(const exmta_x4_msg_row_t *r, int c)
     case 14: return r->kind == EXMTA_X4_REPORT ? g_strdup_printf("%u", r->n_non_delivered) : NULL;
     case 15: return r->report_in ? g_strdup_printf("%u", r->report_in) : NULL;
     case 16: return r->subject_in ? g_strdup_printf("%u", r->subject_in) : NULL;
+    case 17: return r->ended_in ? g_strdup_printf("%u", r->ended_in) : NULL;
     default: return NULL;
     }
 }

@@ -38,6 +38,7 @@ typedef struct {
     const exmta_x4_rr_t *rr;    /* report: per recipient */
     guint n_rr;
     guint32 subject_in;         /* report: the frame of its subject, when the shell has seen it; 0 */
+    guint32 ended_in;           /* the frame where it really ended, when stock shows it late; 0 */
 } exmta_x4_transfer_t;
 
 /* A row: the transfer, where it was, and its link. */
@@ -53,6 +54,7 @@ typedef struct {
     guint n_non_delivered;
     guint32 report_in;          /* message, probe: the first report on it; 0 none */
     guint32 subject_in;         /* report: the transfer it reports on; 0 not in the capture */
+    guint32 ended_in;           /* stock shows it late: where it really ended; 0 */
 } exmta_x4_msg_row_t;
 
 typedef struct exmta_x4_msgs exmta_x4_msgs_t;
@@ -87,7 +89,7 @@ const GPtrArray *exmta_x4_msgs_rows(const exmta_x4_msgs_t *m);
 /* The frame of the last message or probe with this MTS identifier, 0 if none. */
 guint32 exmta_x4_msgs_find(const exmta_x4_msgs_t *m, const char *mts_id);
 
-#define EXMTA_X4_MSG_NCOLS 17
+#define EXMTA_X4_MSG_NCOLS 18
 extern const char *const exmta_x4_msg_columns[EXMTA_X4_MSG_NCOLS];
 extern const char *const exmta_x4_msg_keys[EXMTA_X4_MSG_NCOLS];
 char *exmta_x4_msg_cell(const exmta_x4_msg_row_t *r, int c);   /* g_free; NULL: no value */

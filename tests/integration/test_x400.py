@@ -183,7 +183,7 @@ class X400Messages(unittest.TestCase):
     reports with a non-delivery each, every report linked to its subject."""
 
     MSG_HEADER = ("frame,assoc,stream,direction,kind,mts_id,originator,recipients,content_type,size,priority,"
-                  "subject_id,delivered,non_delivered,non_delivered_count,report_in,subject_in")
+                  "subject_id,delivered,non_delivered,non_delivered_count,report_in,subject_in,ended_in")
 
     def test_bounced_messages_are_one_filter(self):
         pcap = it.sample("x400-twa-transfers.pcap")
@@ -218,14 +218,14 @@ class X400Messages(unittest.TestCase):
             "/C=XZ/A= /P=EXMTA/O=Example Org/S=Receiver/G=Bob/OU=SITE-B/; "
             "/C=XZ/A= /P=EXMTA/O=Example Org/S=Receiver/G=Carol/OU=SITE-B/; "
             "/C=XZ/A= /P=EXMTA/O=Example Org/S=Nobody/G=Dave/OU=SITE-B/,"
-            "interpersonal-messaging-1988 (22),798,urgent,,,,,20,"))
+            "interpersonal-messaging-1988 (22),798,urgent,,,,,20,,"))
         cols = [l.split(",") for l in lines[1:] if l]
         self.assertEqual([(c[0], c[3], c[4]) for c in cols], [
             ("10", "client to server", "message"), ("14", "client to server", "probe"),
             ("20", "server to client", "report"), ("24", "server to client", "report"),
             ("28", "server to client", "message"), ("33", "client to server", "report")])
         # every report links to its subject and back
-        self.assertEqual([(c[0], c[-2], c[-1]) for c in cols], [
+        self.assertEqual([(c[0], c[15], c[16]) for c in cols], [
             ("10", "20", ""), ("14", "24", ""), ("20", "", "10"), ("24", "", "14"), ("28", "33", ""),
             ("33", "", "28")])
         js = json.loads(it.tshark(["-r", pcap, "-q", "-z", "exmta,messages,json"]))
@@ -510,7 +510,7 @@ class X400Frames(unittest.TestCase):
 
 
 HEADER_MSGS = ("frame,assoc,stream,direction,kind,mts_id,originator,recipients,content_type,size,priority,"
-               "subject_id,delivered,non_delivered,non_delivered_count,report_in,subject_in")
+               "subject_id,delivered,non_delivered,non_delivered_count,report_in,subject_in,ended_in")
 HEADER = ("assoc,stream,client,client_port,server,port,found_by,first_frame,last_frame,duration,calling_tsap,"
           "called_tsap,calling_ssap,called_ssap,calling_psap,called_psap,application_context,rtse_mode,"
           "dialogue_mode,initiator,responder,result,end,messages_out,messages_in,probes_out,probes_in,"
@@ -581,6 +581,7 @@ class Undecoded(unittest.TestCase):
                     tables = report_rows(pcap, opts)
                     self.assertEqual([int(r[0]) for r in tables.get(HEADER_MSGS, []) if r[4] == "not decoded"],
                                      sorted(want))
+                    self.assertEqual({int(r[0]): r[17] for r in tables.get(HEADER_MSGS, []) if r[17]}, late)
                     assoc = tables[HEADER]
                     self.assertEqual(sum(int(a[31]) for a in assoc), len(want))
                     self.assertEqual(sum(int(a[32]) for a in assoc), 0)
@@ -724,7 +725,7 @@ class TpktAcrossSegments(unittest.TestCase):
 
     SEG = 4
     FRAME_COLS = {"first_frame", "last_frame", "duration", "bytes_out", "bytes_in", "frame", "report_in",
-                  "subject_in"}
+                  "subject_in", "ended_in"}
 
     @classmethod
     def setUpClass(cls):
@@ -975,14 +976,15 @@ class TablesAsFramesGo(unittest.TestCase):
                                             filt))
             want = [list(r) for r in csv_b[2]]
             frames = {int(r[0]) for r in want} if messages else set()
+            rep = HEADER_MSGS.split(",").index("report_in")
             if messages and filt and not two_pass:
                 # a link to a report the filter left out shows from the next row on
                 last = max(frames, default=0)
                 for r in want:
-                    if r[-2] and int(r[-2]) > last:
-                        r[-2] = ""
+                    if r[rep] and int(r[rep]) > last:
+                        r[rep] = ""
             # links the table learns while frames go by, to reports it does not list
-            self.links_left_out += sum(1 for r in want if messages and r[-2] and int(r[-2]) not in frames)
+            self.links_left_out += sum(1 for r in want if messages and r[rep] and int(r[rep]) not in frames)
             with self.subTest(capture=os.path.basename(pcap), two_pass=two_pass, filter=filt, table=table_b[1]):
                 self.assertEqual(len(table_b[3]), len(want))
                 for t, c in zip(table_b[3], want):

@@ -91,17 +91,17 @@ test_message_report_link(void)
     exmta_x4_msgs_format_csv(g, rows);
     g_assert_cmpstr(g->str, ==,
         "frame,assoc,stream,direction,kind,mts_id,originator,recipients,content_type,size,priority,subject_id,"
-        "delivered,non_delivered,non_delivered_count,report_in,subject_in\r\n"
+        "delivered,non_delivered,non_delivered_count,report_in,subject_in,ended_in\r\n"
         "10,1,0,client to server,message,/C=XZ/ $ M1,/S=Alice/,/S=Bob/; /S=Dave/,"
-        "interpersonal-messaging-1988 (22),798,urgent,,,,,20,\r\n"
+        "interpersonal-messaging-1988 (22),798,urgent,,,,,20,,\r\n"
         "20,1,0,server to client,report,/C=XZ/ $ R1,,,,,,/C=XZ/ $ M1,/S=Bob/,"
-        "/S=Dave/: unable-to-transfer (1) / unrecognised-OR-name (0),1,,10\r\n"
-        "30,2,1,client to server,report,,,,,,,/C=XZ/ $ M0,,,0,,\r\n");
+        "/S=Dave/: unable-to-transfer (1) / unrecognised-OR-name (0),1,,10,\r\n"
+        "30,2,1,client to server,report,,,,,,,/C=XZ/ $ M0,,,0,,,\r\n");
     g_string_truncate(g, 0);
     exmta_x4_msgs_format_json(g, rows);
     g_assert_true(g_str_has_prefix(g->str, "[\n  {\"frame\": 10, \"assoc\": 1, \"stream\": 0, "
                                            "\"direction\": \"client to server\", \"kind\": \"message\""));
-    g_assert_nonnull(strstr(g->str, "\"report_in\": null, \"subject_in\": null}\n]\n"));
+    g_assert_nonnull(strstr(g->str, "\"report_in\": null, \"subject_in\": null, \"ended_in\": null}\n]\n"));
     g_string_truncate(g, 0);
     exmta_x4_msgs_format_text(g, rows);
     g_assert_nonnull(strstr(g->str, "Exchange MTA X.400 transfers (exmta): 3\n"));
@@ -133,8 +133,8 @@ test_undecoded_row(void)
     exmta_x4_msgs_format_csv(g, rows);
     g_assert_cmpstr(g->str, ==,
         "frame,assoc,stream,direction,kind,mts_id,originator,recipients,content_type,size,priority,subject_id,"
-        "delivered,non_delivered,non_delivered_count,report_in,subject_in\r\n"
-        "40,1,0,client to server,not decoded,,,,,,,,,,,,\r\n");
+        "delivered,non_delivered,non_delivered_count,report_in,subject_in,ended_in\r\n"
+        "40,1,0,client to server,not decoded,,,,,,,,,,,,,\r\n");
     g_assert_cmpuint(exmta_x4_msgs_link_report(m, 40, "/C=XZ/ $ M1", 50, &first), ==, 1);
     g_assert_cmpuint(first, ==, 0);
     g_assert_cmpuint(((const exmta_x4_msg_row_t *)g_ptr_array_index(rows, 0))->report_in, ==, 0);

@@ -144,7 +144,8 @@ typedef struct {
                                  * (exmta_cotp_tsdu_spdu, exmta_cotp_tsdu_lost) */
     gboolean rst_noted;         /* TCP's reset of the session already fed to the associations */
     gboolean x410;              /* stock decoded its last set-up in X.410-1984 mode (P1 with no ACSE) */
-    guint8 data_tsdu;           /* per direction (bit 1, 2), a TSDU of data is under way */
+    guint8 data_tsdu;           /* per direction (bit 1 << dir), a TSDU of data is under way; (4 << dir)
+                                 * one ended since the direction's last transfer end */
     guint32 stale_end[2];       /* per direction, a transfer end stock lost (cap.rtse_data_came) */
     const exmta_x400_frame_t *x400_plain; /* the association record of frames that show nothing */
     const exmta_x400_frame_t *x400_last;  /* the last record of a frame that shows something */
@@ -389,9 +390,14 @@ frame_pos(const walk_ctx_t *ctx, const guint8 *p)
 static void
 note_rtse_flag(exmta_conv_t *cd, guint dir, guint32 num)
 {
+    gboolean had_data = (cd->data_tsdu & (4u << dir)) != 0;
+
+    cd->data_tsdu &= (guint8)~(4u << dir);
     if (!cap.rtse_data_came) {
         cap.first_pass.interleaved = TRUE;
-        if (!cd->stale_end[dir] && !cd->x410)
+        /* RTSE keeps the transfer's data only if it had it whole: not one
+         * whose start was before the capture, nor one in X.410-1984 mode */
+        if (!cd->stale_end[dir] && !cd->x410 && had_data)
             cd->stale_end[dir] = num;
     } else if (cd->stale_end[dir]) {
         cap.first_pass.late_of = cd->stale_end[dir];
@@ -438,7 +444,7 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     if (si == EXMTA_SPDU_GIVE_TOKENS && exmta_cotp_dt_second_spdu(cotp, cotp_len) == EXMTA_SPDU_GIVE_TOKENS)
         cd->data_tsdu |= (guint8)(1u << ctx->dir);
     if (eot && (cd->data_tsdu & (1u << ctx->dir))) {
-        cd->data_tsdu &= (guint8)~(1u << ctx->dir);
+        cd->data_tsdu = (guint8)((cd->data_tsdu & ~(1u << ctx->dir)) | (4u << ctx->dir));
         cap.rtse_data_came = TRUE;
     }
     if (cd->connect_pending ||

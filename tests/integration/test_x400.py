@@ -587,6 +587,39 @@ class Undecoded(unittest.TestCase):
                     self.assertEqual(sum(int(a[32]) for a in assoc), 0)
                     self.assertEqual(sum(int(a[23]) for a in assoc), len(stock))     # messages_out
 
+    def test_capture_starting_inside_a_transfer(self):
+        """A capture that starts inside a transfer's data: stock decodes
+        nothing at that transfer's end (its start is missing) but has no
+        data of it to keep, so the next transfer is shown where it ends,
+        not late."""
+        import gen_x400_pcaps as gen
+        cap, flow, rs = gen.new_flow(49759, 20)
+        gen.bind_exchange(flow, rs, accept=True)
+        first = len(cap.frames)
+        gen.transfer(flow, rs, True, gen.p1_message_to("EXMTA-MSG-1401", gen.ORIGINATOR, gen.RECIPIENTS_B[:1],
+                                                       gen.p22_ipm(gen.body_text(8000), "exmta cut 1")),
+                     b"1401", b"1")
+        gen.transfer(flow, rs, True, gen.p1_message_to("EXMTA-MSG-1402", gen.ORIGINATOR, gen.RECIPIENTS_B[:1],
+                                                       gen.small_ipm("exmta cut 2")), b"1402", b"2")
+        tmp = it.TempDir()
+        try:
+            # from the third data segment of the first message on
+            cap.frames = cap.frames[first + 4:]
+            path = tmp.file("cut.pcap")
+            cap.write(path)
+            it.readable(path)
+            opts = self.UAT
+            stock = {int(r[0]): r[1] for r in it.fields(path, ["frame.number", "p1.local_identifier"],
+                                                         filt="p1.MTS_APDU", extra=opts, stock=True)}
+            self.assertEqual(list(stock.values()), ["EXMTA-MSG-1402"])
+            for passes in ([], ["-2"]):
+                rows = it.fields(path, ["frame.number", "exmta.x400.apdu", "exmta.x400.ended_in",
+                                        "exmta.x400.mts_id"], filt="exmta.x400.apdu", extra=opts + passes)
+                self.assertEqual([r for r in rows if r[1] != "3"],
+                                 [[str(f), "0", "", "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-1402"] for f in stock])
+        finally:
+            tmp.cleanup()
+
     def test_expert_listener(self):
         """-z expert sees the warnings in a plain read (no tree, no -V)."""
         out = it.tshark(["-r", it.sample("x400-out-of-order.pcap"), "-q", "-z", "expert,warn"])

@@ -445,7 +445,9 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
         cd->data_tsdu |= (guint8)(1u << ctx->dir);
     if (eot && (cd->data_tsdu & (1u << ctx->dir))) {
         cd->data_tsdu = (guint8)((cd->data_tsdu & ~(1u << ctx->dir)) | (4u << ctx->dir));
-        cap.rtse_data_came = TRUE;
+        /* X.410-1984 mode's data is no RTSE to stock: it sets nothing */
+        if (!cd->x410)
+            cap.rtse_data_came = TRUE;
     }
     if (cd->connect_pending ||
         si == EXMTA_SPDU_CONNECT || si == EXMTA_SPDU_ACCEPT || si == EXMTA_SPDU_REFUSE) {

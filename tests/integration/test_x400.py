@@ -620,6 +620,59 @@ class Undecoded(unittest.TestCase):
         finally:
             tmp.cleanup()
 
+    def test_x410_data_sets_no_flag(self):
+        """Data in X.410-1984 mode is no RTSE to stock's session dissector:
+        it does not set the flag that a normal transfer's end needs. Y's
+        data, Z's whole transfer (which takes the flag), X's X.410 data,
+        then Y's end: stock loses it, and shows Y's message at Y's next end."""
+        import gen_x400_pcaps as gen
+        cap = gen.Capture()
+        c, srv = gen.endpoints()
+        rs = gen.zero_reserved()
+        fy = gen.Flow(cap, c, srv, 49760, 102, 0x5c0de401, 0x8e0de401)
+        fz = gen.Flow(cap, c, srv, 49761, 102, 0x5c0de501, 0x8e0de501)
+        fx = gen.Flow(cap, c, srv, 49762, 102, 0x5c0de601, 0x8e0de601)
+        for f in (fy, fz):
+            f.handshake()
+            gen.connect(f, rs, gen.bind_request_osi(), gen.bind_accept_tsdu())
+        fx.handshake()
+        gen.connect(fx, rs, gen.ses_cn(gen.pres_cp_x410(gen.rtorq_fields(gen.p1_bind_argument(), gen.RTSE_MONOLOGUE,
+                                                                          window=3, app_protocol=1)),
+                                       calling_ssel=gen.CALLING_SSEL, called_ssel=gen.CALLED_SSEL),
+                    gen.ses_ac(gen.pres_cpa_x410(gen.rtoac_fields(gen.p1_bind_result(), window=3))))
+
+        def message(local):
+            return gen.p1_message_to(local, gen.ORIGINATOR, gen.RECIPIENTS_B[:1], gen.small_ipm(local))
+        start, data, end = gen.message_tsdus(message("EXMTA-MSG-1501"), b"1501", b"1")
+        fy.send(True, gen.tsdu_stream(start, rs), delay=1000)
+        fy.send(True, gen.tsdu_stream(data, rs), delay=200)
+        gen.transfer(fz, rs, True, message("EXMTA-MSG-1601"), b"1601", b"1", gap=100)
+        fx.send(True, gen.tsdu_stream(gen.ses_as(b"0001"), rs), delay=100)
+        fx.send(True, gen.tsdu_stream(gen.ses_dt(message("EXMTA-X410-1701")), rs), delay=100)
+        fy.send(True, gen.tsdu_stream(end, rs), delay=80)
+        fy.send(False, gen.tsdu_stream(gen.ses_aea(b"1"), rs), delay=1000)
+        gen.transfer(fy, rs, True, message("EXMTA-MSG-1502"), b"1502", b"2", gap=300)
+        fx.send(True, gen.tsdu_stream(gen.ses_ae(b"1"), rs), delay=80)
+        tmp = it.TempDir()
+        try:
+            path = tmp.file("x410-between.pcap")
+            cap.write(path)
+            it.readable(path)
+            stock = {int(r[0]): r[1] for r in it.fields(path, ["frame.number", "p1.local_identifier"],
+                                                         filt="p1.MTS_APDU", stock=True)}
+            ends = [int(r[0]) for r in it.fields(path, ["frame.number"], filt="ses.type == 41", stock=True)]
+            # Z's end, Y's lost end, Y's next end showing Y's first message, X's end
+            self.assertEqual(len(ends), 4)
+            z_end, y_lost, y_next, x_end = ends
+            self.assertEqual(stock, {z_end: "EXMTA-MSG-1601", y_next: "EXMTA-MSG-1501"})
+            for passes in ([], ["-2"]):
+                rows = it.fields(path, ["frame.number", "exmta.x400.apdu", "exmta.x400.undecoded",
+                                        "exmta.x400.ended_in"], filt="exmta.x400.apdu", extra=passes)
+                self.assertEqual(rows, [[str(z_end), "0", "", ""], [str(y_lost), "3", "4", ""],
+                                        [str(y_next), "0", "", str(y_lost)], [str(x_end), "3", "2", ""]])
+        finally:
+            tmp.cleanup()
+
     def test_expert_listener(self):
         """-z expert sees the warnings in a plain read (no tree, no -V)."""
         out = it.tshark(["-r", it.sample("x400-out-of-order.pcap"), "-q", "-z", "expert,warn"])

@@ -941,58 +941,50 @@ def exchange40_reserved_byte():
     return x400_bind_accepted(port=102, reserved_gen=exchange40_reserved, cport=49735)
 
 
-def x400_transfer_segmented():
+def segmented_transfer(cport, c_isn, s_isn, subject, swap=False):
+    """Accepted bind, then one 30 kB message whose data TSDU spans many
+    2048-octet DT TPDUs and 1460-octet TCP segments; swap: the two data
+    segments before the last are captured in swapped order."""
     cap = Capture()
     c, s = endpoints()
-    flow = Flow(cap, c, s, 49736, 102, 0x5c0de001, 0x8e0de001)
+    flow = Flow(cap, c, s, cport, 102, c_isn, s_isn)
     flow.handshake()
     reserved = zero_reserved()
     bind_exchange(flow, reserved, accept=True)
 
-    content = p22_ipm(body_text(30000), "exmta segmented transfer sample")
+    content = p22_ipm(body_text(30000), subject)
     external = EXTERNAL(INT(PCI_MTSE), ctx(0, p1_message(content)))
     serial = b"1"
     # Activity start, data, activity end -- one TSDU each direction as a real
-    # MTA would do; the data TSDU spans many 2048-octet DT TPDUs.
-    flow.send(True, tsdu_stream(ses_as(b"0001"), reserved), delay=1200)
-    flow.send(True, tsdu_stream(ses_dt(pres_user_data(PCI_RTSE, rtse_rttr(external))), reserved),
-              delay=200)
-    flow.send(True, tsdu_stream(ses_ae(serial), reserved), delay=80)
-    flow.send(False, tsdu_stream(ses_aea(serial), reserved), delay=4200)
-    release_exchange(flow, reserved)
-    return cap
-
-
-def transfer_out_of_order():
-    """The segmented transfer again (client port 49756), with the two
-    segments of its data before the last captured in swapped order, as a capture point
-    between a load balancer's paths sees them. With Wireshark's default
-    tcp.reassemble_out_of_order FALSE stock decodes no P1 for it; with TRUE,
-    the message."""
-    cap = Capture()
-    c, s = endpoints()
-    flow = Flow(cap, c, s, 49756, 102, 0x5c0de101, 0x8e0de101)
-    flow.handshake()
-    reserved = zero_reserved()
-    bind_exchange(flow, reserved, accept=True)
-
-    content = p22_ipm(body_text(30000), "exmta out-of-order transfer sample")
-    external = EXTERNAL(INT(PCI_MTSE), ctx(0, p1_message(content)))
-    serial = b"1"
+    # MTA would do.
     flow.send(True, tsdu_stream(ses_as(b"0001"), reserved), delay=1200)
     first = len(cap.frames)
     flow.send(True, tsdu_stream(ses_dt(pres_user_data(PCI_RTSE, rtse_rttr(external))), reserved),
               delay=200)
-    # the client's data segments (Ethernet, IPv4, TCP with no options)
-    data = [i for i in range(first, len(cap.frames))
-            if len(cap.frames[i][1]) > 54 and struct.unpack(">H", cap.frames[i][1][34:36])[0] == 49756]
-    a, b = data[-3], data[-2]
-    (ta, fa), (tb, fb) = cap.frames[a], cap.frames[b]
-    cap.frames[a], cap.frames[b] = (ta, fb), (tb, fa)
+    if swap:
+        # the client's data segments (Ethernet, IPv4, TCP with no options)
+        data = [i for i in range(first, len(cap.frames))
+                if len(cap.frames[i][1]) > 54 and struct.unpack(">H", cap.frames[i][1][34:36])[0] == cport]
+        a, b = data[-3], data[-2]
+        (ta, fa), (tb, fb) = cap.frames[a], cap.frames[b]
+        cap.frames[a], cap.frames[b] = (ta, fb), (tb, fa)
     flow.send(True, tsdu_stream(ses_ae(serial), reserved), delay=80)
     flow.send(False, tsdu_stream(ses_aea(serial), reserved), delay=4200)
     release_exchange(flow, reserved)
     return cap
+
+
+def x400_transfer_segmented():
+    return segmented_transfer(49736, 0x5c0de001, 0x8e0de001, "exmta segmented transfer sample")
+
+
+def transfer_out_of_order():
+    """The segmented transfer again (client port 49756), with two segments
+    of its data captured in swapped order, as a capture point between a
+    load balancer's paths sees them. With Wireshark's default
+    tcp.reassemble_out_of_order FALSE stock decodes no P1 for it; with TRUE,
+    the message."""
+    return segmented_transfer(49756, 0x5c0de101, 0x8e0de101, "exmta out-of-order transfer sample", swap=True)
 
 
 def interleaved_transfers():

@@ -305,6 +305,27 @@ exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot)
     return li + 1 < cotp_len ? cotp[li + 1] : -1;
 }
 
+/* Where the SPDU at off ends (ISO 8327: SI, LI of one octet or 0xFF and
+ * two, then LI octets), which may be past cotp_len; 0 when its SI and LI
+ * are not all there. */
+static gsize
+spdu_end(const guint8 *cotp, gsize cotp_len, gsize off)
+{
+    gsize len;
+
+    if (off + 2 > cotp_len)
+        return 0;
+    len = cotp[off + 1];
+    off += 2;
+    if (len == 0xFF) {
+        if (off + 2 > cotp_len)
+            return 0;
+        len = (gsize)cotp[off] << 8 | cotp[off + 1];
+        off += 2;
+    }
+    return off + len;
+}
+
 /* The DT's user data is exactly one or two whole SPDUs (ISO 8327
  * concatenation) and nothing after, the first of a type that starts a TSDU
  * exmta reads: GIVE TOKENS (or DATA TRANSFER, the same SI) with what
@@ -312,7 +333,7 @@ exmta_cotp_dt_spdu(const guint8 *cotp, gsize cotp_len, gboolean *eot)
 static gboolean
 dt_is_whole_spdus(const guint8 *cotp, gsize cotp_len)
 {
-    gsize off = (gsize)cotp[0] + 1, len;
+    gsize off = (gsize)cotp[0] + 1;
 
     switch (off < cotp_len ? cotp[off] : 0) {
     case EXMTA_SPDU_GIVE_TOKENS: case EXMTA_SPDU_CONNECT: case EXMTA_SPDU_ACCEPT: case EXMTA_SPDU_REFUSE:
@@ -322,17 +343,9 @@ dt_is_whole_spdus(const guint8 *cotp, gsize cotp_len)
         return FALSE;
     }
     for (int i = 0; i < 2; i++) {
-        if (off + 2 > cotp_len)
+        off = spdu_end(cotp, cotp_len, off);
+        if (!off)
             return FALSE;
-        len = cotp[off + 1];
-        off += 2;
-        if (len == 0xFF) {
-            if (off + 2 > cotp_len)
-                return FALSE;
-            len = (gsize)cotp[off] << 8 | cotp[off + 1];
-            off += 2;
-        }
-        off += len;
         if (off == cotp_len)
             return TRUE;
     }
@@ -377,24 +390,12 @@ exmta_cotp_tsdu_lost(guint8 *in_tsdu, guint dir)
 gint
 exmta_cotp_dt_second_spdu(const guint8 *cotp, gsize cotp_len)
 {
-    gsize li, off, len;
+    gsize off;
 
     if (exmta_cotp_dt_spdu(cotp, cotp_len, NULL) < 0)
         return -1;
-    li = cotp[0];
-    off = li + 1;                   /* the first SPDU's SI */
-    if (off + 2 > cotp_len)
-        return -1;
-    len = cotp[off + 1];
-    off += 2;
-    if (len == 0xFF) {
-        if (off + 2 > cotp_len)
-            return -1;
-        len = (gsize)cotp[off] << 8 | cotp[off + 1];
-        off += 2;
-    }
-    off += len;
-    return off < cotp_len ? cotp[off] : -1;
+    off = spdu_end(cotp, cotp_len, (gsize)cotp[0] + 1);    /* after the first SPDU */
+    return off && off < cotp_len ? cotp[off] : -1;
 }
 
 const char *

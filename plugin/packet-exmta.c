@@ -412,7 +412,7 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     walk_ctx_t *ctx = (walk_ctx_t *)user_data;
     exmta_conv_t *cd = ctx->fd->conv;
     gboolean eot;
-    gint si;
+    gint si, second;
 
     if (reserved != 0) {
         ctx->fd->tpkt_reserved = reserved;
@@ -440,8 +440,10 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     si = exmta_cotp_tsdu_spdu(&cd->tsdu_open, ctx->dir, cotp, cotp_len, &eot);
     if (si == -1)
         return;
-    /* GIVE TOKENS then DATA TRANSFER (the same SI) starts a TSDU of data */
-    if (si == EXMTA_SPDU_GIVE_TOKENS && exmta_cotp_dt_second_spdu(cotp, cotp_len) == EXMTA_SPDU_GIVE_TOKENS)
+    /* after GIVE TOKENS: DATA TRANSFER (the same SI) starts a TSDU of data,
+     * MAJOR SYNC POINT is an activity end */
+    second = si == EXMTA_SPDU_GIVE_TOKENS ? exmta_cotp_dt_second_spdu(cotp, cotp_len) : -1;
+    if (second == EXMTA_SPDU_GIVE_TOKENS)
         cd->data_tsdu |= (guint8)(1u << ctx->dir);
     if (eot && (cd->data_tsdu & (1u << ctx->dir))) {
         cd->data_tsdu = (guint8)((cd->data_tsdu & ~(1u << ctx->dir)) | (4u << ctx->dir));
@@ -487,9 +489,7 @@ note_tpdu(guint8 tpdu, const guint8 *cotp, gsize cotp_len, guint8 reserved, gpoi
     } else if (si == EXMTA_SPDU_ABORT || si == EXMTA_SPDU_ABORT_ACCEPT) {
         ctx->reads |= EXMTA_X400_READ_ABORT;
     } else if (eot && (cd->x400_frame || cd->mid_start) &&
-               (exmta_x400_read_every_tsdu() ||
-                (si == EXMTA_SPDU_GIVE_TOKENS &&
-                 exmta_cotp_dt_second_spdu(cotp, cotp_len) == EXMTA_SPDU_MAJOR_SYNC))) {
+               (exmta_x400_read_every_tsdu() || second == EXMTA_SPDU_MAJOR_SYNC)) {
         ctx->reads |= EXMTA_X400_READ_TRANSFER;
         if (!exmta_x400_read_every_tsdu()) {
             cap.first_pass.transfer_ends++;

@@ -121,13 +121,16 @@ char *
 exmta_summary_iso_time(gint64 sec, gint32 nsec)
 {
     GDateTime *dt = g_date_time_new_from_unix_utc(sec);
-    char *base, *res;
+    char *res;
 
     if (!dt)
         return g_strdup("");
-    base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
-    res = g_strdup_printf("%s.%06dZ", base ? base : "", nsec / 1000);
-    g_free(base);
+    /* four-digit years always: GLib's %Y writes year 999 as "999", which
+     * does not read back as ISO 8601 */
+    res = g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", g_date_time_get_year(dt),
+                          g_date_time_get_month(dt), g_date_time_get_day_of_month(dt),
+                          g_date_time_get_hour(dt), g_date_time_get_minute(dt),
+                          g_date_time_get_second(dt), nsec / 1000);
     g_date_time_unref(dt);
     return res;
 }

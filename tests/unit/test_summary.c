@@ -8,6 +8,7 @@
 
 #include "summary.h"
 #include "endpoints.h"
+#include "known.h"
 
 static exmta_summary_rec_t
 r1006(const char *host, guint16 port, guint32 stream, guint32 frame, guint32 len)
@@ -434,8 +435,20 @@ static void
 test_iso_time(void)
 {
     char *t = exmta_summary_iso_time(1700000000, 999999999);
+    gint64 secs;
+    int nsecs;
 
     g_assert_cmpstr(t, ==, "2023-11-14T22:13:20.999999Z");
+    g_free(t);
+    /* year 223 and year 1: still four digits, so that they read back */
+    t = exmta_summary_iso_time(-55102556800, 0);
+    g_assert_cmpstr(t, ==, "0223-11-14T22:13:20.000000Z");
+    g_assert_true(exmta_known_parse_time(t, &secs, &nsecs));
+    g_assert_cmpint(secs, ==, -55102556800);
+    g_assert_cmpint(nsecs, ==, 0);
+    g_free(t);
+    t = exmta_summary_iso_time(-62135596800, 1000);
+    g_assert_cmpstr(t, ==, "0001-01-01T00:00:00.000001Z");
     g_free(t);
 }
 

@@ -16,6 +16,7 @@
 #include <epan/prefs.h>
 #include <epan/prefs-int.h>
 #include <epan/proto_data.h>
+#include <epan/uat-int.h>
 
 static int proto_exmta_x400 = -1;
 static int x400_tap = -1;
@@ -1063,6 +1064,17 @@ exmta_x400_frame_empty(const exmta_x400_frame_t *xf)
            !xf->undecoded && !xf->said;
 }
 
+/* Whether stock PRES's Users Context List (pres_context_list) has rows:
+ * with them, stock decodes an association whose set-up is not in the
+ * capture, so a transfer it does not decode there has another cause. */
+static gboolean
+pres_contexts_given(void)
+{
+    uat_t *u = uat_get_table_by_name("PRES Users Context List");
+
+    return u && u->user_data && u->user_data->len > 0;
+}
+
 void
 exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join_only, guint8 cause)
 {
@@ -1082,7 +1094,7 @@ exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean join
     xf->undecoded = (guint8)MIN(o->undecoded, G_MAXUINT8);
     /* why a transfer here, read now or by a later pass, may be undecoded */
     if (xf->undecoded || (o->ev & EXMTA_X4_PENDING))
-        xf->undecoded_cause = !a->start_seen ? EXMTA_X400_UNDECODED_MIDSTREAM : cause;
+        xf->undecoded_cause = !a->start_seen && !pres_contexts_given() ? EXMTA_X400_UNDECODED_MIDSTREAM : cause;
     if (exmta_x4_obs_says(o))
         xf->said = (exmta_x4_obs_t *)wmem_memdup(wmem_file_scope(), o, sizeof(*o));
     xf->assoc = id;

@@ -620,6 +620,35 @@ class Undecoded(unittest.TestCase):
         finally:
             tmp.cleanup()
 
+    def test_set_up_missing_with_contexts_given(self):
+        """A capture that starts inside an association, with its
+        presentation contexts given to PRES, and a message whose segments
+        came out of order: the cause is the data, not the missing set-up
+        (whose advice, to give the contexts, is already followed)."""
+        tmp = it.TempDir()
+        try:
+            path = tmp.file("midstream-out-of-order.pcap")
+            # from the activity start on: no COTP CR, session CONNECT or bind
+            subprocess.run(["editcap", "-r", it.sample("x400-out-of-order.pcap"), path, "8-46"], check=True,
+                           timeout=120, stdout=subprocess.DEVNULL)
+            it.readable(path)
+            end = 40 - 7
+            for extra, want in (([], "1"), (self.UAT, "3"), (self.UAT + self.OOO, None)):
+                stock = [int(r[0]) for r in it.fields(path, ["frame.number"], filt="p1.MTS_APDU", extra=extra,
+                                                      stock=True)]
+                self.assertEqual(stock, [] if want else [end])
+                for passes in ([], ["-2"]):
+                    with self.subTest(extra=extra, passes=passes):
+                        rows = it.fields(path, ["frame.number", "exmta.x400.apdu", "exmta.x400.undecoded",
+                                                "_ws.expert.message"], filt="exmta.x400.apdu", extra=extra + passes)
+                        self.assertEqual([r[:3] for r in rows], [[str(end), "3" if want else "0", want or ""]])
+                        if want:
+                            self.assertTrue(rows[0][3].endswith(self.TEXT[want]), rows[0][3])
+                            out = it.tshark(["-r", path, "-Y", "exmta.x400.undecoded == " + want] + extra + passes)
+                            self.assertEqual([int(l.split()[0]) for l in out.splitlines()], [end])
+        finally:
+            tmp.cleanup()
+
     def test_x410_data_sets_no_flag(self):
         """Data in X.410-1984 mode is no RTSE to stock's session dissector:
         it does not set the flag that a normal transfer's end needs. Y's

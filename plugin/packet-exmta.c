@@ -400,7 +400,10 @@ note_rtse_flag(exmta_conv_t *cd, guint dir, guint32 num)
         if (!cd->stale_end[dir] && !cd->x410 && had_data)
             cd->stale_end[dir] = num;
     } else if (cd->stale_end[dir]) {
-        cap.first_pass.late_of = cd->stale_end[dir];
+        /* a lost end earlier in this same frame is shown in its own frame:
+         * not late, but the transfer ending now is not shown */
+        if (cd->stale_end[dir] != num)
+            cap.first_pass.late_of = cd->stale_end[dir];
         cd->stale_end[dir] = 0;
     }
     cap.rtse_data_came = FALSE;
@@ -975,17 +978,22 @@ read_pending_names(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
 /* What stock made of a chunk on the first pass: a set-up it decoded as
  * X.410-1984 mode (P1 with no ACSE; stock's layers say so whatever the
- * tree), and, when the chunk's transfers were read (reads), transfers that
- * ended in it (exmta's walk saw their activity end) with no P1 read. A
- * chunk that ends two transfers and shows one counts none: exmta cannot
- * tell which. */
+ * tree), and, when the chunk's transfers were read (reads), how many of the
+ * transfers that ended in it (exmta's walk saw their activity end) have no
+ * P1 read. Which of them, when some have one, exmta cannot tell: those
+ * not decoded are listed after the decoded ones. */
 static void
 note_stock_decode(packet_info *pinfo, exmta_conv_t *cd, const walk_ctx_t *ctx, guint reads, guint read_before)
 {
+    guint shown;
+
     if (ctx->connect_phase && frame_has_proto(pinfo, proto_p1))
         cd->x410 = !frame_has_proto(pinfo, proto_acse);
-    if (ctx->transfer_ends && (reads & EXMTA_X400_READ_TRANSFER) && transfers_in(&cap.first_pass.x400) == read_before)
-        cap.first_pass.x400.undecoded = (guint16)(cap.first_pass.x400.undecoded + ctx->transfer_ends);
+    if (!ctx->transfer_ends || !(reads & EXMTA_X400_READ_TRANSFER))
+        return;
+    shown = transfers_in(&cap.first_pass.x400) - read_before;
+    if (ctx->transfer_ends > shown)
+        cap.first_pass.x400.undecoded = (guint16)(cap.first_pass.x400.undecoded + ctx->transfer_ends - shown);
 }
 
 /* Common path of every RFC1006 frame exmta owns: decide on the first pass

@@ -620,6 +620,73 @@ class Undecoded(unittest.TestCase):
         finally:
             tmp.cleanup()
 
+    def test_lost_end_shares_a_segment_with_the_next_transfer(self):
+        """Y's data, Z's whole transfer (which takes stock's flag), then one
+        segment with Y's activity end and Y's whole next transfer: stock
+        loses the first end, and at the second (same frame) shows the first
+        transfer. That one is not late (it ended in that frame); the one
+        that ends there is not decoded. Saved alone, Y decodes both."""
+        import gen_x400_pcaps as gen
+        cap = gen.Capture()
+        c, srv = gen.endpoints()
+        rs = gen.zero_reserved()
+        fy = gen.Flow(cap, c, srv, 49770, 102, 0x5c0de701, 0x8e0de701)
+        fz = gen.Flow(cap, c, srv, 49771, 102, 0x5c0de801, 0x8e0de801)
+        for f in (fy, fz):
+            f.handshake()
+            gen.connect(f, rs, gen.bind_request_osi(), gen.bind_accept_tsdu())
+
+        def message(local):
+            return gen.p1_message_to(local, gen.ORIGINATOR, gen.RECIPIENTS_B[:1], gen.small_ipm(local))
+        start, data, end = gen.message_tsdus(message("EXMTA-MSG-1801"), b"1801", b"1")
+        fy.send(True, gen.tsdu_stream(start, rs), delay=1000)
+        fy.send(True, gen.tsdu_stream(data, rs), delay=200)
+        gen.transfer(fz, rs, True, message("EXMTA-MSG-1901"), b"1901", b"1", gap=100)
+        both = gen.tsdu_stream(end, rs) + b"".join(
+            gen.tsdu_stream(t, rs) for t in gen.message_tsdus(message("EXMTA-MSG-1802"), b"1802", b"2"))
+        fy.send(True, both, delay=80, seg=len(both))
+        fy.send(False, gen.tsdu_stream(gen.ses_aea(b"1"), rs) + gen.tsdu_stream(gen.ses_aea(b"2"), rs), delay=1000)
+        gen.transfer(fy, rs, True, message("EXMTA-MSG-1803"), b"1803", b"3", gap=300)
+        tmp = it.TempDir()
+        try:
+            path = tmp.file("end-and-next.pcap")
+            cap.write(path)
+            it.readable(path)
+            stock = {int(r[0]): r[1] for r in it.fields(path, ["frame.number", "p1.local_identifier"],
+                                                         filt="p1.MTS_APDU", stock=True)}
+            ends = collections.Counter(int(r[0]) for r in it.fields(path, ["frame.number", "ses.type"],
+                                                                      filt="ses.type == 41", stock=True)
+                                       for t in r[1].split(",") if t == "41")
+            self.assertEqual(sorted(ends.values()), [1, 1, 2])
+            both_frame = next(f for f, n in ends.items() if n == 2)
+            z_end, y_next = sorted(f for f, n in ends.items() if n == 1)
+            self.assertEqual(stock, {z_end: "EXMTA-MSG-1901", both_frame: "EXMTA-MSG-1801",
+                                     y_next: "EXMTA-MSG-1803"})
+            for passes in ([], ["-2"]):
+                rows = it.fields(path, ["frame.number", "exmta.x400.apdu", "exmta.x400.undecoded",
+                                        "exmta.x400.ended_in", "exmta.x400.mts_id"], filt="exmta.x400.apdu",
+                                 extra=passes)
+                self.assertEqual([r[:4] for r in rows], [[str(z_end), "0", "", ""], [str(both_frame), "0,3", "4", ""],
+                                                         [str(y_next), "0", "", ""]])
+                self.assertTrue(rows[1][4].endswith("$ EXMTA-MSG-1801"), rows[1][4])
+                out = it.tshark(["-r", path, "-Y", "exmta.x400.undecoded == 4"] + passes)
+                self.assertEqual([int(l.split()[0]) for l in out.splitlines()], [both_frame])
+                self.assertEqual(it.tshark(["-r", path, "-Y", "exmta.x400.ended_in"] + passes), "")
+            tables = report_rows(path)
+            self.assertEqual([(int(r[0]), r[4]) for r in tables[HEADER_MSGS]],
+                             [(z_end, "message"), (both_frame, "message"), (both_frame, "not decoded"),
+                              (y_next, "message")])
+            self.assertEqual(sorted((a[23], a[31]) for a in tables[HEADER]), [("1", "0"), ("2", "1")])
+            # saved alone, Y's stream decodes both transfers of that segment
+            alone = tmp.file("y-alone.pcap")
+            subprocess.run(["tshark", "-r", path, "-Y", "tcp.stream == 0", "-w", alone], check=True, timeout=120,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            it.readable(alone)
+            self.assertEqual(it.fields(alone, ["exmta.x400.apdu", "exmta.x400.undecoded"], filt="exmta.x400.apdu"),
+                             [["0,0", ""], ["0", ""]])
+        finally:
+            tmp.cleanup()
+
     def test_set_up_missing_with_contexts_given(self):
         """A capture that starts inside an association, with its
         presentation contexts given to PRES, and a message whose segments

@@ -8,7 +8,7 @@
  * - what it accepts, written back the way the table writes it, reads back
  *   the same (address, port, interface UUID, version, frame);
  * - a "learned at" time reads with 0 <= nanoseconds < 10^9 (before 1970
- *   too), and a time from 1970 to 9999 written back by
+ *   too), and a time of years 1 to 9999 written back by
  *   exmta_summary_iso_time (as the table writes it) reads back the same;
  * - a table line built from the input as its kind, file and time holds
  *   no control octet and exactly the 16 quotes of its 8 fields.
@@ -119,8 +119,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (exmta_known_parse_time(z, &secs, &nsecs)) {
             if (nsecs < 0 || nsecs >= 1000000000)
                 abort();
-            /* the table writes times from 1970 (a capture's) to 9999 */
-            if (secs >= 0 && secs < G_GINT64_CONSTANT(253402300800)) {
+            /* every time of years 1 to 9999 reads back as written */
+            if (secs >= G_GINT64_CONSTANT(-62135596800) && secs < G_GINT64_CONSTANT(253402300800)) {
                 char *w = exmta_summary_iso_time(secs, nsecs);
 
                 if (!exmta_known_parse_time(w, &secs2, &nsecs2) || secs2 != secs || nsecs2 != nsecs)

@@ -877,6 +877,14 @@ def connect(flow, reserved, request, answer, called_tsel=CALLED_TSEL):
     flow.send(False, tsdu_stream(answer, reserved), delay=3400)
 
 
+def bound_flow(cap, client, server, cport, c_isn, s_isn, reserved, delay=0):
+    """A TCP connection to port 102 whose normal-mode MTA bind is accepted."""
+    flow = Flow(cap, client, server, cport, 102, c_isn, s_isn)
+    flow.handshake(delay=delay)
+    connect(flow, reserved, bind_request_osi(), bind_accept_tsdu())
+    return flow
+
+
 def release(flow, reserved, disconnect=SES_TD_RELEASED):
     flow.send(True, tsdu_stream(ses_fn(pres_user_data(PCI_ACSE, acse_rlrq()), disconnect), reserved),
               delay=900)
@@ -999,12 +1007,8 @@ def interleaved_transfers():
     cap = Capture()
     c, s = endpoints()
     rs = zero_reserved()
-    fa = Flow(cap, c, s, 49757, 102, 0x5c0de201, 0x8e0de201)
-    fb = Flow(cap, c, s, 49758, 102, 0x5c0de301, 0x8e0de301)
-    fa.handshake()
-    connect(fa, rs, bind_request_osi(), bind_accept_tsdu())
-    fb.handshake(delay=2000)
-    connect(fb, rs, bind_request_osi(), bind_accept_tsdu())
+    fa = bound_flow(cap, c, s, 49757, 0x5c0de201, 0x8e0de201, rs)
+    fb = bound_flow(cap, c, s, 49758, 0x5c0de301, 0x8e0de301, rs, delay=2000)
     start, data, end = message_tsdus(p1_message_to("EXMTA-MSG-1201", ORIGINATOR, RECIPIENTS_B[:1],
                                                    small_ipm("exmta interleaved 1")), b"1201", b"1")
     fa.send(True, tsdu_stream(start, rs), delay=1200)

@@ -630,11 +630,8 @@ class Undecoded(unittest.TestCase):
         cap = gen.Capture()
         c, srv = gen.endpoints()
         rs = gen.zero_reserved()
-        fy = gen.Flow(cap, c, srv, 49770, 102, 0x5c0de701, 0x8e0de701)
-        fz = gen.Flow(cap, c, srv, 49771, 102, 0x5c0de801, 0x8e0de801)
-        for f in (fy, fz):
-            f.handshake()
-            gen.connect(f, rs, gen.bind_request_osi(), gen.bind_accept_tsdu())
+        fy = gen.bound_flow(cap, c, srv, 49770, 0x5c0de701, 0x8e0de701, rs)
+        fz = gen.bound_flow(cap, c, srv, 49771, 0x5c0de801, 0x8e0de801, rs)
 
         def message(local):
             return gen.p1_message_to(local, gen.ORIGINATOR, gen.RECIPIENTS_B[:1], gen.small_ipm(local))
@@ -725,12 +722,9 @@ class Undecoded(unittest.TestCase):
         cap = gen.Capture()
         c, srv = gen.endpoints()
         rs = gen.zero_reserved()
-        fy = gen.Flow(cap, c, srv, 49760, 102, 0x5c0de401, 0x8e0de401)
-        fz = gen.Flow(cap, c, srv, 49761, 102, 0x5c0de501, 0x8e0de501)
+        fy = gen.bound_flow(cap, c, srv, 49760, 0x5c0de401, 0x8e0de401, rs)
+        fz = gen.bound_flow(cap, c, srv, 49761, 0x5c0de501, 0x8e0de501, rs)
         fx = gen.Flow(cap, c, srv, 49762, 102, 0x5c0de601, 0x8e0de601)
-        for f in (fy, fz):
-            f.handshake()
-            gen.connect(f, rs, gen.bind_request_osi(), gen.bind_accept_tsdu())
         fx.handshake()
         gen.connect(fx, rs, gen.ses_cn(gen.pres_cp_x410(gen.rtorq_fields(gen.p1_bind_argument(), gen.RTSE_MONOLOGUE,
                                                                           window=3, app_protocol=1)),

@@ -517,6 +517,22 @@ HEADER = ("assoc,stream,client,client_port,server,port,found_by,first_frame,last
           "reports_out,reports_in,bytes_out,bytes_in,undecoded_out,undecoded_in")
 
 
+def small_message(gen, local):
+    """A small P1 message to one recipient, its subject its local identifier."""
+    return gen.p1_message_to(local, gen.ORIGINATOR, gen.RECIPIENTS_B[:1], gen.small_ipm(local))
+
+
+def data_then_other_transfer(gen, rs, fy, fz, y_local, z_local):
+    """Y sends a message's activity start and data, then Z a whole message,
+    whose end takes stock's one "RTSE data came" flag. Returns Y's activity
+    end, still to send."""
+    start, data, end = gen.message_tsdus(small_message(gen, y_local), y_local[-4:].encode(), b"1")
+    fy.send(True, gen.tsdu_stream(start, rs), delay=1000)
+    fy.send(True, gen.tsdu_stream(data, rs), delay=200)
+    gen.transfer(fz, rs, True, small_message(gen, z_local), z_local[-4:].encode(), b"1", gap=100)
+    return end
+
+
 class Undecoded(unittest.TestCase):
     """A transfer that ended (exmta's walk saw its activity end) with no P1
     decoded by stock is listed as "not decoded", with why: the set-up not in
@@ -633,17 +649,12 @@ class Undecoded(unittest.TestCase):
         fy = gen.bound_flow(cap, c, srv, 49770, 0x5c0de701, 0x8e0de701, rs)
         fz = gen.bound_flow(cap, c, srv, 49771, 0x5c0de801, 0x8e0de801, rs)
 
-        def message(local):
-            return gen.p1_message_to(local, gen.ORIGINATOR, gen.RECIPIENTS_B[:1], gen.small_ipm(local))
-        start, data, end = gen.message_tsdus(message("EXMTA-MSG-1801"), b"1801", b"1")
-        fy.send(True, gen.tsdu_stream(start, rs), delay=1000)
-        fy.send(True, gen.tsdu_stream(data, rs), delay=200)
-        gen.transfer(fz, rs, True, message("EXMTA-MSG-1901"), b"1901", b"1", gap=100)
+        end = data_then_other_transfer(gen, rs, fy, fz, "EXMTA-MSG-1801", "EXMTA-MSG-1901")
         both = gen.tsdu_stream(end, rs) + b"".join(
-            gen.tsdu_stream(t, rs) for t in gen.message_tsdus(message("EXMTA-MSG-1802"), b"1802", b"2"))
+            gen.tsdu_stream(t, rs) for t in gen.message_tsdus(small_message(gen, "EXMTA-MSG-1802"), b"1802", b"2"))
         fy.send(True, both, delay=80, seg=len(both))
         fy.send(False, gen.tsdu_stream(gen.ses_aea(b"1"), rs) + gen.tsdu_stream(gen.ses_aea(b"2"), rs), delay=1000)
-        gen.transfer(fy, rs, True, message("EXMTA-MSG-1803"), b"1803", b"3", gap=300)
+        gen.transfer(fy, rs, True, small_message(gen, "EXMTA-MSG-1803"), b"1803", b"3", gap=300)
         tmp = it.TempDir()
         try:
             path = tmp.file("end-and-next.pcap")
@@ -731,17 +742,12 @@ class Undecoded(unittest.TestCase):
                                        calling_ssel=gen.CALLING_SSEL, called_ssel=gen.CALLED_SSEL),
                     gen.ses_ac(gen.pres_cpa_x410(gen.rtoac_fields(gen.p1_bind_result(), window=3))))
 
-        def message(local):
-            return gen.p1_message_to(local, gen.ORIGINATOR, gen.RECIPIENTS_B[:1], gen.small_ipm(local))
-        start, data, end = gen.message_tsdus(message("EXMTA-MSG-1501"), b"1501", b"1")
-        fy.send(True, gen.tsdu_stream(start, rs), delay=1000)
-        fy.send(True, gen.tsdu_stream(data, rs), delay=200)
-        gen.transfer(fz, rs, True, message("EXMTA-MSG-1601"), b"1601", b"1", gap=100)
+        end = data_then_other_transfer(gen, rs, fy, fz, "EXMTA-MSG-1501", "EXMTA-MSG-1601")
         fx.send(True, gen.tsdu_stream(gen.ses_as(b"0001"), rs), delay=100)
-        fx.send(True, gen.tsdu_stream(gen.ses_dt(message("EXMTA-X410-1701")), rs), delay=100)
+        fx.send(True, gen.tsdu_stream(gen.ses_dt(small_message(gen, "EXMTA-X410-1701")), rs), delay=100)
         fy.send(True, gen.tsdu_stream(end, rs), delay=80)
         fy.send(False, gen.tsdu_stream(gen.ses_aea(b"1"), rs), delay=1000)
-        gen.transfer(fy, rs, True, message("EXMTA-MSG-1502"), b"1502", b"2", gap=300)
+        gen.transfer(fy, rs, True, small_message(gen, "EXMTA-MSG-1502"), b"1502", b"2", gap=300)
         fx.send(True, gen.tsdu_stream(gen.ses_ae(b"1"), rs), delay=80)
         tmp = it.TempDir()
         try:

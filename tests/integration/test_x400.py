@@ -517,6 +517,12 @@ HEADER = ("assoc,stream,client,client_port,server,port,found_by,first_frame,last
           "reports_out,reports_in,bytes_out,bytes_in,undecoded_out,undecoded_in")
 
 
+def stock_transfers(path, extra=()):
+    """{frame: P1 local identifier} of every transfer stock decodes in path."""
+    return {int(r[0]): r[1] for r in it.fields(path, ["frame.number", "p1.local_identifier"], filt="p1.MTS_APDU",
+                                                extra=extra, stock=True)}
+
+
 def small_message(gen, local):
     """A small P1 message to one recipient, its subject its local identifier."""
     return gen.p1_message_to(local, gen.ORIGINATOR, gen.RECIPIENTS_B[:1], gen.small_ipm(local))
@@ -625,8 +631,7 @@ class Undecoded(unittest.TestCase):
             cap.write(path)
             it.readable(path)
             opts = self.UAT
-            stock = {int(r[0]): r[1] for r in it.fields(path, ["frame.number", "p1.local_identifier"],
-                                                         filt="p1.MTS_APDU", extra=opts, stock=True)}
+            stock = stock_transfers(path, opts)
             self.assertEqual(list(stock.values()), ["EXMTA-MSG-1402"])
             for passes in ([], ["-2"]):
                 rows = it.fields(path, ["frame.number", "exmta.x400.apdu", "exmta.x400.ended_in",
@@ -660,8 +665,7 @@ class Undecoded(unittest.TestCase):
             path = tmp.file("end-and-next.pcap")
             cap.write(path)
             it.readable(path)
-            stock = {int(r[0]): r[1] for r in it.fields(path, ["frame.number", "p1.local_identifier"],
-                                                         filt="p1.MTS_APDU", stock=True)}
+            stock = stock_transfers(path)
             ends = collections.Counter(int(r[0]) for r in it.fields(path, ["frame.number", "ses.type"],
                                                                       filt="ses.type == 41", stock=True)
                                        for t in r[1].split(",") if t == "41")
@@ -754,8 +758,7 @@ class Undecoded(unittest.TestCase):
             path = tmp.file("x410-between.pcap")
             cap.write(path)
             it.readable(path)
-            stock = {int(r[0]): r[1] for r in it.fields(path, ["frame.number", "p1.local_identifier"],
-                                                         filt="p1.MTS_APDU", stock=True)}
+            stock = stock_transfers(path)
             ends = [int(r[0]) for r in it.fields(path, ["frame.number"], filt="ses.type == 41", stock=True)]
             # Z's end, Y's lost end, Y's next end showing Y's first message, X's end
             self.assertEqual(len(ends), 4)

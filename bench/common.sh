@@ -4,8 +4,9 @@
 # tests/run-all.sh's malloc tuning changes what tshark costs: not measured here
 unset GLIBC_TUNABLES
 
-# bench_mode_args MODE -> MODE_ARGS: tshark's arguments for a mode, and
-# PLUGIN_MODE_ARGS: what the plugin's run adds to them
+# bench_mode_args MODE -> MODE_ARGS: tshark's arguments for a mode,
+# PLUGIN_MODE_ARGS: what the plugin's run adds to them, and STOCK_MODE_ARGS:
+# what stock's run adds
 #   plain   (none)
 #   fields  -T fields -e frame.number -e tcp.stream
 #   tables  -q; the plugin adds -z exmta,associations -z exmta,messages, so
@@ -14,10 +15,19 @@ unset GLIBC_TUNABLES
 #   dialogs the same with the GUI's forms of those tables (Statistics >
 #           Exchange MTA X.400 Associations and Messages), filled as frames
 #           go by: -z exmta,associations_table -z exmta,messages_table
+#   bind-filter      a display filter asking whether the associations came
+#           up, as a user types it: the plugin -Y exmta.x400.bind, stock
+#           -Y on X.411's bind argument, result and error
+#   transfer-filter  the same for the transfers: the plugin -Y
+#           exmta.x400.apdu, stock -Y p1.MTS_APDU
 bench_mode_args() {
     MODE_ARGS=()
     PLUGIN_MODE_ARGS=()
+    STOCK_MODE_ARGS=()
     case $1 in
+        bind-filter) PLUGIN_MODE_ARGS=(-Y exmta.x400.bind)
+            STOCK_MODE_ARGS=(-Y "p1.MTSBindArgument_element || p1.MTSBindResult_element || p1.PAR_mts_bind_error") ;;
+        transfer-filter) PLUGIN_MODE_ARGS=(-Y exmta.x400.apdu); STOCK_MODE_ARGS=(-Y p1.MTS_APDU) ;;
         fields) MODE_ARGS=(-T fields -e frame.number -e tcp.stream) ;;
         tables) MODE_ARGS=(-q); PLUGIN_MODE_ARGS=(-z exmta,associations -z exmta,messages) ;;
         dialogs) MODE_ARGS=(-q); PLUGIN_MODE_ARGS=(-z exmta,associations_table -z exmta,messages_table) ;;

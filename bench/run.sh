@@ -11,8 +11,8 @@
 #                         one noisy round decides its upper end
 #   BENCH_DIR=/var/tmp/exmta-bench   workloads and results (never the repo)
 #   BENCH_WORKLOADS="mixed rfc1006-heavy epm-heavy x400-heavy"
-#   BENCH_MODES="plain fields tables dialogs"
-#   BENCH_TABLES_WORKLOADS=x400-heavy  the workloads that run the tables and dialogs modes (see Modes);
+#   BENCH_MODES="plain fields tables dialogs bind-filter transfer-filter"
+#   BENCH_TABLES_WORKLOADS=x400-heavy  the workloads that run the tables, dialogs and filter modes (see Modes);
 #                         the mode is skipped, with a line saying so, when the plugin
 #                         refuses -z exmta,associations / -z exmta,messages
 #   BENCH_HEUR=1          also run "heuristic alone" (plugin with -o 'exmta.tcp.port: ')
@@ -87,6 +87,11 @@
 #           (no target; compare with plain)
 #   dialogs the same with -z exmta,associations_table -z exmta,messages_table,
 #           the GUI's Statistics tables, filled as frames go by (no target)
+#   bind-filter      -r F -Y FILTER > /dev/null: a filter for "did the
+#           associations come up", the plugin's exmta.x400.bind against
+#           stock's X.411 bind elements (no target)
+#   transfer-filter  the same for "which transfers": exmta.x400.apdu
+#           against p1.MTS_APDU (no target)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -95,7 +100,7 @@ RUNS=${BENCH_RUNS:-8}
 FIELDS_RUNS=${BENCH_FIELDS_RUNS:-8}
 DIR=${BENCH_DIR:-/var/tmp/exmta-bench}
 WORKLOADS=${BENCH_WORKLOADS:-mixed rfc1006-heavy epm-heavy x400-heavy}
-MODES=${BENCH_MODES:-plain fields tables dialogs}
+MODES=${BENCH_MODES:-plain fields tables dialogs bind-filter transfer-filter}
 TABLES_WORKLOADS=${BENCH_TABLES_WORKLOADS:-x400-heavy}
 HEUR=${BENCH_HEUR:-1}
 HEUR_MODES=${BENCH_HEUR_MODES:-plain}
@@ -207,9 +212,9 @@ for tm in tables dialogs; do
             ;;
     esac
 done
-# mode_applies WORKLOAD MODE: the tables and dialogs modes run on TABLES_WORKLOADS only
+# mode_applies WORKLOAD MODE: the X.400 modes (tables, dialogs, filters) run on TABLES_WORKLOADS only
 mode_applies() {
-    [ "$2" != tables ] && [ "$2" != dialogs ] && return 0
+    case $2 in plain|fields) return 0 ;; esac
     case " $TABLES_WORKLOADS " in *" $1 "*) return 0 ;; esac
     return 1
 }
@@ -249,7 +254,10 @@ variant_args() {
     ARGS+=(-r "$DIR/$w.pcap")
     bench_mode_args "$mode"
     ARGS+=("${MODE_ARGS[@]}")
-    case $v in plugin|heur) ARGS+=("${PLUGIN_MODE_ARGS[@]}") ;; esac
+    case $v in
+        plugin|heur) ARGS+=("${PLUGIN_MODE_ARGS[@]}") ;;
+        *) ARGS+=("${STOCK_MODE_ARGS[@]}") ;;
+    esac
     return 0
 }
 
@@ -438,12 +446,12 @@ if [ "$CALLGRIND" = 1 ]; then
     printf '#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file="$CG_OUT" %s "$@"\n' "$real_tshark" > "$cgdir/bin/tshark"
     chmod -R a+rwX "$cgdir"
     chmod a+x "$cgdir/bin/tshark"
-    cg_pair() {   # name file [-d ...] [mode args...]: stock gets all, the plugin all but -d, plus PLUGIN_MODE_ARGS
+    cg_pair() {   # name file [-d ...] [mode args...]: stock gets all plus STOCK_MODE_ARGS, the plugin all but -d, plus PLUGIN_MODE_ARGS
         local name=$1 f=$2; shift 2
         local pargs=("$@")
         [ "${1:-}" = -d ] && pargs=("${@:3}")
         pargs+=("${PLUGIN_MODE_ARGS[@]}")
-        CG_OUT=$cgdir/$name-stock.out PATH=$cgdir/bin:$PATH "$WRAP" --stock "$@" -r "$f" > /dev/null 2>> "$ERRLOG" &
+        CG_OUT=$cgdir/$name-stock.out PATH=$cgdir/bin:$PATH "$WRAP" --stock "$@" "${STOCK_MODE_ARGS[@]}" -r "$f" > /dev/null 2>> "$ERRLOG" &
         CG_OUT=$cgdir/$name-plugin.out PATH=$cgdir/bin:$PATH "$WRAP" "${pargs[@]}" -r "$f" > /dev/null 2>> "$ERRLOG"
         wait
     }
@@ -478,7 +486,7 @@ import csv, os, random, statistics, sys
 raw, mem, heur_flag, runs = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().strip(), sys.argv[4]
 cgfile = sys.argv[5]
 TARGET = {"mixed": 1.03, "rfc1006-heavy": 1.05, "epm-heavy": 1.10, "x400-heavy": 1.05}
-NO_TARGET_MODES = {"tables", "dialogs"}     # the tables' own cost is reported, not judged
+NO_TARGET_MODES = {"tables", "dialogs", "bind-filter", "transfer-filter"}     # reported, not judged
 rows = list(csv.DictReader(open(raw), delimiter="\t"))
 data, frames, order = {}, {}, []
 for r in rows:

@@ -911,6 +911,27 @@ exmta_x400_wanted(void)
     return exmta_x400_tapped() || (expert_tap > 0 && have_tap_listener(expert_tap));
 }
 
+/* What a transfer's read brings to its frame (exmta_x400_frame_tree): the
+ * association start of a frame that otherwise shows nothing but its
+ * association, and the transfer's items and expert infos. */
+static int *const transfer_hfs[] = {
+    &hf_assoc_start, &hf_apdu, &hf_undecoded, &hf_ended_in, &hf_mts_id, &hf_originator, &hf_recipient,
+    &hf_content_type, &hf_size, &hf_priority, &hf_subject_id, &hf_subject_in, &hf_delivered,
+    &hf_non_delivered, &hf_nd_reason, &hf_nd_diagnostic,
+    &ei_undecoded.hf, &ei_shown_late.hf, &ei_non_delivery.hf,
+};
+
+gboolean
+exmta_x400_transfer_named(proto_tree *tree)
+{
+    if (!tree)
+        return FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(transfer_hfs); i++)
+        if (*transfer_hfs[i] > 0 && proto_field_is_referenced(tree, *transfer_hfs[i]))
+            return TRUE;
+    return FALSE;
+}
+
 void
 exmta_x400_read(proto_tree *tree, packet_info *pinfo, gboolean own_tree, guint reads, exmta_x4_obs_t *o,
                 const exmta_x4_transfer_t **transfers, guint *n)

@@ -94,6 +94,10 @@ gboolean exmta_x400_frame_empty(const exmta_x400_frame_t *xf);
 /* Someone listens: the exmta.x400 tap (-z exmta,associations|messages, the
  * tables) or the expert tap. */
 gboolean exmta_x400_wanted(void);
+/* tree names something that only a transfer's read shows: the transfer's
+ * items, the association start they bring to its frame, or their expert
+ * infos (a visible tree names everything). */
+gboolean exmta_x400_transfer_named(proto_tree *tree);
 /* The first report in the capture on the message or probe with MTS
  * identifier mts_id in frame, as far as transfers have been read; 0 none
  * (exmta_x4_msgs_link_reports). */

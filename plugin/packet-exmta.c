@@ -900,6 +900,18 @@ x400_shown(proto_tree *tree)
     return tree_shows_exmta(tree) || exmta_x400_wanted();
 }
 
+/* ... and what a transfer's read finds: a transfer's frame is dissected
+ * into a visible tree for it, all of the message's layers, so a tree that
+ * names exmta fields but none of a transfer's (exmta.x400.bind,
+ * exmta.rpc.kind) leaves it to a pass that shows one. */
+static gboolean
+transfer_shown(proto_tree *tree)
+{
+    return exmta_x400_transfer_named(tree) ||
+           (tree && proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)) ||
+           exmta_x400_wanted();
+}
+
 /* ... and what a CR or CONNECT names, which the exmta tap's summaries show
  * too. */
 static gboolean
@@ -926,7 +938,7 @@ read_pending_transfer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!fd)
         return FALSE;
     xf = x400_of(fd, pinfo->num);
-    if (!xf || !(xf->ev & EXMTA_X4_PENDING) || !x400_shown(tree))
+    if (!xf || !(xf->ev & EXMTA_X4_PENDING) || !transfer_shown(tree))
         return FALSE;
     exmta_x4_obs_init(&o);
     dissect_stock(tvb, pinfo, tree, NULL, &o, EXMTA_X400_READ_TRANSFER, &tr, &n);
@@ -1053,7 +1065,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
 
     if (!PINFO_FD_VISITED(pinfo)) {
         /* A transfer is read on the first pass that can show it
-         * (x400_shown). Any other pass leaves it to a later one that can,
+         * (transfer_shown). Any other pass leaves it to a later one that can,
          * unless the frame completes two or more: stock's RTSE keeps one
          * reassembly per frame and connection, so on a later pass it
          * decodes none of them (a sender that puts two transfers in one
@@ -1061,7 +1073,7 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
          * PDU reassembled from earlier segments: TCP may hand over the rest
          * of the frame next, with another. */
         guint reads = ctx.reads;
-        gboolean shown = reads && x400_shown(tree);     /* only reads ask */
+        gboolean shown = (reads & EXMTA_X400_READ_TRANSFER) && transfer_shown(tree);
         guint read_before = transfers_in(&cap.first_pass.x400);
 
         if ((reads & EXMTA_X400_READ_TRANSFER) && !shown && cap.first_pass.transfer_ends < 2 &&

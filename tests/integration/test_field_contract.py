@@ -12,7 +12,11 @@ the field list, so a new field is covered without writing a test:
    exmta,sessions taps), the frames `-Y FIELD` selects (plain summary output:
    the tree is not printed, as in the GUI) are the frames where
    `-T fields -e FIELD` is non-empty and the frames where the PDML tree
-   holds FIELD (the PDML of the same pass without taps).
+   holds FIELD (the PDML of the same pass without taps). A filter that
+   names one field asks exmta for less than one that names them all (what
+   a field shows may need a read that another field asks for), so each
+   field also gets a run of its own on the project's samples concatenated
+   into one file (one pass: see make_units).
 3. -z exmta,endpoints and -z exmta,sessions (text and json) print the same
    rows with a -Y filter on exmta's fields, with -T fields and with -V as
    with -q alone.
@@ -71,6 +75,7 @@ MODES = (
 # equal the mode without them, whose PDML is the truth for both
 TRUTH_OF = {"one pass -z": "one pass", "-2 -z": "-2"}
 PASSES = (("one pass", []), ("-2", ["-2"]))
+PASSES_BY_NAME = dict(PASSES)
 HEUR_FIRST = ["-o", "tcp.try_heuristic_first:TRUE"]
 
 # the preferences the sample captures are meant to be read with
@@ -235,10 +240,14 @@ def bytes_say(ftype, show, data):
 class Unit:
     """One capture, or Wireshark's test captures concatenated into one file."""
 
-    def __init__(self, name, path, opts=(), parts=None, pdml_protos=None):
+    def __init__(self, name, path, opts=(), parts=None, pdml_protos=None, each_field=False, passes=None):
         self.name, self.path, self.opts = name, path, list(opts)
+        self.passes = passes or PASSES_BY_NAME   # the passes it is read in: its modes are theirs
+        self.modes = [m for m, _ in MODES if m.replace(" -z", "") in self.passes]
         self.parts = parts                  # [(file name, first merged frame, frames)] for a merged unit
         self.pdml_protos = pdml_protos      # PDML of exmta's protocols only (-J): the large merged file
+        self.each_field = each_field        # a -Y run for each field alone in each of its passes
+        self.alone = {}                     # (mode, field) -> (frames -Y field selects, error)
         self.pdml, self.fields, self.heur, self.stock = {}, {}, {}, {}
         self.truth, self.field_sets, self.items, self.caplen, self.tails = {}, {}, {}, {}, {}
         self.ymismatch, self.culprits, self.summary, self.raw = {}, {}, {}, {}
@@ -287,25 +296,39 @@ def capture_files(folder):
                   if os.path.isfile(os.path.join(folder, f)) and not f.endswith((".md", ".txt")))
 
 
+def concatenate(tmp, name, paths):
+    """paths into one pcapng file, and where each file's frames are in it."""
+    counts = subprocess.run(["capinfos", "-T", "-r", "-c", "-M"] + paths, stdout=subprocess.PIPE,
+                            check=True, universal_newlines=True).stdout
+    parts, first = [], 1
+    for line, path in zip(counts.splitlines(), paths):
+        n = int(line.rsplit("\t", 1)[1])
+        parts.append((os.path.basename(os.path.dirname(path)) + "/" + os.path.basename(path), first, n))
+        first += n
+    merged = tmp.file(name)
+    subprocess.run(["mergecap", "-a", "-F", "pcapng", "-w", merged] + paths, check=True)
+    it.readable(merged)
+    return merged, parts
+
+
 def make_units(tmp):
-    units = [Unit(os.path.basename(p), p, SAMPLE_OPTIONS.get(os.path.basename(p), ()))
-             for p in capture_files(it.SAMPLES)]
+    samples = capture_files(it.SAMPLES)
+    units = [Unit(os.path.basename(p), p, SAMPLE_OPTIONS.get(os.path.basename(p), ())) for p in samples]
+    if shutil.which("mergecap") and shutil.which("capinfos"):
+        merged, parts = concatenate(tmp, "samples.pcapng", samples)
+        # one pass only: concatenated, the samples' TCP connections share
+        # addresses and ports, and stock then decodes an MTA bind in -2
+        # otherwise than in one pass (its presentation contexts known from
+        # a later connection: no ROS, "zero-byte P1 PDU")
+        units.append(Unit("sample-pcaps (%d files, concatenated)" % len(samples), merged, parts=parts,
+                          each_field=True, passes={"one pass": []}))
     if not os.path.isdir(it.SHARED):
         return units, False
     wiki = os.path.join(it.SHARED, "wiki")
     units += [Unit("wiki/" + os.path.basename(p), p) for p in capture_files(wiki)]
     wt = capture_files(os.path.join(it.SHARED, "wireshark-tests"))
     if shutil.which("mergecap") and shutil.which("capinfos"):
-        counts = subprocess.run(["capinfos", "-T", "-r", "-c", "-M"] + wt, stdout=subprocess.PIPE,
-                                check=True, universal_newlines=True).stdout
-        parts, first = [], 1
-        for line, path in zip(counts.splitlines(), wt):
-            n = int(line.rsplit("\t", 1)[1])
-            parts.append(("wireshark-tests/" + os.path.basename(path), first, n))
-            first += n
-        merged = tmp.file("wireshark-tests.pcapng")
-        subprocess.run(["mergecap", "-a", "-F", "pcapng", "-w", merged] + wt, check=True)
-        it.readable(merged)
+        merged, parts = concatenate(tmp, "wireshark-tests.pcapng", wt)
         units.append(Unit("wireshark-tests (%d files, concatenated)" % len(wt), merged, parts=parts,
                           pdml_protos=True))
     else:
@@ -371,11 +394,13 @@ class FieldContract(unittest.TestCase):
         jobs = []
         for u in units:
             for mode, margs in MODES:
+                if mode not in u.modes:
+                    continue
                 j = ["-J", " ".join(sorted(cls.plugin_protos))] if u.pdml_protos else []
                 if mode not in TRUTH_OF:
                     jobs.append(((u, "pdml", mode), u.args(["-T", "pdml"], j, margs), False))
                 jobs.append(((u, "fields", mode), u.args(cls._fields_args(cls.columns), margs), False))
-            for p, pargs in PASSES:
+            for p, pargs in u.passes.items():
                 jobs.append(((u, "heur", p), u.args(cls._fields_args(["frame.number", "frame.protocols"]),
                                                     pargs, HEUR_FIRST), False))
         cls._store(r.run(jobs))
@@ -399,7 +424,9 @@ class FieldContract(unittest.TestCase):
                 if mode in u.truth:
                     expr = mismatch_filter([(n, u.truth[mode].get(n, set())) for n in cls.names])
                     jobs.append(((u, "y", mode), u.args(["-Y", expr], margs), False))
-            for p, pargs in PASSES:
+                    if u.each_field and mode in u.passes:
+                        jobs += [((u, "alone", (mode, n)), u.args(["-Y", n], margs), False) for n in cls.names]
+            for p, pargs in u.passes.items():
                 for h, hargs in (("", []), (" heuristic first", HEUR_FIRST)):
                     jobs.append(((u, "stock", p + h),
                                  ["-r", u.path, "-T", "fields", "-e", "frame.number", "-e", "frame.protocols"]
@@ -471,7 +498,9 @@ class FieldContract(unittest.TestCase):
         for (u, kind, mode), (out, err) in res.items():
             if err:
                 u.errors.append("%s, %s %s: %s" % (u.name, kind, mode or "", err))
-            if kind == "y":
+            if kind == "alone":
+                u.alone[mode] = (set(summary_frames(out)), err)
+            elif kind == "y":
                 u.ymismatch[mode] = (summary_frames(out), err)
                 if not err:
                     u.tails[("-Y", mode)] = out
@@ -572,6 +601,11 @@ class FieldContract(unittest.TestCase):
                     if a != b:
                         problems.append("%s, %s, %s: PDML (-V tree) has it in %s, -T fields -e in %s"
                                         % (u.name, mode, n, u.where(a), u.where(b)))
+                for n in self.names:
+                    sel, err = u.alone.get((mode, n), (None, None))
+                    if sel is not None and not err and sel != pdml.get(n, set()):
+                        problems.append("%s, %s: -Y %s alone selects %s; the PDML tree has it in %s"
+                                        % (u.name, mode, n, u.where(sel), u.where(pdml.get(n, set()))))
                 for n, mism in sorted(u.culprits.get(mode, []), key=lambda c: c[0] or ""):
                     if n is None:
                         problems.append("%s, %s: -Y with all fields together selects %s against the PDML "

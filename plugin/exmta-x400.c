@@ -65,6 +65,7 @@ static expert_field ei_start_missing = EI_INIT;
 static expert_field ei_undecoded = EI_INIT;
 static expert_field ei_shown_late = EI_INIT;
 static expert_field ei_non_delivery = EI_INIT;
+static expert_field ei_bind_undecoded = EI_INIT;
 
 /* A stock field read back, looked up by abbreviation at handoff: every
  * hfid of that name (ACSE registers aSO-context-name four times). */
@@ -1375,6 +1376,16 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
                                 o->pres_mode == 0 ? EXMTA_X4_RTSE_X410 : EXMTA_X4_RTSE_NORMAL));
     if (o->dialogue_mode >= 0)
         gen(proto_tree_add_uint(xt, hf_dialogue_mode, tvb, 0, 0, (guint32)o->dialogue_mode));
+    if (exmta_x4_bind_undecoded(xf->ev)) {
+        guint32 stream = exmta_tcp_stream_of(pinfo, NULL, NULL);
+
+        /* well under ITEM_LABEL_LENGTH, which cuts an expert message */
+        expert_add_info_format(pinfo, xt ? proto_tree_get_parent(xt) : NULL, &ei_bind_undecoded,
+            "[Capture] MTA bind not decoded: Wireshark's RTSE dissector decodes it with the application protocol "
+            "of the last RTSE open it read (after an X.410-mode association, X.410-1984's); save TCP stream %u "
+            "alone (-Y tcp.stream==%u -w)",
+            stream, stream);
+    }
     if (xf->n_transfers) {
         for (guint i = 0; i < xf->n_transfers; i++)
             add_transfer(tvb, pinfo, xt, &xf->transfers[i], i == 0 ? xf->late_of : 0);
@@ -1585,6 +1596,9 @@ exmta_x400_register(int proto)
         { &ei_start_missing,
           { "exmta.expert.x400_start_missing", PI_SEQUENCE, PI_NOTE,
             "[Connector] X.400 association already running when the capture started", EXPFILL } },
+        { &ei_bind_undecoded,
+          { "exmta.expert.x400_bind_undecoded", PI_UNDECODED, PI_WARN,
+            "[Capture] MTA bind not decoded", EXPFILL } },
     };
     expert_module_t *expert;
 

@@ -127,14 +127,14 @@ void exmta_x400_assign(exmta_x400_frame_t *xf, const exmta_x4_obs_t *o, gboolean
 /* One of the frame's reports says a recipient was not delivered to. */
 gboolean exmta_x400_has_non_delivery(const exmta_x400_frame_t *xf);
 /* The frame has an expert info to add even without a tree (a refusal, an
- * abort, a reset, a set-up not in the capture, a transfer not decoded, a
- * non-delivery). Inline: it
- * is asked for every frame of an association. */
+ * abort, a reset, a set-up not in the capture, a transfer or a bind not
+ * decoded, a non-delivery). Inline: it is asked for every frame of an
+ * association. */
 static inline gboolean
 exmta_x400_frame_warns(const exmta_x400_frame_t *xf)
 {
     return xf->assoc && (xf->refused_by || xf->end == EXMTA_X4_END_ABORT || xf->end == EXMTA_X4_END_RST ||
-                         !xf->start_seen || xf->undecoded || xf->late_of ||
+                         !xf->start_seen || xf->undecoded || xf->late_of || exmta_x4_bind_undecoded(xf->ev) ||
                          (xf->n_transfers && exmta_x400_has_non_delivery(xf)));
 }
 /* The exmta.x400 tap has a listener. */

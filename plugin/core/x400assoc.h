@@ -131,6 +131,16 @@ exmta_x4_obs_empty(const exmta_x4_obs_t *o)
            !o->called_tsap && !o->calling_ssap && !o->called_ssap && !o->calling_psap && !o->called_psap &&
            !o->app_context && !o->initiator && !o->responder && o->pres_mode < 0 && o->dialogue_mode < 0;
 }
+/* Stock read an RTSE open request (RTORQ) or acceptance (RTOAC) in the
+ * frame (events ev) but no MTA bind argument or result in it, which an
+ * MTA's always carries. */
+static inline gboolean
+exmta_x4_bind_undecoded(guint32 ev)
+{
+    return ((ev & EXMTA_X4_RTORQ) && !(ev & EXMTA_X4_BIND_ARG)) ||
+           ((ev & EXMTA_X4_RTOAC) && !(ev & EXMTA_X4_BIND_RES));
+}
+
 /* It carries more than its events and counts: a name, a mode or a reason
  * (what exmta_x4_obs_init leaves unset, but for the frame's identity:
  * frame, time, stream, association, direction, bytes, ends, found_by). */

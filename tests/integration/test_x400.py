@@ -778,6 +778,76 @@ class Undecoded(unittest.TestCase):
         self.assertIn("[Capture] X.400 transfer not decoded: its TCP data is incomplete", out)
 
 
+class BindUndecoded(unittest.TestCase):
+    """Stock RTSE keeps the application protocol of the last open request it
+    read in one static for every connection, and reads a request's own only
+    after its user data: after an X.410-mode association it decodes the next
+    normal-mode bind as X.410-1984 ("zero-byte P1 PDU"). exmta names that
+    frame and what to do, exactly where stock shows an RTSE open without a
+    bind; saved alone, the stream decodes."""
+
+    TEXT = ("[Capture] MTA bind not decoded: Wireshark's RTSE dissector decodes it with the application protocol "
+            "of the last RTSE open it read (after an X.410-mode association, X.410-1984's); save TCP stream {0} "
+            "alone (-Y tcp.stream=={0} -w)")
+    OPEN = "rtse.rtorq_apdu_element || rtse.rtoac_apdu_element"
+    BIND = "p1.MTABindArgument || p1.MTABindResult"
+
+    def stock_opens_without_bind(self, path, extra=()):
+        rows = it.fields(path, ["frame.number", "tcp.stream"],
+                         filt="(%s) && !(%s)" % (self.OPEN, self.BIND), extra=extra, stock=True)
+        return {int(r[0]): r[1] for r in rows}
+
+    def expert(self, path, stream, extra=()):
+        """{frame: how many times its expert infos say TEXT for stream}"""
+        rows = it.fields(path, ["frame.number", "_ws.expert.message"], filt="exmta.expert.x400_bind_undecoded",
+                         extra=extra)
+        return {int(r[0]): r[1].count(self.TEXT.format(stream)) for r in rows}
+
+    def test_normal_bind_after_an_x410_association(self):
+        tmp = it.TempDir()
+        try:
+            path = tmp.file("x410-then-normal.pcapng")
+            subprocess.run(["mergecap", "-a", "-F", "pcapng", "-w", path, it.sample("x400-x410-mode.pcap"),
+                            it.sample("x400-bind-accepted.pcap")], check=True)
+            it.readable(path)
+            for passes in ([], ["-2"]):
+                stock = self.stock_opens_without_bind(path, passes)
+                self.assertEqual(sorted(stock), [22, 23], stock)
+                self.assertEqual(set(stock.values()), {"1"})
+                self.assertEqual(self.expert(path, 1, passes), {22: 1, 23: 1})
+                out = it.tshark(["-r", path, "-Y", "exmta.expert.x400_bind_undecoded"] + passes)
+                self.assertEqual([int(l.split()[0]) for l in out.splitlines()], [22, 23])
+            # the table's association 2 has no MTA names: stock decoded none
+            rows = report_rows(path)[HEADER]
+            self.assertEqual([(r[0], r[19], r[20], r[21]) for r in rows],
+                             [("1", "EXCH-MTA-A", "EXCH-MTA-B", "accepted"), ("2", "", "", "accepted")])
+            # saved alone, the stream decodes its bind, and exmta says nothing
+            alone = tmp.file("normal-alone.pcap")
+            subprocess.run(["tshark", "-r", path, "-Y", "tcp.stream == 1", "-w", alone], check=True, timeout=120,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            it.readable(alone)
+            self.assertEqual(self.stock_opens_without_bind(alone), {})
+            self.assertEqual(it.tshark(["-r", alone, "-Y", "exmta.expert.x400_bind_undecoded"]), "")
+            self.assertEqual(it.fields(alone, ["frame.number", "exmta.x400.initiator", "exmta.x400.responder"],
+                                       filt="exmta.x400.bind"), [["6", "EXCH-MTA-A", ""], ["7", "", "EXCH-MTA-B"]])
+        finally:
+            tmp.cleanup()
+
+    def test_no_expert_where_stock_decodes_the_bind(self):
+        """Every capture with an MTA bind, and the shared real ones: where
+        stock shows an RTSE open, it shows its bind, and exmta says
+        nothing."""
+        checked = 0
+        for path in it.x400_captures():
+            opens = it.tshark(["-r", path, "-Y", self.OPEN], stock=True)
+            if not opens:
+                continue
+            checked += 1
+            self.assertEqual(self.stock_opens_without_bind(path), {}, path)
+            self.assertEqual(it.tshark(["-r", path, "-Y", "exmta.expert.x400_bind_undecoded"]), "", path)
+        self.assertGreater(checked, 10)
+
+
 class AssociationsOutput(unittest.TestCase):
     def z(self, pcap, arg, extra=()):
         return it.tshark(["-r", pcap, "-q", "-z", arg] + list(extra))

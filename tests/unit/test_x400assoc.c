@@ -460,12 +460,31 @@ test_rows_follow(void)
     exmta_x4_model_free(m);
 }
 
+/* An RTSE open request or acceptance that stock read with no MTA bind in it. */
+static void
+test_bind_undecoded(void)
+{
+    g_assert_false(exmta_x4_bind_undecoded(0));
+    g_assert_false(exmta_x4_bind_undecoded(EXMTA_X4_SES_CN | EXMTA_X4_AARQ));
+    g_assert_false(exmta_x4_bind_undecoded(EXMTA_X4_RTORQ | EXMTA_X4_BIND_ARG));
+    g_assert_false(exmta_x4_bind_undecoded(EXMTA_X4_RTOAC | EXMTA_X4_BIND_RES));
+    /* a refusal carries its bind error in an RTORJ, not an RTOAC */
+    g_assert_false(exmta_x4_bind_undecoded(EXMTA_X4_RTORJ | EXMTA_X4_BIND_ERR));
+    g_assert_false(exmta_x4_bind_undecoded(EXMTA_X4_RTORJ));
+    g_assert_true(exmta_x4_bind_undecoded(EXMTA_X4_SES_CN | EXMTA_X4_AARQ | EXMTA_X4_RTORQ | EXMTA_X4_X400));
+    g_assert_true(exmta_x4_bind_undecoded(EXMTA_X4_SES_AC | EXMTA_X4_AARE | EXMTA_X4_RTOAC));
+    /* the answer's bind says nothing of the request's */
+    g_assert_true(exmta_x4_bind_undecoded(EXMTA_X4_RTORQ | EXMTA_X4_BIND_RES));
+    g_assert_true(exmta_x4_bind_undecoded(EXMTA_X4_RTOAC | EXMTA_X4_BIND_ARG));
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/x400assoc/accepted_transfer_release", test_accepted_transfer_release);
     g_test_add_func("/x400assoc/undecoded", test_undecoded);
+    g_test_add_func("/x400assoc/bind_undecoded", test_bind_undecoded);
     g_test_add_func("/x400assoc/refusals_by_layer", test_refusals_by_layer);
     g_test_add_func("/x400assoc/transport_refusal_and_rst", test_transport_refusal_and_rst);
     g_test_add_func("/x400assoc/two_associations_and_midstream", test_two_associations_one_stream_and_midstream);

@@ -26,7 +26,7 @@ bench_mode_args() {
     STOCK_MODE_ARGS=()
     case $1 in
         bind-filter) PLUGIN_MODE_ARGS=(-Y exmta.x400.bind)
-            STOCK_MODE_ARGS=(-Y "p1.MTSBindArgument_element || p1.MTSBindResult_element || p1.PAR_mts_bind_error") ;;
+            STOCK_MODE_ARGS=(-Y "p1.MTABindArgument || p1.MTABindResult || p1.MTABindError") ;;
         transfer-filter) PLUGIN_MODE_ARGS=(-Y exmta.x400.apdu); STOCK_MODE_ARGS=(-Y p1.MTS_APDU) ;;
         fields) MODE_ARGS=(-T fields -e frame.number -e tcp.stream) ;;
         tables) MODE_ARGS=(-q); PLUGIN_MODE_ARGS=(-z exmta,associations -z exmta,messages) ;;

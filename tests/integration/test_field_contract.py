@@ -16,7 +16,8 @@ the field list, so a new field is covered without writing a test:
    names one field asks exmta for less than one that names them all (what
    a field shows may need a read that another field asks for), so each
    field also gets a run of its own, one pass and -2, on the project's
-   samples concatenated into one file.
+   samples concatenated into one file, and on the shared wiki captures
+   concatenated into another.
 3. -z exmta,endpoints and -z exmta,sessions (text and json) print the same
    rows with a -Y filter on exmta's fields, with -T fields and with -V as
    with -q alone.
@@ -322,8 +323,11 @@ def make_units(tmp):
                           each_field=True))
     if not os.path.isdir(it.SHARED):
         return units, False
-    wiki = os.path.join(it.SHARED, "wiki")
-    units += [Unit("wiki/" + os.path.basename(p), p) for p in capture_files(wiki)]
+    wiki = capture_files(os.path.join(it.SHARED, "wiki"))
+    units += [Unit("wiki/" + os.path.basename(p), p) for p in wiki]
+    if shutil.which("mergecap") and shutil.which("capinfos"):
+        merged, parts = concatenate(tmp, "wiki.pcapng", wiki)
+        units.append(Unit("wiki (%d files, concatenated)" % len(wiki), merged, parts=parts, each_field=True))
     wt = capture_files(os.path.join(it.SHARED, "wireshark-tests"))
     if shutil.which("mergecap") and shutil.which("capinfos"):
         merged, parts = concatenate(tmp, "wireshark-tests.pcapng", wt)

@@ -1173,6 +1173,33 @@ def x410_mode():
     return cap
 
 
+def x410_then_normal():
+    """An MTA with two connectors to one peer: an X.410-mode association
+    (RTORQ applicationProtocol 1, X.410-1984), released, then a normal-mode
+    one on another connection that binds and sends a message. Stock's RTSE
+    keeps the application protocol of the last RTSE open it read for every
+    connection, and reads a request's own only after its user data: it
+    decodes the normal bind as X.410-1984 ("zero-byte P1 PDU"). The
+    message itself decodes."""
+    cap = Capture()
+    c, s = endpoints()
+    rs = zero_reserved()
+    f1 = Flow(cap, c, s, 49780, 102, 0x1d0e0001, 0x9d0e0001)
+    f1.handshake()
+    connect(f1, rs, ses_cn(pres_cp_x410(rtorq_fields(p1_bind_argument(), RTSE_MONOLOGUE, window=3, app_protocol=1)),
+                           calling_ssel=CALLING_SSEL, called_ssel=CALLED_SSEL),
+            ses_ac(pres_cpa_x410(rtoac_fields(p1_bind_result(), window=3))))
+    f1.send(True, tsdu_stream(ses_fn(None), rs), delay=900)
+    f1.send(False, tsdu_stream(ses_dn(None), rs), delay=700)
+    f1.close(client_first=True, delay=250)
+    f2 = bound_flow(cap, c, s, 49781, 0x1d0f0001, 0x9d0f0001, rs, delay=4000)
+    transfer(f2, rs, True, p1_message_to("EXMTA-MSG-1401", ORIGINATOR, RECIPIENTS_B[:1],
+                                         small_ipm("exmta after an X.410-mode association")), b"1401", b"1")
+    release(f2, rs)
+    f2.close(client_first=True, delay=250)
+    return cap
+
+
 def twa_transfers():
     """Two-way alternate dialogue: a message to three recipients and a probe
     from A; B asks for the turn (RTTP), reports on both (delivered twice and
@@ -1447,6 +1474,7 @@ CAPTURES = [
     ("x400-refused-rtse-busy.pcap", lambda: refused_rtse(RTSE_REFUSE_BUSY, RTSE_MONOLOGUE, 3, 49743)),
     ("x400-refused-rtse-dialogue.pcap", lambda: refused_rtse(RTSE_REFUSE_DIALOGUE_MODE, RTSE_TWA, 4, 49744)),
     ("x400-x410-mode.pcap", x410_mode),
+    ("x400-x410-then-normal.pcap", x410_then_normal),
     ("x400-twa-transfers.pcap", twa_transfers),
     ("x400-two-associations.pcap", two_associations),
     ("x400-abort-user.pcap", abort_user),

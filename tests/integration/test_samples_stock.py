@@ -47,6 +47,7 @@ EXPECTED_FILES = [
     "x400-refused-rtse-busy.pcap",
     "x400-refused-rtse-dialogue.pcap",
     "x400-x410-mode.pcap",
+    "x400-x410-then-normal.pcap",
     "x400-twa-transfers.pcap",
     "x400-two-associations.pcap",
     "x400-abort-user.pcap",
@@ -282,7 +283,9 @@ class StockDecode(unittest.TestCase):
         # stock cannot decode an X.410-1984 mode S-DATA (its presentation
         # dissector expects a PPDU there): one expert error of the Malformed
         # group (no "[Malformed Packet]" in the Info column), documented
-        expected = {"x400-x410-mode.pcap": [9]}
+        # after an X.410-mode association, stock's RTSE decodes the next
+        # normal-mode bind as X.410-1984's: two errors, documented
+        expected = {"x400-x410-mode.pcap": [9], "x400-x410-then-normal.pcap": [18, 19]}
         r = Reads(sample("x400-x410-mode.pcap"))
         errors = r.field_by_frame("_ws.expert.message", "_ws.expert.severity == error")
         malformed_group = r.frames("_ws.expert.group == 0x07000000")
@@ -619,6 +622,44 @@ class StockDecode(unittest.TestCase):
         self.assertEqual(ses, {6: "13", 7: "14", 8: "1,45", 9: "1,1", 10: "1,41", 11: "2,42", 12: "9", 13: "10"})
         self.assertEqual(undecoded, [])
         self.assertEqual(fins, [14, 15])
+
+    def test_x410_then_normal(self):
+        """Stock RTSE reads an RTORQ's applicationProtocol after its user
+        data and keeps it in one static for every connection: the normal
+        bind after the X.410-mode association is decoded as X.410-1984's
+        (no ROS, "zero-byte P1 PDU"), one pass and -2; the message decodes;
+        the connection saved alone decodes its bind."""
+        path = sample("x400-x410-then-normal.pcap")
+        for extra in ([], ["-2"]):
+            r = Reads(path, extra=extra)
+            binds = r.fields(["tcp.stream", "p1.authenticated.initiator-name", "p1.authenticated.responder-name",
+                              "rtse.applicationProtocol"], "p1")
+            opens = r.frames("rtse.rtorq_apdu_element || rtse.rtoac_apdu_element")
+            errors = r.field_by_frame("_ws.expert.message", "_ws.expert.severity == error")
+            message = r.fields(["p1.MTS_APDU", "p1.local_identifier"], "p1.MTS_APDU")
+            ses = r.field_by_frame("ses.type")
+            self.assertEqual(binds[6], {"tcp.stream": "0", "p1.authenticated.initiator-name": "EXCH-MTA-A",
+                                        "p1.authenticated.responder-name": "", "rtse.applicationProtocol": "1"})
+            self.assertEqual(binds[7]["p1.authenticated.responder-name"], "EXCH-MTA-B")
+            for f in (18, 19):
+                self.assertEqual(binds[f], {"tcp.stream": "1", "p1.authenticated.initiator-name": "",
+                                            "p1.authenticated.responder-name": "", "rtse.applicationProtocol": ""})
+            self.assertEqual(opens, [18, 19])
+            self.assertEqual(errors, {18: "Internal error, zero-byte P1 PDU", 19: "Internal error, zero-byte P1 PDU"})
+            self.assertEqual(message, {22: {"p1.MTS_APDU": "0", "p1.local_identifier": "EXMTA-MSG-1401"}})
+            self.assertEqual(ses, {6: "13", 7: "14", 8: "9", 9: "10", 18: "13", 19: "14", 20: "1,45", 21: "1,1",
+                                   22: "1,41", 23: "2,42", 24: "9", 25: "10"})
+        alone = os.path.join(_tmp, "x410-then-normal-stream1.pcap")
+        tshark(path, "-Y", "tcp.stream == 1", "-w", alone)
+        r = Reads(alone)
+        binds = r.fields(["p1.authenticated.initiator-name", "p1.authenticated.responder-name"],
+                         "p1.MTABindArgument || p1.MTABindResult")
+        errors = r.frames("_ws.expert.severity == error")
+        self.assertEqual(binds, {6: {"p1.authenticated.initiator-name": "EXCH-MTA-A",
+                                     "p1.authenticated.responder-name": ""},
+                                 7: {"p1.authenticated.initiator-name": "",
+                                     "p1.authenticated.responder-name": "EXCH-MTA-B"}})
+        self.assertEqual(errors, [])
 
     TRANSFER = ["p1.MTS_APDU", "p1.local_identifier", "p1.content_identifier", "p1.priority", "p1.built_in",
                 "p1.content_length", "p1.originally_specified_recipient_number", "p1.report_type",

@@ -879,6 +879,13 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
     ENDTRY;
 }
 
+/* tree names expert info (_ws.expert), whose items exmta's carry. */
+static gboolean
+tree_names_expert(proto_tree *tree)
+{
+    return tree && proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert);
+}
+
 /* Can tree show exmta's items? A visible tree can; one that is not
  * visible (a display filter, a coloring rule, the fields -T fields asks for
  * from 4.2 on) only when it names some exmta field or expert info: it fakes
@@ -886,38 +893,28 @@ dissect_stock(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, exmta_rfc1006
 static gboolean
 tree_shows_exmta(proto_tree *tree)
 {
-    return tree && (proto_field_is_referenced(tree, proto_exmta) ||
-                    (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)));
+    return tree && (proto_field_is_referenced(tree, proto_exmta) || tree_names_expert(tree));
 }
 
-/* This pass can show what an X.400 read finds: through its tree, or an
- * exmta.x400 or expert listener. A tree that shows none of it (a filter on
- * other fields) gets no read: it would only make stock build items nobody
- * looks at. */
-static gboolean
-x400_shown(proto_tree *tree)
-{
-    return tree_shows_exmta(tree) || exmta_x400_wanted();
-}
-
-/* ... and what a transfer's read finds: a transfer's frame is dissected
- * into a visible tree for it, all of the message's layers, so a tree that
+/* This pass can show what a transfer's read finds: through its tree, or an
+ * exmta.x400 or expert listener. A transfer's frame is dissected into a
+ * visible tree for the read, all of the message's layers, so a tree that
  * names exmta fields but none of a transfer's (exmta.x400.bind,
- * exmta.rpc.kind) leaves it to a pass that shows one. */
+ * exmta.rpc.kind) leaves it to a pass that shows one, as one that names
+ * none (a plain read, a filter on other fields) does. */
 static gboolean
 transfer_shown(proto_tree *tree)
 {
-    return exmta_x400_transfer_named(tree) ||
-           (tree && proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)) ||
-           exmta_x400_wanted();
+    return exmta_x400_transfer_named(tree) || tree_names_expert(tree) || exmta_x400_wanted();
 }
 
-/* ... and what a CR or CONNECT names, which the exmta tap's summaries show
- * too. */
+/* ... and what a CR or CONNECT names: through a tree that shows exmta's
+ * items, or an exmta.x400, expert or exmta listener (the exmta tap's
+ * summaries show it too). */
 static gboolean
 names_shown(proto_tree *tree)
 {
-    return x400_shown(tree) || exmta_tap_wanted();
+    return tree_shows_exmta(tree) || exmta_x400_wanted() || exmta_tap_wanted();
 }
 
 /* A later pass over a frame whose P1 transfer the first pass left unread

@@ -523,6 +523,14 @@ def stock_transfers(path, extra=()):
                                                 extra=extra, stock=True)}
 
 
+def written(cap, tmp, name):
+    """A generated capture, written into tmp as name for tshark to read."""
+    path = tmp.file(name)
+    cap.write(path)
+    it.readable(path)
+    return path
+
+
 def small_message(gen, local):
     """A small P1 message to one recipient, its subject its local identifier."""
     return gen.p1_message_to(local, gen.ORIGINATOR, gen.RECIPIENTS_B[:1], gen.small_ipm(local))
@@ -627,9 +635,7 @@ class Undecoded(unittest.TestCase):
         try:
             # from the third data segment of the first message on
             cap.frames = cap.frames[first + 4:]
-            path = tmp.file("cut.pcap")
-            cap.write(path)
-            it.readable(path)
+            path = written(cap, tmp, "cut.pcap")
             opts = self.UAT
             stock = stock_transfers(path, opts)
             self.assertEqual(list(stock.values()), ["EXMTA-MSG-1402"])
@@ -662,9 +668,7 @@ class Undecoded(unittest.TestCase):
         gen.transfer(fy, rs, True, small_message(gen, "EXMTA-MSG-1803"), b"1803", b"3", gap=300)
         tmp = it.TempDir()
         try:
-            path = tmp.file("end-and-next.pcap")
-            cap.write(path)
-            it.readable(path)
+            path = written(cap, tmp, "end-and-next.pcap")
             stock = stock_transfers(path)
             ends = collections.Counter(int(r[0]) for r in it.fields(path, ["frame.number", "ses.type"],
                                                                       filt="ses.type == 41", stock=True)
@@ -755,9 +759,7 @@ class Undecoded(unittest.TestCase):
         fx.send(True, gen.tsdu_stream(gen.ses_ae(b"1"), rs), delay=80)
         tmp = it.TempDir()
         try:
-            path = tmp.file("x410-between.pcap")
-            cap.write(path)
-            it.readable(path)
+            path = written(cap, tmp, "x410-between.pcap")
             stock = stock_transfers(path)
             ends = [int(r[0]) for r in it.fields(path, ["frame.number"], filt="ses.type == 41", stock=True)]
             # Z's end, Y's lost end, Y's next end showing Y's first message, X's end

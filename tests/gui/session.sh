@@ -66,11 +66,29 @@ fit() {    # move/resize the newest window matching $1 to the screen
     w=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | tail -1)
     [ -n "$w" ] && xdotool windowmove "$w" 0 0 windowsize "$w" "$2" "$3" && sleep 2
 }
+# The main window matching $1 at 0,0, 1280x800, with the keyboard focus
+# (there is no window manager): 4.0 takes its geometry from recent_common,
+# 4.2 and later keep it in a form of their own.
+main_window() {
+    fit "$1" 1280 800
+    main_win=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | tail -1)
+    refocus
+}
+refocus() {    # the focus back on the main window (a closed dialog leaves none)
+    [ -n "${main_win:-}" ] && xdotool windowfocus --sync "$main_win" && sleep 0.5
+}
+# Menus are driven by their keys, not by screen positions (which move
+# between releases): tools_add opens Tools > Exchange MTA (the last entry of
+# Tools) > Add learned endpoints to Known endpoints (its only entry).
+tools_add() {
+    xdotool key alt+t; sleep 1
+    xdotool key Up; sleep 0.3; xdotool key Right; sleep 0.5; xdotool key Return; sleep 3
+}
 
 # --- 2. packet tree: the refused bind, filtered by "exmta", exmta expanded ---
 pcap=$src/sample-pcaps/x400-bind-refused.pcap
 if start_ws "x400-bind-refused" -o gui.layout_content_3:NONE -r "$pcap" -Y exmta -g 7; then
-    fit "x400-bind-refused" 1280 800
+    main_window "x400-bind-refused"
     # "-Y exmta" is a valid filter only when the GUI loaded the plugin (else
     # Wireshark refuses it and shows all 10 frames): the status bar of the
     # screenshot reads "Displayed: 4", frames 4-7
@@ -131,8 +149,8 @@ done
 
 # --- 5. the Statistics menu (with the entry) ---
 if start_ws "exmta-endpoints-sample" -r "$merged"; then
-    fit "exmta-endpoints-sample" 1280 800
-    xdotool mousemove 325 10 click 1      # "Statistics" in the menu bar
+    main_window "exmta-endpoints-sample"
+    xdotool key alt+s                     # the Statistics menu
     sleep 2
     shot "$out/gui-statistics-menu.png"
     xdotool key Escape
@@ -150,15 +168,12 @@ old_home=$HOME; old_xdg=${XDG_CONFIG_HOME:-}
 export HOME="$home2" XDG_CONFIG_HOME="$home2/.config"
 start_ws "lookup" -r "$out/lookup.pcap" &&
 {
-    xdotool mousemove 555 30 click 1; sleep 1.5     # Tools
-    xdotool mousemove 612 127 click 1; sleep 1.5    # Exchange MTA >
-    xdotool key Down; sleep 0.3; xdotool key Return; sleep 3
+    main_window "lookup"
+    tools_add
     shot "$out/gui-add-known-endpoints.png"
     xdotool key Return; sleep 1
     # again: the endpoint is a row already, so nothing is added
-    xdotool mousemove 555 30 click 1; sleep 1.5
-    xdotool mousemove 612 127 click 1; sleep 1.5
-    xdotool key Down; sleep 0.3; xdotool key Return; sleep 3
+    tools_add
     xdotool key Return; sleep 1
     stop_ws
 }
@@ -194,12 +209,14 @@ want_ctl=$(truth 5)
 [ "$want_ctl" = "4 5 6 7" ] || bad "tshark -2 -V: $ctl_field in frames '$want_ctl', expected '4 5 6 7'"
 
 # GUI: File > Export Specified Packets > All packets, Displayed, to $1 (pcap);
-# prints the original frame numbers of what it wrote. The main window is at
-# 0,0, 1280x800 (recent_common): "File" and its entry are clicked by position.
+# prints the original frame numbers of what it wrote. Export Specified
+# Packets is the seventh entry below Open (Save, disabled, is skipped) on
+# every release.
 displayed() {
     rm -f "$1"
-    xdotool mousemove 20 10 click 1; sleep 1          # File
-    xdotool mousemove 120 240 click 1                 # Export Specified Packets...
+    refocus
+    xdotool key alt+f; sleep 1                        # File
+    xdotool key Down Down Down Down Down Down Down; sleep 0.3; xdotool key Return
     i=0
     until xdotool search --onlyvisible --name "Export Specified Packets" >/dev/null 2>&1; do
         i=$((i + 1)); [ $i -gt 20 ] && { echo "no-dialog"; return; }
@@ -228,6 +245,7 @@ check_displayed() {   # check_displayed HOW FIELD WANT GOT
     fi
 }
 filter_bar() {        # type a display filter into the filter bar, apply it
+    refocus
     xdotool key ctrl+slash; sleep 0.5
     xdotool key ctrl+a; xdotool type --delay 20 "$1"; xdotool key Return
     sleep 2
@@ -271,6 +289,7 @@ row_colours() {
 want_rows=$(awk -v b=" $want_bind " -v c=" $want_ctl " '{
     f = " " $1 " "; printf "%s", index(b, f) ? "R" : index(c, f) ? "B" : "G" }' "$out/frames.tsv")
 if start_ws "x400-bind-refused" -o gui.layout_content_2:NONE -o gui.layout_content_3:NONE -r "$pcap"; then
+    main_window "x400-bind-refused"
     xdotool mousemove 640 790; sleep 0.5      # the pointer off the list
     shot "$out/gui-colour-rules.png"
     got=$(row_colours "$out/gui-colour-rules.png")
@@ -297,6 +316,7 @@ if start_ws "x400-bind-refused" -o gui.layout_content_2:NONE -o gui.layout_conte
 fi
 for f in $bind_field $ctl_field; do
     if start_ws "x400-bind-refused" -o gui.layout_content_2:NONE -o gui.layout_content_3:NONE -r "$pcap" -Y $f; then
+        main_window "x400-bind-refused"
         [ $f = $bind_field ] && want=$want_bind || want=$want_ctl
         check_displayed "wireshark -Y" $f "$want" "$(displayed "$out/start-$f.pcap")"
         stop_ws

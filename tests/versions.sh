@@ -8,7 +8,8 @@
 #   4.6  in a Debian unstable root (tools/mkroot.sh 4.6, cached)
 # In a root: the build, `tools/exmta-tshark --check-load` on it, and ctest
 # -L 'core|versions': the unit tests and corpus replays (core) and the
-# integration tests labelled "versions" in tests/CMakeLists.txt, with
+# integration tests labelled "versions" in tests/CMakeLists.txt and the GUI
+# test (tests/gui: the release's Qt Wireshark under Xvfb), with
 # test_field_contract on the captures EXMTA_ROOT_CAPTURES names (every field
 # the plugin sets in sample-pcaps/ but six, in six captures; natively it
 # checks every capture). Every plugin test in the roots as well:
@@ -151,8 +152,9 @@ run_root() {
     result[$v]=FAIL; detail[$v]="Wireshark $wsv ($suite): tshark does not load the plugin"; cleanup; return 1
   fi
   # the unit tests and corpus replays (core) and the integration tests
-  # labelled "versions"; the "stock" tests pin what stock 4.0 decodes, and
-  # "extra" (packages, GUI) and the other plugin tests run natively only
+  # labelled "versions" (the GUI test among them); the "stock" tests pin
+  # what stock 4.0 decodes, and the packages test and the other plugin tests
+  # run natively only
   echo "ctest ${EXMTA_ROOT_CTEST_ARGS:--L 'core|versions'}${caps:+, test_field_contract on captures matching '$caps'}"
   if ! chroot "$r" "${envv[@]}" sh -c "cd /exmta/build/$v && ctest -j $jobs --output-on-failure ${EXMTA_ROOT_CTEST_ARGS:--L 'core|versions'}"; then
     result[$v]=FAIL; detail[$v]="Wireshark $wsv ($suite): ctest failed"; cleanup; return 1

@@ -36,10 +36,20 @@ mkdir -p "$roots"
 exec 9>"$roots/.$ver.lock"
 flock 9
 
+# What a root holds: the build and the tests (tests/versions.sh), and the
+# Qt Wireshark with an X server, xdotool and ImageMagick for the GUI test.
+# The stamp records this list; a root made with another one is made again.
+pkgs=tshark,libwireshark-dev,wireshark-dev,cmake,gcc,libc6-dev,make,pkgconf,libglib2.0-dev,python3,util-linux
+pkgs=$pkgs,wireshark,xvfb,xauth,xdotool,imagemagick
+
 if [ -f "$stamp" ]; then
-  echo "mkroot: $ver root ready (cached): $(cat "$stamp")" >&2
-  echo "$root"
-  exit 0
+  if grep -qx "pkgs=$pkgs" "$stamp"; then
+    echo "mkroot: $ver root ready (cached): $(head -n 1 "$stamp")" >&2
+    echo "$root"
+    exit 0
+  fi
+  echo "mkroot: $ver root was made with other packages; making it again" >&2
+  rm -f "$stamp"
 fi
 
 # Half-made root: refuse to rm -rf anything still mounted below it.
@@ -47,7 +57,7 @@ if [ -e "$root" ]; then
   if awk -v r="$root" '$2 == r || index($2, r "/") == 1 { f=1 } END { exit !f }' /proc/self/mounts; then
     die "$root is half-made but has mounts below it; unmount them first"
   fi
-  echo "mkroot: removing half-made root $root" >&2
+  echo "mkroot: removing the root at $root (half-made or stale)" >&2
   rm -rf --one-file-system "$root"
 fi
 
@@ -75,7 +85,6 @@ find_mirror() {
 }
 mirror=$(find_mirror)
 
-pkgs=tshark,libwireshark-dev,wireshark-dev,cmake,gcc,libc6-dev,make,pkgconf,libglib2.0-dev,python3,util-linux
 log=$roots/$ver.mmdebstrap.log
 echo "mkroot: building $ver root ($suite from $mirror) in $root; log $log" >&2
 start=$(date +%s)
@@ -109,6 +118,7 @@ fi
 
 wsver=$(chroot "$root" dpkg-query -W -f='${Version}' libwireshark-dev 2>/dev/null || echo '?')
 echo "$ver $suite ${secs}s $(date -u +%FT%TZ) libwireshark-dev=$wsver" >>"$roots/times.log"
-echo "suite=$suite mirror=$mirror built=$(date -u +%FT%TZ) seconds=$secs libwireshark-dev=$wsver" >"$stamp"
+printf 'suite=%s mirror=%s built=%s seconds=%s libwireshark-dev=%s\npkgs=%s\n' \
+  "$suite" "$mirror" "$(date -u +%FT%TZ)" "$secs" "$wsver" "$pkgs" >"$stamp"
 echo "mkroot: $ver root ready in ${secs}s (libwireshark-dev $wsver)" >&2
 echo "$root"

@@ -1211,6 +1211,22 @@ gen(proto_item *ti)
     return ti;
 }
 
+/* A refusal's or abort's code, named by its layer ("Refuse reason:
+ * authentication-error (2)") as in the association table; the field's value
+ * is the code */
+static void
+add_reason(proto_tree *xt, int hf, tvbuff_t *tvb, exmta_x4_layer_t layer, gint reason, gboolean abort)
+{
+    char *label = exmta_x4_reason_label(layer, reason, abort);
+
+    if (label) {
+        gen(proto_tree_add_int_format_value(xt, hf, tvb, 0, 0, reason, "%s", label));
+        g_free(label);
+    } else {
+        gen(proto_tree_add_int(xt, hf, tvb, 0, 0, reason));
+    }
+}
+
 gboolean
 exmta_x400_has_non_delivery(const exmta_x400_frame_t *xf)
 {
@@ -1402,7 +1418,7 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
     if (xf->refused_by) {
         ti = gen(proto_tree_add_uint(xt, hf_refused_by, tvb, 0, 0, xf->refused_by));
         if (xf->refuse_reason >= 0)
-            gen(proto_tree_add_int(xt, hf_refuse_reason, tvb, 0, 0, xf->refuse_reason));
+            add_reason(xt, hf_refuse_reason, tvb, (exmta_x4_layer_t)xf->refused_by, xf->refuse_reason, FALSE);
         /* the MTA bind's refusal has its own (exmta.expert.x400_bind_refused) */
         if (xf->refused_by != EXMTA_X4_LAYER_MTA_BIND) {
             msg = exmta_x4_refusal_text((exmta_x4_layer_t)xf->refused_by, xf->refuse_reason);
@@ -1415,7 +1431,7 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
         if (xf->end == EXMTA_X4_END_ABORT) {
             gen(proto_tree_add_uint(xt, hf_abort_by, tvb, 0, 0, xf->abort_by));
             if (xf->end_reason >= 0)
-                gen(proto_tree_add_int(xt, hf_end_reason, tvb, 0, 0, xf->end_reason));
+                add_reason(xt, hf_end_reason, tvb, (exmta_x4_layer_t)xf->abort_by, xf->end_reason, TRUE);
             msg = exmta_x4_abort_text((exmta_x4_layer_t)xf->abort_by, xf->end_reason);
             expert_add_info_format(pinfo, ti, &ei_aborted, "%s", msg);
             g_free(msg);

@@ -198,7 +198,7 @@ exmta_x4_reason_name(exmta_x4_layer_t layer, gint reason, gboolean abort)
     return t ? t->name : NULL;
 }
 
-/* "name (code)", "code", or "" */
+/* "name (code)", "reason code", or "" */
 static char *
 reason_str(exmta_x4_layer_t layer, gint reason, gboolean abort)
 {
@@ -209,6 +209,14 @@ reason_str(exmta_x4_layer_t layer, gint reason, gboolean abort)
     if (layer == EXMTA_X4_LAYER_TRANSPORT || layer == EXMTA_X4_LAYER_SESSION)
         return n ? g_strdup_printf("%s (0x%02x)", n, (guint)reason) : g_strdup_printf("reason 0x%02x", (guint)reason);
     return n ? g_strdup_printf("%s (%d)", n, reason) : g_strdup_printf("reason %d", reason);
+}
+
+char *
+exmta_x4_reason_label(exmta_x4_layer_t layer, gint reason, gboolean abort)
+{
+    if (exmta_x4_reason_name(layer, reason, abort) == NULL)
+        return NULL;
+    return reason_str(layer, reason, abort);
 }
 
 char *

@@ -155,6 +155,9 @@ char *exmta_x4_refusal_text(exmta_x4_layer_t layer, gint reason);      /* g_free
 char *exmta_x4_abort_text(exmta_x4_layer_t layer, gint reason);        /* g_free */
 const char *exmta_x4_layer_name(exmta_x4_layer_t layer);
 const char *exmta_x4_reason_name(exmta_x4_layer_t layer, gint reason, gboolean abort); /* NULL if unknown */
+/* "name (code)" as the association table writes it, NULL if the code has no
+ * name (g_free) */
+char *exmta_x4_reason_label(exmta_x4_layer_t layer, gint reason, gboolean abort);
 
 /* One association. */
 typedef struct {

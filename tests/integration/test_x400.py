@@ -94,6 +94,7 @@ class X400Fields(unittest.TestCase):
             two_other=it.fields(merged, ["frame.number"] + X400_FIELDS, two_pass=True, extra=["-R", "tcp"]),
             stock=dict((r[0], dict(zip(stock_names, r[1:]))) for r in stock),
             pdml=it.tshark(["-r", merged, "-T", "pdml"]),
+            assoc=it.tshark(["-r", merged, "-q", "-z", "exmta,associations,csv"]),
             iostat=it.tshark(["-r", merged, "-q", "-z", "io,stat,0," + ",".join(X400_FIELDS)]))}
         cls.ncaps = len(caps)
 
@@ -165,6 +166,29 @@ class X400Fields(unittest.TestCase):
             for row in d["mine"]:
                 for f, v in zip(X400_FIELDS, row[1:]):
                     self.assertEqual(len(seen.get((row[0], f), [])), len(split(v)) if v else 0, (row[0], f))
+
+    def test_reason_items_read_as_the_table(self):
+        """The tree names a refusal's or abort's code as the association
+        table's result and end do ("Refuse reason: busy (0)"), or shows
+        the bare code where the table has no name for it."""
+        seen = collections.Counter()
+        for _name, d in self.each():
+            table = {r["assoc"]: r for r in csv.DictReader(d["assoc"].splitlines())}
+            for a in ET.fromstring(d["pdml"]).iter("field"):
+                if a.get("name") != "exmta.x400.assoc":
+                    continue
+                row = table[a.get("show")]
+                for fld in a:
+                    col = {"exmta.x400.refuse_reason": "result", "exmta.x400.abort_reason": "end"}.get(fld.get("name"))
+                    if col is None:
+                        continue
+                    named = row[col].split(": ", 1)[1]     # "refused by RTSE: busy (0)"
+                    want = fld.get("show") if named.startswith("reason ") else named
+                    label = fld.get("showname").strip("[]")
+                    self.assertEqual(label.split(": ", 1), [label.split(": ", 1)[0], want], row)
+                    seen[col] += 1
+        self.assertGreater(seen["result"], 0)
+        self.assertGreater(seen["end"], 0)
 
     def test_plain_filter_counts_the_same_frames(self):
         """io,stat filters run without -V (fields nobody asked for are

@@ -204,6 +204,10 @@ test_refusals_by_layer(void)
         l = exmta_x4_obs_refusal(&o, &reason);
         g_assert_cmpint(l, ==, a->refused_by);
         g_assert_cmpint(reason, ==, cases[i].reason);
+        /* the tree's "Refuse reason" label is the table's, after "refused by LAYER: " */
+        s = exmta_x4_reason_label(l, reason, FALSE);
+        g_assert_cmpstr(s, ==, strstr(cases[i].result, ": ") + 2);
+        g_free(s);
         if (cases[i].expert) {
             s = exmta_x4_refusal_text(l, reason);
             g_assert_cmpstr(s, ==, cases[i].expert);
@@ -211,6 +215,25 @@ test_refusals_by_layer(void)
         }
         exmta_x4_model_free(m);
     }
+}
+
+static void
+test_reason_labels(void)
+{
+    char *s;
+
+    /* a code the layer does not name has no label: the tree shows the number */
+    g_assert_null(exmta_x4_reason_label(EXMTA_X4_LAYER_RTSE, 99, FALSE));
+    g_assert_null(exmta_x4_reason_label(EXMTA_X4_LAYER_SESSION, 0, TRUE));
+    /* aborts are named from their own tables */
+    s = exmta_x4_reason_label(EXMTA_X4_LAYER_RTSE, 5, TRUE);
+    g_assert_cmpstr(s, ==, "permanent-problem (5)");
+    g_free(s);
+    s = exmta_x4_reason_label(EXMTA_X4_LAYER_RTSE, 5, FALSE);   /* refuseReason 5 is not defined */
+    g_assert_null(s);
+    s = exmta_x4_reason_label(EXMTA_X4_LAYER_TRANSPORT, 3, FALSE);
+    g_assert_cmpstr(s, ==, "Address unknown (0x03)");
+    g_free(s);
 }
 
 static void
@@ -486,6 +509,7 @@ main(int argc, char **argv)
     g_test_add_func("/x400assoc/undecoded", test_undecoded);
     g_test_add_func("/x400assoc/bind_undecoded", test_bind_undecoded);
     g_test_add_func("/x400assoc/refusals_by_layer", test_refusals_by_layer);
+    g_test_add_func("/x400assoc/reason_labels", test_reason_labels);
     g_test_add_func("/x400assoc/transport_refusal_and_rst", test_transport_refusal_and_rst);
     g_test_add_func("/x400assoc/two_associations_and_midstream", test_two_associations_one_stream_and_midstream);
     g_test_add_func("/x400assoc/abort", test_abort);

@@ -9,9 +9,10 @@
 # A run fails when tshark exits non-zero (>= 128: killed by a signal, e.g. an
 # abort on a dissector bug), hits the per-run timeout (a hang), or writes
 # "dissector bug" / "Unhandled exception" / "wmem" canary messages to stderr.
-# Every failing mutated file is kept under tests/robustness/crashes/ and
-# re-run without the plugin (--stock): a failure that stock tshark shows as
-# well is a Wireshark bug, reported but only fatal with FUZZ_STRICT=1.
+# Every failing mutated file is kept under tests/robustness/crashes/ (or
+# FUZZ_CRASHES) and re-run without the plugin (--stock): a failure that
+# stock tshark shows as well is a Wireshark bug, reported but only fatal
+# with FUZZ_STRICT=1.
 #
 # Usage (from anywhere; works as root):  tests/robustness/fuzz-captures.sh
 #   FUZZ_SECONDS   total time budget in seconds         (default 180)
@@ -22,6 +23,7 @@
 #   FUZZ_TIMEOUT   seconds per tshark run (hang = fail)   (default 60)
 #   FUZZ_JOBS      parallel jobs with GNU parallel        (default 2)
 #   FUZZ_STRICT=1  also fail on failures stock tshark reproduces
+#   FUZZ_CRASHES   where failing mutated files are kept   (default tests/robustness/crashes)
 #   EXMTA_PLUGIN_ROOT  plugin tree (default build/plugins)
 # Exit: 0 clean, 1 failures or the plugin does not load, 77 tshark/editcap missing.
 set -u
@@ -215,9 +217,10 @@ for r in "$work"/res/*; do
     esac
 done
 if [ -d "$work/fail" ]; then
-    mkdir -p "$here/crashes"
-    cp "$work"/fail/* "$here/crashes/"
-    echo "fuzz-captures: failing mutated files kept in tests/robustness/crashes/"
+    crashes=${FUZZ_CRASHES:-$here/crashes}
+    mkdir -p "$crashes"
+    cp "$work"/fail/* "$crashes/"
+    echo "fuzz-captures: failing mutated files kept in $crashes/"
 fi
 echo "fuzz-captures: $files mutated files (seeds 1..$maxseed over ${#caps[@]} captures), $runs tshark runs" \
      "(1-pass and 2-pass), $frames frames dissected, ${elapsed}s"

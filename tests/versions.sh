@@ -12,7 +12,7 @@
 # test (tests/gui: the release's Qt Wireshark under Xvfb), with
 # test_field_contract on the captures EXMTA_ROOT_CAPTURES names (every field
 # the plugin sets in sample-pcaps/ but six, in six captures; natively it
-# checks every capture). Every plugin test in the roots as well:
+# checks every capture); then fuzz-captures.sh with that release's tshark. Every plugin test in the roots as well:
 #   EXMTA_ROOT_CTEST_ARGS="-L 'core|plugin'" EXMTA_ROOT_CAPTURES= tests/versions.sh 4.6
 # Inside a root the source is bind-mounted read-only at /exmta/src/main and,
 # when present, <source>/../shared read-only at /exmta/src/shared (the
@@ -27,6 +27,8 @@
 #      EXMTA_VERSIONS_BUILD (native 4.0 build dir, default /tmp/exmta-versions/4.0),
 #      EXMTA_JOBS (parallel build jobs, default nproc),
 #      EXMTA_ROOT_CTEST_ARGS (ctest selection in a root, default -L 'core|versions'),
+#      EXMTA_ROOT_FUZZ_SECONDS (tests/robustness/fuzz-captures.sh's budget in a
+#        root after ctest, default 40; 0 skips it),
 #      EXMTA_ROOT_CAPTURES (EXMTA_IT_CAPTURES for test_field_contract in a root:
 #        a regular expression on capture names; empty: every capture).
 set -uo pipefail
@@ -161,7 +163,18 @@ run_root() {
   fi
   rm -rf "$r/exmta/build/$v/it-cache"
   t2=$(date +%s)
-  result[$v]=PASS; detail[$v]="Wireshark $wsv ($suite, chroot; build $((t1-t0))s, ctest $((t2-t1))s)"
+  # this release's stock dissectors under mutated captures (fuzz-captures.sh:
+  # a crash, hang or dissector bug with exmta fails; 0 seconds skips it)
+  local fz=${EXMTA_ROOT_FUZZ_SECONDS:-40}
+  if [ "$fz" -gt 0 ] && ! chroot "$r" "${envv[@]}" FUZZ_SECONDS="$fz" FUZZ_JOBS=1 \
+        FUZZ_CRASHES="/exmta/build/$v/crashes" EXMTA_PLUGIN_ROOT="/exmta/build/$v/plugins" \
+        /exmta/src/main/tests/robustness/fuzz-captures.sh; then
+    result[$v]=FAIL; detail[$v]="Wireshark $wsv ($suite): fuzz-captures failed (cases in $r/exmta/build/$v/crashes)"
+    cleanup; return 1
+  fi
+  t3=$(date +%s)
+  result[$v]=PASS
+  detail[$v]="Wireshark $wsv ($suite, chroot; build $((t1-t0))s, ctest $((t2-t1))s, fuzz-captures $((t3-t2))s)"
   # EXMTA_PACKAGES_OUT=DIR: this release's .deb and tarball, built in the
   # root, unpacked there and loaded by its own tshark as uid 65534
   # (tools/exmta-tshark --check-load)

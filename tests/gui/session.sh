@@ -97,7 +97,9 @@ if start_ws "x400-bind-refused" -o gui.layout_content_3:NONE -r "$pcap" -Y exmta
     xdotool key End                        # its last item: Exchange MTA
     sleep 0.5
     xdotool key shift+Right                # expand it and its subtrees
-    sleep 2
+    sleep 1
+    xdotool key End                        # the subtree's last item: all of it in view
+    sleep 1
     shot "$out/gui-packet-tree.png"
     stop_ws
 fi

@@ -28,7 +28,7 @@
 #      EXMTA_JOBS (parallel build jobs, default nproc),
 #      EXMTA_ROOT_CTEST_ARGS (ctest selection in a root, default -L 'core|versions'),
 #      EXMTA_ROOT_FUZZ_SECONDS (tests/robustness/fuzz-captures.sh's budget in a
-#        root after ctest, default 40; 0 or EXMTA_SKIP_FUZZ=1 skips it),
+#        root after ctest, default 20; 0 or EXMTA_SKIP_FUZZ=1 skips it),
 #      EXMTA_ROOT_CAPTURES (EXMTA_IT_CAPTURES for test_field_contract in a root:
 #        a regular expression on capture names; empty: every capture).
 set -uo pipefail
@@ -165,7 +165,7 @@ run_root() {
   t2=$(date +%s)
   # this release's stock dissectors under mutated captures (fuzz-captures.sh:
   # a crash, hang or dissector bug with exmta fails; 0 seconds skips it)
-  local fz=${EXMTA_ROOT_FUZZ_SECONDS:-40}
+  local fz=${EXMTA_ROOT_FUZZ_SECONDS:-20}
   [ "${EXMTA_SKIP_FUZZ:-0}" = 1 ] && fz=0      # as tests/run-all.sh's fuzzing stages
   if [ "$fz" -gt 0 ] && ! chroot "$r" "${envv[@]}" FUZZ_SECONDS="$fz" FUZZ_JOBS=1 \
         FUZZ_CRASHES="/exmta/build/$v/crashes" EXMTA_PLUGIN_ROOT="/exmta/build/$v/plugins" \

@@ -8,7 +8,8 @@ name is one of sample-pcaps/, a path is taken from the source folder (so
 command writes with -w lands in a scratch folder, where the block's next
 commands read it. Its output must be README's, line for line (but for
 trailing blanks, which Markdown does not keep); a README line "..." ends
-what is compared (the rest is left out on purpose).
+what is compared (the rest is left out on purpose). It runs with Wireshark
+4.4 and 4.6 too (tests/versions.sh).
 """
 import os
 import re
@@ -18,6 +19,9 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import exmta_it as it  # noqa: E402
+
+
+BOOL = {"True": "1", "False": "0"}
 
 
 def console_blocks(path):
@@ -63,8 +67,12 @@ class ReadmeExamples(unittest.TestCase):
                 elif argv[i - 1] == "-w":
                     a = tmp.file(a)
                 args.append(a)
-            # README cannot keep a line's trailing tabs (empty last fields)
+            # README cannot keep a line's trailing tabs (empty last fields);
+            # tshark 4.2 and later print a boolean field as True/False where
+            # 4.0, which README shows, prints 1/0 (README says so)
             got = [l.rstrip() for l in it.tshark(args).splitlines()]
+            if "-T" in args:
+                got = ["\t".join(BOOL.get(c, c) for c in l.split("\t")) for l in got]
             want = [l.rstrip() for l in want]
             if "..." in want:
                 want = want[:want.index("...")]

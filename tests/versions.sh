@@ -12,7 +12,8 @@
 # test (tests/gui: the release's Qt Wireshark under Xvfb), with
 # test_field_contract on the captures EXMTA_ROOT_CAPTURES names (every field
 # the plugin sets in sample-pcaps/ but six, in six captures; natively it
-# checks every capture); then fuzz-captures.sh with that release's tshark. Every plugin test in the roots as well:
+# checks every capture); then fuzz-captures.sh with that release's tshark.
+# Every plugin test in the roots as well:
 #   EXMTA_ROOT_CTEST_ARGS="-L 'core|plugin'" EXMTA_ROOT_CAPTURES= tests/versions.sh 4.6
 # Inside a root the source is bind-mounted read-only at /exmta/src/main and,
 # when present, <source>/../shared read-only at /exmta/src/shared (the

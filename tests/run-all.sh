@@ -97,7 +97,7 @@ stage "packages (Wireshark 4.0)" sh -c 'cd build && rm -f exmta_*.deb exmta_*.ta
 if [ "${EXMTA_SKIP_FUZZ:-0}" != 1 ]; then
     # bounded for CI; longer runs: FUZZ_CORE_SECONDS=300 FUZZ_SECONDS=1800
     # (fuzz-core: two harnesses side by side, one per CPU)
-    export FUZZ_CORE_SECONDS=${FUZZ_CORE_SECONDS:-6} FUZZ_SECONDS=${FUZZ_SECONDS:-50}
+    export FUZZ_CORE_SECONDS=${FUZZ_CORE_SECONDS:-6} FUZZ_SECONDS=${FUZZ_SECONDS:-30}
     export FUZZ_CORE_JOBS=${FUZZ_CORE_JOBS:-$(nproc 2>/dev/null || echo 1)}
     for s in tests/robustness/fuzz-core.sh tests/robustness/fuzz-captures.sh; do
         [ -x "$s" ] && stage "$(basename "$s" .sh)" "$s"

@@ -1011,8 +1011,8 @@ note_stock_decode(packet_info *pinfo, exmta_conv_t *cd, const walk_ctx_t *ctx, g
  * a frame TCP hands to us on one pass and not on another (a segment of a
  * reassembled PDU) shows the same exmta item on every pass. */
 static int
-dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detected_by,
-                guint16 port, exmta_conv_t *cd)
+dissect_chunk(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detected_by,
+              guint16 port, exmta_conv_t *cd)
 {
     exmta_rfc1006_frame_t *fd = NULL;
     guint32 len = tvb_captured_length(tvb);
@@ -1107,6 +1107,27 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
             fd->conv->x400_frame = pinfo->num;
         fd->x400_frame = fd->conv->x400_frame;
     }
+    return len;
+}
+
+/* A chunk of RFC1006 payload TCP hands over. With the associations
+ * table listening, the octets stock TPKT took are counted for its bytes,
+ * also when stock throws (a malformed PDU took them as well). */
+static int
+dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detected_by,
+                guint16 port, exmta_conv_t *cd)
+{
+    volatile int len = 0;
+
+    if (!exmta_x400_tapped())
+        return dissect_chunk(tvb, pinfo, tree, detected_by, port, cd);
+    TRY {
+        len = dissect_chunk(tvb, pinfo, tree, detected_by, port, cd);
+    }
+    FINALLY {
+        exmta_x400_count_payload(tvb, pinfo);
+    }
+    ENDTRY;
     return len;
 }
 

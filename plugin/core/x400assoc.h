@@ -92,7 +92,7 @@ typedef struct {
     guint32 stream;             /* tcp.stream */
     guint32 assoc;              /* the association, or 0: the model assigns it */
     gboolean from_client;       /* sent by the end that is not the RFC1006 port's */
-    guint32 bytes;              /* frame length */
+    guint32 bytes;              /* TCP payload octets (RFC1006: TPKTs) the frame completed */
     const char *client, *server;
     guint16 client_port, server_port;
     const char *found_by;       /* how exmta found RFC1006 ("port preference", ...) */

@@ -401,10 +401,11 @@ def encapsulate(src, dst, kind):
         elif kind == "sll2":
             r, linktype = et + b"\0\0" + struct.pack(">IHBB", 1, 1, 0, 6) + raw[6:12] + b"\0\0" + body, 276
         elif kind == "ipv6":
-            ihl = (body[0] & 15) * 4
+            # the IPv4 total length, not the frame's: an Ethernet pad is no payload
+            ihl, total = (body[0] & 15) * 4, struct.unpack(">H", body[2:4])[0]
             v6 = b"\xfd\x00" + b"\0" * 10
-            r = mac + b"\x86\xdd" + struct.pack(">IHBB", 0x60000000, len(body) - ihl, body[9], 64) \
-                + v6 + body[12:16] + v6 + body[16:20] + body[ihl:]
+            r = mac + b"\x86\xdd" + struct.pack(">IHBB", 0x60000000, total - ihl, body[9], 64) \
+                + v6 + body[12:16] + v6 + body[16:20] + body[ihl:total]
         else:
             raise ValueError(kind)
         out.append((sec, usec, r, orig + len(r) - len(raw)))

@@ -1341,35 +1341,6 @@ exmta_x400_tapped(void)
     return have_tap_listener(x400_tap);
 }
 
-/* pinfo->pool data of proto_exmta_x400: the TCP payload octets stock TPKT
- * took in this dissection of the frame (a guint32). */
-#define EXMTA_KEY_X400_PAYLOAD 6
-
-void
-exmta_x400_count_payload(tvbuff_t *tvb, packet_info *pinfo)
-{
-    /* what TPKT asked TCP to hand over again, with more, is not taken yet */
-    guint32 n = pinfo->desegment_len ? (guint32)pinfo->desegment_offset : tvb_reported_length(tvb);
-    guint32 *sum;
-
-    if (!n)
-        return;
-    sum = (guint32 *)p_get_proto_data(pinfo->pool, pinfo, proto_exmta_x400, EXMTA_KEY_X400_PAYLOAD);
-    if (!sum) {
-        sum = wmem_new0(pinfo->pool, guint32);
-        p_add_proto_data(pinfo->pool, pinfo, proto_exmta_x400, EXMTA_KEY_X400_PAYLOAD, sum);
-    }
-    *sum += n;
-}
-
-static guint32
-payload_of(packet_info *pinfo)
-{
-    const guint32 *sum = (const guint32 *)p_get_proto_data(pinfo->pool, pinfo, proto_exmta_x400,
-                                                           EXMTA_KEY_X400_PAYLOAD);
-    return sum ? *sum : 0;
-}
-
 /* what a frame says when it says nothing but events and counts */
 static exmta_x4_obs_t says_nothing;
 
@@ -1476,7 +1447,7 @@ exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
 
 void
 exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const address *server, guint16 port,
-                     const char *found_by)
+                     const char *found_by, guint32 payload)
 {
     exmta_x400_tap_t *t;
     gboolean found;
@@ -1495,7 +1466,7 @@ exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const add
     t->obs.sec = (gint64)pinfo->abs_ts.secs;
     t->obs.nsec = pinfo->abs_ts.nsecs;
     t->obs.stream = exmta_tcp_stream_of(pinfo, &found, NULL);
-    t->obs.bytes = payload_of(pinfo);
+    t->obs.bytes = payload;
     t->obs.server_port = port;
     t->obs.from_client = pinfo->srcport != port || pinfo->destport == port;
     t->obs.server = address_to_str(pinfo->pool, server);

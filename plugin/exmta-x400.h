@@ -140,19 +140,12 @@ exmta_x400_frame_warns(const exmta_x400_frame_t *xf)
 /* The exmta.x400 tap has a listener. */
 gboolean exmta_x400_tapped(void);
 
-/* Counts, for the association's bytes, the TCP payload octets a call of
- * stock TPKT on tvb took: all of tvb, or what came before the part it
- * asked TCP to hand over again with more (pinfo->desegment_*). TCP hands a
- * frame the same data on every pass, and the data inside a reassembled PDU
- * once, with the frame that completes it: so each octet of the stream is
- * counted once, on any pass. Only while the tap has a listener. */
-void exmta_x400_count_payload(tvbuff_t *tvb, packet_info *pinfo);
-
-/* The items, expert infos and tap record of a frame. */
+/* The items and expert infos of a frame, and its tap record: payload is
+ * the TCP payload octets the frame completed (the association's bytes). */
 void exmta_x400_frame_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et,
                            const exmta_x400_frame_t *xf);
 void exmta_x400_queue_tap(packet_info *pinfo, const exmta_x400_frame_t *xf, const address *server,
-                          guint16 port, const char *found_by);
+                          guint16 port, const char *found_by, guint32 payload);
 
 /* A new capture file (reads stock's rtse.reassemble). */
 void exmta_x400_forget(void);

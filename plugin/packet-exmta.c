@@ -236,6 +236,9 @@ static struct {
      * about one in three on a busy MTA link. Kept apart from the RFC1006
      * record, so that the frames around such a frame still share theirs. */
     exmta_frameidx_t *x400_frames;
+    /* The TCP payload octets each frame of an X.400 association completed
+     * (GUINT_TO_POINTER; frames with none have no entry): its bytes. */
+    exmta_frameidx_t *payloads;
     struct {
         guint32 num;                    /* 0 = none */
         gboolean kept;
@@ -248,6 +251,7 @@ static struct {
         guint transfer_ends;            /* P1 transfers stock's RTSE completes in it */
         gboolean interleaved;           /* ... one that stock's session dissector loses */
         guint32 late_of;                /* stock shows here the transfer it lost there */
+        guint32 payload;                /* TCP payload octets stock TPKT took in it */
     } first_pass;
     /* Stock's session dissector keeps one "RTSE data came" flag for every
      * connection: the end of a TSDU of data sets it, the next transfer end
@@ -720,7 +724,7 @@ keep_first_pass_frame(void)
     exmta_rfc1006_frame_t *rec = &cap.first_pass.rec;
     exmta_conv_t *cd = rec->conv;
     exmta_rfc1006_frame_t *kept;
-    const exmta_x400_frame_t *own;
+    const exmta_x400_frame_t *own, *xf;
 
     if (!cap.first_pass.num || cap.first_pass.kept)
         return cap.first_pass.fd;
@@ -729,6 +733,9 @@ keep_first_pass_frame(void)
         exmta_frameidx_set(cap.x400_frames, cap.first_pass.num, (gpointer)own);
         rec->x400_own = TRUE;
     }
+    xf = own ? own : rec->x400;
+    if (cap.first_pass.payload && xf && xf->assoc)
+        exmta_frameidx_set(cap.payloads, cap.first_pass.num, GUINT_TO_POINTER(cap.first_pass.payload));
     if (rec->unread)
         kept = (exmta_rfc1006_frame_t *)wmem_memdup(wmem_file_scope(), rec, sizeof(*rec));
     else if (cd->plain_rec && cd->plain_rec != cd->last_rec && memcmp(cd->plain_rec, rec, sizeof(*rec)) == 0)
@@ -757,6 +764,7 @@ new_first_pass_frame(packet_info *pinfo)
     cap.first_pass.transfer_ends = 0;
     cap.first_pass.interleaved = FALSE;
     cap.first_pass.late_of = 0;
+    cap.first_pass.payload = 0;
     cap.first_pass.num = pinfo->num;
     cap.first_pass.kept = FALSE;
     cap.first_pass.fd = &cap.first_pass.rec;
@@ -1011,8 +1019,8 @@ note_stock_decode(packet_info *pinfo, exmta_conv_t *cd, const walk_ctx_t *ctx, g
  * a frame TCP hands to us on one pass and not on another (a segment of a
  * reassembled PDU) shows the same exmta item on every pass. */
 static int
-dissect_chunk(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detected_by,
-              guint16 port, exmta_conv_t *cd)
+dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detected_by,
+                guint16 port, exmta_conv_t *cd)
 {
     exmta_rfc1006_frame_t *fd = NULL;
     guint32 len = tvb_captured_length(tvb);
@@ -1046,6 +1054,11 @@ dissect_chunk(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detect
             fd->session_start = cd->first_frame;
             fd->nonstandard_port = detected_by == DETECTED_HEURISTIC && !port_in_exmta_range(port);
         }
+        /* All of tvb is stock TPKT's unless it asks TCP for part of it
+         * again, with more (below); stock throwing took all of it too. TCP
+         * hands the data inside a reassembled PDU over once, with the frame
+         * that completes it: every octet of the stream counts once. */
+        cap.first_pass.payload += tvb_reported_length(tvb);
         ctx.fd = fd;
         ctx.tvb = tvb;
         ctx.pinfo = pinfo;
@@ -1094,6 +1107,8 @@ dissect_chunk(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detect
             dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL, reads ? &cap.first_pass.x400 : NULL,
                           reads, &cap.first_pass.transfers, &cap.first_pass.n_transfers);
         }
+        if (pinfo->desegment_len && tvb_reported_length_remaining(tvb, pinfo->desegment_offset) > 0)
+            cap.first_pass.payload -= (guint32)tvb_reported_length_remaining(tvb, pinfo->desegment_offset);
         if (ctx.transfer_ends || ctx.connect_phase)
             note_stock_decode(pinfo, fd->conv, &ctx, reads, read_before);
     } else if (!read_pending_transfer(tvb, pinfo, tree) && !read_pending_names(tvb, pinfo, tree)) {
@@ -1107,27 +1122,6 @@ dissect_chunk(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detect
             fd->conv->x400_frame = pinfo->num;
         fd->x400_frame = fd->conv->x400_frame;
     }
-    return len;
-}
-
-/* A chunk of RFC1006 payload TCP hands over. With the associations
- * table listening, the octets stock TPKT took are counted for its bytes,
- * also when stock throws (a malformed PDU took them as well). */
-static int
-dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 detected_by,
-                guint16 port, exmta_conv_t *cd)
-{
-    volatile int len = 0;
-
-    if (!exmta_x400_tapped())
-        return dissect_chunk(tvb, pinfo, tree, detected_by, port, cd);
-    TRY {
-        len = dissect_chunk(tvb, pinfo, tree, detected_by, port, cd);
-    }
-    FINALLY {
-        exmta_x400_count_payload(tvb, pinfo);
-    }
-    ENDTRY;
     return len;
 }
 
@@ -1329,10 +1323,19 @@ found_by_str(guint8 detected_by)
     }
 }
 
+/* The TCP payload octets the frame completed, as its first pass decided
+ * (a later pass may differ: stock's TCP can leave a segment after a gap to
+ * a later frame on one pass and hand it over at once on another). */
+static guint32
+payload_of(guint32 num)
+{
+    return GPOINTER_TO_UINT(exmta_frameidx_get(cap.payloads, num));
+}
+
 /* The X.400 association's items and tap record of a frame. */
 static void
 add_x400(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et, const exmta_x400_frame_t *xf,
-         guint16 port, guint8 detected_by)
+         guint16 port, guint8 detected_by, guint32 payload)
 {
     address server;
 
@@ -1340,7 +1343,7 @@ add_x400(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tree **et, c
         return;
     exmta_x400_frame_tree(tvb, pinfo, tree, et, xf);
     server_of(pinfo, port, &server);
-    exmta_x400_queue_tap(pinfo, xf, &server, port, found_by_str(detected_by));
+    exmta_x400_queue_tap(pinfo, xf, &server, port, found_by_str(detected_by), payload);
 }
 
 /* Postdissector: TCP frames without RFC1006 payload that still matter. It
@@ -1445,11 +1448,11 @@ post_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             add_rfc1006_tree(tvb, pinfo, xtree, &et, fd);
             add_bind_tree(tvb, pinfo, xtree, &et, fd);
             queue_rfc1006_tap(pinfo, fd, xf, fd->detected_by, FALSE, fd->port);
-            add_x400(tvb, pinfo, xtree, &et, xf, fd->port, fd->detected_by);
+            add_x400(tvb, pinfo, xtree, &et, xf, fd->port, fd->detected_by, payload_of(pinfo->num));
         }
     }
     if (tf && tf->x400)
-        add_x400(tvb, pinfo, xtree, &et, tf->x400, tf->port, DETECTED_PORT_PREF);
+        add_x400(tvb, pinfo, xtree, &et, tf->x400, tf->port, DETECTED_PORT_PREF, 0);
     if (tf && tf->tpkt_port) {
         exmta_rfc1006_frame_t pfd;
 
@@ -1557,6 +1560,7 @@ forget_sessions(void)
     exmta_frameidx_clear(cap.rfc1006_frames);
     exmta_frameidx_clear(cap.tcp_frames);
     exmta_frameidx_clear(cap.x400_frames);
+    exmta_frameidx_clear(cap.payloads);
     exmta_x400_forget();
 }
 
@@ -1571,6 +1575,8 @@ free_sessions(void)
     cap.tcp_frames = NULL;
     exmta_frameidx_free(cap.x400_frames);
     cap.x400_frames = NULL;
+    exmta_frameidx_free(cap.payloads);
+    cap.payloads = NULL;
 }
 
 /* (Re)register exmta on exactly the ports of exmta.tcp.port: called at
@@ -1693,6 +1699,7 @@ proto_register_exmta(void)
     cap.rfc1006_frames = exmta_frameidx_new();
     cap.tcp_frames = exmta_frameidx_new();
     cap.x400_frames = exmta_frameidx_new();
+    cap.payloads = exmta_frameidx_new();
     register_init_routine(forget_sessions);
     register_cleanup_routine(forget_sessions);
     register_shutdown_routine(free_sessions);

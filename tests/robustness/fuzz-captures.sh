@@ -4,7 +4,8 @@
 # For every capture in sample-pcaps/ (and ../shared/captures/wiki/ when it is
 # there), for seeds 1, 2, ... : `editcap -E RATE -o OFFSET --seed SEED`
 # mutates the packet bytes after OFFSET, then tshark with the built plugin
-# dissects the result in one pass (-V) and in two passes (-2 -V), with
+# dissects the result in one pass (-V) and in two passes (-2 -V, with the
+# associations, messages and endpoints reports: their taps' paths too), with
 #   WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 WIRESHARK_DEBUG_WMEM_OVERRIDE=strict
 # A run fails when tshark exits non-zero (>= 128: killed by a signal, e.g. an
 # abort on a dissector bug), hits the per-run timeout (a hang), or writes
@@ -88,7 +89,8 @@ if [ "${1:-}" = "--one" ]; then
     chmod 644 "$mut"
     out=""
     for mode in 1 2; do
-        args=(-nr "$mut" -V); [ $mode = 2 ] && args+=(-2)
+        args=(-nr "$mut" -V)
+        [ $mode = 2 ] && args+=(-2 -z exmta,associations,csv -z exmta,messages,csv -z exmta,endpoints,csv)
         err=$mut.err$mode
         WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 WIRESHARK_DEBUG_WMEM_OVERRIDE=strict \
             timeout -k 5 "$FUZZ_TIMEOUT" "$wrapper" "${args[@]}" >/dev/null 2>"$err"

@@ -252,6 +252,7 @@ static const value_string undecoded_vals[] = {
     { EXMTA_X400_UNDECODED_X410,      "X.410-1984 mode" },
     { EXMTA_X400_UNDECODED_DATA,      "transfer data incomplete" },
     { EXMTA_X400_UNDECODED_INTERLEAVED, "another transfer ended in the middle of it" },
+    { EXMTA_X400_UNDECODED_REASSEMBLY_OFF, "a reassembly preference is off" },
     { 0, NULL }
 };
 
@@ -1144,6 +1145,40 @@ exmta_x400_read_every_tsdu(void)
     return every_tsdu;
 }
 
+/* The reassembly preferences a transfer over several TCP segments or COTP
+ * DTs needs, in the order stock's dissectors use them, with where the GUI
+ * shows each (Edit > Preferences > Protocols). */
+static const struct {
+    const char *module, *name, *full, *where;
+} reassembly_prefs[] = {
+    { "tcp",  "desegment_tcp_streams", "tcp.desegment_tcp_streams",
+      "TCP > Allow subdissector to reassemble TCP streams" },
+    { "tpkt", "desegment", "tpkt.desegment", "TPKT > Reassemble TPKT messages spanning multiple TCP segments" },
+    { "cotp", "reassemble", "cotp.reassemble", "COTP > Reassemble segmented COTP datagrams" },
+};
+static gint reassembly_off = -1;        /* index into reassembly_prefs, or -1 */
+
+const char *
+exmta_x400_reassembly_off(void)
+{
+    return reassembly_off < 0 ? NULL : reassembly_prefs[reassembly_off].full;
+}
+
+static void
+read_reassembly_prefs(void)
+{
+    reassembly_off = -1;
+    for (guint i = 0; i < G_N_ELEMENTS(reassembly_prefs); i++) {
+        module_t *m = prefs_find_module(reassembly_prefs[i].module);
+        pref_t *p = m ? prefs_find_preference(m, reassembly_prefs[i].name) : NULL;
+
+        if (p && !prefs_get_bool_value(p, pref_current)) {
+            reassembly_off = (gint)i;
+            return;
+        }
+    }
+}
+
 void
 exmta_x400_forget(void)
 {
@@ -1151,6 +1186,7 @@ exmta_x400_forget(void)
     pref_t *reassemble = rtse ? prefs_find_preference(rtse, "reassemble") : NULL;
 
     every_tsdu = reassemble && !prefs_get_bool_value(reassemble, pref_current);
+    read_reassembly_prefs();
     exmta_x4_model_reset(assign_model);
     if (seen_ids)
         g_hash_table_remove_all(seen_ids);
@@ -1326,6 +1362,12 @@ add_undecoded(tvbuff_t *tvb, packet_info *pinfo, proto_tree *xt, const exmta_x40
         expert_add_info_format(pinfo, ti, &ei_undecoded,
             "[Capture] X.400 transfer not decoded: another transfer ended meanwhile and Wireshark's session "
             "dissector lost it; save TCP stream %u alone (-Y tcp.stream==%u -w) and open that", stream, stream);
+        break;
+    case EXMTA_X400_UNDECODED_REASSEMBLY_OFF:
+        expert_add_info_format(pinfo, ti, &ei_undecoded,
+            "[Capture] X.400 transfer not decoded: %s is off, so Wireshark does not reassemble it; turn it on "
+            "(Preferences > Protocols > %s)", reassembly_prefs[MAX(reassembly_off, 0)].full,
+            reassembly_prefs[MAX(reassembly_off, 0)].where);
         break;
     default:
         expert_add_info_format(pinfo, ti, &ei_undecoded,

@@ -48,6 +48,7 @@ enum {
     EXMTA_X400_UNDECODED_X410 = 2,      /* the association is in X.410-1984 mode */
     EXMTA_X400_UNDECODED_DATA = 3,      /* none of the others: its data is incomplete to stock */
     EXMTA_X400_UNDECODED_INTERLEAVED = 4, /* another transfer ended between its data and its end */
+    EXMTA_X400_UNDECODED_REASSEMBLY_OFF = 5, /* a reassembly preference stock needs is off */
 };
 
 /* The tap record: everything a listener needs (pinfo->pool). */
@@ -152,5 +153,9 @@ void exmta_x400_forget(void);
 /* Stock's RTSE reassembly is off: a P1 transfer may complete at any end of
  * a TSDU, not only at the MAJOR SYNC POINT after it. */
 gboolean exmta_x400_read_every_tsdu(void);
+/* The first of the reassembly preferences a transfer over several TCP
+ * segments or COTP DTs needs that is off (tcp.desegment_tcp_streams,
+ * tpkt.desegment, cotp.reassemble), or NULL: read as a file starts. */
+const char *exmta_x400_reassembly_off(void);
 
 #endif /* EXMTA_X400_H */

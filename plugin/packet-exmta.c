@@ -662,9 +662,10 @@ keep_x400(exmta_rfc1006_frame_t *rec)
      * current association, if any, but starts none: the PDU it begins
      * does, in the frame that completes it. */
     exmta_x400_assign(&tmp, o, !cap.first_pass.tpdus && exmta_x4_obs_empty(o) && !tmp.n_transfers,
-                      cd->x410                   ? EXMTA_X400_UNDECODED_X410
-                      : cap.first_pass.interleaved ? EXMTA_X400_UNDECODED_INTERLEAVED
-                                                   : EXMTA_X400_UNDECODED_DATA);
+                      cd->x410                       ? EXMTA_X400_UNDECODED_X410
+                      : exmta_x400_reassembly_off()  ? EXMTA_X400_UNDECODED_REASSEMBLY_OFF
+                      : cap.first_pass.interleaved   ? EXMTA_X400_UNDECODED_INTERLEAVED
+                                                     : EXMTA_X400_UNDECODED_DATA);
     if (!tmp.assoc) {
         rec->x400 = NULL;
         return NULL;

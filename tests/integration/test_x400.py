@@ -1200,6 +1200,60 @@ class AssociationBytes(unittest.TestCase):
         self.assertEqual((got, per_stream, per_stream), self.stock(pcap, table, ooo))
 
 
+class ReassemblyOff(unittest.TestCase):
+    """A user who turned off one of the reassembly preferences a transfer
+    over several TCP segments or COTP DTs needs (TCP's "Allow subdissector
+    to reassemble TCP streams", TPKT's and COTP's) is told so: on every
+    X.400 capture, each transfer stock no longer decodes is `not decoded`
+    with cause 5 and an expert info naming the preference, one pass and -2,
+    while a cause exmta gives first (the set-up not in the capture, X.410
+    mode) stays as it was with the preference on."""
+
+    PREFS = {"tcp.desegment_tcp_streams": "TCP > Allow subdissector to reassemble TCP streams",
+             "tpkt.desegment": "TPKT > Reassemble TPKT messages spanning multiple TCP segments",
+             "cotp.reassemble": "COTP > Reassemble segmented COTP datagrams"}
+    FIELDS = ["frame.number", "exmta.x400.undecoded", "exmta.x400.mts_id", "_ws.expert.message"]
+
+    def test_each_preference_on_every_capture(self):
+        became = collections.Counter()
+        for pcap in it.x400_captures():
+            name = os.path.basename(pcap)
+            before = {r[0]: r for r in it.fields(pcap, self.FIELDS, filt="exmta.x400.apdu")}
+            for pref, where in self.PREFS.items():
+                off = ["-o", pref + ":FALSE"]
+                with self.subTest(capture=name, pref=pref):
+                    rows = it.fields(pcap, self.FIELDS, filt="exmta.x400.apdu", extra=off)
+                    # where it says something: exmta's fields alike with -2 (stock's own expert
+                    # infos are not: a PDU it cannot reassemble is malformed on the second pass)
+                    if any("5" in split(r[1]) for r in rows):
+                        self.assertEqual([r[:3] for r in it.fields(pcap, self.FIELDS, filt="exmta.x400.apdu",
+                                                                   extra=off, two_pass=True)],
+                                         [r[:3] for r in rows])
+                    for num, causes, _ids, experts in rows:
+                        for cause in split(causes):
+                            was = split(before[num][1]) if num in before else []
+                            if cause != "5":
+                                # only a cause exmta gives first, as it was
+                                self.assertIn(cause, ("1", "2"), (num, causes))
+                                self.assertIn(cause, was, (num, causes, before.get(num)))
+                                continue
+                            became[pref] += 1
+                            self.assertIn("[Capture] X.400 transfer not decoded: %s is off, so Wireshark does "
+                                          "not reassemble it; turn it on (Preferences > Protocols > %s)"
+                                          % (pref, where), experts)
+        # what the test is for: each preference costs some capture a transfer
+        self.assertEqual(sorted(became), sorted(self.PREFS), became)
+
+    def test_segmented_transfer_exact(self):
+        pcap = it.sample("x400-transfer-segmented.pcap")
+        self.assertEqual([r[:3] for r in it.fields(pcap, self.FIELDS, filt="exmta.x400.apdu")],
+                         [["40", "", "/C=XZ/A= /P=EXMTA/ $ EXMTA-MSG-0001"]])
+        for pref in self.PREFS:
+            with self.subTest(pref=pref):
+                self.assertEqual([r[:3] for r in it.fields(pcap, self.FIELDS, filt="exmta.x400.apdu",
+                                                           extra=["-o", pref + ":FALSE"])], [["40", "5", ""]])
+
+
 class X400MovedPort(unittest.TestCase):
     """Every X.400 capture with the MTA's RFC1006 port moved from 102 to
     10102 (Exchange's "RFC1006 Port Number"), which exmta finds by its

@@ -11,6 +11,7 @@
 
 #include <epan/tap.h>
 #include <epan/proto_data.h>
+#include <epan/prefs-int.h>
 #include <epan/dissectors/packet-tcp.h>
 
 /* TCP's conversation completeness bits, as tcp.completeness shows them.
@@ -379,6 +380,17 @@ exmta_frame_flow_put(exmta_flowcache_t *fc, packet_info *pinfo, gpointer answer)
     exmta_flowcache_put(fc, (const guint8 *)pinfo->src.data, (const guint8 *)pinfo->dst.data,
                         (guint)pinfo->src.len, (guint16)pinfo->srcport, (guint16)pinfo->destport,
                         flow_epoch, answer);
+}
+
+/* ---- stock's preferences --------------------------------------------------- */
+
+gboolean
+exmta_stock_pref_off(const char *module, const char *name)
+{
+    module_t *m = prefs_find_module(module);
+    pref_t *p = m ? prefs_find_preference(m, name) : NULL;
+
+    return p && !prefs_get_bool_value(p, pref_current);
 }
 
 /* ---- port sets ------------------------------------------------------------- */

@@ -94,6 +94,11 @@ void exmta_frame_flow_put(exmta_flowcache_t *fc, packet_info *pinfo, gpointer an
  * started in this frame (see exmta-frame.c). */
 void exmta_frame_flow_sync(packet_info *pinfo);
 
+/* ---- stock's preferences ---------------------------------------------------
+ * A boolean preference of a stock dissector that exists and is off (its
+ * current value; read as a file starts, not per frame). */
+gboolean exmta_stock_pref_off(const char *module, const char *name);
+
 /* ---- port sets -------------------------------------------------------------
  * A set of TCP ports as one bit per port (EXMTA_PORT_BITS bytes), tested on
  * every frame where value_is_in_range() would walk a range: filled from r

@@ -14,7 +14,6 @@
 #include <epan/ftypes/ftypes.h>
 #include <epan/to_str.h>
 #include <epan/prefs.h>
-#include <epan/prefs-int.h>
 #include <epan/proto_data.h>
 #include <epan/uat-int.h>
 
@@ -1164,29 +1163,14 @@ exmta_x400_reassembly_off(void)
     return reassembly_off < 0 ? NULL : reassembly_prefs[reassembly_off].full;
 }
 
-static void
-read_reassembly_prefs(void)
-{
-    reassembly_off = -1;
-    for (guint i = 0; i < G_N_ELEMENTS(reassembly_prefs); i++) {
-        module_t *m = prefs_find_module(reassembly_prefs[i].module);
-        pref_t *p = m ? prefs_find_preference(m, reassembly_prefs[i].name) : NULL;
-
-        if (p && !prefs_get_bool_value(p, pref_current)) {
-            reassembly_off = (gint)i;
-            return;
-        }
-    }
-}
-
 void
 exmta_x400_forget(void)
 {
-    module_t *rtse = prefs_find_module("rtse");
-    pref_t *reassemble = rtse ? prefs_find_preference(rtse, "reassemble") : NULL;
-
-    every_tsdu = reassemble && !prefs_get_bool_value(reassemble, pref_current);
-    read_reassembly_prefs();
+    every_tsdu = exmta_stock_pref_off("rtse", "reassemble");
+    reassembly_off = -1;
+    for (guint i = 0; i < G_N_ELEMENTS(reassembly_prefs) && reassembly_off < 0; i++)
+        if (exmta_stock_pref_off(reassembly_prefs[i].module, reassembly_prefs[i].name))
+            reassembly_off = (gint)i;
     exmta_x4_model_reset(assign_model);
     if (seen_ids)
         g_hash_table_remove_all(seen_ids);

@@ -21,7 +21,6 @@
 #include "exmta-x400.h"
 
 #include <epan/prefs.h>
-#include <epan/prefs-int.h>
 #include <epan/conversation.h>
 #include <epan/epan_dissect.h>
 #include <epan/exceptions.h>
@@ -284,11 +283,8 @@ port_in_tpkt_range(guint16 port)
 static void
 read_stock_prefs(void)
 {
-    module_t *tcp = prefs_find_module("tcp");
-    pref_t *heur_first = tcp ? prefs_find_preference(tcp, "try_heuristic_first") : NULL;
-
     exmta_fill_port_bits(cap.tpkt_port_bits, prefs_get_range_value("tpkt", "tcp.port"));
-    cap.pin_port_sessions = heur_first && !prefs_get_bool_value(heur_first, pref_current);
+    cap.pin_port_sessions = exmta_stock_pref_off("tcp", "try_heuristic_first");
 }
 
 /* Whether this frame went through a protocol: proto_is_frame_protocol()
@@ -1108,8 +1104,12 @@ dissect_rfc1006(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 dete
             dissect_stock(tvb, pinfo, tree, ctx.connect_phase ? fd : NULL, reads ? &cap.first_pass.x400 : NULL,
                           reads, &cap.first_pass.transfers, &cap.first_pass.n_transfers);
         }
-        if (pinfo->desegment_len && tvb_reported_length_remaining(tvb, pinfo->desegment_offset) > 0)
-            cap.first_pass.payload -= (guint32)tvb_reported_length_remaining(tvb, pinfo->desegment_offset);
+        if (pinfo->desegment_len) {
+            gint again = tvb_reported_length_remaining(tvb, pinfo->desegment_offset);
+
+            if (again > 0)
+                cap.first_pass.payload -= (guint32)again;
+        }
         if (ctx.transfer_ends || ctx.connect_phase)
             note_stock_decode(pinfo, fd->conv, &ctx, reads, read_before);
     } else if (!read_pending_transfer(tvb, pinfo, tree) && !read_pending_names(tvb, pinfo, tree)) {

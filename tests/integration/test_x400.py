@@ -1139,7 +1139,7 @@ class AssociationBytes(unittest.TestCase):
         out = it.tshark(["-r", pcap, "-2", "-T", "fields", "-e", "frame.number", "-e", "exmta.x400.assoc",
                          "-e", "tcp.dstport", "-z", "exmta,associations,csv"] + list(args)).splitlines()
         at = out.index(HEADER)
-        self.assertEqual(self.rows(out[at:]), self.rows([HEADER] + [",".join(r) for r in one]))
+        self.assertEqual([r for r in csv.reader(out[at + 1:]) if r], one)
         return self.rows(out[at:]), [l.split("\t") for l in out[:at]]
 
     def stock(self, pcap, table, args=()):
